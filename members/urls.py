@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("profiel/", views.profile, name="profile"),
+    path("profiel/bewerken/", views.profile_edit, name="profile_edit"),
+    path("profiel/mijn-gegevens.json", views.profile_export, name="profile_export"),
+    path("leden/", views.municipalities, name="municipalities"),
+]

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import OutgoingMail
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+    actions = ["dispatch_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Hand queued mail to the worker again"))
+    def dispatch_again(self, request, queryset):
+        ids = list(queryset.filter(status=OutgoingMail.Status.QUEUED).values_list("pk", flat=True))
+        handed = services.mail_dispatch(mail_ids=ids)
+        self.message_user(request, _("%(count)d message(s) handed to the worker.") % {"count": handed})

@@ -1,0 +1,20 @@
+"""Local development: no environment needed. SQLite, tasks inline, mail kept on disk."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_BROKER_URL = env("REDIS_URL", default="memory://")
+
+# Mail is written to var/mail/ (one .eml per message) and its text printed to the console,
+# so the login code can be read in the terminal that runs the app.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="vzhg.mail.backends.LocalMailBackend")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,34 @@
+"""Settings for the test suite: PostgreSQL and Redis started by scripts/test (see README)."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}"),
+}
+# The Celery worker started by the tests talks to the test database directly.
+if env("VZHG_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("VZHG_TEST_DATABASE_NAME")
+    DATABASES["default"]["TEST"] = {"NAME": env("VZHG_TEST_DATABASE_NAME")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Unit tests run tasks inline; the tests that prove delivery start a real worker
+# (tests/conftest.py) with CELERY_TASK_ALWAYS_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_BROKER_URL = env("REDIS_URL", default="memory://")
+
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# allauth's rate limits stay on in tests (a test proves them); the cache they use is local.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=0)
