@@ -18,3 +18,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The SQLite database, mail and uploads live in var/ (ignored by git).
+(BASE_DIR / "var").mkdir(exist_ok=True)
