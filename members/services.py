@@ -1,9 +1,15 @@
 """Writes for organisations and people."""
 
-from django.db import transaction
-from django.db.models.functions import Lower
+from typing import Any
 
-from .models import EmailDomain, Organisation, Person, User
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from simple_history.utils import bulk_create_with_history
+
+from .models import EmailDomain, Organisation, Person, Region, User
 
 
 def organisation_for_email(*, email: str) -> Organisation | None:
@@ -36,6 +42,7 @@ def person_link_account(*, user: User) -> Person:
         if person.user_id is None:
             person.user = user
             person._change_reason = "account linked"
+            person._history_user = user
             person.save()
         return person
     local = email.split("@", 1)[0]
@@ -48,6 +55,7 @@ def person_link_account(*, user: User) -> Person:
         user=user,
     )
     person._change_reason = "created at sign-up"
+    person._history_user = user
     person.save()
     return person
 
@@ -61,6 +69,7 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
             setattr(person, field, value)
     person.full_clean()
     person._change_reason = "edited own profile"
+    person._history_user = actor
     person.save()
     return person
 
@@ -93,20 +102,228 @@ def person_export_data(*, person: Person) -> dict:
         "sent_mail": [],
     }
     user = person.user
+    addresses = {person.email.lower()}
     if user is not None:
+        email_addresses = list(user.emailaddress_set.all())
+        addresses.add(user.email.lower())
+        addresses.update(address.email.lower() for address in email_addresses if address.verified)
         data["account"] = {
             "email": user.email,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in user.emailaddress_set.all()
+                for address in email_addresses
             ],
         }
     from vzhg.mail.models import OutgoingMail
 
+    # Mail to any of the person's own (verified) addresses; an unverified one may be someone else's.
     data["sent_mail"] = [
-        {"subject": mail.subject, "status": mail.status, "created_at": mail.created_at.isoformat()}
-        for mail in OutgoingMail.objects.filter(to__iexact=person.email).order_by("created_at")
+        {"to": mail.to, "subject": mail.subject, "status": mail.status, "created_at": mail.created_at.isoformat()}
+        for mail in OutgoingMail.objects.annotate(to_lower=Lower("to"))
+        .filter(to_lower__in=sorted(addresses))
+        .order_by("created_at")
     ]
     return data
+
+
+# --- Reference and demo data: create what is missing, leave what exists alone ----------------
+# These "ensure" services are safe to run at every start (manage.py demo_data does): rows that
+# exist already are never written again, so edits made in the app or the admin survive and no
+# history record is added.
+
+
+def region_tree_ensure(*, tree: dict[str, str | None]) -> dict[str, Region]:
+    """Create the missing regions of ``tree`` (region name -> name of the region it lies in, or
+    None for a top-level region), parents before children. Returns every region of the tree by
+    name."""
+    unknown = {parent for parent in tree.values() if parent is not None} - tree.keys()
+    if unknown:
+        raise ValueError(f"Regions named as parent but not in the tree: {sorted(unknown)}")
+    with transaction.atomic():
+        regions = {region.name: region for region in Region.objects.filter(name__in=list(tree))}
+        pending = [name for name in tree if name not in regions]
+        while pending:
+            ready = [name for name in pending if tree[name] is None or tree[name] in regions]
+            if not ready:
+                raise ValueError(f"The region tree has a cycle among {sorted(pending)}")
+            for name in ready:
+                parent_name = tree[name]
+                region = Region(name=name, parent=regions[parent_name] if parent_name else None)
+                region.full_clean()
+                region.save()
+                regions[name] = region
+            pending = [name for name in pending if name not in regions]
+    return regions
+
+
+def organisation_bulk_ensure(
+    *, rows: list[dict[str, Any]], change_reason: str, actor: User | None = None
+) -> list[Organisation]:
+    """Create the organisations in ``rows`` that do not exist yet, with their e-mail domains.
+
+    Each row holds Organisation field values plus ``email_domains`` (a list of domains). An
+    organisation is identified by name and kind; a domain by its lower-case text, and a domain
+    that already belongs to some organisation stays where it is. New organisations get one
+    history record each (``actor``, ``change_reason``). Returns the organisations in row order.
+    """
+    wanted: list[tuple[tuple[str, str], dict[str, Any], list[str]]] = []
+    keys: set[tuple[str, str]] = set()
+    domains_seen: set[str] = set()
+    for row in rows:
+        fields = dict(row)
+        domains = [domain.strip().lower() for domain in fields.pop("email_domains", ())]
+        key = (fields["name"], fields["kind"])
+        if key in keys:
+            raise ValueError(f"Organisation listed twice: {key[0]} ({key[1]})")
+        for domain in domains:
+            if domain in domains_seen:
+                raise ValueError(f"E-mail domain listed twice: {domain}")
+            domains_seen.add(domain)
+        keys.add(key)
+        wanted.append((key, fields, domains))
+
+    with transaction.atomic():
+        existing = {
+            (organisation.name, organisation.kind): organisation
+            for organisation in Organisation.objects.filter(name__in=[name for name, _ in keys])
+        }
+        new = []
+        for key, fields, _ in wanted:
+            if key not in existing:
+                organisation = Organisation(**fields)
+                organisation.full_clean()
+                new.append(organisation)
+        if new:
+            created = bulk_create_with_history(
+                new, Organisation, default_user=actor, default_change_reason=change_reason
+            )
+            existing.update({(org.name, org.kind): org for org in created})
+
+        taken = set(
+            EmailDomain.objects.annotate(domain_lower=Lower("domain"))
+            .filter(domain_lower__in=sorted(domains_seen))
+            .values_list("domain_lower", flat=True)
+        )
+        new_domains = []
+        for key, _, domains in wanted:
+            for domain in domains:
+                if domain not in taken:
+                    email_domain = EmailDomain(organisation=existing[key], domain=domain)
+                    email_domain.full_clean(validate_unique=False, validate_constraints=False)
+                    new_domains.append(email_domain)
+        EmailDomain.objects.bulk_create(new_domains)
+    return [existing[key] for key, _, _ in wanted]
+
+
+def person_bulk_ensure(
+    *, rows: list[dict[str, Any]], change_reason: str, actor: User | None = None
+) -> list[Person]:
+    """Create the people in ``rows`` (Person field values) whose e-mail address is not known yet.
+
+    A person is identified by e-mail address, case-insensitively; people who exist are left as
+    they are (they may have edited their own profile). New people get one history record each.
+    Returns the people in row order.
+    """
+    emails: list[str] = []
+    for row in rows:
+        email = row["email"].strip().lower()
+        if email in emails:
+            raise ValueError(f"Person listed twice: {email}")
+        emails.append(email)
+    with transaction.atomic():
+        existing = {
+            person.email_lower: person
+            for person in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        }
+        new = []
+        for row, email in zip(rows, emails, strict=True):
+            if email not in existing:
+                person = Person(**{**row, "email": email})
+                person.full_clean()
+                new.append(person)
+        if new:
+            created = bulk_create_with_history(
+                new, Person, default_user=actor, default_change_reason=change_reason
+            )
+            existing.update({person.email: person for person in created})
+    return [existing[email] for email in emails]
+
+
+def secretariat_group_ensure(*, name: str = "Secretariaat") -> Group:
+    """The group that carries the secretariat's rights; staff status alone gives none.
+
+    All rights on regions, organisations, e-mail domains and people; viewing accounts, the
+    history of organisations and people, and the mail outbox. Changing accounts is left out on
+    purpose: the account admin can grant superuser status and groups, so whoever may change
+    accounts could give themselves every right. Permissions are only added, never taken away.
+    """
+    from vzhg.mail.models import OutgoingMail
+
+    full = [Region, Organisation, EmailDomain, Person]
+    view_only = [User, Organisation.history.model, Person.history.model, OutgoingMail]
+    content_types = ContentType.objects.get_for_models(*full, *view_only)
+    permissions = Permission.objects.filter(
+        Q(content_type__in=[content_types[model] for model in full])
+        | Q(content_type__in=[content_types[model] for model in view_only], codename__startswith="view_")
+    )
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=name)
+        present = set(group.permissions.values_list("pk", flat=True))
+        missing = [permission for permission in permissions if permission.pk not in present]
+        if missing:
+            group.permissions.add(*missing)
+    return group
+
+
+def account_ensure(
+    *, email: str, password: str, is_staff: bool = False, groups: list[Group] | None = None
+) -> User:
+    """A log-in that works both with ``password`` and with a code mailed to ``email``.
+
+    Creates the account when it is missing; otherwise writes only what differs: active, staff
+    flag, the password (set again when it no longer matches), group membership and the address
+    as verified primary e-mail address (allauth). Finally the account is linked to the Person
+    with this address (see person_link_account). Superuser status is never granted.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=password, is_staff=is_staff)
+        else:
+            changed = []
+            if not user.is_active:
+                user.is_active = True
+                changed.append("is_active")
+            if user.is_staff != is_staff:
+                user.is_staff = is_staff
+                changed.append("is_staff")
+            if not user.check_password(password):
+                user.set_password(password)
+                changed.append("password")
+            if changed:
+                user.save(update_fields=changed)
+        if groups:
+            present = set(user.groups.values_list("pk", flat=True))
+            missing = [group for group in groups if group.pk not in present]
+            if missing:
+                user.groups.add(*missing)
+
+        address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+        if address is None or not (address.verified and address.primary):
+            others = EmailAddress.objects.filter(user=user, primary=True)
+            if address is not None:
+                others = others.exclude(pk=address.pk)
+            others.update(primary=False)
+            if address is None:
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            else:
+                address.verified = True
+                address.primary = True
+                address.save(update_fields=["verified", "primary"])
+        person_link_account(user=user)
+    return user
