@@ -1,6 +1,11 @@
 """django-allauth glue: mail goes through the outbox; verified accounts get their Person."""
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 
 from vzhg.mail.services import mail_queue_message
 
@@ -9,8 +14,14 @@ from . import services
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        # Rendered here (with the request's language), sent by the worker after commit.
-        message = self.render_mail(template_prefix, email, context)
+        # Rendered here (with the request's language), sent by the worker after commit. The
+        # context gets what allauth's own send_mail adds (its templates greet from
+        # current_site.name and name the address as email).
+        request = allauth_context.request
+        host = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+        ctx = {"request": request, "email": email, "current_site": SimpleNamespace(name="VZHG", domain=host)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
         mail_queue_message(message=message, kind="account")
 
     def is_open_for_signup(self, request):

@@ -34,7 +34,7 @@ def regions_with_members() -> QuerySet[Region]:
 
 def person_for_user(*, user) -> Person | None:
     return (
-        Person.objects.select_related("organisation", "organisation__region")
+        Person.objects.select_related("organisation", "organisation__region", "user")
         .filter(user=user)
         .first()
     )

@@ -120,7 +120,12 @@ def person_export_data(*, person: Person) -> dict:
 
     # Mail to any of the person's own (verified) addresses; an unverified one may be someone else's.
     data["sent_mail"] = [
-        {"to": mail.to, "subject": mail.subject, "status": mail.status, "created_at": mail.created_at.isoformat()}
+        {
+            "to": mail.to,
+            "subject": mail.subject,
+            "status": mail.status,
+            "created_at": mail.created_at.isoformat(),
+        }
         for mail in OutgoingMail.objects.annotate(to_lower=Lower("to"))
         .filter(to_lower__in=sorted(addresses))
         .order_by("created_at")

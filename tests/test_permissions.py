@@ -1,0 +1,298 @@
+"""Who may open which URL (STYLE 15).
+
+Every URL pattern of the project is classified below: public, private (logged-in people, their
+own data), an allauth flow step, or the admin. A pattern added later without a rule makes
+test_every_url_is_classified fail, so nobody can add a page and forget who may see it.
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members import services as member_services
+from tests.factories import MemberFactory, UserFactory
+from vzhg.mail.services import mail_queue
+
+pytestmark = pytest.mark.django_db
+
+# Anyone may open these.
+PUBLIC = {
+    "home",
+    "health",
+    "members:municipalities",
+    "account_login",
+    "account_signup",
+    "account_request_login_code",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+}
+
+# Logged-in people only; anonymous visitors are sent to the login page.
+# Value: what a plain member gets (200, or the URL they are redirected to).
+PRIVATE = {
+    "members:profile": 200,
+    "members:profile_edit": 200,
+    "members:profile_export": 200,
+    "account_email": 200,
+    "account_change_password": 200,
+    "account_reauthenticate": 200,
+    "account_set_password": "/account/password/change/",  # the member already has a password
+}
+
+# allauth internals that only mean something in the middle of a flow (a code has been sent, a
+# session is to be ended, a language chosen). Value: where an anonymous GET outside the flow
+# goes instead — never a page with anyone's data.
+FLOW = {
+    "account_logout": "/",
+    "account_confirm_login_code": "/account/login/code/",
+    "account_email_verification_sent": "/account/login/",
+    "set_language": "/",  # POST only; a GET goes back
+}
+
+URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
+
+# Every model in the admin and what the Secretariaat group may do with it. A model registered
+# later without an entry here fails test_every_admin_model_is_classified.
+ADMIN_MODELS = {
+    "members.region": "manage",
+    "members.organisation": "manage",
+    "members.person": "manage",
+    "members.user": "view",  # changing accounts could grant superuser status
+    "mail.outgoingmail": "view",
+    "auth.group": "superuser",
+    "account.emailaddress": "superuser",
+}
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            qualified = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from _walk(pattern.url_patterns, qualified)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield namespace, name or f"<unnamed {pattern.pattern}>"
+
+
+def project_url_names() -> set[str]:
+    """Every URL name outside the admin (the admin is walked model by model below)."""
+    return {name for namespace, name in _walk(get_resolver().url_patterns) if namespace != admin.site.name}
+
+
+def url(name: str) -> str:
+    return reverse(name, kwargs=URL_KWARGS.get(name))
+
+
+def registered_models() -> dict[str, type]:
+    return {model._meta.label_lower: model for model in admin.site._registry}
+
+
+def test_every_url_is_classified():
+    names = project_url_names()
+    rules = PUBLIC | PRIVATE.keys() | FLOW.keys()
+
+    assert names - rules == set(), "URLs without a permission rule"
+    assert rules - names == set(), "rules for URLs that no longer exist"
+    assert not (PUBLIC & PRIVATE.keys()) and not (PUBLIC & FLOW.keys()) and not (PRIVATE.keys() & FLOW.keys())
+
+
+# --- the people who ask -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def member(client):
+    person = MemberFactory()
+    client.force_login(person.user)
+    return person.user
+
+
+@pytest.fixture
+def staff_without_rights(client):
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def secretariat(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(member_services.secretariat_group_ensure())
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def superuser(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+# --- the site -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_open_for_anonymous(client, name):
+    assert client.get(url(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_private_urls_send_anonymous_to_login(client, name):
+    response = client.get(url(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/account/login/?next={url(name)}"
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_private_urls_open_for_a_member(client, member, name):
+    response = client.get(url(name))
+
+    expected = PRIVATE[name]
+    if expected == 200:
+        assert response.status_code == 200
+    else:
+        assert (response.status_code, response["Location"]) == (302, expected)
+
+
+@pytest.mark.parametrize("name", sorted(FLOW))
+def test_flow_urls_lead_anonymous_elsewhere(client, name):
+    response = client.get(url(name))
+
+    assert (response.status_code, response["Location"]) == (302, FLOW[name])
+
+
+# --- the admin ----------------------------------------------------------------------------------
+# Every named URL of every registered ModelAdmin (changelist, add, change, delete, history, import,
+# export ...) is opened by five kinds of people.
+
+# What a page of a model's admin needs: "view" (the view permission is enough) or "manage"
+# (the model's add/change/delete rights). A kind of page missing here fails the test.
+ADMIN_PAGE_NEEDS = {
+    "changelist": "view",
+    "change": "view",
+    "history": "view",
+    "simple_history": "view",
+    "export": "view",
+    "add": "manage",
+    "delete": "manage",
+    "import": "manage",
+    "process_import": "manage",
+    "password_change": "manage",
+}
+# Pages the admin does not offer to anyone, superusers included.
+ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
+# Pages that only take POST; GET answers 405, so they are tried with an empty POST.
+ADMIN_POST_ONLY = {"process_import"}
+
+
+def _admin_page_kind(label: str, url_name: str) -> str:
+    app_label, model_name = label.split(".")
+    for prefix in (f"{app_label}_{model_name}_", "auth_user_"):
+        if url_name.startswith(prefix):
+            return url_name[len(prefix) :]
+    return url_name
+
+
+def admin_pages() -> list[tuple[str, str, str]]:
+    """(model label, page kind, URL name) for every named URL of every registered ModelAdmin."""
+    pages = [("site", "index", "index")]
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        for pattern in model_admin.urls:
+            if pattern.name:
+                pages.append((label, _admin_page_kind(label, pattern.name), pattern.name))
+    return sorted(pages)
+
+
+ADMIN_PAGES = admin_pages()
+ADMIN_PAGE_IDS = [f"{label}:{kind}" for label, kind, _ in ADMIN_PAGES]
+
+
+def test_every_admin_model_and_page_is_classified():
+    assert set(registered_models()) == set(ADMIN_MODELS)
+    assert {kind for label, kind, _ in ADMIN_PAGES if label != "site"} <= set(ADMIN_PAGE_NEEDS)
+
+
+@pytest.fixture
+def one_of_each():
+    """At least one row of every model in the admin, so its change page can be opened."""
+    MemberFactory()
+    Group.objects.create(name="Bestuur")
+    mail_queue(to="iemand@example.org", subject="Test", text="Test")
+    missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
+    assert not missing, f"give one_of_each a row for {missing}"
+
+
+def open_admin_page(client, label: str, kind: str, url_name: str):
+    """GET (or, for POST-only pages, POST) the page, with the first row as its object."""
+    if label == "site":
+        return client.get(reverse("admin:index"))
+    model = registered_models()[label]
+    obj = model._default_manager.order_by("pk").first()
+    admin_pattern = next(p for p in admin.site._registry[model].urls if p.name == url_name)
+    params = list(getattr(admin_pattern.pattern, "converters", {}))
+    if kind == "simple_history":
+        args = [obj.pk, obj.history.order_by("history_id").first().pk]
+    elif params in (["object_id"], ["id"]):
+        args = [obj.pk]
+    elif not params and "(" not in str(admin_pattern.pattern):
+        args = []
+    else:
+        raise AssertionError(f"teach open_admin_page the parameters of {admin_pattern.pattern}")
+    target = reverse(f"admin:{url_name}", args=args)
+    return client.post(target) if kind in ADMIN_POST_ONLY else client.get(target)
+
+
+def secretariat_expects(label: str, kind: str) -> int:
+    if label == "site":
+        return 200
+    if (label, kind) in ADMIN_NOT_OFFERED:
+        return 403
+    rights = ADMIN_MODELS[label]
+    needs = ADMIN_PAGE_NEEDS[kind]
+    if rights == "manage" or (rights == "view" and needs == "view"):
+        return 200
+    return 403
+
+
+@pytest.mark.parametrize(("label", "kind", "url_name"), ADMIN_PAGES, ids=ADMIN_PAGE_IDS)
+def test_admin_sends_anonymous_to_admin_login(client, one_of_each, label, kind, url_name):
+    response = open_admin_page(client, label, kind, url_name)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/admin/")
+
+
+@pytest.mark.parametrize(("label", "kind", "url_name"), ADMIN_PAGES, ids=ADMIN_PAGE_IDS)
+def test_admin_is_closed_to_members(client, one_of_each, member, label, kind, url_name):
+    response = open_admin_page(client, label, kind, url_name)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/admin/")
+
+
+@pytest.mark.parametrize(("label", "kind", "url_name"), ADMIN_PAGES, ids=ADMIN_PAGE_IDS)
+def test_staff_status_alone_gives_no_rights(client, one_of_each, staff_without_rights, label, kind, url_name):
+    response = open_admin_page(client, label, kind, url_name)
+
+    assert response.status_code == (200 if label == "site" else 403)
+
+
+@pytest.mark.parametrize(("label", "kind", "url_name"), ADMIN_PAGES, ids=ADMIN_PAGE_IDS)
+def test_secretariat_rights_in_the_admin(client, one_of_each, secretariat, label, kind, url_name):
+    response = open_admin_page(client, label, kind, url_name)
+
+    assert response.status_code == secretariat_expects(label, kind)
+
+
+@pytest.mark.parametrize(("label", "kind", "url_name"), ADMIN_PAGES, ids=ADMIN_PAGE_IDS)
+def test_superuser_opens_the_whole_admin(client, one_of_each, superuser, label, kind, url_name):
+    response = open_admin_page(client, label, kind, url_name)
+
+    assert response.status_code == (403 if (label, kind) in ADMIN_NOT_OFFERED else 200)
