@@ -1,5 +1,6 @@
 """Writes for organisations and people."""
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -24,6 +25,31 @@ def organisation_for_email(*, email: str) -> Organisation | None:
     return match.organisation if match else None
 
 
+TUSSENVOEGSELS = frozenset(
+    {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op", "'t", "t", "la", "le", "du", "da", "von"}
+)
+
+
+def name_from_email(*, email: str) -> tuple[str, str, str]:
+    """A first guess at (first name, tussenvoegsel, last name) from an address such as
+    fleur.van.dam@leiden.nl → ("Fleur", "van", "Dam"). The person can correct it on the profile."""
+    local = email.split("@", 1)[0]
+    parts = [part for part in re.split(r"[._]+", local) if part and not part.isdigit()]
+    if not parts:
+        return "", "", ""
+
+    def title(part: str) -> str:
+        return "-".join(piece.capitalize() for piece in part.split("-"))
+
+    first = title(parts[0])
+    rest = parts[1:]
+    prefix = []
+    while len(rest) > 1 and rest[0].lower() in TUSSENVOEGSELS:
+        prefix.append(rest.pop(0).lower())
+    last = " ".join(title(part) for part in rest)
+    return first, " ".join(prefix), last
+
+
 @transaction.atomic
 def person_link_account(*, user: User) -> Person:
     """Link a verified account to its Person.
@@ -45,12 +71,12 @@ def person_link_account(*, user: User) -> Person:
             person._history_user = user
             person.save()
         return person
-    local = email.split("@", 1)[0]
-    guess = [part.capitalize() for part in local.replace("_", ".").replace("-", ".").split(".") if part]
+    first_name, tussenvoegsel, last_name = name_from_email(email=email)
     person = Person(
         email=email,
-        first_name=guess[0] if guess else "",
-        last_name=" ".join(guess[1:]) if len(guess) > 1 else "",
+        first_name=first_name,
+        tussenvoegsel=tussenvoegsel,
+        last_name=last_name,
         organisation=organisation_for_email(email=email),
         user=user,
     )
