@@ -121,6 +121,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}  # password optional: empty → login code
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VZHG] "
 
 # --- i18n ------------------------------------------------------------------------------------
