@@ -20,6 +20,8 @@ def mail_send_task(self, mail_id: int) -> None:
         raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
 
 
-@shared_task(time_limit=120)
+# Both limits set: a soft limit inherited from settings (240 s) above the hard one would make
+# every apply_async of the task raise ValueError.
+@shared_task(time_limit=120, soft_time_limit=90)
 def mail_sweep() -> int:
     return services.mail_sweep()
