@@ -5,7 +5,7 @@ run:  ## set up and run the app on SQLite with demo data at http://127.0.0.1:800
 	bash scripts/run
 
 test:  ## set up and run every test against PostgreSQL, Redis, a Celery worker and Chromium
-	bash scripts/test
+	bash scripts/test $(ARGS)
 
 bench:  ## print the benchmarks' figures
 	bash scripts/bench

@@ -1,7 +1,7 @@
 """Local development: no environment needed. SQLite, tasks inline, mail kept on disk."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -21,3 +21,4 @@ STORAGES = {
 
 # The SQLite database, mail and uploads live in var/ (ignored by git).
 (BASE_DIR / "var").mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Settings for the test suite: PostgreSQL and Redis started by scripts/test (see README)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
@@ -32,3 +32,7 @@ STORAGES = {
 # allauth's rate limits stay on in tests (a test proves them); the cache they use is local.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=0)
+
+# WhiteNoise looks for STATIC_ROOT at start-up; the tests serve static files from the finders.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
