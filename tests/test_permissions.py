@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "health",
+    "favicon",
     "members:municipalities",
     "account_login",
     "account_signup",
@@ -138,7 +139,9 @@ def superuser(client):
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_urls_open_for_anonymous(client, name):
-    assert client.get(url(name)).status_code == 200
+    response = client.get(url(name), follow=True)
+    assert response.status_code == 200
+    assert not any(hop.startswith("/account/login/") for hop, _status in response.redirect_chain)
 
 
 @pytest.mark.parametrize("name", sorted(PRIVATE))
