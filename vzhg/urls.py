@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -14,7 +12,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,8 @@
 """Site-wide pages: home, health check and the error pages."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from members import selectors as member_selectors
@@ -20,6 +21,11 @@ def home(request):
 def health(request):
     """A bare view: no database, no template. The benchmark uses it as its ceiling."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that do not name one (the admin)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def bad_request(request, exception=None):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import OutgoingMail
@@ -24,4 +25,8 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def dispatch_again(self, request, queryset):
         ids = list(queryset.filter(status=OutgoingMail.Status.QUEUED).values_list("pk", flat=True))
         handed = services.mail_dispatch(mail_ids=ids)
-        self.message_user(request, _("%(count)d message(s) handed to the worker.") % {"count": handed})
+        self.message_user(
+            request,
+            ngettext("%(count)d message handed to the worker.", "%(count)d messages handed to the worker.", handed)
+            % {"count": handed},
+        )
