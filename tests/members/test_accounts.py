@@ -280,13 +280,16 @@ def test_requesting_codes_for_one_address_is_rate_limited(client, mailed):
 
 
 def test_hammering_the_login_page_gets_429(client, mailed):
-    statuses = [
-        mailed(client.post, "/account/login/", {"login": f"guess{n}@example.org"}).status_code
-        for n in range(31)
+    responses = [
+        mailed(client.post, "/account/login/", {"login": f"guess{n}@example.org"}) for n in range(31)
     ]
 
-    assert set(statuses[:30]) == {302}
-    assert statuses[30] == 429
+    assert {response.status_code for response in responses[:30]} == {302}
+    assert responses[30].status_code == 429
+    # Our own page explains what to do (this module browses in English).
+    page = responses[30].content.decode()
+    assert "Too many attempts" in page and "wait a few minutes" in page
+    assert 'id="main"' in page
 
 
 def test_login_by_code_does_not_reveal_whether_an_account_exists(client, mailed):
