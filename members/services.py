@@ -290,10 +290,24 @@ def secretariat_group_ensure(*, name: str = "Secretariaat") -> Group:
     purpose: the account admin can grant superuser status and groups, so whoever may change
     accounts could give themselves every right. Permissions are only added, never taken away.
     """
+    from events.models import Event, Invitation, ProgrammeItem, Registration, Round, Session
     from vzhg.mail.models import OutgoingMail
 
     full = [Region, Organisation, EmailDomain, Person]
-    view_only = [User, Organisation.history.model, Person.history.model, OutgoingMail]
+    # events: all rights on events and their parts; registrations and invitations are written
+    # by services (the admin offers no add/delete for them), so all rights are safe there too.
+    full += [Event, ProgrammeItem, Round, Session, Registration, Invitation]
+    # governance: bodies, mandates, meetings, agenda items and documents (uploads are checked by
+    # governance.services); personal notes and packs are not in the admin.
+    from governance.models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, Theme, VngCommission
+
+    full += [Theme, Body, Mandate, VngCommission, CommissionSeat, Meeting, AgendaItem, Document]
+    # newsletters: editions, their sections and items, subscriptions; deliveries are written by
+    # the sending batches only (the admin shows them read-only).
+    from newsletters.models import Delivery, Item, Newsletter, Section, Subscription
+
+    full += [Newsletter, Section, Item, Subscription]
+    view_only = [User, Organisation.history.model, Person.history.model, OutgoingMail, Delivery]
     content_types = ContentType.objects.get_for_models(*full, *view_only)
     permissions = Permission.objects.filter(
         Q(content_type__in=[content_types[model] for model in full])

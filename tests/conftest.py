@@ -130,6 +130,10 @@ class SmtpSink:
         self.port = 0
         self.messages: list[ReceivedMail] = []
         self.delay = 0.0
+        # hold(after=n): once n messages arrived, further DATA commands wait (before anything is
+        # kept) until release(); then they are refused with 451 and not kept. `held` counts them.
+        self.hold_after: int | None = None
+        self.held = 0
         self._changed = threading.Condition()
 
     def add(self, mail: ReceivedMail) -> None:
@@ -141,6 +145,16 @@ class SmtpSink:
         with self._changed:
             self.messages.clear()
             self.delay = 0.0
+            self.hold_after = None
+
+    def hold(self, after: int) -> None:
+        """Keep the first `after` messages; hold every later one in DATA, unkept, until release().
+        Lets a test kill a sender at a moment when no message is half delivered."""
+        self.hold_after = after
+
+    def release(self) -> None:
+        """Let held DATA commands go: they are answered 451 (try again later) and not kept."""
+        self.hold_after = None
 
     def wait_for(self, count: int, timeout: float = 60) -> list[ReceivedMail]:
         """Wait until at least `count` messages arrived; returns all received so far."""
@@ -166,6 +180,12 @@ class _SinkHandler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.sink.delay:
             await asyncio.sleep(self.sink.delay)
+        if self.sink.hold_after is not None and len(self.sink.messages) >= self.sink.hold_after:
+            self.sink.held += 1
+            while self.sink.hold_after is not None:
+                await asyncio.sleep(0.01)
+            self.sink.held -= 1
+            return "451 4.3.0 Held by the test, try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.sink.add(ReceivedMail(message, envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
@@ -268,14 +288,35 @@ class CeleryWorker:
             "-A", "vzhg", "worker", "-l", "warning", "-c", "2", "-n", self.nodename,
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.QUEUE,
         ]  # fmt: skip
+        self._command, self._env = command, env
+        self.killed = False
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = log_path.open("wb")
+        self._spawn()
+
+    def _spawn(self) -> None:
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+            self._command, cwd=ROOT, env=self._env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
         # scripts/test kills a worker an interrupted run left behind.
         if os.environ.get("VZHG_TEST_TMP"):
             Path(os.environ["VZHG_TEST_TMP"], "celery-worker.pid").write_text(str(self.process.pid))
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once: no warm shutdown, tasks in flight
+        are cut off mid-way and their database connections dropped (as in a crash)."""
+        self.killed = True
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def restart(self, timeout: float = 60) -> None:
+        """Start the worker again after kill() (same command, same log) and wait until it answers."""
+        if self.process.poll() is None:
+            raise RuntimeError("the worker is still running; kill() it first")
+        self._spawn()
+        self.killed = False
+        self.wait_ready(timeout=timeout)
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -372,17 +413,20 @@ def celery_worker_process(
 ) -> Iterator[CeleryWorker]:
     """The real Celery worker (one per test session, on the test database, sending to
     `smtp_sink`), with this process set up to hand tasks to it through Redis instead of running
-    them inline. Yields the CeleryWorker: `.wait_idle()`, `.wait_ready()`, `.log_path`.
+    them inline. Yields the CeleryWorker: `.wait_idle()`, `.wait_ready()`, `.log_path`,
+    `.kill()` (SIGKILL, as in a crash) and `.restart()`.
     The test must be `@pytest.mark.django_db(transaction=True)`."""
     from vzhg.celery import app
 
     redis_url = _celery_worker.redis_url
+    # Read before the Django settings change: Celery loads its configuration from them lazily,
+    # so read afterwards the "saved" values would already be the worker's and never restored.
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = redis_url
     settings.EMAIL_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_sink.port
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.task_always_eager = False
     app.conf.broker_url = redis_url
     _forget_broker_connections(app)
@@ -392,7 +436,10 @@ def celery_worker_process(
         yield _celery_worker
     finally:
         # Leave nothing running into the next test; a worker that cannot settle is an error here.
+        # A worker the test killed and did not restart is started again for the next test.
         try:
+            if _celery_worker.killed:
+                _celery_worker.restart()
             _celery_worker.wait_ready(timeout=30)
             _celery_worker.wait_idle(timeout=30)
         finally:

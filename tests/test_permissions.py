@@ -30,6 +30,12 @@ PUBLIC = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    "governance:board",
+    "governance:board_history",
+    "events:agenda",
+    "events:archive",
+    "newsletters:archive",
+    "newsletters:subscribe",
 }
 
 # Logged-in people only; anonymous visitors are sent to the login page.
@@ -38,6 +44,9 @@ PRIVATE = {
     "members:profile": 200,
     "members:profile_edit": 200,
     "members:profile_export": 200,
+    "governance:portal": 200,
+    "events:mine": 200,
+    "newsletters:profile_subscription": "/profiel/",  # POST only; a GET goes back to the profile
     "account_email": 200,
     "account_change_password": 200,
     "account_reauthenticate": 200,
@@ -54,6 +63,28 @@ FLOW = {
     "set_language": "/",  # POST only; a GET goes back
 }
 
+# Pages of one object keyed by pk and a random token; who may open them depends on the object
+# (body membership on the meeting date, confidentiality, public bodies). Each is walked for every
+# kind of visitor with real objects in the app's own test named here.
+OBJECT_URLS = {
+    "governance:meeting": "tests/governance/test_portal.py",
+    "governance:decisions": "tests/governance/test_portal.py",
+    "governance:decisions_pdf": "tests/governance/test_portal.py",
+    "governance:document": "tests/governance/test_portal.py",
+    "governance:note": "tests/governance/test_portal.py",
+    "governance:pack": "tests/governance/test_portal.py",
+    "events:detail": "tests/events/test_views.py",  # published: anyone; draft/unknown: 404
+    "events:register": "tests/events/test_views.py",  # login required; the event's rules apply
+    "events:registration_change": "tests/events/test_views.py",  # own registration only, else 404
+    "events:registration_cancel": "tests/events/test_views.py",  # own registration only, else 404
+    "events:cancel_token": "tests/events/test_views.py",  # signed, expiring token instead of a login
+    "events:feed": "tests/events/test_views.py",  # signed per-user token; a wrong one answers 404
+    "newsletters:edition": "tests/newsletters/test_views.py",  # sent: anyone; concept: staff; else 404
+    "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
+    "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
+    "newsletters:unsubscribe": "tests/newsletters/test_views.py",  # signed token; bad one: 400
+}
+
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
 
 # Every model in the admin and what the Secretariaat group may do with it. A model registered
@@ -64,6 +95,22 @@ ADMIN_MODELS = {
     "members.person": "manage",
     "members.user": "view",  # changing accounts could grant superuser status
     "mail.outgoingmail": "view",
+    "events.event": "manage",
+    "events.round": "manage",
+    "events.registration": "manage",
+    "events.invitation": "view",  # written by the invitation page only
+    "governance.theme": "manage",
+    "governance.body": "manage",
+    "governance.mandate": "manage",
+    "governance.vngcommission": "manage",
+    "governance.commissionseat": "manage",
+    "governance.meeting": "manage",
+    "governance.agendaitem": "manage",
+    "governance.document": "manage",
+    "newsletters.newsletter": "manage",
+    "newsletters.section": "manage",
+    "newsletters.subscription": "manage",
+    "newsletters.delivery": "view",  # written by the sending batches only
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -95,7 +142,7 @@ def registered_models() -> dict[str, type]:
 
 def test_every_url_is_classified():
     names = project_url_names()
-    rules = PUBLIC | PRIVATE.keys() | FLOW.keys()
+    rules = PUBLIC | PRIVATE.keys() | FLOW.keys() | OBJECT_URLS.keys()
 
     assert names - rules == set(), "URLs without a permission rule"
     assert rules - names == set(), "rules for URLs that no longer exist"
@@ -187,9 +234,27 @@ ADMIN_PAGE_NEEDS = {
     "import": "manage",
     "process_import": "manage",
     "password_change": "manage",
+    # events: the secretariat's pages of an event (EventAdmin.get_urls)
+    "invitations": "view",
+    "checkin": "manage",
+    "municipalities": "view",
+    "attendees": "view",
+    "badges": "view",
+    # newsletters: the mail preview of an edition; subscribing people by function/region
+    "preview": "view",
+    "subscribe_people": "manage",
 }
 # Pages the admin does not offer to anyone, superusers included.
 ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
+# Registrations and invitations are written by services (capacity, waiting list, one mail each).
+ADMIN_NOT_OFFERED |= {
+    ("events.registration", "add"),
+    ("events.registration", "delete"),
+    ("events.invitation", "add"),
+    ("events.invitation", "delete"),
+}
+# Newsletter deliveries: created by sending, never by hand; deleting one could send it twice.
+ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
 ADMIN_POST_ONLY = {"process_import"}
 
@@ -228,6 +293,18 @@ def one_of_each():
     MemberFactory()
     Group.objects.create(name="Bestuur")
     mail_queue(to="iemand@example.org", subject="Test", text="Test")
+    from tests.events.staff_factories import InvitationFactory, SessionChoiceFactory
+
+    choice = SessionChoiceFactory()
+    InvitationFactory(event=choice.registration.event)
+    from tests.governance.factories import governance_one_of_each
+
+    governance_one_of_each()
+    from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
+
+    from newsletters.models import Delivery
+
+    Delivery.objects.create(newsletter=NewsletterFactory(), subscription=SubscriptionFactory())
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

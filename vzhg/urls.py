@@ -17,6 +17,9 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("members.urls")),
+    path("nieuwsbrief/", include("newsletters.urls")),
+    path("agenda/", include("events.urls")),
+    path("bestuur/", include("governance.urls")),
 ]
 
 handler400 = "vzhg.views.bad_request"

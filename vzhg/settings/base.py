@@ -7,6 +7,7 @@ the ones that let the project run with no environment at all (see local.py).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -165,8 +166,24 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Queued mail older than this is handed to the worker again by the periodic sweep.
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=120)
+# Registrations are anonymised this many months after their event (counts per municipality stay).
+EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # The site's own address, for links in e-mails sent by the worker (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Governance: largest document upload (MB); reminders go out this many hours before a meeting.
+GOVERNANCE_MAX_UPLOAD_MB = env.int("GOVERNANCE_MAX_UPLOAD_MB", default=20)
+GOVERNANCE_REMINDER_HOURS = 48
+
+# --- newsletters -----------------------------------------------------------------------------
+# The agenda section lists events and meetings of this many coming weeks.
+NEWSLETTER_AGENDA_WEEKS = env.int("NEWSLETTER_AGENDA_WEEKS", default=8)
+# Deliveries one worker task sends over one SMTP connection before it queues the next batch.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# The SMTP relay's limits, over sliding windows of a minute and an hour (0: no limit).
+NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=300)
+NEWSLETTER_HOURLY_CAP = env.int("NEWSLETTER_HOURLY_CAP", default=10000)
+# An edition being sent without batch activity for this long is re-started by the sweep.
+NEWSLETTER_STALLED_AFTER_SECONDS = env.int("NEWSLETTER_STALLED_AFTER_SECONDS", default=300)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -191,7 +208,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # broker connection may safely run again.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
+    "governance-reminders": {"task": "governance.tasks.meeting_reminders_task", "schedule": 3600.0},
     "mail-sweep": {"task": "vzhg.mail.tasks.mail_sweep", "schedule": 60.0},
+    # newsletters: start scheduled editions, re-start sends whose batches stopped.
+    "newsletters-sweep": {"task": "newsletters.tasks.newsletter_sweep", "schedule": 60.0},
+    # events: reminders every 15 minutes; the retention run once a night.
+    "events-reminders": {"task": "events.tasks.events_reminders_send", "schedule": 15 * 60.0},
+    "events-retention": {
+        "task": "events.tasks.events_registrations_anonymise",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # --- Content Security Policy (django-csp 4): no inline script anywhere ------------------------

@@ -345,3 +345,12 @@ class Command(BaseCommand):
             "  Log-in by code works too: enter the address and leave the password empty; the mail\n"
             f"  with the code appears in {where}."
         )
+        from events.demo import demo_load as events_demo_load
+
+        events_demo_load(stdout=self.stdout)
+        from newsletters.demo import demo_load as newsletters_demo_load
+
+        newsletters_demo_load(stdout=self.stdout)
+        from governance.demo import demo_load as governance_demo_load
+
+        governance_demo_load(stdout=self.stdout)

@@ -1,0 +1,89 @@
+"""The mails about a registration: confirmed, waitlisted, promoted, changed, cancelled.
+
+Each is personal, rendered in the site's default language (Dutch), multipart (text + HTML) and,
+where the person has a place, carries an .ics invitation. They go through the outbox
+(vzhg.mail.services.mail_queue), which hands them to Celery after the transaction commits.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vzhg.mail.services import mail_queue
+
+from . import ics
+from .tokens import cancel_token_make
+
+MAIL_KIND = "events.registration"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _subject(kind: str, title: str) -> str:
+    subjects = {
+        "confirmed": _("Registration confirmed: %(title)s"),
+        "waitlisted": _("On the waiting list: %(title)s"),
+        "promoted": _("A place has become free: %(title)s"),
+        "changed": _("Registration changed: %(title)s"),
+        "cancelled": _("Registration cancelled: %(title)s"),
+    }
+    return subjects[kind] % {"title": title}
+
+
+def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] | None = None):
+    """Queue the mail of `kind` for a registration (inside the caller's transaction).
+
+    `reason` is the (code, workshop title) of a waiting-list placement; it is worded here, in
+    the mail's language.
+    """
+    from .services import waitlist_reason_text
+
+    person = registration.person
+    if person is None or not person.email:
+        return None
+    event = registration.event
+    choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "kind": kind,
+            "person": person,
+            "event": event,
+            "registration": registration,
+            "choices": choices,
+            "reason": waitlist_reason_text(*reason) if reason else "",
+            "event_url": absolute(event.get_absolute_url()),
+            "change_url": absolute(reverse("events:registration_change", kwargs={"pk": registration.pk})),
+            "cancel_url": absolute(reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})),
+            "mine_url": absolute(reverse("events:mine")),
+            # The meeting link goes only to people with a confirmed place.
+            "show_online_url": registration.status == registration.Status.CONFIRMED
+            and kind in ("confirmed", "promoted", "changed")
+            and bool(event.online_url),
+        }
+        subject = _subject(kind, event.title)
+        text = render_to_string("events/email/registration.txt", context)
+        html = render_to_string("events/email/registration.html", context)
+        attachments = []
+        if kind in ("confirmed", "promoted", "changed") and registration.status == registration.Status.CONFIRMED:
+            description = render_to_string("events/email/ics_description.txt", context).strip()
+            attachments.append(
+                ("uitnodiging.ics", ics.registration_ics(registration=registration, method="REQUEST", description=description),
+                 "text/calendar; method=REQUEST; charset=UTF-8")
+            )
+        elif kind == "cancelled":
+            attachments.append(
+                ("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"),
+                 "text/calendar; method=CANCEL; charset=UTF-8")
+            )
+    return mail_queue(
+        to=person.email,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments,
+        kind=f"{MAIL_KIND}.{kind}",
+    )

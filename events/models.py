@@ -1,0 +1,312 @@
+"""Events: the agenda, programmes with workshop rounds, registrations and invitations.
+
+Capacity is enforced in services by locking the Event row (select_for_update) and, for
+sessions, the Session rows in a fixed order inside one transaction. Counts of confirmed
+registrations are computed, never stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        ALV_CONGRESS = "alv_congress", _("general meeting and spring congress (ALV en voorjaarscongres)")
+        AUTUMN_CONGRESS = "autumn_congress", _("autumn congress (najaarscongres)")
+        SOUNDING_BOARD = "sounding_board", _("sounding-board meeting (klankbordbijeenkomst)")
+        NETWORK = "network", _("network meeting (netwerkbijeenkomst)")
+        ACADEMY = "academy", _("Zuid-Holland Academie")
+        RETREAT = "retreat", _("retreat (heisessie)")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Audience(models.TextChoices):
+        MEMBERS = "members", _("members of member municipalities and the board")
+        OPEN = "open", _("open to invited guests and members")
+
+    class RegistrationState(models.TextChoices):
+        NOT_OPEN = "not_open", _("registration not yet open")
+        OPEN = "open", _("registration open")
+        FULL = "full", _("full — waiting list")
+        CLOSED = "closed", _("registration closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    host = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("host municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_events",
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    online_url = models.URLField(
+        _("online meeting link"), blank=True, help_text=_("Shown only to confirmed registrants.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty means unlimited.")
+    )
+    places_per_municipality = models.PositiveSmallIntegerField(
+        _("places per municipality"), null=True, blank=True, help_text=_("Empty means no cap.")
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS)
+    registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder days before"), null=True, blank=True, default=2, help_text=_("Empty means no reminder.")
+    )
+    themes = models.CharField(
+        _("themes"), max_length=300, blank=True, help_text=_("Comma-separated, e.g. 'energie, wonen'.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(registration_opens_at__isnull=True)
+                | models.Q(registration_closes_at__isnull=True)
+                | models.Q(registration_closes_at__gte=models.F("registration_opens_at")),
+                name="event_registration_window_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="event_status_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def theme_list(self) -> list[str]:
+        return [theme.strip() for theme in self.themes.split(",") if theme.strip()]
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.venue_name
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - getattr(self, "confirmed_count", 0), 0)
+
+    def registration_window_state(self, now=None) -> str | None:
+        """The state from status and dates only (no counting): None means the window is open."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return self.RegistrationState.CANCELLED
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return self.RegistrationState.NOT_OPEN
+        closes = self.registration_closes_at or self.starts_at
+        if now >= closes:
+            return self.RegistrationState.CLOSED
+        return None
+
+    def registration_state(self, now=None, confirmed_count: int | None = None) -> str:
+        """not_open / open / full / closed / cancelled.
+
+        confirmed_count may be given (annotated by a selector) to avoid a query.
+        """
+        window = self.registration_window_state(now)
+        if window is not None:
+            return window
+        if self.capacity is not None:
+            if confirmed_count is None:
+                confirmed_count = getattr(self, "confirmed_count", None)
+            if confirmed_count is None:
+                confirmed_count = self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+            if confirmed_count >= self.capacity:
+                return self.RegistrationState.FULL
+        return self.RegistrationState.OPEN
+
+
+class ProgrammeItem(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="programme")
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme")
+        ordering = ["order", "starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%H:%M} {self.title}"
+
+
+class Round(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workshop round")
+        verbose_name_plural = _("workshop rounds")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="round_event_number_unique")]
+
+    def __str__(self) -> str:
+        return self.title or str(_("Round %(number)s") % {"number": self.number})
+
+
+class Session(models.Model):
+    """A workshop in a round."""
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty means unlimited."))
+    places_per_municipality = models.PositiveSmallIntegerField(
+        _("places per municipality"), null=True, blank=True, help_text=_("Empty means no cap.")
+    )
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["round__number", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - getattr(self, "confirmed_count", 0), 0)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+        help_text=_("The person's organisation when registering; kept after anonymisation."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    remarks = models.TextField(_("remarks"), blank=True, help_text=_("Diet, access needs."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=models.Q(person__isnull=False),
+                name="registration_event_person_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person or _('anonymised')} — {self.event}"
+
+
+class SessionChoice(models.Model):
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="choices"
+    )
+    session = models.ForeignKey(Session, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="choices")
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="choices")
+
+    class Meta:
+        verbose_name = _("workshop choice")
+        verbose_name_plural = _("workshop choices")
+        ordering = ["round__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "round"], name="sessionchoice_registration_round_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class Invitation(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    mail = models.ForeignKey(
+        "mail.OutgoingMail",
+        verbose_name=_("mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_invitations",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="invitation_event_person_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.event}"

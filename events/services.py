@@ -1,0 +1,352 @@
+"""Writes for registrations: create, change, cancel and promote from the waiting list.
+
+Every service runs in one transaction that first locks the Event row (select_for_update) and then
+the Session rows involved, always in pk order, so concurrent registrations for one event queue up
+behind each other and never overbook. Counts of confirmed places are computed under that lock.
+The mails are queued in the outbox inside the same transaction (so a registration never exists
+without its mail) and handed to Celery after commit by vzhg.mail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Person
+
+from .models import Event, Registration, Session, SessionChoice
+
+
+class RegistrationError(Exception):
+    """A registration request that cannot be honoured; `message` is shown to the person."""
+
+    def __init__(self, message, code: str):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+# Why a registration went on the waiting list (shown on the page and in the mail).
+WAITLIST_REASONS = {
+    "event_full": _("The event is full."),
+    "event_municipality_cap": _("The places for your municipality at this event are taken."),
+    "session_full": _("The workshop “%(session)s” is full."),
+    "session_municipality_cap": _("The places for your municipality in the workshop “%(session)s” are taken."),
+}
+
+
+def waitlist_reason_text(reason: str | None, session_title: str = "") -> str:
+    if not reason:
+        return ""
+    return str(WAITLIST_REASONS[reason]) % {"session": session_title}
+
+
+@dataclass
+class Occupancy:
+    """Confirmed places of one event, counted under the event lock."""
+
+    event_total: int = 0
+    event_by_org: Counter = field(default_factory=Counter)
+    session_total: Counter = field(default_factory=Counter)
+    session_by_org: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def count(cls, *, event: Event) -> Occupancy:
+        occupancy = cls()
+        for row in (
+            Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+            .values("organisation_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            occupancy.event_total += row["n"]
+            occupancy.event_by_org[row["organisation_id"]] += row["n"]
+        for row in (
+            SessionChoice.objects.filter(
+                registration__event=event, registration__status=Registration.Status.CONFIRMED
+            )
+            .values("session_id", "registration__organisation_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            occupancy.session_total[row["session_id"]] += row["n"]
+            occupancy.session_by_org[(row["session_id"], row["registration__organisation_id"])] += row["n"]
+        return occupancy
+
+    def add(self, *, organisation_id: int | None, session_ids, sign: int = 1) -> None:
+        self.event_total += sign
+        self.event_by_org[organisation_id] += sign
+        for session_id in session_ids:
+            self.session_total[session_id] += sign
+            self.session_by_org[(session_id, organisation_id)] += sign
+
+    def misfit(self, *, event: Event, organisation_id: int | None, sessions: list[Session]) -> tuple[str, str] | None:
+        """(reason, session title) when one more confirmed place would break a limit, else None."""
+        if event.capacity is not None and self.event_total >= event.capacity:
+            return "event_full", ""
+        if (
+            organisation_id is not None
+            and event.places_per_municipality is not None
+            and self.event_by_org[organisation_id] >= event.places_per_municipality
+        ):
+            return "event_municipality_cap", ""
+        return self.session_misfit(organisation_id=organisation_id, sessions=sessions)
+
+    def session_misfit(self, *, organisation_id: int | None, sessions: list[Session]) -> tuple[str, str] | None:
+        for session in sessions:
+            if session.capacity is not None and self.session_total[session.pk] >= session.capacity:
+                return "session_full", session.title
+            if (
+                organisation_id is not None
+                and session.places_per_municipality is not None
+                and self.session_by_org[(session.pk, organisation_id)] >= session.places_per_municipality
+            ):
+                return "session_municipality_cap", session.title
+        return None
+
+
+def _lock_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _lock_sessions(session_ids) -> list[Session]:
+    """Lock the Session rows in pk order (a fixed order: no deadlocks between registrations)."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return []
+    return list(
+        Session.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _check_window(event: Event, now) -> None:
+    state = event.registration_window_state(now)
+    if state == Event.RegistrationState.CANCELLED:
+        raise RegistrationError(_("This event has been cancelled."), "cancelled")
+    if state == Event.RegistrationState.NOT_OPEN:
+        opens = timezone.localtime(event.registration_opens_at)
+        raise RegistrationError(
+            _("Registration is not open yet; it opens on %(date)s.") % {"date": opens.strftime("%d-%m-%Y %H:%M")},
+            "not_open",
+        )
+    if state == Event.RegistrationState.CLOSED:
+        raise RegistrationError(_("Registration for this event is closed."), "closed")
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationError(_("This event is not open for registration."), "not_published")
+
+
+def person_may_attend(*, event: Event, person: Person) -> bool:
+    """The audience rule. Members-only events: people of member municipalities, and people whose
+    account is staff (the secretariat and the board work through VZHG's own accounts)."""
+    if event.audience == Event.Audience.OPEN:
+        return True
+    if person.organisation is not None and person.organisation.is_member:
+        return True
+    return bool(person.user_id and person.user.is_staff)
+
+
+def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
+    """Lock and check the chosen workshops: all of this event, one per round, every round chosen."""
+    try:
+        ids = [int(session_id) for session_id in session_ids]
+    except (TypeError, ValueError) as exc:
+        raise RegistrationError(_("Choose workshops from the list."), "invalid_session") from exc
+    if len(ids) != len(set(ids)):
+        raise RegistrationError(_("You chose the same workshop twice."), "duplicate_session")
+    sessions = _lock_sessions(ids)
+    if len(sessions) != len(ids) or any(session.round.event_id != event.pk for session in sessions):
+        raise RegistrationError(_("A chosen workshop does not belong to this event."), "foreign_session")
+    rounds_chosen = [session.round.number for session in sessions]
+    if len(rounds_chosen) != len(set(rounds_chosen)):
+        raise RegistrationError(_("Choose one workshop per round, not two in the same round."), "two_in_round")
+    missing = [r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen]
+    if missing:
+        raise RegistrationError(
+            _("Choose a workshop for round %(rounds)s.") % {"rounds": ", ".join(str(n) for n in missing)},
+            "missing_round",
+        )
+    return sessions
+
+
+def _set_choices(registration: Registration, sessions: list[Session], *, replace: bool = True) -> None:
+    if replace:
+        registration.choices.all().delete()
+    SessionChoice.objects.bulk_create(
+        [SessionChoice(registration=registration, session=session, round_id=session.round_id) for session in sessions]
+    )
+
+
+def registration_create(
+    *, event: Event, person: Person, session_ids, remarks: str = "", now=None
+) -> Registration:
+    """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
+
+    The returned registration carries `waitlist_reason` (None when confirmed) and
+    `waitlist_session` (the workshop that was full, if that was the reason).
+    """
+    from . import emails
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(event)
+        _check_window(event, now)
+        person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
+        if not person_may_attend(event=event, person=person):
+            raise RegistrationError(
+                _("This event is for members only: people of member municipalities and the board."),
+                "audience",
+            )
+        existing = Registration.objects.filter(event=event, person=person).first()
+        if existing is not None and existing.status != Registration.Status.CANCELLED:
+            raise RegistrationError(_("You are already registered for this event."), "already_registered")
+        sessions = _validated_sessions(event=event, session_ids=session_ids)
+        occupancy = Occupancy.count(event=event)
+        misfit = occupancy.misfit(event=event, organisation_id=person.organisation_id, sessions=sessions)
+        status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
+        registration = existing or Registration(event=event, person=person)
+        registration.organisation_id = person.organisation_id
+        registration.status = status
+        registration.remarks = (remarks or "").strip()
+        registration.confirmed_at = now if status == Registration.Status.CONFIRMED else None
+        registration.cancelled_at = None
+        registration.reminder_sent_at = None
+        registration.save()
+        if existing is not None:
+            # A new registration after a cancellation joins the waiting list at the back.
+            Registration.objects.filter(pk=registration.pk).update(created_at=now)
+            registration.created_at = now
+        registration.event = event
+        registration.person = person
+        _set_choices(registration, sessions, replace=existing is not None)
+        registration.waitlist_reason = misfit[0] if misfit else None
+        registration.waitlist_session = misfit[1] if misfit else ""
+        emails.registration_mail_queue(
+            registration=registration,
+            kind="confirmed" if status == Registration.Status.CONFIRMED else "waitlisted",
+            reason=misfit,
+        )
+    return registration
+
+
+def registration_change(*, registration: Registration, session_ids, remarks: str | None = None, now=None) -> Registration:
+    """Change the workshop choice (and remarks) while registration is open.
+
+    A confirmed registration keeps its place; a new workshop must have room (else the change is
+    refused and the old choice stays). Places freed in the old workshops go to the waiting list.
+    """
+    from . import emails
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("person", "person__user", "organisation")
+            .get(pk=registration.pk)
+        )
+        if registration.status == Registration.Status.CANCELLED:
+            raise RegistrationError(_("This registration has been cancelled."), "cancelled_registration")
+        _check_window(event, now)
+        old_ids = list(registration.choices.values_list("session_id", flat=True))
+        sessions = _validated_sessions(event=event, session_ids=session_ids)
+        _lock_sessions(old_ids)
+        if registration.status == Registration.Status.CONFIRMED:
+            # The place at the event itself is already held; only the workshops are checked,
+            # with this registration's current workshops counted as free.
+            occupancy = Occupancy.count(event=event)
+            occupancy.add(organisation_id=registration.organisation_id, session_ids=old_ids, sign=-1)
+            misfit = occupancy.session_misfit(organisation_id=registration.organisation_id, sessions=sessions)
+            if misfit:
+                raise RegistrationError(
+                    _("Your choice was not changed: %(reason)s") % {"reason": waitlist_reason_text(*misfit)},
+                    "session_full",
+                )
+        if remarks is not None:
+            registration.remarks = remarks.strip()
+        registration.save()
+        registration.event = event
+        _set_choices(registration, sessions)
+        promoted = registration_promote_waitlist(event=event, locked=True, now=now)
+        if registration.pk not in {r.pk for r in promoted}:
+            emails.registration_mail_queue(registration=registration, kind="changed")
+        registration.refresh_from_db(fields=["status"])
+    return registration
+
+
+def registration_cancel(*, registration: Registration, now=None) -> Registration:
+    """Cancel a registration, free its place and promote from the waiting list (one transaction)."""
+    from . import emails
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("person", "person__user", "organisation")
+            .get(pk=registration.pk)
+        )
+        if registration.status == Registration.Status.CANCELLED:
+            raise RegistrationError(_("This registration was already cancelled."), "already_cancelled")
+        if now >= event.ends_at:
+            raise RegistrationError(_("This event is over; the registration can no longer be cancelled."), "over")
+        _lock_sessions(registration.choices.values_list("session_id", flat=True))
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        registration.event = event
+        emails.registration_mail_queue(registration=registration, kind="cancelled")
+        if event.status != Event.Status.CANCELLED and now < event.starts_at:
+            registration_promote_waitlist(event=event, locked=True, now=now)
+    return registration
+
+
+def registration_promote_waitlist(*, event: Event, locked: bool = False, now=None) -> list[Registration]:
+    """Confirm waitlisted registrations, oldest first, whose choices now fit; tell them by mail.
+
+    Runs inside the caller's transaction when `locked` (the caller holds the event lock),
+    otherwise takes the locks itself.
+    """
+    from . import emails
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not locked:
+            event = _lock_event(event)
+        waiting = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(event=event, status=Registration.Status.WAITLISTED)
+            .select_related("person", "person__user")
+            .prefetch_related("choices")
+            .order_by("created_at", "pk")
+        )
+        if not waiting:
+            return []
+        sessions = {
+            session.pk: session
+            for session in _lock_sessions(Session.objects.filter(round__event=event).values_list("pk", flat=True))
+        }
+        occupancy = Occupancy.count(event=event)
+        promoted = []
+        for registration in waiting:
+            if event.capacity is not None and occupancy.event_total >= event.capacity:
+                break
+            session_ids = [choice.session_id for choice in registration.choices.all()]
+            chosen = [sessions[session_id] for session_id in session_ids if session_id in sessions]
+            if occupancy.misfit(event=event, organisation_id=registration.organisation_id, sessions=chosen):
+                continue
+            registration.status = Registration.Status.CONFIRMED
+            registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+            registration.event = event
+            occupancy.add(organisation_id=registration.organisation_id, session_ids=session_ids)
+            emails.registration_mail_queue(registration=registration, kind="promoted")
+            promoted.append(registration)
+        return promoted

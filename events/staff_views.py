@@ -1,0 +1,291 @@
+"""Staff pages of an event, served inside the admin (EventAdmin.get_urls wraps them in
+admin_site.admin_view: staff log-in required). Each checks the model permission it needs and
+answers 404 for an event that does not exist. Thin: form → service → message → redirect.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.models import Body
+from members.models import Person, Region
+from vzhg.pdf import render_pdf
+
+from . import staff
+from .models import Event, Registration, SessionChoice
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _event(object_id) -> Event:
+    try:
+        return Event.objects.select_related("host").get(pk=int(object_id))
+    except (ValueError, Event.DoesNotExist):
+        raise Http404(_("No such event.")) from None
+
+
+def _require(request, *perms: str) -> None:
+    if not request.user.has_perms([f"events.{perm}" for perm in perms]):
+        raise PermissionDenied
+
+
+def _context(request, model_admin, event: Event, title: str, **extra) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "original": event,
+        "event": event,
+        "title": title,
+        "has_view_permission": True,
+        **extra,
+    }
+
+
+def _confirmed_registrations(event: Event):
+    return (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED, person__isnull=False)
+        .select_related("person", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
+            )
+        )
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    AUDIENCES = [
+        (staff.Audience.ALL_MEMBERS, gettext_lazy("Everyone in a member municipality")),
+        (staff.Audience.FUNCTION, gettext_lazy("People in member municipalities with a function")),
+        (staff.Audience.REGION, gettext_lazy("People in member municipalities of a region")),
+        (staff.Audience.BODY, gettext_lazy("Members of a governance body (today's mandates)")),
+        (staff.Audience.PEOPLE, gettext_lazy("People picked by hand")),
+    ]
+    audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=AUDIENCES, widget=forms.RadioSelect)
+    functions = forms.MultipleChoiceField(
+        label=gettext_lazy("Functions"),
+        choices=Person.Function.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("For the audience 'with a function', e.g. all griffiers."),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        help_text=gettext_lazy("For the audience 'of a region'; regions inside it are included."),
+    )
+    body = forms.ModelChoiceField(
+        label=gettext_lazy("Governance body"),
+        queryset=Body.objects.order_by("order", "name"),
+        required=False,
+        help_text=gettext_lazy("For the audience 'members of a governance body'."),
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("People"),
+        queryset=Person.objects.select_related("organisation"),
+        required=False,
+        help_text=gettext_lazy("For the audience 'picked by hand': type a name."),
+    )
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if admin_site is not None:
+            field = self.fields["people"]
+            field.widget = AutocompleteSelectMultiple(Registration._meta.get_field("person"), admin_site)
+            field.widget.choices = field.choices
+
+    def clean(self):
+        data = super().clean()
+        audience = data.get("audience")
+        if audience == staff.Audience.FUNCTION and not data.get("functions"):
+            self.add_error("functions", _("Choose at least one function."))
+        if audience == staff.Audience.REGION and not data.get("region"):
+            self.add_error("region", _("Choose a region."))
+        if audience == staff.Audience.BODY and not data.get("body"):
+            self.add_error("body", _("Choose a governance body."))
+        if audience == staff.Audience.PEOPLE and not data.get("people"):
+            self.add_error("people", _("Pick at least one person."))
+        return data
+
+    def recipients(self):
+        data = self.cleaned_data
+        return staff.invitation_audience(
+            kind=data["audience"],
+            functions=data.get("functions"),
+            region=data.get("region"),
+            body=data.get("body"),
+            people=data.get("people"),
+        )
+
+
+def invitations_view(request, object_id, model_admin):
+    """Choose an audience → preview (the mail as the first recipient gets it) → send; progress."""
+    _require(request, "view_invitation")
+    event = _event(object_id)
+    url = reverse("admin:events_event_invitations", args=[event.pk])
+    preview = None
+    if request.method == "POST":
+        _require(request, "add_invitation")
+        form = InvitationForm(request.POST, admin_site=model_admin.admin_site)
+        if form.is_valid():
+            recipients = list(form.recipients())
+            invited = set(event.invitations.filter(person__in=recipients).values_list("person_id", flat=True))
+            new = [person for person in recipients if person.pk not in invited]
+            if not recipients:
+                form.add_error(None, _("This audience holds nobody."))
+            elif "send" in request.POST:
+                try:
+                    result = staff.invitation_send(event=event, people=recipients, actor=request.user)
+                except ValueError as exc:
+                    messages.error(request, str(exc))
+                    return redirect(url)
+                messages.success(
+                    request,
+                    _(
+                        "%(created)d invitation(s) queued; %(skipped)d person(s) had been invited before "
+                        "and get no second mail."
+                    )
+                    % {"created": result.created, "skipped": result.skipped},
+                )
+                return redirect(url)
+            else:
+                first = new[0] if new else recipients[0]
+                preview = {
+                    "mail": staff.invitation_mail_render(event=event, person=first),
+                    "person": first,
+                    "total": len(recipients),
+                    "new": len(new),
+                    "invited": len(invited),
+                }
+    else:
+        form = InvitationForm(admin_site=model_admin.admin_site)
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Invitations: %(event)s") % {"event": event},
+        form=form,
+        media=model_admin.media + form.media,
+        preview=preview,
+        progress=staff.invitation_progress(event=event),
+        can_send=request.user.has_perm("events.add_invitation") and event.status != Event.Status.CANCELLED,
+        invitations_url=reverse("admin:events_invitation_changelist") + f"?event__id__exact={event.pk}",
+    )
+    return TemplateResponse(request, "admin/events/event/invitations.html", context)
+
+
+# --- check-in ------------------------------------------------------------------------------------
+
+
+def checkin_view(request, object_id, model_admin):
+    """The door list: search by name (GET), tick present or undo (POST per row)."""
+    _require(request, "view_registration", "change_registration")
+    event = _event(object_id)
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    if request.method == "POST":
+        try:
+            registration = Registration.objects.get(pk=int(request.POST.get("registration", "")), event=event)
+        except (ValueError, Registration.DoesNotExist):
+            messages.error(request, _("That registration is not on this event's list."))
+        else:
+            present = request.POST.get("present") == "1"
+            try:
+                staff.registration_check_in(registration=registration, actor=request.user, present=present)
+            except ValueError as exc:
+                messages.error(request, str(exc))
+            else:
+                name = registration.person.full_name if registration.person_id else _("(anonymised)")
+                if present:
+                    messages.success(request, _("%(name)s is present.") % {"name": name})
+                else:
+                    messages.info(request, _("%(name)s is no longer marked present.") % {"name": name})
+        target = reverse("admin:events_event_checkin", args=[event.pk])
+        return redirect(f"{target}?q={query}#results" if query else f"{target}#results")
+    registrations = _confirmed_registrations(event)
+    for word in query.split():
+        registrations = registrations.filter(
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(person__tussenvoegsel__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Check-in: %(event)s") % {"event": event},
+        query=query,
+        registrations=registrations,
+        counts=staff.checkin_counts(event=event),
+    )
+    return TemplateResponse(request, "admin/events/event/checkin.html", context)
+
+
+# --- counts per municipality ---------------------------------------------------------------------
+
+
+def municipalities_view(request, object_id, model_admin):
+    _require(request, "view_registration")
+    event = _event(object_id)
+    rows, missing = staff.municipality_counts(event=event)
+    reached, total = staff.municipalities_reached(event=event)
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Counts per municipality: %(event)s") % {"event": event},
+        rows=rows,
+        missing=missing,
+        reached=reached,
+        total=total,
+        totals={
+            "confirmed": sum(r.confirmed for r in rows),
+            "waitlisted": sum(r.waitlisted for r in rows),
+            "attended": sum(r.attended for r in rows),
+        },
+    )
+    return TemplateResponse(request, "admin/events/event/municipalities.html", context)
+
+
+# --- PDFs ----------------------------------------------------------------------------------------
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def attendees_pdf_view(request, object_id, model_admin):
+    _require(request, "view_registration")
+    event = _event(object_id)
+    registrations = list(_confirmed_registrations(event))
+    pdf = render_pdf(
+        template_name="pdf/events_attendees.html",
+        context={"event": event, "registrations": registrations, "rounds": list(event.rounds.all())},
+    )
+    return _pdf_response(pdf, f"deelnemers-{event.slug}.pdf")
+
+
+def badges_pdf_view(request, object_id, model_admin):
+    _require(request, "view_registration")
+    event = _event(object_id)
+    registrations = list(_confirmed_registrations(event))
+    pages = [registrations[i : i + 8] for i in range(0, len(registrations), 8)]
+    pdf = render_pdf(template_name="pdf/events_badges.html", context={"event": event, "pages": pages})
+    return _pdf_response(pdf, f"badges-{event.slug}.pdf")

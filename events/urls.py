@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.agenda, name="agenda"),
+    path("archief/", views.archive, name="archive"),
+    path("mijn/", views.mine, name="mine"),
+    path("mijn/<int:pk>/wijzigen/", views.registration_change, name="registration_change"),
+    path("mijn/<int:pk>/afmelden/", views.registration_cancel, name="registration_cancel"),
+    path("afmelden/<str:token>/", views.cancel_by_token, name="cancel_token"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/aanmelden/", views.register, name="register"),
+]

@@ -1,0 +1,216 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from members.selectors import person_for_user
+
+from . import ics, selectors, services
+from .forms import AgendaFilterForm, RegistrationForm
+from .models import Event, Registration
+from .tokens import TokenInvalid, cancel_token_registration_id, feed_token_make, feed_token_user_id
+
+
+@require_GET
+def agenda(request):
+    form = AgendaFilterForm(request.GET or None, themes=selectors.agenda_themes())
+    filters = form.filters()
+    events = list(selectors.upcoming_events(**filters))
+    return render(request, "events/agenda.html", {"form": form, "events": events, "filtered": any(filters.values())})
+
+
+@require_GET
+def archive(request):
+    return render(request, "events/archive.html", {"events": list(selectors.past_events()[:200])})
+
+
+def _person(request):
+    return person_for_user(user=request.user) if request.user.is_authenticated else None
+
+
+@require_GET
+def detail(request, slug):
+    event = selectors.event_for_page(slug=slug)
+    if event is None:
+        raise Http404
+    person = _person(request)
+    registration = selectors.registration_of(event=event, person=person)
+    active = registration if registration and registration.status != Registration.Status.CANCELLED else None
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "state": event.registration_state(),
+            "registration": active,
+            "show_online_url": bool(active and active.status == Registration.Status.CONFIRMED and event.online_url),
+            "rounds": event.rounds.all(),
+            "programme": event.programme.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    event = selectors.event_for_page(slug=slug)
+    if event is None:
+        raise Http404
+    person = person_for_user(user=request.user)
+    if person is None:
+        messages.error(request, _("Your account is not linked to a person yet. Confirm your e-mail address first."))
+        return redirect("members:profile")
+    existing = selectors.registration_of(event=event, person=person)
+    if existing is not None and existing.status != Registration.Status.CANCELLED:
+        messages.info(request, _("You are already registered for this event."))
+        return redirect(event)
+    state = event.registration_state()
+    blocked = ""
+    if state in (Event.RegistrationState.NOT_OPEN, Event.RegistrationState.CLOSED, Event.RegistrationState.CANCELLED):
+        blocked = {
+            Event.RegistrationState.NOT_OPEN: _("Registration is not open yet."),
+            Event.RegistrationState.CLOSED: _("Registration for this event is closed."),
+            Event.RegistrationState.CANCELLED: _("This event has been cancelled."),
+        }[state]
+    elif not services.person_may_attend(event=event, person=person):
+        blocked = _("This event is for members only: people of member municipalities and the board.")
+    rounds = list(event.rounds.all())
+    form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds)
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            registration = services.registration_create(
+                event=event, person=person, session_ids=form.session_ids(), remarks=form.cleaned_data["remarks"]
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(request, _("You are registered. A confirmation with a calendar invitation is on its way by e-mail."))
+            else:
+                reason = services.waitlist_reason_text(registration.waitlist_reason, registration.waitlist_session)
+                messages.warning(
+                    request,
+                    _("%(reason)s You are on the waiting list; we will e-mail you as soon as a place becomes free.")
+                    % {"reason": reason},
+                )
+            return redirect(event)
+    return render(
+        request,
+        "events/register.html",
+        {"event": event, "form": form, "state": state, "blocked": blocked, "person": person},
+    )
+
+
+@login_required
+@require_GET
+def mine(request):
+    person = person_for_user(user=request.user)
+    now = timezone.now()
+    registrations = list(selectors.registrations_of_person(person=person)) if person else []
+    upcoming = [r for r in registrations if r.event.ends_at >= now and r.status != Registration.Status.CANCELLED]
+    past = [r for r in registrations if r.event.ends_at < now or r.status == Registration.Status.CANCELLED]
+    past.sort(key=lambda r: r.event.starts_at, reverse=True)
+    for registration in upcoming:
+        registration.can_change = registration.event.registration_window_state(now) is None
+    feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", kwargs={"token": feed_token_make(user=request.user)})
+    return render(
+        request,
+        "events/mine.html",
+        {"upcoming": upcoming, "past": past, "feed_url": feed_url, "person": person},
+    )
+
+
+def _own_registration(request, pk):
+    registration = selectors.registration_for_user(pk=pk, user=request.user)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_change(request, pk):
+    registration = _own_registration(request, pk)
+    event = registration.event
+    if registration.status == Registration.Status.CANCELLED:
+        messages.error(request, _("This registration has been cancelled."))
+        return redirect("events:mine")
+    if event.registration_window_state() is not None:
+        messages.error(request, _("Registration is closed; your choice can no longer be changed. Mail the secretariat if you need to."))
+        return redirect("events:mine")
+    rounds = selectors.event_rounds(event=event)
+    initial = {f"round_{choice.round.number}": choice.session_id for choice in registration.choices.select_related("round")}
+    initial["remarks"] = registration.remarks
+    form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_change(
+                registration=registration, session_ids=form.session_ids(), remarks=form.cleaned_data["remarks"]
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your registration has been changed. The updated confirmation is on its way by e-mail."))
+            return redirect("events:mine")
+    return render(request, "events/change.html", {"event": event, "registration": registration, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, pk):
+    registration = _own_registration(request, pk)
+    return _cancel_page(request, registration, action=reverse("events:registration_cancel", kwargs={"pk": pk}))
+
+
+def _cancel_page(request, registration, *, action):
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except services.RegistrationError as error:
+            return render(request, "events/cancel.html", {"registration": registration, "error": error.message, "action": action}, status=409)
+        return render(request, "events/cancel_done.html", {"event": registration.event})
+    error = ""
+    if registration.status == Registration.Status.CANCELLED:
+        error = _("This registration was already cancelled.")
+    return render(request, "events/cancel.html", {"registration": registration, "error": error, "action": action})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_by_token(request, token):
+    """The cancel link from the mail: works without logging in. GET asks, POST cancels."""
+
+    def ends_at_for(pk):
+        return Event.objects.filter(registrations__pk=pk).values_list("ends_at", flat=True).first()
+
+    try:
+        pk = cancel_token_registration_id(token=token, ends_at_for=ends_at_for)
+    except TokenInvalid as invalid:
+        message = (
+            _("This cancel link has expired: the event is over.")
+            if invalid.reason == "expired"
+            else _("This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations.")
+        )
+        return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
+    registration = selectors.registration_by_pk(pk=pk)
+    if registration is None:
+        raise Http404
+    return _cancel_page(request, registration, action=reverse("events:cancel_token", kwargs={"token": token}))
+
+
+@require_GET
+def feed(request, token):
+    user_id = feed_token_user_id(token=token)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise Http404
+    body = ics.feed_ics(registrations=selectors.feed_registrations(user=user), name="VZHG")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="vzhg-agenda.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

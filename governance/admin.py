@@ -1,0 +1,254 @@
+"""The secretariat's admin for bodies, mandates, meetings, agenda items and documents.
+
+Writes that carry rules (document uploads, publishing, the ALV template) go through services;
+guardrail warnings are shown on the meeting pages where staff work.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack, Theme, VngCommission
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "public_meetings", "order"]
+    list_filter = ["kind", "public_meetings"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["alv_from_template"]
+
+    @admin.action(description=_("New ALV from the template agenda"), permissions=["add"])
+    def alv_from_template(self, request, queryset):
+        created = None
+        for body in queryset:
+            try:
+                created = services.meeting_create_alv_from_template(body=body, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if created is not None:
+            self.message_user(request, _("A draft ALV with the template agenda was created; check its date."))
+            return redirect("admin:governance_meeting_change", created.pk)
+        return None
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("governance.add_body")
+
+
+@admin.register(Mandate)
+class MandateAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "body", "role", "start", "end"]
+    list_filter = ["body", "role"]
+    search_fields = ["person__last_name", "person__first_name"]
+    autocomplete_fields = ["person"]
+    filter_horizontal = ["portfolios"]
+    date_hierarchy = "start"
+
+
+@admin.register(VngCommission)
+class VngCommissionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(CommissionSeat)
+class CommissionSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "commission", "start", "end"]
+    list_filter = ["commission"]
+    autocomplete_fields = ["person"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "title", "kind", "rapporteur", "confidential", "decision"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+    autocomplete_fields = ["rapporteur"]
+    extra = 1
+    show_change_link = True
+
+
+class MeetingPackInline(admin.TabularInline):
+    model = MeetingPack
+    fields = ["version", "status", "built_at", "page_count", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-version"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "body", "starts_at", "status", "published_at"]
+    list_filter = ["body", "status"]
+    date_hierarchy = "starts_at"
+    search_fields = ["title"]
+    readonly_fields = ["status", "published_at", "notice_sent_at", "reminder_sent_at", "publication", "portal_link"]
+    fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
+    inlines = [AgendaItemInline, MeetingPackInline]
+    actions = ["publish", "mark_held"]
+
+    @admin.display(description=_("board portal"))
+    def portal_link(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open in the board portal"))
+
+    def changelist_view(self, request, extra_context=None):
+        warning = services.alv_deadline_warning()
+        if warning and request.method == "GET":
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            meeting = self.get_object(request, object_id)
+            if meeting is not None:
+                for problem in services.meeting_guardrail_problems(meeting=meeting):
+                    messages.warning(request, problem)
+                failed = meeting.packs.order_by("-version").first()
+                if failed is not None and failed.status == MeetingPack.Status.FAILED:
+                    messages.error(request, failed.error)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.agenda_renumber(meeting=form.instance)
+
+    @admin.action(description=_("Publish: build the meeting pack and tell the members"), permissions=["change"])
+    def publish(self, request, queryset):
+        for meeting in queryset:
+            try:
+                services.meeting_publish(meeting=meeting, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, _("%(meeting)s was not published: %(why)s") % {"meeting": meeting, "why": " ".join(error.messages)}, messages.ERROR
+                )
+            else:
+                self.message_user(request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting})
+
+    @admin.action(description=_("Mark as held (decisions can be entered)"), permissions=["change"])
+    def mark_held(self, request, queryset):
+        for meeting in queryset:
+            services.meeting_mark_held(meeting=meeting, actor=request.user)
+        self.message_user(request, _("Marked as held."))
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    fields = ["title", "original_filename", "version", "size", "uploaded_at", "download"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order", "kind", "confidential"]
+    list_filter = ["kind", "confidential", "meeting__body"]
+    search_fields = ["title", "meeting__title"]
+    autocomplete_fields = ["rapporteur", "meeting"]
+    fields = ["meeting", "order", "title", "kind", "rapporteur", "summary", "proposal", "decision", "confidential", "add_document"]
+    readonly_fields = ["add_document"]
+    inlines = [DocumentInline]
+
+    @admin.display(description=_("documents"))
+    def add_document(self, obj):
+        if not obj.pk:
+            return _("Save the item first, then add documents.")
+        return format_html('<a href="{}?item={}">{}</a>', reverse("admin:governance_document_add"), obj.pk, _("Add a document or a new version"))
+
+
+class DocumentForm(forms.ModelForm):
+    upload = forms.FileField(label=_("file"), help_text=_("PDF, Word (.docx) or Excel (.xlsx)."))
+
+    class Meta:
+        model = Document
+        fields = ["item", "title", "replaces"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["replaces"].help_text = _("Choose the document this file is a new version of; the old version is kept.")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            try:
+                services.upload_check(uploaded=upload)
+            except ValidationError as error:
+                self.add_error("upload", error)
+        replaces, item = cleaned.get("replaces"), cleaned.get("item")
+        if replaces is not None and item is not None:
+            if replaces.item_id != item.pk:
+                self.add_error("replaces", _("A new version must belong to the same agenda item."))
+            elif Document.objects.filter(replaces=replaces).exists():
+                self.add_error("replaces", _("That document already has a newer version; replace the newest one."))
+        return cleaned
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "item", "version", "original_filename", "size", "uploaded_at"]
+    list_filter = ["item__meeting__body"]
+    search_fields = ["title", "original_filename"]
+    readonly_fields = ["original_filename", "content_type", "size", "sha256", "version", "uploaded_at", "uploaded_by", "download"]
+    autocomplete_fields = ["item"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = DocumentForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["item", "title", "replaces", "upload"]
+        return ["item", "title", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["item", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["title"])
+            return
+        document = services.document_add(
+            item=form.cleaned_data["item"],
+            title=form.cleaned_data.get("title") or "",
+            uploaded=form.cleaned_data["upload"],
+            replaces=form.cleaned_data.get("replaces"),
+            actor=request.user,
+        )
+        obj.pk = document.pk
+        obj.__dict__.update(document.__dict__)

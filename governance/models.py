@@ -1,0 +1,391 @@
+"""Bodies, mandates, meetings, agenda items, documents and meeting packs.
+
+Files (documents, packs) live under MEDIA_ROOT in a private folder with random names and are only
+ever served by views that check who asks; MEDIA_URL is not served at all.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def _private_path(prefix: str, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/governance/{prefix}/{uuid.uuid4().hex}.{suffix}"
+
+
+def document_upload_to(instance, filename: str) -> str:
+    return _private_path("documents", filename)
+
+
+def pack_upload_to(instance, filename: str) -> str:
+    return _private_path("packs", filename)
+
+
+class Theme(models.Model):
+    """An aandachtsgebied (portfolio) a board member looks after."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("portfolio (aandachtsgebied)")
+        verbose_name_plural = _("portfolios (aandachtsgebieden)")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Body(models.Model):
+    class Kind(models.TextChoices):
+        ALV = "alv", _("general assembly (ALV)")
+        AB = "ab", _("general board (AB)")
+        DB = "db", _("executive board (DB)")
+        KASCOMMISSIE = "kascommissie", _("audit committee (kascommissie)")
+        STUURGROEP = "stuurgroep", _("steering group")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    public_meetings = models.BooleanField(
+        _("meetings are public"), default=False, help_text=_("Agendas and non-confidential documents open to anyone.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mandate(models.Model):
+    class Role(models.TextChoices):
+        VOORZITTER = "voorzitter", _("chair (voorzitter)")
+        VICE_VOORZITTER = "vice-voorzitter", _("vice-chair (vice-voorzitter)")
+        PENNINGMEESTER = "penningmeester", _("treasurer (penningmeester)")
+        BESTUURLIJK_SECRETARIS = "bestuurlijk-secretaris", _("executive secretary (bestuurlijk secretaris)")
+        LID = "lid", _("member (lid)")
+        ADVISEREND_LID = "adviserend-lid", _("advisory member (adviserend lid)")
+
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="mandates")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.LID)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    portfolios = models.ManyToManyField(Theme, verbose_name=_("portfolios"), blank=True, related_name="mandates")
+
+    history = HistoricalRecords(m2m_fields=[portfolios])
+
+    class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        ordering = ["body__order", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="mandate_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} {self.body}"
+
+    DB_ROLES = (Role.VOORZITTER, Role.VICE_VOORZITTER, Role.PENNINGMEESTER, Role.BESTUURLIJK_SECRETARIS)
+
+    def clean(self):
+        """DOMAIN R11: the executive board has one holder of each of its four roles at a time."""
+        super().clean()
+        if self.body_id is None or self.start is None or self.role not in self.DB_ROLES:
+            return
+        if self.body.kind != Body.Kind.DB:
+            return
+        overlapping = Mandate.objects.filter(body_id=self.body_id, role=self.role).exclude(pk=self.pk)
+        overlapping = overlapping.filter(models.Q(end__isnull=True) | models.Q(end__gte=self.start))
+        if self.end is not None:
+            overlapping = overlapping.filter(start__lte=self.end)
+        holder = overlapping.select_related("person").first()
+        if holder is not None:
+            raise ValidationError(
+                {"role": _("%(person)s already holds this role in this period; end that mandate first.") % {"person": holder.person}}
+            )
+
+    def active_on(self, day) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class VngCommission(models.Model):
+    class Kind(models.TextChoices):
+        VASTE = "vaste_commissie", _("standing committee")
+        TIJDELIJKE = "tijdelijke_commissie", _("temporary committee")
+        SUB = "subcommissie", _("subcommittee")
+        COLLEGE = "college", _("college")
+        BESTUUR = "vng_bestuur", _("VNG board")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.VASTE)
+
+    class Meta:
+        verbose_name = _("VNG commission")
+        verbose_name_plural = _("VNG commissions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommissionSeat(models.Model):
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="commission_seats"
+    )
+    commission = models.ForeignKey(
+        VngCommission, verbose_name=_("commission"), on_delete=models.PROTECT, related_name="seats"
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("VNG commission seat")
+        verbose_name_plural = _("VNG commission seats")
+        ordering = ["commission__name", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="commissionseat_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.commission}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("draft")
+        PUBLISHED = "published", _("published")
+        HELD = "held", _("held")
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    publication = models.PositiveIntegerField(_("publication number"), default=0)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", kwargs={"pk": self.pk, "token": self.token})
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status != self.Status.CONCEPT
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        BESLUITVORMING = "ter_besluitvorming", _("for decision")
+        BESPREKING = "ter_bespreking", _("for discussion")
+        INFORMATIE = "ter_informatie", _("for information")
+        MEDEDELINGEN = "mededelingen", _("announcements")
+        RONDVRAAG = "rondvraag", _("any other business")
+        STATUTENWIJZIGING = "statutenwijziging", _("amendment of the statutes")
+        ONTBINDING = "ontbinding", _("dissolution")
+
+    NOTICE_KINDS = (Kind.STATUTENWIJZIGING, Kind.ONTBINDING)
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.BESPREKING)
+    rapporteur = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("rapporteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    proposal = models.TextField(_("proposal"), blank=True)
+    decision = models.TextField(_("decision"), blank=True, help_text=_("Filled in after the meeting."))
+    confidential = models.BooleanField(_("confidential"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Document(models.Model):
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=300)
+    original_filename = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:document", kwargs={"pk": self.pk, "token": self.token})
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+
+class MeetingPack(models.Model):
+    class Status(models.TextChoices):
+        BUILDING = "building", _("building")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="packs")
+    file = models.FileField(_("file"), upload_to=pack_upload_to, max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BUILDING)
+    error = models.TextField(_("problems"), blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting pack")
+        verbose_name_plural = _("meeting packs")
+        ordering = ["meeting", "-version"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "version"], name="meetingpack_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:pack", kwargs={"pk": self.pk, "token": self.token})
+
+
+class PersonalNote(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="governance_notes"
+    )
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"), max_length=10_000)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal note")
+        verbose_name_plural = _("personal notes")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="personalnote_user_document_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.document}"
+
+
+class MeetingView(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="views")
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("meeting view")
+        verbose_name_plural = _("meeting views")
+        constraints = [models.UniqueConstraint(fields=["user", "meeting"], name="meetingview_user_meeting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.meeting}"
+
+
+class Notice(models.Model):
+    """One e-mail to one person about one publication of a meeting (or its reminder)."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("meeting published")
+        REMINDER = "reminder", _("reminder")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="notices")
+    person = models.ForeignKey("members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    publication = models.PositiveIntegerField(_("publication number"))
+    mail = models.ForeignKey(
+        "mail.OutgoingMail", verbose_name=_("e-mail"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting notice")
+        verbose_name_plural = _("meeting notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person", "kind", "publication"], name="notice_once_per_publication"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.meeting} ({self.get_kind_display()})"

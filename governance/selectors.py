@@ -1,0 +1,138 @@
+"""Reads for governance, with their relations loaded, and the access rules of the portal."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from members.models import Person
+
+from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack
+
+
+def _active_on(day, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start__lte": day}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day}))
+
+
+def current_documents() -> QuerySet[Document]:
+    return Document.objects.filter(replaced_by__isnull=True).order_by("pk")
+
+
+def current_board() -> list[Mandate]:
+    """Today's AB and DB mandates with person, municipality, portfolios and VNG seats."""
+    today = timezone.localdate()
+    seats = CommissionSeat.objects.filter(_active_on(today)).select_related("commission")
+    return list(
+        Mandate.objects.filter(_active_on(today), body__kind__in=[Body.Kind.AB, Body.Kind.DB])
+        .select_related("body", "person", "person__organisation")
+        .prefetch_related("portfolios", Prefetch("person__commission_seats", queryset=seats, to_attr="current_seats"))
+        .order_by("body__order", "body__name", "role", "person__last_name")
+    )
+
+
+def board_history() -> QuerySet[Mandate]:
+    return (
+        Mandate.objects.filter(body__kind__in=[Body.Kind.AB, Body.Kind.DB])
+        .select_related("body", "person", "person__organisation")
+        .prefetch_related("portfolios")
+        .order_by("-start", "body__order", "person__last_name")
+    )
+
+
+def public_upcoming_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        body__public_meetings=True, starts_at__gte=timezone.now(), status=Meeting.Status.PUBLISHED
+    ).select_related("body").order_by("starts_at")
+
+
+def meeting_members(*, meeting: Meeting) -> list[Person]:
+    """The people with a mandate in the meeting's body on the meeting date, each once."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return list(
+        Person.objects.filter(
+            pk__in=Mandate.objects.filter(_active_on(day), body_id=meeting.body_id).values("person_id")
+        ).order_by("pk")
+    )
+
+
+def _person(user) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def is_body_member(*, user, meeting: Meeting) -> bool:
+    if not user.is_authenticated:
+        return False
+    day = timezone.localtime(meeting.starts_at).date()
+    return Mandate.objects.filter(_active_on(day), body_id=meeting.body_id, person__user=user).exists()
+
+
+class Access:
+    """What one user may see of one meeting."""
+
+    def __init__(self, *, user, meeting: Meeting):
+        self.staff = bool(user.is_authenticated and user.is_staff)
+        self.member = self.staff or is_body_member(user=user, meeting=meeting)
+        visible = meeting.status != Meeting.Status.CONCEPT
+        self.meeting = self.staff or (visible and (self.member or meeting.body.public_meetings))
+        self.confidential = self.member
+
+    def item(self, item: AgendaItem) -> bool:
+        return self.meeting and (self.confidential or not item.confidential)
+
+
+def meetings_for_user(*, user) -> QuerySet[Meeting]:
+    """Published or held meetings of the bodies the user sat on at the meeting's date."""
+    mandates = Mandate.objects.filter(person__user=user)
+    query = Q(pk__in=[])
+    for body_id, start, end in mandates.values_list("body_id", "start", "end"):
+        condition = Q(body_id=body_id, starts_at__date__gte=start)
+        if end:
+            condition &= Q(starts_at__date__lte=end)
+        query |= condition
+    return (
+        Meeting.objects.filter(query)
+        .exclude(status=Meeting.Status.CONCEPT)
+        .select_related("body")
+    )
+
+
+def meeting_detail(*, pk: int, token) -> Meeting | None:
+    items = AgendaItem.objects.select_related("rapporteur", "rapporteur__organisation").prefetch_related(
+        Prefetch("documents", queryset=current_documents(), to_attr="current_documents"),
+    )
+    return (
+        Meeting.objects.select_related("body")
+        .prefetch_related(
+            Prefetch("items", queryset=items.order_by("order", "pk")),
+            Prefetch("packs", queryset=MeetingPack.objects.filter(status=MeetingPack.Status.READY).order_by("-version"), to_attr="ready_packs"),
+        )
+        .filter(pk=pk, token=token)
+        .first()
+    )
+
+
+def pack_items(*, meeting: Meeting) -> QuerySet[AgendaItem]:
+    return (
+        meeting.items.select_related("rapporteur")
+        .prefetch_related(Prefetch("documents", queryset=current_documents(), to_attr="current_documents"))
+        .order_by("order", "pk")
+    )
+
+
+def latest_pack(*, meeting: Meeting) -> MeetingPack | None:
+    return meeting.packs.filter(status=MeetingPack.Status.READY).order_by("-version").first()
+
+
+def document_with_meeting(*, pk: int, token) -> Document | None:
+    return Document.objects.select_related("item", "item__meeting", "item__meeting__body").filter(pk=pk, token=token).first()
+
+
+def pack_with_meeting(*, pk: int, token) -> MeetingPack | None:
+    return (
+        MeetingPack.objects.select_related("meeting", "meeting__body")
+        .filter(pk=pk, token=token, status=MeetingPack.Status.READY)
+        .first()
+    )

@@ -1,0 +1,185 @@
+"""Public board page, board history, and the board portal. Every file goes through a view that
+checks who asks; anything out of reach answers 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from vzhg.pdf import render_pdf
+
+from . import selectors, services
+from .forms import NoteForm
+from .models import PersonalNote
+
+
+@require_GET
+def board(request):
+    return render(
+        request,
+        "governance/board.html",
+        {"mandates": selectors.current_board(), "meetings": selectors.public_upcoming_meetings()},
+    )
+
+
+@require_GET
+def board_history(request):
+    return render(request, "governance/board_history.html", {"mandates": selectors.board_history()})
+
+
+@login_required
+@require_GET
+def portal(request):
+    now = timezone.now()
+    meetings = selectors.meetings_for_user(user=request.user)
+    return render(
+        request,
+        "governance/portal.html",
+        {
+            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+        },
+    )
+
+
+def _meeting_or_404(request, pk, token):
+    meeting = selectors.meeting_detail(pk=pk, token=token)
+    if meeting is None:
+        raise Http404
+    access = selectors.Access(user=request.user, meeting=meeting)
+    if not access.meeting:
+        raise Http404
+    return meeting, access
+
+
+def _pack_allowed(access, meeting) -> bool:
+    return access.member or not any(item.confidential for item in meeting.items.all())
+
+
+@require_GET
+def meeting(request, pk, token):
+    meeting, access = _meeting_or_404(request, pk, token)
+    items = [item for item in meeting.items.all() if access.item(item)]
+    last_seen = services.meeting_view_record(user=request.user, meeting=meeting)
+    notes = {}
+    if request.user.is_authenticated:
+        document_ids = [document.pk for item in items for document in item.current_documents]
+        notes = {
+            note.document_id: note
+            for note in PersonalNote.objects.filter(user=request.user, document_id__in=document_ids)
+        }
+    rows = []
+    for item in items:
+        documents = [
+            {
+                "document": document,
+                "new": last_seen is not None and document.uploaded_at > last_seen,
+                "note": notes.get(document.pk),
+                "form": NoteForm(instance=notes.get(document.pk), prefix=f"d{document.pk}"),
+            }
+            for document in item.current_documents
+        ]
+        rows.append(
+            {
+                "item": item,
+                "documents": documents,
+                "new": last_seen is not None and item.created_at > last_seen,
+            }
+        )
+    pack = meeting.ready_packs[0] if meeting.ready_packs and _pack_allowed(access, meeting) else None
+    return render(
+        request,
+        "governance/meeting.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "pack": pack,
+            "pack_new": pack is not None and last_seen is not None and pack.built_at > last_seen,
+            "last_seen": last_seen,
+            "access": access,
+            "can_note": request.user.is_authenticated and access.member,
+        },
+    )
+
+
+def _decision_items(request, pk, token):
+    meeting, access = _meeting_or_404(request, pk, token)
+    return meeting, [item for item in meeting.items.all() if access.item(item)]
+
+
+@require_GET
+def decisions(request, pk, token):
+    meeting, items = _decision_items(request, pk, token)
+    return render(request, "governance/decisions.html", {"meeting": meeting, "items": items})
+
+
+@require_GET
+def decisions_pdf(request, pk, token):
+    meeting, items = _decision_items(request, pk, token)
+    pdf = render_pdf(template_name="pdf/governance_decisions.html", context={"meeting": meeting, "items": items})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="besluitenlijst-{meeting.pk}.pdf"'
+    return response
+
+
+@require_GET
+def document(request, pk, token):
+    document = selectors.document_with_meeting(pk=pk, token=token)
+    if document is None:
+        raise Http404
+    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    if not access.item(document.item):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=not document.is_pdf,
+        filename=document.original_filename,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def note(request, pk, token):
+    document = selectors.document_with_meeting(pk=pk, token=token)
+    if document is None:
+        raise Http404
+    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    if not (access.member and access.item(document.item)):
+        raise Http404
+    form = NoteForm(request.POST, prefix=f"d{document.pk}")
+    if form.is_valid():
+        saved = services.note_save(user=request.user, document=document, text=form.cleaned_data["text"] or "")
+        messages.success(request, _("Your note has been saved.") if saved else _("Your note has been removed."))
+    else:
+        messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect(document.item.meeting.get_absolute_url() + f"#document-{document.pk}")
+
+
+@require_GET
+def pack(request, pk, token):
+    pack = selectors.pack_with_meeting(pk=pk, token=token)
+    if pack is None or not pack.file:
+        raise Http404
+    meeting = pack.meeting
+    access = selectors.Access(user=request.user, meeting=meeting)
+    if not access.meeting or not _pack_allowed(access, meeting):
+        raise Http404
+    try:
+        handle = pack.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, content_type="application/pdf", filename=f"vergaderpakket-{meeting.pk}-v{pack.version}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,362 @@
+"""The secretariat composes, previews, tests, sends and follows editions here, and keeps the list."""
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members.models import Person
+
+from . import selectors, services
+from .forms import ImportForm, PeopleSubscribeForm, ScheduleForm
+from .models import Delivery, Item, Newsletter, Section, Subscription
+from .rendering import edition_render, mail_render
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["title", "order", "item_count"]
+    readonly_fields = ["item_count"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description=_("items"))
+    def item_count(self, obj):
+        return obj.item_count if obj.pk else 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    def _editable(self, obj):
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "status", "scheduled_for", "sent_at", "progress_short"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline]
+    change_form_template = "admin/newsletters/newsletter/change_form.html"
+    fields = ["title", "slug", "date", "intro", "status", "scheduled_for", "sent_at", "progress"]
+    readonly_fields = ["status", "scheduled_for", "sent_at", "progress"]
+
+    class Media:
+        js = ["js/newsletters.js"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivery_total=Count("deliveries"),
+                delivery_sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+            )
+        )
+
+    @admin.display(description=_("sent / total"))
+    def progress_short(self, obj):
+        return f"{obj.delivery_sent} / {obj.delivery_total}" if obj.delivery_total else "–"
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        counts = selectors.newsletter_progress(newsletter=obj)
+        if not counts["total"]:
+            return _("Not sent yet. %(count)d subscribers would receive it now.") % {
+                "count": selectors.subscriptions_active().count()
+            }
+        url = reverse("admin:newsletters_delivery_changelist") + f"?newsletter__id__exact={obj.pk}"
+        return format_html(
+            '<span class="newsletter-progress" data-status="{}">{}</span> · <a href="{}">{}</a>',
+            obj.status,
+            _("%(sent)d sent, %(queued)d queued, %(failed)d failed of %(total)d") % counts,
+            url,
+            _("deliveries"),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return ["title", "slug", "date", "intro", *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        # An edition that went out stays: its deliveries are the record of who got it.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and not obj.is_editable else self.prepopulated_fields
+
+    def get_changeform_initial_data(self, request):
+        return {"date": timezone.localdate()}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.newsletter_sections_ensure(newsletter=form.instance)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="%s_%s_preview" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    @csp_update({"style-src": ["'unsafe-inline'"], "img-src": [settings.SITE_URL.rstrip("/")]})
+    def preview_view(self, request, object_id):
+        """The mail exactly as it will arrive, for the person looking (their own greeting)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        newsletter = get_object_or_404(selectors.newsletter_full(), pk=object_id)
+        person = Person.objects.filter(user=request.user).first()
+        mail = mail_render(edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else "")
+        if request.GET.get("part") == "text":
+            return HttpResponse(mail["text"], content_type="text/plain; charset=utf-8")
+        return HttpResponse(mail["html"])
+
+    def response_change(self, request, obj):
+        actions = {
+            "_send_test": self._send_test,
+            "_send_now": self._send_now,
+            "_schedule": self._schedule,
+            "_unschedule": self._unschedule,
+        }
+        for key, action in actions.items():
+            if key in request.POST:
+                if not self.has_change_permission(request, obj):
+                    raise PermissionDenied
+                action(request, obj)
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _send_test(self, request, obj):
+        try:
+            services.newsletter_test_send(newsletter=obj, actor=request.user)
+        except services.NewsletterError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, _("A test has been sent to %(email)s.") % {"email": request.user.email})
+
+    def _send_now(self, request, obj):
+        created = services.newsletter_send(newsletter=obj, actor=request.user)
+        obj.refresh_from_db()
+        if obj.status in (Newsletter.Status.SENDING, Newsletter.Status.SENT) and created:
+            self.message_user(
+                request,
+                ngettext(
+                    "Sending has started to %(count)d subscriber.",
+                    "Sending has started to %(count)d subscribers.",
+                    created,
+                )
+                % {"count": created},
+            )
+        elif obj.status == Newsletter.Status.SENDING or obj.status == Newsletter.Status.SENT:
+            self.message_user(request, _("This edition is already being sent; nobody gets it twice."), messages.WARNING)
+
+    def _schedule(self, request, obj):
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, _("Enter the date and time to send at."), messages.ERROR)
+            return
+        try:
+            services.newsletter_schedule(newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user)
+        except services.NewsletterError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("The edition will be sent at %(when)s.")
+            % {"when": timezone.localtime(form.cleaned_data["scheduled_for"]).strftime("%d-%m-%Y %H:%M")},
+        )
+
+    def _unschedule(self, request, obj):
+        services.newsletter_unschedule(newsletter=obj, actor=request.user)
+        self.message_user(request, _("The edition is a concept again and will not be sent by itself."))
+
+
+class ItemInline(admin.StackedInline):
+    model = Item
+    fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
+    extra = 1
+
+    def _editable(self, obj):
+        return obj is None or obj.newsletter.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    """Reached from an edition's page (each section's 'change' link); items are edited here."""
+
+    list_display = ["title", "newsletter", "order"]
+    list_select_related = ["newsletter"]
+    list_filter = ["newsletter"]
+    fields = ["newsletter", "title", "order"]
+    inlines = [ItemInline]
+
+    def get_model_perms(self, request):
+        return {}  # not listed on the admin index: sections live inside an edition
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["newsletter"] if obj is not None else []
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            return HttpResponseRedirect(reverse("admin:newsletters_newsletter_change", args=[obj.newsletter_id]))
+        return super().response_change(request, obj)
+
+
+class BouncedFilter(admin.SimpleListFilter):
+    title = _("bounced")
+    parameter_name = "bounced"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("yes")), ("no", _("no"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(bounced_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(bounced_at__isnull=True)
+        return queryset
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason"]
+    list_filter = ["status", "source", BouncedFilter]
+    list_select_related = ["person"]
+    search_fields = ["email", "person__last_name", "person__first_name"]
+    raw_id_fields = ["person"]
+    fields = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
+    readonly_fields = ["confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
+    change_list_template = "admin/newsletters/subscription/change_list.html"
+    actions = ["unsubscribe_selected"]
+
+    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
+    def unsubscribe_selected(self, request, queryset):
+        count = 0
+        for subscription in queryset:
+            services.subscription_unsubscribe(subscription=subscription)
+            count += 1
+        self.message_user(
+            request, ngettext("%(count)d address unsubscribed.", "%(count)d addresses unsubscribed.", count) % {"count": count}
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path(
+                "subscribe-people/",
+                self.admin_site.admin_view(self.subscribe_people_view),
+                name="%s_%s_subscribe_people" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def _report(self, request, report):
+        self.message_user(
+            request,
+            _("%(created)d subscribed, %(already)d already on the list, %(unsubscribed)d left alone because they unsubscribed.")
+            % {"created": len(report.created), "already": len(report.already), "unsubscribed": len(report.unsubscribed)},
+        )
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = services.subscription_import(text=form.cleaned_data["text"], actor=request.user)
+            self._report(request, report)
+            if not report.invalid:
+                return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import addresses"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/newsletters/subscription/import.html", context)
+
+    def subscribe_people_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PeopleSubscribeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            report = services.subscription_people_subscribe(
+                functions=form.cleaned_data["functions"],
+                region_ids=[region.pk for region in form.cleaned_data["regions"]],
+                actor=request.user,
+            )
+            self._report(request, report)
+            return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Subscribe people of member municipalities"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/newsletters/subscription/subscribe_people.html", context)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Progress of a send, one row per reader; written by the sending batches only."""
+
+    list_display = ["subscription", "newsletter", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "newsletter"]
+    list_select_related = ["subscription", "newsletter"]
+    search_fields = ["subscription__email"]
+    readonly_fields = ["newsletter", "subscription", "status", "attempts", "error", "created_at", "sent_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

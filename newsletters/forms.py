@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Person, Region
+
+from .models import Newsletter
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter a valid e-mail address, such as name@gemeente.nl.")},
+    )
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("Send at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_("One address per line, or a column named 'email'. At most 2 MB."),
+    )
+    addresses = forms.CharField(
+        label=_("Or paste addresses"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        text = data.get("addresses") or ""
+        if upload:
+            if upload.size > 2 * 1024 * 1024:
+                raise forms.ValidationError(_("The file is larger than 2 MB."))
+            raw = upload.read()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    text = raw.decode("cp1252")
+                except UnicodeDecodeError as exc:
+                    raise forms.ValidationError(_("The file is not a text (CSV) file.")) from exc
+            if "\x00" in text:
+                raise forms.ValidationError(_("The file is not a text (CSV) file."))
+        if not text.strip():
+            raise forms.ValidationError(_("Choose a file or paste at least one address."))
+        data["text"] = text
+        return data
+
+
+class PeopleSubscribeForm(forms.Form):
+    functions = forms.MultipleChoiceField(
+        label=_("Functions"),
+        choices=Person.Function.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every function."),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every region. A region includes the regions within it."),
+    )
+
+
+class NewsletterAdminForm(forms.ModelForm):
+    class Meta:
+        model = Newsletter
+        fields = ["title", "slug", "date", "intro"]

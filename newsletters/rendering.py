@@ -1,0 +1,269 @@
+"""Turning an edition into what arrives: sanitised Markdown, the agenda, the mail parts.
+
+The browser preview, the test mail, every delivery and the web version all come out of
+`newsletter_render`, so what the secretariat previews is what the reader gets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import markdown as markdown_lib
+import nh3
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote",
+    "h3", "h4", "code", "pre", "hr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
+MAIL_STYLES = {
+    "p": "margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "a": "color:#00558c;text-decoration:underline;",
+    "ul": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "ol": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "li": "margin:0 0 4px 0;",
+    "blockquote": "margin:0 0 12px 0;padding-left:12px;border-left:3px solid #cccccc;color:#444444;",
+    "h3": "margin:16px 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:17px;color:#00558c;",
+    "h4": "margin:12px 0 6px 0;font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#00558c;",
+}
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown → HTML with only the allowed tags left: scripts, styles, event handlers and
+    javascript: links are removed, headings are demoted below the edition's own."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
+    html = re.sub(r"<(/?)h[56]>", r"<\1h4>", html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def html_for_mail(html: str) -> str:
+    """Sanitised HTML with the mail's inline styles added to its tags."""
+
+    def add_style(match: re.Match) -> str:
+        tag, rest = match.group(1), match.group(2)
+        return f'<{tag} style="{MAIL_STYLES[tag]}"{rest}>'
+
+    return re.sub(r"<(%s)\b([^>]*)>" % "|".join(MAIL_STYLES), add_style, html)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- the agenda -------------------------------------------------------------------------------
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def agenda_entries(*, start: datetime.datetime | None = None, weeks: int | None = None) -> list[dict]:
+    """Published upcoming events and board meetings of the coming weeks, earliest first.
+
+    The models are looked up when the agenda is built, so the newsletter works (without these
+    entries) in an installation without the events or governance app.
+    """
+    start = start or timezone.now()
+    weeks = settings.NEWSLETTER_AGENDA_WEEKS if weeks is None else weeks
+    end = start + datetime.timedelta(weeks=weeks)
+    entries: list[dict] = []
+
+    Event = _model("events.Event")  # noqa: N806
+    if Event is not None:
+        events = Event.objects.filter(
+            status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end
+        ).order_by("starts_at")
+        for event in events[:50]:
+            entries.append(
+                {
+                    "kind": "event",
+                    "starts_at": event.starts_at.isoformat(),
+                    "title": event.title,
+                    "where": event.venue_name,
+                    "url": absolute(event.get_absolute_url()),
+                }
+            )
+
+    Meeting = _model("governance.Meeting")  # noqa: N806
+    if Meeting is not None:
+        # Meeting pages are for the board only (their links carry a token): date and title only.
+        meetings = Meeting.objects.filter(
+            status=Meeting.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end
+        ).order_by("starts_at")
+        for meeting in meetings[:50]:
+            entries.append(
+                {
+                    "kind": "meeting",
+                    "starts_at": meeting.starts_at.isoformat(),
+                    "title": meeting.title,
+                    "where": meeting.location,
+                    "url": "",
+                }
+            )
+
+    entries.sort(key=lambda entry: entry["starts_at"])
+    return entries
+
+
+def _agenda_for_display(entries: list[dict]) -> list[dict]:
+    shown = []
+    for entry in entries:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(entry["starts_at"]))
+        shown.append({**entry, "moment": moment})
+    return shown
+
+
+# --- the edition --------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedEdition:
+    """The parts of an edition that are the same for every reader (rendered once per batch)."""
+
+    newsletter: object
+    intro_html: str
+    intro_mail_html: str
+    intro_text: str
+    sections: list[dict]
+    agenda: list[dict]
+    rendered: dict = field(default_factory=dict)  # greeted? -> (html, text) with stand-ins
+
+
+def edition_render(*, newsletter) -> RenderedEdition:
+    """Sanitise and lay out an edition once. `newsletter` comes from selectors.newsletter_full()."""
+    sections = []
+    for section in newsletter.sections.all():
+        items = []
+        for item in section.items.all():
+            html = markdown_to_html(item.text)
+            items.append(
+                {
+                    "title": item.title,
+                    "html": html,
+                    "mail_html": html_for_mail(html),
+                    "text": strip_tags(html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")).strip(),
+                    "link": item.link,
+                    "link_label": item.link_label or gettext_lazy("Read more"),
+                    "image_url": absolute(reverse("newsletters:image", kwargs={"item_id": item.pk}))
+                    if item.image
+                    else "",
+                    "image_path": reverse("newsletters:image", kwargs={"item_id": item.pk}) if item.image else "",
+                    "image_alt": item.image_alt,
+                }
+            )
+        if items:
+            sections.append({"title": section.title, "items": items})
+    if newsletter.status == newsletter.Status.CONCEPT or (
+        newsletter.status == newsletter.Status.SCHEDULED and not newsletter.agenda
+    ):
+        agenda = agenda_entries()
+    else:
+        agenda = newsletter.agenda
+    intro_html = markdown_to_html(newsletter.intro)
+    return RenderedEdition(
+        newsletter=newsletter,
+        intro_html=intro_html,
+        intro_mail_html=html_for_mail(intro_html),
+        intro_text=strip_tags(intro_html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")).strip(),
+        sections=sections,
+        agenda=_agenda_for_display(agenda),
+    )
+
+
+# Stand-ins rendered into the mail once per edition and replaced per reader: rendering the
+# templates for every one of thousands of readers would cost more than sending.
+_NAME = "\ue000first-name\ue000"
+_UNSUBSCRIBE = "\ue000unsubscribe-url\ue000"
+
+
+def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
+    cache = edition.rendered
+    if greeted not in cache:
+        newsletter = edition.newsletter
+        context = {
+            "edition": edition,
+            "newsletter": newsletter,
+            "first_name": _NAME if greeted else "",
+            "web_url": absolute(newsletter.get_absolute_url()),
+            "unsubscribe_url": _UNSUBSCRIBE,
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        # Every reader gets the site's language, whoever previews or sends it.
+        with translation.override(settings.LANGUAGE_CODE):
+            cache[greeted] = (
+                render_to_string("newsletters/mail/edition.html", context),
+                render_to_string("newsletters/mail/edition.txt", context),
+            )
+    return cache[greeted]
+
+
+def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str = "") -> dict:
+    """Subject, HTML, text and headers of the mail for one reader (or a preview without one)."""
+    from .tokens import unsubscribe_token
+
+    newsletter = edition.newsletter
+    if subscription is not None:
+        token = unsubscribe_token(subscription)
+        unsubscribe_url = absolute(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+    else:
+        unsubscribe_url = absolute(reverse("newsletters:subscribe"))
+    html, text = _templates(edition, greeted=bool(first_name))
+    html = html.replace(_NAME, escape(first_name)).replace(_UNSUBSCRIBE, escape(unsubscribe_url))
+    text = text.replace(_NAME, first_name).replace(_UNSUBSCRIBE, unsubscribe_url)
+    headers = {}
+    if subscription is not None:
+        # RFC 2369 and RFC 8058: one-click unsubscribe by POST to the URL, or by mail.
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{_mailto_address()}?subject=unsubscribe>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"VZHG nieuwsbrief <nieuwsbrief.{_host()}>",
+            "Precedence": "bulk",
+        }
+    return {
+        "subject": newsletter.title,
+        "html": html,
+        "text": text,
+        "headers": headers,
+        "web_url": absolute(newsletter.get_absolute_url()),
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+def _mailto_address() -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "secretariaat@vzhg.nl"
+
+
+def _host() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def summary(newsletter, length: int = 30) -> str:
+    return Truncator(strip_tags(markdown_to_html(newsletter.intro))).words(length)

@@ -1,0 +1,50 @@
+"""Reads for editions, subscriptions and delivery progress, with their relations loaded."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Delivery, Item, Newsletter, Section, Subscription
+
+
+def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Newsletter]:
+    """Editions with their sections and items prefetched in order (three queries in all)."""
+    queryset = Newsletter.objects.all() if queryset is None else queryset
+    return queryset.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("items", queryset=Item.objects.order_by("order", "pk"))
+            ),
+        )
+    )
+
+
+def newsletters_published() -> QuerySet[Newsletter]:
+    """The public archive: editions that have been (or are being) sent, newest first."""
+    return Newsletter.objects.filter(
+        status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING]
+    ).order_by("-date", "-pk")
+
+
+def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
+    counts = newsletter.deliveries.aggregate(
+        total=Count("pk"),
+        queued=Count("pk", filter=Q(status=Delivery.Status.QUEUED)),
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+    )
+    return counts
+
+
+def subscriptions_active() -> QuerySet[Subscription]:
+    """Who gets the next edition: confirmed, never bounced."""
+    return Subscription.objects.filter(status=Subscription.Status.CONFIRMED, bounced_at__isnull=True)
+
+
+def subscription_for_person(*, person) -> Subscription | None:
+    if person is None:
+        return None
+    return (
+        Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
+        .order_by("-person_id")
+        .first()
+    )

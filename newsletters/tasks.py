@@ -1,0 +1,23 @@
+from celery import current_app, shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def newsletter_send_batch(newsletter_id: int) -> dict:
+    """One batch of an edition; then the next one is queued until nothing is left."""
+    result = services.newsletter_send_batch(newsletter_id=newsletter_id)
+    if result.remaining:
+        if result.retry_in is not None:
+            # Inline (eager) tasks cannot wait: the periodic sweep picks the edition up later.
+            if not current_app.conf.task_always_eager:
+                services.newsletter_dispatch(newsletter_id=newsletter_id, countdown=result.retry_in)
+        elif result.sent or result.failed:
+            services.newsletter_dispatch(newsletter_id=newsletter_id)
+        # Sent nothing, no wait: the remaining rows are held by another batch, which goes on.
+    return {"sent": result.sent, "failed": result.failed, "remaining": result.remaining}
+
+
+@shared_task(time_limit=120, soft_time_limit=90)
+def newsletter_sweep() -> dict:
+    return services.newsletter_sweep()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "newsletters"
+
+urlpatterns = [
+    path("", views.archive, name="archive"),
+    path("aanmelden/", views.subscribe, name="subscribe"),
+    path("bevestigen/<str:token>/", views.confirm, name="confirm"),
+    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("mijn-abonnement/", views.profile_subscription, name="profile_subscription"),
+    path("afbeelding/<int:item_id>/", views.image, name="image"),
+    path("<slug:slug>/", views.edition, name="edition"),
+]

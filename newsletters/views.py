@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from members.selectors import person_for_user
+
+from . import selectors, services
+from .forms import SubscribeForm
+from .models import Item, Newsletter
+from .rendering import edition_render
+
+IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
+
+
+def archive(request):
+    editions = selectors.newsletters_published()
+    return render(request, "newsletters/archive.html", {"editions": editions, "form": SubscribeForm()})
+
+
+def edition(request, slug):
+    queryset = Newsletter.objects.filter(slug=slug)
+    if not request.user.is_staff:
+        queryset = queryset.filter(status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING])
+    newsletter = selectors.newsletter_full(queryset).first()
+    if newsletter is None:
+        raise Http404
+    return render(
+        request,
+        "newsletters/edition.html",
+        {"newsletter": newsletter, "edition": edition_render(newsletter=newsletter)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = services.subscription_request(email=form.cleaned_data["email"])
+        except ValidationError:
+            form.add_error("email", _("Enter a valid e-mail address, such as name@gemeente.nl."))
+        else:
+            messages.success(
+                request,
+                _("Almost done: we have sent a confirmation link to %(email)s. The newsletter starts once you have clicked it.")
+                % {"email": subscription.email},
+            )
+            return redirect("newsletters:subscribe")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "newsletters/subscribe.html", {"form": form}, status=status)
+
+
+def confirm(request, token):
+    try:
+        subscription = services.subscription_confirm(token=token)
+    except services.NewsletterError as exc:
+        return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
+    return render(request, "newsletters/confirmed.html", {"subscription": subscription})
+
+
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this URL without a CSRF token;
+# the signed token in the URL is what protects it. A GET only shows the button.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscription = services.subscription_for_unsubscribe_token(token=token)
+    except services.NewsletterError as exc:
+        return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
+    if request.method == "POST":
+        subscription = services.subscription_unsubscribe(subscription=subscription)
+        return render(request, "newsletters/unsubscribed.html", {"subscription": subscription})
+    return render(request, "newsletters/unsubscribe.html", {"subscription": subscription})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_subscription(request):
+    if request.method == "GET":
+        return redirect("members:profile")
+    person = person_for_user(user=request.user)
+    if person is None:
+        messages.error(request, _("Your account is not linked to a person yet. Confirm your e-mail address first."))
+        return redirect("members:profile")
+    subscribe = request.POST.get("subscribe") == "1"
+    services.subscription_profile_set(person=person, subscribe=subscribe)
+    if subscribe:
+        messages.success(request, _("You will receive the newsletter at %(email)s.") % {"email": person.email})
+    else:
+        messages.success(request, _("You no longer receive the newsletter."))
+    return redirect("members:profile")
+
+
+def image(request, item_id):
+    item = get_object_or_404(Item.objects.select_related("section__newsletter"), pk=item_id)
+    newsletter = item.section.newsletter
+    if not item.image or (newsletter.status == Newsletter.Status.CONCEPT and not request.user.is_staff):
+        raise Http404
+    handle = item.image.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if head.startswith(signature)), None)
+    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        content_type = "image/webp"
+    if content_type is None:
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

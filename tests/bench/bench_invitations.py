@@ -1,0 +1,230 @@
+"""Invitation benchmark: invitations per second from `invitation_send` through Redis and a real
+Celery worker into an SMTP sink on loopback, beside the ceiling measured in the same run: raw
+smtplib into the same sink with the same number of parallel senders (one connection per message,
+as the outbox sends), so the ratio shows what the outbox, the database and Celery cost.
+
+Needs PostgreSQL and Redis: run it through scripts/test, which starts both and exports
+DATABASE_URL and REDIS_URL (scripts/bench, `make bench`, does that):
+
+    bash scripts/test --run .venv/bin/python tests/bench/bench_invitations.py [--count 2000] [--concurrency 4]
+
+The script migrates the database it is given, starts the SMTP sink and a `celery worker` itself
+and stops them again. Output is for people reading it; nothing here asserts a timing.
+"""
+
+import argparse
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class CountingSink:
+    """aiosmtpd handler that only counts: the sink must not be the bottleneck of either side."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.recipients: set[str] = set()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        with self.lock:
+            self.count += 1
+            self.recipients.update(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+    def reset(self) -> None:
+        with self.lock:
+            self.count = 0
+            self.recipients = set()
+
+    def wait_for(self, count: int, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        while self.count < count:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench: the sink got {self.count} of {count} messages in {timeout:.0f} s")
+            time.sleep(0.005)
+        return time.perf_counter()
+
+
+def raw_smtplib(port: int, messages: list[EmailMessage], concurrency: int) -> None:
+    """The ceiling: the same messages straight into the sink, one connection each, N threads."""
+    chunks = [messages[i::concurrency] for i in range(concurrency)]
+
+    def send(chunk: list[EmailMessage]) -> None:
+        for message in chunk:
+            with smtplib.SMTP(HOST, port, timeout=30) as smtp:
+                smtp.send_message(message)
+
+    threads = [threading.Thread(target=send, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
+    celery = Path(sys.executable).with_name("celery")
+    command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
+    command += [
+        "-A", "vzhg", "worker", "-l", "warning", "-c", str(concurrency),
+        "-n", f"bench-{os.getpid()}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="invitations to send (default 2000)")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="worker processes and raw senders (default 4)"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.count <= 50_000 or not 1 <= args.concurrency <= 32:
+        parser.error("--count must be 1..50000 and --concurrency 1..32")
+
+    database, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if not database.startswith("postgres") or not redis_url.startswith("redis://"):
+        print(
+            "bench_invitations: needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis); run it as\n"
+            "  bash scripts/test --run .venv/bin/python tests/bench/bench_invitations.py",
+            file=sys.stderr,
+        )
+        return 2
+
+    from aiosmtpd.controller import Controller
+
+    sink = CountingSink()
+    port = free_port()
+    controller = Controller(sink, hostname=HOST, port=port)
+    controller.start()
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "vzhg.settings.test"),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": HOST,
+        "EMAIL_PORT": str(port),
+        "EMAIL_TIMEOUT": "30",
+        "PYTHONUNBUFFERED": "1",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+
+    from events import staff
+    from events.models import Event
+    from members.models import Organisation, Person
+    from vzhg.mail.models import OutgoingMail
+    from vzhg.mail.services import _build_message
+
+    call_command("migrate", verbosity=0)
+    redis.Redis.from_url(redis_url).flushdb()
+
+    # A fresh event and `count` fictional people in one made-up municipality.
+    stamp = int(time.time())
+    organisation = Organisation.objects.create(
+        name=f"Benchgemeente {stamp}", kind=Organisation.Kind.MUNICIPALITY
+    )
+    Person.objects.bulk_create(
+        Person(first_name=f"Deelnemer{i:05d}", last_name="Bench", email=f"bench{stamp}-{i:05d}@example.org",
+               organisation=organisation)
+        for i in range(args.count)
+    )  # fmt: skip
+    people = list(Person.objects.filter(organisation=organisation))
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    starts = timezone.now() + timedelta(days=30)
+    event = Event.objects.create(
+        title="Benchmark-najaarscongres",
+        slug=f"bench-{stamp}",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        status=Event.Status.PUBLISHED,
+        venue_name="Stadhuis",
+    )
+
+    # The ceiling: the very messages the outbox would send, built the same way, sent raw.
+    rendered = staff.invitation_mail_render(event=event, person=people[0])
+    template = OutgoingMail(
+        to="x@example.org", subject=rendered.subject, body_text=rendered.text, body_html=rendered.html
+    )
+    raw_messages = []
+    for person in people:
+        template.to = person.email
+        raw_messages.append(_build_message(template).message())
+    sink.reset()
+    t0 = time.perf_counter()
+    raw_smtplib(port, raw_messages, args.concurrency)
+    raw_seconds = sink.wait_for(args.count, timeout=600) - t0
+    sink.reset()
+
+    # The outbox: one transaction queues every row, the worker sends them after commit.
+    log = (
+        Path(os.environ.get("VZHG_TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts")
+        / "bench-invitations-worker.log"
+    )
+    log.parent.mkdir(parents=True, exist_ok=True)
+    worker = start_worker(env, args.concurrency, log)
+    try:
+        from vzhg.celery import app
+
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: the Celery worker did not start; see {log}")
+        t0 = time.perf_counter()
+        result = staff.invitation_send(event=event, people=people, actor=None)
+        queued = time.perf_counter() - t0
+        outbox_seconds = sink.wait_for(args.count, timeout=1800) - t0
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, 9)
+        controller.stop()
+
+    distinct = len(sink.recipients)
+    sent = OutgoingMail.objects.filter(
+        kind="events.invitation", to__startswith=f"bench{stamp}-", status="sent"
+    ).count()
+    print(
+        f"Invitations: {args.count} people, {args.concurrency} worker processes / raw senders, "
+        f"SMTP sink on {HOST}"
+    )
+    print(f"  {'':34} {'messages/s':>11} {'seconds':>8}")
+    print(f"  {'raw smtplib (ceiling)':34} {args.count / raw_seconds:11.1f} {raw_seconds:8.2f}")
+    outbox_rate = args.count / outbox_seconds
+    print(f"  {'invitation_send + Celery + outbox':34} {outbox_rate:11.1f} {outbox_seconds:8.2f}")
+    print(f"  of which queuing {result.created} rows in one transaction: {queued:.2f} s")
+    print(f"  ratio outbox / ceiling: {raw_seconds / outbox_seconds:.2f}")
+    print(f"  delivered {sink.count} messages to {distinct} distinct recipients; {sent} rows marked sent")
+    return 0 if sink.count == distinct == args.count else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The capacity promise on PostgreSQL: many simultaneous registrations (threads, each with its own
+database connection) for the last places never overbook, never fail and never get lost."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from events import services
+from events.models import Registration, SessionChoice
+from tests.factories import MemberFactory
+
+from .conftest import make_event, sessions_of
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+TAKEN = 50
+LAST_PLACES = 10
+RUSH = 55  # people trying at the same moment for the last 10 places
+
+
+def fire(event, people, session_ids):
+    """Every person registers at the same moment from their own thread (own connection)."""
+    barrier = threading.Barrier(len(people))
+    statuses, errors = [], []
+    lock = threading.Lock()
+
+    def attempt(person):
+        try:
+            barrier.wait(timeout=30)
+            registration = services.registration_create(event=event, person=person, session_ids=session_ids)
+            with lock:
+                statuses.append(registration.status)
+        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
+            with lock:
+                errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a registration hung"
+    return statuses, errors
+
+
+def fill(event, count, session=None):
+    for person in MemberFactory.create_batch(count):
+        services.registration_create(event=event, person=person, session_ids=[session.pk] if session else [])
+
+
+def test_the_last_ten_places_of_an_event_go_to_exactly_ten_people():
+    assert connection.vendor == "postgresql"
+    event = make_event(capacity=TAKEN + LAST_PLACES)
+    fill(event, TAKEN)
+    rush = MemberFactory.create_batch(RUSH)
+
+    statuses, errors = fire(event, rush, [])
+
+    assert errors == []
+    assert statuses.count(Registration.Status.CONFIRMED) == LAST_PLACES
+    assert statuses.count(Registration.Status.WAITLISTED) == RUSH - LAST_PLACES
+    rows = Registration.objects.filter(event=event)
+    assert rows.count() == TAKEN + RUSH  # nobody lost
+    assert rows.filter(status=Registration.Status.CONFIRMED).count() == TAKEN + LAST_PLACES
+    assert set(rows.filter(person__in=rush).values_list("person_id", flat=True)) == {p.pk for p in rush}
+
+
+def test_the_last_ten_places_of_a_workshop_go_to_exactly_ten_people():
+    event = make_event(rounds=1, session_capacity=TAKEN + LAST_PLACES)  # the event itself is unlimited
+    workshop = sessions_of(event)[0][0]
+    fill(event, TAKEN, workshop)
+    rush = MemberFactory.create_batch(RUSH)
+
+    statuses, errors = fire(event, rush, [workshop.pk])
+
+    assert errors == []
+    assert statuses.count(Registration.Status.CONFIRMED) == LAST_PLACES
+    assert statuses.count(Registration.Status.WAITLISTED) == RUSH - LAST_PLACES
+    confirmed_in_workshop = SessionChoice.objects.filter(
+        session=workshop, registration__status=Registration.Status.CONFIRMED
+    ).count()
+    assert confirmed_in_workshop == TAKEN + LAST_PLACES
+    assert Registration.objects.filter(event=event).count() == TAKEN + RUSH

@@ -1,0 +1,24 @@
+"""Rows for other test modules (tests/test_permissions.py needs one of every admin model)."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from governance import services
+from governance.models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, Theme, VngCommission
+from governance.samples import sample_pdf
+from tests.factories import MemberFactory
+
+
+def governance_one_of_each() -> None:
+    person = MemberFactory()
+    theme = Theme.objects.create(name="Jeugd", slug="jeugd")
+    body = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB)
+    mandate = Mandate.objects.create(person=person, body=body, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1))
+    mandate.portfolios.add(theme)
+    commission = VngCommission.objects.create(name="Bestuur en Veiligheid")
+    CommissionSeat.objects.create(person=person, commission=commission, start=datetime.date(2024, 1, 1))
+    meeting = Meeting.objects.create(body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9))
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Opening")
+    services.document_add(item=item, title="Stuk", uploaded=SimpleUploadedFile("stuk.pdf", sample_pdf(title="Stuk")))

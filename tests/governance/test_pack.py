@@ -1,0 +1,140 @@
+"""The meeting pack, checked from the PDF itself (pypdf and pdftotext)."""
+
+import re
+import subprocess
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from governance import services
+from governance.models import Document, MeetingPack
+
+from .conftest import add_pdf, corrupt_pdf, encrypted_pdf, make_meeting, office_upload, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(path) -> list[str]:
+    """The text of each page, by pdftotext (poppler-utils)."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return out.split("\f")
+
+
+def outline(reader):
+    top = [entry for entry in reader.outline if not isinstance(entry, list)]
+    return [(entry.title, reader.get_destination_page_number(entry)) for entry in top]
+
+
+@pytest.fixture
+def meeting(bodies):
+    meeting = make_meeting(bodies["db"], items=3)
+    items = list(meeting.items.order_by("order"))
+    add_pdf(items[0], pages=2, title="Jaarverslag")
+    add_pdf(items[2], pages=3, title="Begroting")
+    services.document_add(item=items[1], title="Cijfers", uploaded=office_upload("xlsx"))
+    return meeting
+
+
+def test_pack_has_cover_contents_agenda_and_every_document_page(meeting):
+    pack = services.meeting_pack_build(meeting_id=meeting.pk)
+
+    assert pack.status == MeetingPack.Status.READY, pack.error
+    reader = PdfReader(pack.file.path)
+    pages = pdf_text(pack.file.path)
+    # cover + contents + agenda (front matter) + 2 + 3 document pages
+    front = next(i for i, text in enumerate(pages) if "Agendapunt 1 — blad 1" in text)
+    assert front >= 3
+    assert len(reader.pages) == pack.page_count == front + 2 + 3
+    assert "Inhoud" in pages[1] or "Contents" in pages[1]
+    # proposals present in the agenda
+    joined = "\n".join(pages[:front])
+    for n in (1, 2, 3):
+        assert f"Voorstel nummer {n}" in joined
+    # the spreadsheet is listed, not merged
+    assert "bijlage.xlsx" in joined
+    # page X of Y on every page
+    total = len(reader.pages)
+    for number, text in enumerate(pages[:total], start=1):
+        assert re.search(rf"\b(pagina|page) {number} (van|of) {total}\b", text), (number, text[-200:])
+    # bookmarks: the agenda items, in order
+    assert [title for title, _page in outline(reader)] == ["1. Agendapunt 1", "2. Agendapunt 2", "3. Agendapunt 3"]
+    # the contents page gives the right page for each document
+    toc = pages[1]
+    first_report = next(i for i, text in enumerate(pages) if "Agendapunt 1 — blad 1" in text) + 1
+    first_budget = next(i for i, text in enumerate(pages) if "Agendapunt 3 — blad 1" in text) + 1
+    assert re.search(rf"Jaarverslag\s+{first_report}\b", toc), toc
+    assert re.search(rf"Begroting\s+{first_budget}\b", toc), toc
+    # the item bookmarks point at the agenda page holding each item
+    for title, page in outline(reader):
+        assert title.split(". ", 1)[1] in pages[page]
+
+
+def test_a_new_version_keeps_the_old_and_the_next_build_is_a_new_version(meeting):
+    first = services.meeting_pack_build(meeting_id=meeting.pk)
+    old = Document.objects.get(title="Begroting")
+    new = services.document_add(item=old.item, title="Begroting", uploaded=upload("begroting-v2.pdf", old.file.open("rb").read()), replaces=old)
+    second = services.meeting_pack_build(meeting_id=meeting.pk)
+
+    assert new.version == 2 and Document.objects.filter(pk=old.pk).exists()
+    assert (first.version, second.version) == (1, 2)
+    assert second.status == MeetingPack.Status.READY
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("geheim.pdf", encrypted_pdf, "encrypted"),
+        ("kapot.pdf", corrupt_pdf, "damaged"),
+        ("nep.pdf", lambda: b"MZ\x90\x00 not a pdf", "is not a PDF"),
+        ("virus.exe", lambda: b"MZ\x90\x00", "only PDF, Word"),
+        ("nep.docx", lambda: b"PK\x03\x04 broken", "not a real Word"),
+        ("tabel.xlsx", lambda: b"just text", "not a real Excel"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_clear_message_and_the_pack_stays(meeting, name, content, message):
+    before = services.meeting_pack_build(meeting_id=meeting.pk)
+    item = meeting.items.first()
+    with pytest.raises(ValidationError) as refused:
+        services.document_add(item=item, title="Slecht", uploaded=upload(name, content()))
+
+    assert message in " ".join(refused.value.messages)
+    assert name in " ".join(refused.value.messages) or message == "only PDF, Word"
+    assert not Document.objects.filter(title="Slecht").exists()
+    assert meeting.packs.filter(status=MeetingPack.Status.READY).get() == before
+
+
+def test_oversized_upload_is_refused(meeting, settings):
+    settings.GOVERNANCE_MAX_UPLOAD_MB = 1
+    big = upload("groot.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10))
+    with pytest.raises(ValidationError) as refused:
+        services.document_add(item=meeting.items.first(), title="Groot", uploaded=big)
+    assert "the limit is 1 MB" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize("bad", ["encrypted", "corrupt", "oversized"])
+def test_a_bad_document_in_storage_fails_the_build_by_name_and_keeps_the_previous_pack(meeting, settings, bad):
+    before = services.meeting_pack_build(meeting_id=meeting.pk)
+    document = Document.objects.get(title="Begroting")
+    if bad == "oversized":
+        settings.GOVERNANCE_MAX_UPLOAD_MB = 0
+    else:
+        content = encrypted_pdf() if bad == "encrypted" else corrupt_pdf()
+        with open(document.file.path, "wb") as handle:
+            handle.write(content)
+
+    failed = services.meeting_pack_build(meeting_id=meeting.pk)
+
+    assert failed.status == MeetingPack.Status.FAILED
+    assert "Begroting" in failed.error and "3. Agendapunt 3" in failed.error
+    assert before.file and PdfReader(before.file.path).pages
+    from governance import selectors
+
+    assert selectors.latest_pack(meeting=meeting) == before
+
+
+def test_word_and_excel_uploads_are_accepted_by_content(meeting):
+    for kind in ("docx", "xlsx"):
+        document = services.document_add(item=meeting.items.first(), title=kind, uploaded=office_upload(kind))
+        assert document.content_type.endswith("document" if kind == "docx" else "sheet")
+        assert len(document.sha256) == 64 and document.size > 0

@@ -1,0 +1,151 @@
+"""Sending on the test settings: tasks inline, mail in memory. The promises with a real worker,
+Redis and an SMTP sink are in test_delivery.py."""
+
+import datetime
+
+import pytest
+from django.core import mail as django_mail
+from django.utils import timezone
+
+from newsletters import services
+from newsletters.models import Delivery, Newsletter, Subscription
+from newsletters.tasks import newsletter_sweep
+from tests.factories import MemberFactory
+
+from .conftest import NewsletterFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _newsletters():
+    return [m for m in django_mail.outbox if "List-Unsubscribe" in m.extra_headers]
+
+
+def test_send_reaches_confirmed_subscribers_only_and_once(django_capture_on_commit_callbacks):
+    newsletter = NewsletterFactory()
+    confirmed = SubscriptionFactory.create_batch(3)
+    SubscriptionFactory(status=Subscription.Status.PENDING, confirmed_at=None)
+    SubscriptionFactory(status=Subscription.Status.UNSUBSCRIBED)
+    SubscriptionFactory(bounced_at=timezone.now(), bounce_reason="550 no such user")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.newsletter_send(newsletter=newsletter)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.newsletter_send(newsletter=newsletter)  # the second click
+
+    assert (created, again) == (3, 0)
+    sent = _newsletters()
+    assert sorted(m.to[0] for m in sent) == sorted(s.email for s in confirmed)
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT and newsletter.sent_at is not None
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    message = sent[0]
+    assert message.alternatives[0][1] == "text/html"
+    assert message.subject == newsletter.title
+
+
+def test_personal_greeting_uses_the_persons_first_name(django_capture_on_commit_callbacks):
+    person = MemberFactory(first_name="Fatima")
+    SubscriptionFactory(email=person.email, person=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_send(newsletter=NewsletterFactory())
+
+    [message] = _newsletters()
+    assert "Dear Fatima," in message.body
+
+
+def test_someone_who_unsubscribes_while_an_edition_is_queued_gets_nothing():
+    newsletter = NewsletterFactory()
+    stays, leaves = SubscriptionFactory.create_batch(2)
+    # Queued without running the batches (they start after commit, which is not run here).
+    services.newsletter_send(newsletter=newsletter)
+    services.subscription_unsubscribe(subscription=leaves)
+
+    services.newsletter_send_batch(newsletter_id=newsletter.pk)
+
+    assert [m.to[0] for m in _newsletters()] == [stays.email]
+    skipped = Delivery.objects.get(subscription=leaves)
+    assert skipped.status == "failed" and "ended" in skipped.error
+
+
+def test_hourly_cap_over_a_sliding_window(settings):
+    settings.NEWSLETTER_HOURLY_CAP = 5
+    settings.NEWSLETTER_RATE_PER_MINUTE = 0
+    earlier = NewsletterFactory(status=Newsletter.Status.SENT)
+    now = timezone.now()
+    # Three messages went out 50 minutes ago; one 70 minutes ago (outside the window).
+    for minutes in (50, 50, 50, 70):
+        delivery = Delivery.objects.create(
+            newsletter=earlier, subscription=SubscriptionFactory(status=Subscription.Status.UNSUBSCRIBED),
+            status=Delivery.Status.SENT,
+        )  # fmt: skip
+        Delivery.objects.filter(pk=delivery.pk).update(sent_at=now - datetime.timedelta(minutes=minutes))
+    newsletter = NewsletterFactory()
+    SubscriptionFactory.create_batch(4)
+    services.newsletter_send(newsletter=newsletter)
+
+    first = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    second = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+
+    assert (first.sent, first.remaining) == (2, 2)  # 3 in the window + 2 = the cap of 5
+    assert second.sent == 0 and second.remaining == 2
+    # The window frees a place when the oldest of the three leaves it, about 10 minutes from now.
+    assert 9 * 60 < second.retry_in < 11 * 60
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENDING
+    assert newsletter.progress_at > timezone.now() + datetime.timedelta(minutes=9)
+
+
+def test_rate_per_minute_limits_a_batch(settings):
+    settings.NEWSLETTER_RATE_PER_MINUTE = 600  # 0.1 s apart
+    settings.NEWSLETTER_HOURLY_CAP = 0
+    settings.NEWSLETTER_BATCH_SIZE = 100
+    newsletter = NewsletterFactory()
+    SubscriptionFactory.create_batch(4)
+    services.newsletter_send(newsletter=newsletter)
+
+    started = datetime.datetime.now()
+    result = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    elapsed = (datetime.datetime.now() - started).total_seconds()
+
+    assert result.sent == 4
+    assert elapsed >= 0.3  # four messages paced 0.1 s apart
+
+
+def test_scheduled_edition_is_sent_by_the_sweep(django_capture_on_commit_callbacks):
+    newsletter = NewsletterFactory()
+    SubscriptionFactory.create_batch(2)
+    services.newsletter_schedule(newsletter=newsletter, when=timezone.now() + datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_sweep()
+    assert _newsletters() == []
+
+    Newsletter.objects.filter(pk=newsletter.pk).update(scheduled_for=timezone.now() - datetime.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_sweep()
+
+    assert len(_newsletters()) == 2
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT
+
+
+def test_scheduling_in_the_past_is_refused():
+    newsletter = NewsletterFactory()
+    with pytest.raises(services.NewsletterError):
+        services.newsletter_schedule(newsletter=newsletter, when=timezone.now() - datetime.timedelta(hours=1))
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.CONCEPT
+
+
+def test_sweep_resumes_a_stalled_send(django_capture_on_commit_callbacks):
+    newsletter = NewsletterFactory()
+    SubscriptionFactory.create_batch(3)
+    services.newsletter_send(newsletter=newsletter)  # the batches were never started (worker lost)
+    assert _newsletters() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_sweep(stalled_after=datetime.timedelta(0))
+
+    assert len(_newsletters()) == 3
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT
