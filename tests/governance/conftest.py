@@ -6,13 +6,22 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
 
 from governance import services
 from governance.models import AgendaItem, Body, Mandate, Meeting
 from governance.samples import sample_office, sample_pdf
 from tests.factories import MemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read messages and pages in English (the site's default is Dutch, and the Dutch
+    catalogue is tested in tests/test_i18n.py): English is the fallback language here."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
