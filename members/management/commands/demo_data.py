@@ -333,6 +333,16 @@ class Command(BaseCommand):
             "Demo data: "
             + ", ".join(f"{after[label]} {label} ({after[label] - before[label]} new)" for label in counted)
         )
+        # The other apps' demo data (their own modules), then the log-ins last, where a person
+        # starting the app looks for them.
+        from events.demo import demo_load as events_demo_load
+        from governance.demo import demo_load as governance_demo_load
+        from newsletters.demo import demo_load as newsletters_demo_load
+
+        events_demo_load(stdout=self.stdout)
+        newsletters_demo_load(stdout=self.stdout)
+        governance_demo_load(stdout=self.stdout)
+
         self.stdout.write(self.style.SUCCESS(f"\nDemo log-ins (password for all three: {DEMO_PASSWORD})"))
         width = max(len(description) for _, _, description in DEMO_ACCOUNTS)
         for email, _, description in DEMO_ACCOUNTS:
@@ -345,12 +355,3 @@ class Command(BaseCommand):
             "  Log-in by code works too: enter the address and leave the password empty; the mail\n"
             f"  with the code appears in {where}."
         )
-        from events.demo import demo_load as events_demo_load
-
-        events_demo_load(stdout=self.stdout)
-        from newsletters.demo import demo_load as newsletters_demo_load
-
-        newsletters_demo_load(stdout=self.stdout)
-        from governance.demo import demo_load as governance_demo_load
-
-        governance_demo_load(stdout=self.stdout)
