@@ -156,7 +156,66 @@ def person_export_data(*, person: Person) -> dict:
         .filter(to_lower__in=sorted(addresses))
         .order_by("created_at")
     ]
+    data.update(_person_data_in_other_apps(person=person, addresses=addresses))
     return data
+
+
+def _person_data_in_other_apps(*, person: Person, addresses: set[str]) -> dict:
+    """What events, governance and newsletters hold on the person, for the AVG export."""
+    from events.models import Registration
+    from governance.models import Mandate, PersonalNote
+    from newsletters.models import Subscription
+
+    registrations = (
+        Registration.objects.filter(person=person)
+        .select_related("event")
+        .prefetch_related("choices__session")
+        .order_by("created_at")
+    )
+    subscriptions = Subscription.objects.annotate(email_lower=Lower("email")).filter(
+        Q(person=person) | Q(email_lower__in=sorted(addresses))
+    )
+    return {
+        "event_registrations": [
+            {
+                "event": registration.event.title,
+                "starts_at": registration.event.starts_at.isoformat(),
+                "status": registration.status,
+                "workshops": [choice.session.title for choice in registration.choices.all()],
+                "remarks": registration.remarks,
+                "attended": registration.attended,
+                "created_at": registration.created_at.isoformat(),
+            }
+            for registration in registrations
+        ],
+        "mandates": [
+            {
+                "body": mandate.body.name,
+                "role": mandate.role,
+                "start": mandate.start.isoformat(),
+                "end": mandate.end.isoformat() if mandate.end else None,
+            }
+            for mandate in Mandate.objects.filter(person=person).select_related("body").order_by("start")
+        ],
+        "personal_notes": [
+            {"document": note.document.title, "text": note.text, "updated_at": note.updated_at.isoformat()}
+            for note in PersonalNote.objects.filter(user_id=person.user_id).select_related("document")
+        ]
+        if person.user_id
+        else [],
+        "newsletter_subscriptions": [
+            {
+                "email": subscription.email,
+                "status": subscription.status,
+                "created_at": subscription.created_at.isoformat(),
+                "confirmed_at": subscription.confirmed_at.isoformat() if subscription.confirmed_at else None,
+                "unsubscribed_at": subscription.unsubscribed_at.isoformat()
+                if subscription.unsubscribed_at
+                else None,
+            }
+            for subscription in subscriptions
+        ],
+    }
 
 
 # --- Reference and demo data: create what is missing, leave what exists alone ----------------

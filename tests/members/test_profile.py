@@ -1,5 +1,6 @@
 """The profile page: see and edit one's own details, download everything held (AVG)."""
 
+import datetime
 import json
 
 import pytest
@@ -244,3 +245,24 @@ def test_export_of_an_account_without_person(client):
 
 def test_export_is_get_only(client, member):
     assert client.post("/profiel/mijn-gegevens.json").status_code == 405
+
+
+def test_export_includes_registrations_mandates_and_subscriptions(client, member):
+    from events.services import registration_create
+    from governance.models import Body, Mandate
+    from newsletters.models import Subscription
+    from tests.events.staff_factories import EventFactory
+
+    event = EventFactory(title="Najaarscongres", capacity=None)
+    registration_create(event=event, person=member, session_ids=[], remarks="vegetarisch")
+    body = Body.objects.create(name="Algemeen bestuur", kind="ab", slug="ab")
+    Mandate.objects.create(person=member, body=body, role="lid", start=datetime.date(2026, 1, 1))
+    Subscription.objects.create(email=member.email.upper(), status="confirmed")
+    Subscription.objects.create(email="someone.else@leiden.nl", status="confirmed")
+
+    data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
+
+    assert [(r["event"], r["remarks"]) for r in data["event_registrations"]] == [("Najaarscongres", "vegetarisch")]
+    assert [(m["body"], m["role"]) for m in data["mandates"]] == [("Algemeen bestuur", "lid")]
+    assert [s["email"] for s in data["newsletter_subscriptions"]] == [member.email.lower()]
+    assert data["personal_notes"] == []
