@@ -15,7 +15,6 @@ and stops them again. Output is for people reading it; nothing here asserts a ti
 import argparse
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 import threading
@@ -23,42 +22,7 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class CountingSink:
-    """aiosmtpd handler that only counts: the sink must not be the bottleneck of either side."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.recipients: set[str] = set()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        with self.lock:
-            self.count += 1
-            self.recipients.update(envelope.rcpt_tos)
-        return "250 Message accepted for delivery"
-
-    def reset(self) -> None:
-        with self.lock:
-            self.count = 0
-            self.recipients = set()
-
-    def wait_for(self, count: int, timeout: float) -> float:
-        deadline = time.monotonic() + timeout
-        while self.count < count:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"bench: the sink got {self.count} of {count} messages in {timeout:.0f} s")
-            time.sleep(0.005)
-        return time.perf_counter()
+from _mail_bench import HOST, ROOT, services_or_exit, start_sink_and_django, start_worker
 
 
 def raw_smtplib(port: int, messages: list[EmailMessage], concurrency: int) -> None:
@@ -77,18 +41,6 @@ def raw_smtplib(port: int, messages: list[EmailMessage], concurrency: int) -> No
         thread.join()
 
 
-def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
-    celery = Path(sys.executable).with_name("celery")
-    command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
-    command += [
-        "-A", "vzhg", "worker", "-l", "warning", "-c", str(concurrency),
-        "-n", f"bench-{os.getpid()}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="invitations to send (default 2000)")
@@ -99,48 +51,15 @@ def main() -> int:
     if not 1 <= args.count <= 50_000 or not 1 <= args.concurrency <= 32:
         parser.error("--count must be 1..50000 and --concurrency 1..32")
 
-    database, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
-    if not database.startswith("postgres") or not redis_url.startswith("redis://"):
-        print(
-            "bench_invitations: needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis); run it as\n"
-            "  bash scripts/test --run .venv/bin/python tests/bench/bench_invitations.py",
-            file=sys.stderr,
-        )
+    if services_or_exit("bench_invitations") is None:
         return 2
-
-    from aiosmtpd.controller import Controller
-
-    sink = CountingSink()
-    port = free_port()
-    controller = Controller(sink, hostname=HOST, port=port)
-    controller.start()
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "vzhg.settings.test"),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": HOST,
-        "EMAIL_PORT": str(port),
-        "EMAIL_TIMEOUT": "30",
-        "PYTHONUNBUFFERED": "1",
-    }
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    import redis
-    from django.core.management import call_command
+    sink, controller, port, env = start_sink_and_django()
 
     from events import staff
     from events.models import Event
     from members.models import Organisation, Person
     from vzhg.mail.models import OutgoingMail
     from vzhg.mail.services import _build_message
-
-    call_command("migrate", verbosity=0)
-    redis.Redis.from_url(redis_url).flushdb()
 
     # A fresh event and `count` fictional people in one made-up municipality.
     stamp = int(time.time())

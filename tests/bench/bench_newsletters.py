@@ -17,50 +17,12 @@ Output is for people reading it; nothing here asserts a timing.
 import argparse
 import os
 import smtplib
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class CountingSink:
-    """aiosmtpd handler that only counts: the sink must not be the bottleneck of either side."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.recipients: dict[str, int] = {}
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        with self.lock:
-            self.count += 1
-            for recipient in envelope.rcpt_tos:
-                self.recipients[recipient] = self.recipients.get(recipient, 0) + 1
-        return "250 Message accepted for delivery"
-
-    def reset(self) -> None:
-        with self.lock:
-            self.count = 0
-            self.recipients = {}
-
-    def wait_for(self, count: int, timeout: float) -> float:
-        deadline = time.monotonic() + timeout
-        while self.count < count:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"bench: the sink got {self.count} of {count} messages in {timeout:.0f} s")
-            time.sleep(0.005)
-        return time.perf_counter()
+from _mail_bench import HOST, ROOT, services_or_exit, start_sink_and_django, start_worker
 
 
 def peak_memory_kib(group: int) -> dict[int, int]:
@@ -87,48 +49,15 @@ def main() -> int:
     if not 1 <= args.count <= 100_000:
         parser.error("--count must be 1..100000")
 
-    database, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
-    if not database.startswith("postgres") or not redis_url.startswith("redis://"):
-        print(
-            "bench_newsletters: needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis); run it as\n"
-            "  bash scripts/test --run .venv/bin/python tests/bench/bench_newsletters.py",
-            file=sys.stderr,
-        )
+    if services_or_exit("bench_newsletters") is None:
         return 2
-
-    from aiosmtpd.controller import Controller
-
-    sink = CountingSink()
-    port = free_port()
-    controller = Controller(sink, hostname=HOST, port=port)
-    controller.start()
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "vzhg.settings.test"),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": HOST,
-        "EMAIL_PORT": str(port),
-        "EMAIL_TIMEOUT": "30",
-        "PYTHONUNBUFFERED": "1",
-    }
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    import redis
+    sink, controller, port, env = start_sink_and_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.utils import timezone
 
     from newsletters import selectors, services
     from newsletters.models import Delivery, Item, Newsletter, Subscription
     from newsletters.rendering import edition_render, mail_render
-
-    call_command("migrate", verbosity=0)
-    redis.Redis.from_url(redis_url).flushdb()
 
     stamp = int(time.time())
     now = timezone.now()
@@ -167,13 +96,7 @@ def main() -> int:
 
     log = Path(os.environ.get("VZHG_TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts") / "bench-newsletters-worker.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    celery = Path(sys.executable).with_name("celery")
-    command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
-    command += [
-        "-A", "vzhg", "worker", "-l", "warning", "-c", "2", "-n", f"bench-{os.getpid()}@localhost",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    worker = start_worker(env, 2, log)
     peaks: dict[int, int] = {}
     try:
         from vzhg.celery import app
