@@ -38,10 +38,33 @@ def _calendar(method: str | None) -> Calendar:
     return calendar
 
 
+# The EU rule (since 1996): summer time from the last Sunday of March 02:00 to the last Sunday of
+# October 03:00. Written as RRULEs, the compact form Outlook itself produces and Google reads; the
+# generated alternative lists every transition since 1970 as RDATEs and stops in 2038.
+VTIMEZONE_EUROPE_AMSTERDAM = """BEGIN:VTIMEZONE
+TZID:Europe/Amsterdam
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
 @lru_cache(maxsize=1)
 def _vtimezone() -> Timezone:
-    """VTIMEZONE for Europe/Amsterdam (1970–2038), built once: generating it costs milliseconds."""
-    return Timezone.from_tzid(TZID)
+    """VTIMEZONE for Europe/Amsterdam, parsed once."""
+    return Timezone.from_ical(VTIMEZONE_EUROPE_AMSTERDAM.replace("\n", "\r\n"))
 
 
 def _vevent(*, event, attendee_email: str = "", attendee_name: str = "", cancelled: bool = False,

@@ -300,3 +300,22 @@ def test_the_online_link_is_mailed_only_with_a_confirmed_place(django_capture_on
     assert not waitlisted.attachments
     location = icalendar.Calendar.from_ical(confirmed.attachments[0][1]).walk("VEVENT")[0]["LOCATION"]
     assert location == "https://teams.example.org/klankbord"
+
+
+def test_vtimezone_places_summer_and_winter_events_correctly():
+    """The compact Europe/Amsterdam VTIMEZONE gives the same UTC offsets as the tz database."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from events.ics import _vtimezone
+
+    zone = _vtimezone().to_tz()
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    for moment in (
+        datetime.datetime(2026, 12, 21, 9, 30),
+        datetime.datetime(2027, 6, 5, 10, 0),
+        datetime.datetime(2027, 3, 28, 3, 30),
+        datetime.datetime(2045, 7, 1, 12, 0),
+    ):
+        assert moment.replace(tzinfo=zone).utcoffset() == moment.replace(tzinfo=amsterdam).utcoffset()
+    assert len(_vtimezone().to_ical()) < 600
