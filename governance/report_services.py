@@ -1,0 +1,191 @@
+"""Writes for the workplan and the annual report: copy a plan, adopt it, progress reports, and the
+PDF versions (rendered by a Celery task, kept, published by the secretariat)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    AnnualReport,
+    Body,
+    Meeting,
+    PlannedActivity,
+    ProgressReport,
+    ReportVersion,
+    Workplan,
+    WorkplanSection,
+)
+
+logger = logging.getLogger(__name__)
+
+PDF_TEMPLATES = {
+    ReportVersion.Kind.WORKPLAN: "pdf/workplan.html",
+    ReportVersion.Kind.ANNUAL_REPORT: "pdf/annual_report.html",
+}
+
+
+# --- Workplan ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workplan_copy(*, source: Workplan, year: int) -> Workplan:
+    """A new concept plan for `year` with the source's chapters and activities (themes,
+    objectives, responsible board members included). Links to events and meetings and progress
+    reports stay with the old year: they are what happened, not what is planned."""
+    if Workplan.objects.filter(year=year).exists():
+        raise ValidationError(_("There is already a workplan for %(year)s.") % {"year": year})
+    title = source.title.replace(str(source.year), str(year)) if source.title else ""
+    plan = Workplan.objects.create(year=year, title=title, status=Workplan.Status.CONCEPT)
+    WorkplanSection.objects.bulk_create(
+        WorkplanSection(workplan=plan, order=section.order, title=section.title, body=section.body)
+        for section in source.sections.all()
+    )
+    for activity in source.activities.prefetch_related("objectives", "themes", "responsible").order_by("order", "pk"):
+        copy = PlannedActivity.objects.create(
+            workplan=plan,
+            order=activity.order,
+            code=activity.code,
+            kind=activity.kind,
+            title=activity.title,
+            planned_count=activity.planned_count,
+            count_note=activity.count_note,
+            period=activity.period,
+            attachment=activity.attachment,
+            explanation=activity.explanation,
+            objectives_note=activity.objectives_note,
+            priority=activity.priority,
+            role=activity.role,
+        )
+        copy.objectives.set(activity.objectives.all())
+        copy.themes.set(activity.themes.all())
+        copy.responsible.set(activity.responsible.all())
+    return plan
+
+
+def workplan_adopt(*, workplan: Workplan, body: Body, on: datetime.date, meeting: Meeting | None = None) -> Workplan:
+    if meeting is not None and meeting.body_id != body.pk:
+        raise ValidationError(_("This meeting is not a meeting of the body that adopted the plan."))
+    workplan.status = Workplan.Status.ADOPTED
+    workplan.adopted_by = body
+    workplan.adopted_on = on
+    workplan.adopted_at = meeting
+    workplan.save(update_fields=["status", "adopted_by", "adopted_on", "adopted_at", "updated_at"])
+    return workplan
+
+
+def progress_report_save(*, activity: PlannedActivity, half: int, light: str, text: str, actor=None) -> ProgressReport:
+    """Write (or rewrite) the traffic light of one activity for one half year."""
+    if half not in ProgressReport.Half.values:
+        raise ValidationError(_("Choose the first or the second half year."))
+    if light not in ProgressReport.Light.values:
+        raise ValidationError(_("Choose green, orange or red."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write a short explanation with the traffic light."))
+    report, _created = ProgressReport.objects.update_or_create(
+        activity=activity, half=half, defaults={"light": light, "text": text, "written_by": actor}
+    )
+    return report
+
+
+# --- Annual report ----------------------------------------------------------------------------
+
+
+def annual_report_publish(*, report: AnnualReport) -> AnnualReport:
+    report.status = AnnualReport.Status.PUBLISHED
+    report.published_at = report.published_at or timezone.now()
+    report.save(update_fields=["status", "published_at", "updated_at"])
+    return report
+
+
+# --- PDF versions -----------------------------------------------------------------------------
+
+
+def document_context(*, kind: str, year: int) -> dict:
+    """The template context of a workplan or annual report, for the page and the PDF alike."""
+    from . import reports
+
+    if kind == ReportVersion.Kind.WORKPLAN:
+        workplan = Workplan.objects.get(year=year)
+        return {"data": reports.workplan_data(workplan=workplan), "workplan": workplan, "year": year}
+    report = AnnualReport.objects.filter(year=year).first()
+    return {"data": reports.annual_report_data(year=year, report=report), "report": report, "year": year}
+
+
+def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion:
+    """Reserve the next version number and hand the rendering to Celery after commit."""
+    if kind == ReportVersion.Kind.WORKPLAN and not Workplan.objects.filter(year=year).exists():
+        raise ValidationError(_("There is no workplan for %(year)s.") % {"year": year})
+    from .tasks import report_version_build_task
+
+    with transaction.atomic():
+        # Lock the existing versions of this document so two requests get different numbers.
+        list(ReportVersion.objects.select_for_update().filter(kind=kind, year=year).values_list("pk", flat=True))
+        number = (ReportVersion.objects.filter(kind=kind, year=year).aggregate(v=Max("version"))["v"] or 0) + 1
+        version = ReportVersion.objects.create(kind=kind, year=year, version=number, requested_by=actor)
+        report_version_build_task.delay_on_commit(version.pk)
+    return version
+
+
+def report_version_build(*, version_id: int) -> ReportVersion:
+    """Render one version to PDF/UA. A failure is stored on the version for staff to read."""
+    from pypdf import PdfReader
+
+    from vzhg.pdf import render_pdf
+
+    version = ReportVersion.objects.get(pk=version_id)
+    if version.status == ReportVersion.Status.READY:
+        return version
+    try:
+        pdf = render_pdf(
+            template_name=PDF_TEMPLATES[version.kind],
+            context={**document_context(kind=version.kind, year=version.year), "pdf": True, "version": version},
+            language="nl",
+        )
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception as error:  # noqa: BLE001 - a build must end in a state staff can see
+        logger.exception("report version %s failed", version.pk)
+        version.status = ReportVersion.Status.FAILED
+        version.error = _("The PDF could not be made: %(error)s") % {"error": error}
+        version.built_at = timezone.now()
+        version.save(update_fields=["status", "error", "built_at"])
+        return version
+    name = f"{version.kind}-{version.year}-v{version.version}.pdf"
+    version.file.save(name, ContentFile(pdf), save=False)
+    version.page_count = pages
+    version.size = len(pdf)
+    version.status = ReportVersion.Status.READY
+    version.built_at = timezone.now()
+    version.save(update_fields=["file", "page_count", "size", "status", "built_at"])
+    return version
+
+
+@transaction.atomic
+def report_version_publish(*, version: ReportVersion) -> ReportVersion:
+    """Make this version the public PDF of its document (one published version at a time). The
+    document itself must be public: an adopted workplan or a published annual report."""
+    if version.status != ReportVersion.Status.READY:
+        raise ValidationError(_("Only a finished PDF can be published."))
+    if version.kind == ReportVersion.Kind.WORKPLAN:
+        public = Workplan.objects.filter(year=version.year, status=Workplan.Status.ADOPTED).exists()
+        message = _("Adopt the workplan before publishing its PDF.")
+    else:
+        public = AnnualReport.objects.filter(year=version.year, status=AnnualReport.Status.PUBLISHED).exists()
+        message = _("Publish the annual report before publishing its PDF.")
+    if not public:
+        raise ValidationError(message)
+    ReportVersion.objects.select_for_update().filter(kind=version.kind, year=version.year).exclude(
+        pk=version.pk
+    ).update(published_at=None)
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
