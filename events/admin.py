@@ -85,7 +85,7 @@ class EventAdmin(admin.ModelAdmin):
     ordering = ("-starts_at",)
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("host",)
-    readonly_fields = ("staff_links", "created_at", "updated_at", "cancelled_at")
+    readonly_fields = ("staff_links", "created_at", "updated_at", "cancelled_at", "workplan_activities")
     inlines = (ProgrammeItemInline, RoundInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
     fieldsets = (
@@ -101,6 +101,7 @@ class EventAdmin(admin.ModelAdmin):
                     "summary",
                     "description",
                     "themes",
+                    "workplan_activities",
                 )
             },
         ),
@@ -171,6 +172,12 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("municipalities"), ordering="reached_count")
     def municipalities_reached(self, obj):
         return _("%(reached)s of %(total)s") % {"reached": obj.reached_count, "total": obj.member_total}
+
+    @admin.display(description=_("workplan activities"))
+    def workplan_activities(self, obj):
+        from governance.report_admin import linked_activities
+
+        return linked_activities(obj)
 
     @admin.display(description=_("secretariat pages"))
     def staff_links(self, obj):

@@ -101,6 +101,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
     search_fields = ["title"]
     readonly_fields = ["status", "published_at", "notice_sent_at", "reminder_sent_at", "publication", "portal_link"]
+    readonly_fields += ["workplan_activities"]
     fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
     inlines = [AgendaItemInline, MeetingPackInline]
     actions = ["publish", "mark_held"]
@@ -110,6 +111,12 @@ class MeetingAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "–"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open in the board portal"))
+
+    @admin.display(description=_("workplan activities"))
+    def workplan_activities(self, obj):
+        from .report_admin import linked_activities
+
+        return linked_activities(obj)
 
     def changelist_view(self, request, extra_context=None):
         warning = services.alv_deadline_warning()
@@ -252,3 +259,6 @@ class DocumentAdmin(admin.ModelAdmin):
         )
         obj.pk = document.pk
         obj.__dict__.update(document.__dict__)
+
+
+from . import report_admin  # noqa: E402,F401  (workplan and annual report)

@@ -30,15 +30,56 @@ BODIES = [
     ("Kascommissie", "kascommissie", Body.Kind.KASCOMMISSIE, False, 3),
     ("Stuurgroep Zuid-Holland Academie", "stuurgroep-zh-academie", Body.Kind.STUURGROEP, False, 4),
 ]
+# (name, slug, description). The first eight are portfolios; the rest are the aandachtsgebieden of
+# the workplan (werkplan), which board members hold as portfolios too. Descriptions in our own words.
 THEMES = [
-    "Bestuur en veiligheid",
-    "Energie en klimaat",
-    "Europa",
-    "Financiën",
-    "Jeugd",
-    "Sociaal domein",
-    "Wonen en ruimte",
-    "Zuid-Holland Academie",
+    ("Bestuur en veiligheid", "bestuur-en-veiligheid", "Openbare orde, ondermijning en een weerbaar lokaal bestuur."),
+    ("Energie en klimaat", "energie-en-klimaat", "De energietransitie en klimaatadaptatie, van wijkaanpak tot netcongestie."),
+    ("Europa", "europa", "Europese regels en fondsen die gemeenten raken, en de stem van Zuid-Holland in Brussel."),
+    ("Financiën", "financiën", "Gemeentefinanciën en de financiële verhoudingen met Rijk en provincie."),
+    (
+        "Jeugd(zorg)",
+        "jeugd",
+        "De hervorming van de jeugdzorg volgen en kennis delen tussen gemeenten. Wie beslist over de zorg, "
+        "draagt ook de financiële risico's: daar moeten beleidsvrijheid en geld met elkaar in evenwicht zijn.",
+    ),
+    ("Sociaal domein", "sociaal-domein", "Zorg, werk en inkomen, en de samenwerking daarover in de regio's."),
+    ("Wonen en ruimte", "wonen-en-ruimte", "Woningbouw, de Omgevingswet en de inrichting van de provincie."),
+    (
+        "Zuid-Holland Academie",
+        "zuid-holland-academie",
+        "Het kennis- en netwerkplatform van en voor het openbaar bestuur in Zuid-Holland, samen met de provincie.",
+    ),
+    (
+        "Participatie & polarisatie",
+        "participatie-polarisatie",
+        "Hoe betrekken gemeenten hun inwoners, en jongeren in het bijzonder, bij de lokale democratie? En wat "
+        "doen we als tegenstellingen scherper worden? Ook participatie onder de Omgevingswet hoort hierbij.",
+    ),
+    (
+        "Brede welvaart",
+        "brede-welvaart",
+        "Verder kijken dan economische groei: wat vinden inwoners van waarde, nu en voor later? Gemeenten, regio's "
+        "en de provincie gebruiken brede welvaart steeds vaker om keuzes af te wegen.",
+    ),
+    (
+        "Ruimtelijke puzzel",
+        "ruimtelijke-puzzel",
+        "Wonen, werken, energie, water en natuur vragen allemaal ruimte. De vereniging komt op voor een open en "
+        "gelijkwaardig proces met provincie en Rijk, waarin elke gemeente gehoord wordt.",
+    ),
+    (
+        "Asiel & migratie",
+        "asiel-migratie",
+        "Opvang van asielzoekers en huisvesting van statushouders: bestuurders delen ervaringen en stemmen af met "
+        "de regio's en de VNG.",
+    ),
+    (
+        "Netwerken & samenwerkingsverbanden",
+        "netwerken-samenwerkingsverbanden",
+        "De vereniging brengt mensen met elkaar in contact: het strategennetwerk, de regionale "
+        "samenwerkingsverbanden en iedereen die een partner zoekt om mee samen te werken.",
+    ),
 ]
 R = Mandate.Role
 
@@ -104,7 +145,10 @@ def demo_load(*, stdout) -> None:
             bodies[kind], _created = Body.objects.get_or_create(
                 slug=slug, defaults={"name": name, "kind": kind, "public_meetings": public, "order": order}
             )
-        themes = [Theme.objects.get_or_create(slug=_slug(name), defaults={"name": name})[0] for name in THEMES]
+        themes = [
+            Theme.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})[0]
+            for name, slug, description in THEMES
+        ]
         with COMMISSIONS_CSV.open(encoding="utf-8", newline="") as handle:
             commissions = [
                 VngCommission.objects.get_or_create(name=row["name"], defaults={"kind": row["kind"]})[0]
@@ -120,16 +164,16 @@ def demo_load(*, stdout) -> None:
         start = timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=365)
         mayors, aldermen, clerks, secretaries = (people[f] for f in ("burgemeester", "wethouder", "griffier", "gemeentesecretaris"))
         db_plan = [
-            (chair, R.VOORZITTER, [themes[0], themes[2]]),
-            (aldermen[0], R.VICE_VOORZITTER, [themes[4]]),
+            (chair, R.VOORZITTER, [themes[0], themes[2], themes[8]]),
+            (aldermen[0], R.VICE_VOORZITTER, [themes[4], themes[11]]),
             (aldermen[1], R.PENNINGMEESTER, [themes[3]]),
             (secretary, R.BESTUURLIJK_SECRETARIS, []),
         ]
         ab_plan = db_plan + [
-            (mayors[0], R.LID, [themes[6]]),
+            (mayors[0], R.LID, [themes[6], themes[10]]),
             (aldermen[2], R.LID, [themes[4], themes[5]]),
-            (aldermen[3], R.LID, [themes[1]]),
-            (secretaries[0], R.LID, [themes[7]]),
+            (aldermen[3], R.LID, [themes[1], themes[9]]),
+            (secretaries[0], R.LID, [themes[7], themes[12]]),
             (clerks[0], R.ADVISEREND_LID, []),
             (secretaries[1], R.ADVISEREND_LID, []),
         ]
@@ -214,3 +258,7 @@ def demo_load(*, stdout) -> None:
         f"Governance demo: {after[0]} bodies ({after[0] - before[0]} new), {after[1]} mandates "
         f"({after[1] - before[1]} new), {after[2]} meetings ({after[2] - before[2]} new)"
     )
+    # The workplan and annual report build on the bodies, mandates and meetings above.
+    from .report_demo import demo_load as reports_demo_load
+
+    reports_demo_load(stdout=stdout)

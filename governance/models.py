@@ -422,7 +422,7 @@ class Workplan(models.Model):
         ADOPTED = "adopted", _("adopted (vastgesteld)")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Empty gives 'Werkplan <year>'."))
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     adopted_by = models.ForeignKey(
         Body, verbose_name=_("adopted by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -614,7 +614,7 @@ class AnnualReport(models.Model):
         PUBLISHED = "published", _("published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Empty gives 'Jaarverslag <year>'."))
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

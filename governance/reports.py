@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from members.models import Organisation, Person
@@ -195,8 +195,15 @@ def _board_on(day: datetime.date) -> list[Mandate]:
         )
         .select_related("body", "person", "person__organisation")
         .prefetch_related("portfolios")
-        .order_by("body__order", "body__name", "role", "person__last_name")
+        .order_by("body__order", "body__name", _ROLE_RANK, "person__last_name")
     )
+
+
+# The chair first, then the other executive roles, then the members (not alphabetically by role).
+_ROLE_RANK = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(Mandate.Role.values)),
+    default=Value(len(Mandate.Role.values)),
+)
 
 
 def secretariat_people() -> list[Person]:
@@ -279,7 +286,7 @@ def engagement(*, year: int) -> Engagement:
             event__starts_at__lt=end,
             organisation__in=[organisation.pk for organisation in municipalities],
         )
-        .exclude(event__status=Event.Status.CANCELLED)
+        .filter(event__status=Event.Status.PUBLISHED)
         .values("organisation_id")
         .annotate(
             registrations=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),

@@ -366,11 +366,31 @@ def secretariat_group_ensure(*, name: str = "Secretariaat") -> Group:
     from newsletters.models import Delivery, Item, Newsletter, Section, Subscription
 
     full += [Newsletter, Section, Item, Subscription]
+    # workplan and annual report; PDF versions are made by rendering and published by an action,
+    # so the secretariat may view and change them but never add or delete one.
+    from governance.models import (
+        AnnualReport,
+        AnnualReportSection,
+        Objective,
+        PlannedActivity,
+        ProgressReport,
+        ReportVersion,
+        Workplan,
+        WorkplanSection,
+    )
+
+    full += [Objective, Workplan, WorkplanSection, PlannedActivity, ProgressReport]
+    full += [AnnualReport, AnnualReportSection]
     view_only = [User, Organisation.history.model, Person.history.model, OutgoingMail, Delivery]
-    content_types = ContentType.objects.get_for_models(*full, *view_only)
+    view_change = [ReportVersion]
+    content_types = ContentType.objects.get_for_models(*full, *view_only, *view_change)
     permissions = Permission.objects.filter(
         Q(content_type__in=[content_types[model] for model in full])
         | Q(content_type__in=[content_types[model] for model in view_only], codename__startswith="view_")
+        | Q(
+            Q(codename__startswith="view_") | Q(codename__startswith="change_"),
+            content_type__in=[content_types[model] for model in view_change],
+        )
     )
     with transaction.atomic():
         group, _ = Group.objects.get_or_create(name=name)

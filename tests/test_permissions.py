@@ -32,6 +32,8 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "governance:board",
     "governance:board_history",
+    "reports:workplan_index",  # adopted workplans; staff and the board also see concepts
+    "reports:annual_report_index",  # published annual reports; staff and the board also see concepts
     "events:agenda",
     "events:archive",
     "newsletters:archive",
@@ -73,6 +75,15 @@ OBJECT_URLS = {
     "governance:document": "tests/governance/test_portal.py",
     "governance:note": "tests/governance/test_portal.py",
     "governance:pack": "tests/governance/test_portal.py",
+    # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
+    # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
+    "reports:workplan": "tests/governance/test_report_pages.py",
+    "reports:workplan_pdf": "tests/governance/test_report_pages.py",
+    "reports:half_year_report": "tests/governance/test_report_pages.py",
+    "reports:annual_report": "tests/governance/test_report_pages.py",
+    "reports:annual_report_pdf": "tests/governance/test_report_pages.py",
+    "reports:engagement": "tests/governance/test_report_pages.py",
+    "reports:version": "tests/governance/test_report_pages.py",
     "events:detail": "tests/events/test_views.py",  # published: anyone; draft/unknown: 404
     "events:register": "tests/events/test_views.py",  # login required; the event's rules apply
     "events:registration_change": "tests/events/test_views.py",  # own registration only, else 404
@@ -107,6 +118,12 @@ ADMIN_MODELS = {
     "governance.meeting": "manage",
     "governance.agendaitem": "manage",
     "governance.document": "manage",
+    "governance.objective": "manage",
+    "governance.workplan": "manage",
+    "governance.plannedactivity": "manage",
+    "governance.progressreport": "manage",
+    "governance.annualreport": "manage",
+    "governance.reportversion": "view",  # made by rendering; publishing (change) is an action
     "newsletters.newsletter": "manage",
     "newsletters.section": "manage",
     "newsletters.subscription": "manage",
@@ -255,6 +272,8 @@ ADMIN_NOT_OFFERED |= {
 }
 # Newsletter deliveries: created by sending, never by hand; deleting one could send it twice.
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
+# PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
+ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
 ADMIN_POST_ONLY = {"process_import"}
 
@@ -300,6 +319,9 @@ def one_of_each():
     from tests.governance.factories import governance_one_of_each
 
     governance_one_of_each()
+    from tests.governance.report_admin_factories import reports_one_of_each
+
+    reports_one_of_each()
     from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
 
     from newsletters.models import Delivery

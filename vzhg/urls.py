@@ -20,6 +20,7 @@ urlpatterns = [
     path("nieuwsbrief/", include("newsletters.urls")),
     path("agenda/", include("events.urls")),
     path("bestuur/", include("governance.urls")),
+    path("", include("governance.report_urls", namespace="reports")),
 ]
 
 handler400 = "vzhg.views.bad_request"

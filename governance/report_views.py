@@ -1,0 +1,345 @@
+"""The workplan (werkplan) and the annual report (jaarverslag) as pages and as PDF versions.
+
+Who may see what: the adopted workplan and the published annual report, and the published PDF of
+each, are public. Concepts, progress reports, the ledenbinding page and unpublished versions are
+for staff and the board (reports.is_board_or_staff). An anonymous visitor who asks for something
+that is not public is sent to the log-in page; a logged-in person without access gets 404 for a
+document (its existence does not leak) and 403 for a staff page. Unknown years and versions: 404.
+
+The page and the PDF are rendered from the same context (report_services.document_context) and
+the same body templates (templates/reports/_*_body.html).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from . import report_services, reports
+from .models import AnnualReport, Meeting, ReportVersion, Workplan
+
+WORKPLAN = ReportVersion.Kind.WORKPLAN
+ANNUAL_REPORT = ReportVersion.Kind.ANNUAL_REPORT
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _may_read_concepts(request) -> bool:
+    """Staff or today's board member; asked once per request."""
+    if not hasattr(request, "_reports_board_or_staff"):
+        request._reports_board_or_staff = reports.is_board_or_staff(request.user)
+    return request._reports_board_or_staff
+
+
+def _refuse_document(request):
+    """Not public and not for this visitor: log in first, or 404 for someone logged in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+def _staff_page(request):
+    """A page only staff and the board open; None when the visitor may, else the answer."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _may_read_concepts(request):
+        raise PermissionDenied
+    return None
+
+
+def _sane_year(year: int) -> None:
+    """Years the application can hold (a PositiveSmallIntegerField, dates in the calendar)."""
+    if not 1900 <= year <= 9998:
+        raise Http404
+
+
+def _year_has_data(year: int) -> bool:
+    """Something happened in `year` that a generated report can show."""
+    from events.models import Event
+
+    start, end = reports.year_bounds(year)
+    return (
+        Workplan.objects.filter(year=year).exists()
+        or Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).exists()
+        or Event.objects.filter(starts_at__gte=start, starts_at__lt=end).exists()
+    )
+
+
+def _admin_url(name: str, *args) -> str | None:
+    """The admin page's address, or None while that model has no admin."""
+    try:
+        return reverse(f"admin:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+# --- PDF versions -----------------------------------------------------------------------------
+
+
+def _document_is_public(kind: str, year: int) -> bool:
+    if kind == WORKPLAN:
+        return Workplan.objects.filter(year=year, status=Workplan.Status.ADOPTED).exists()
+    return AnnualReport.objects.filter(year=year, status=AnnualReport.Status.PUBLISHED).exists()
+
+
+def _pdf_for(kind: str, year: int, *, public: bool, may_read: bool) -> ReportVersion | None:
+    """The PDF a visitor gets: the published version of a public document; staff and the board
+    get the newest finished version when none is published."""
+    if public or may_read:
+        published = reports.published_version(kind=kind, year=year)
+        if published is not None and published.file:
+            return published
+    if may_read:
+        return (
+            ReportVersion.objects.filter(kind=kind, year=year, status=ReportVersion.Status.READY)
+            .exclude(file="")
+            .order_by("-version")
+            .first()
+        )
+    return None
+
+
+def _document_extras(
+    request, *, kind: str, year: int, public: bool, admin: str | None, obj_pk: int | None
+) -> dict:
+    """What the page shows around the document: the PDF link, and for staff the admin links and
+    every version."""
+    may_read = _may_read_concepts(request)
+    extras = {
+        "pdf": _pdf_for(kind, year, public=public, may_read=may_read),
+        "may_read_concepts": may_read,
+        "is_staff": request.user.is_staff,
+        "versions": [],
+        "admin_url": None,
+        "versions_admin_url": None,
+    }
+    if request.user.is_staff:
+        extras["versions"] = list(reports.versions(kind=kind, year=year))
+        extras["admin_url"] = _admin_url(admin, obj_pk) if admin and obj_pk else None
+        extras["versions_admin_url"] = _admin_url("governance_reportversion_changelist")
+    return extras
+
+
+def _pdf_filename(kind: str, year: int, version: ReportVersion) -> str:
+    with translation.override("nl"):
+        if kind == WORKPLAN:
+            plan = Workplan.objects.filter(year=year).only("title", "year").first()
+            title = plan.display_title if plan else Workplan(year=year).display_title
+        else:
+            report = AnnualReport.objects.filter(year=year).only("title", "year").first()
+            title = report.display_title if report else AnnualReport(year=year).display_title
+        name = slugify(str(title)) or f"{kind}-{year}"
+    return f"{name}-v{version.version}.pdf"
+
+
+def _serve_pdf(version: ReportVersion, *, public: bool) -> FileResponse:
+    try:
+        handle = version.file.open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, content_type="application/pdf", filename=_pdf_filename(version.kind, version.year, version)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+# --- workplan ---------------------------------------------------------------------------------
+
+
+@require_GET
+def workplan_index(request):
+    plans = Workplan.objects.select_related("adopted_by").order_by("-year")
+    if not _may_read_concepts(request):
+        plans = plans.filter(status=Workplan.Status.ADOPTED)
+    return render(request, "reports/workplan_index.html", {"plans": list(plans)})
+
+
+def _workplan_or_404(year: int) -> Workplan:
+    _sane_year(year)
+    workplan = Workplan.objects.filter(year=year).first()
+    if workplan is None:
+        raise Http404
+    return workplan
+
+
+@require_GET
+def workplan(request, year: int):
+    workplan = _workplan_or_404(year)
+    if not (workplan.is_public or _may_read_concepts(request)):
+        return _refuse_document(request)
+    context = report_services.document_context(kind=WORKPLAN, year=year)
+    context.update(
+        _document_extras(
+            request,
+            kind=WORKPLAN,
+            year=year,
+            public=workplan.is_public,
+            admin="governance_workplan_change",
+            obj_pk=workplan.pk,
+        )
+    )
+    context["pdf_url"] = reverse("reports:workplan_pdf", kwargs={"year": year})
+    context["document_title"] = workplan.display_title
+    return render(request, "reports/workplan.html", context)
+
+
+@require_GET
+def half_year_report(request, year: int, half: int):
+    refused = _staff_page(request)
+    if refused is not None:
+        return refused
+    if half not in (1, 2):
+        raise Http404
+    workplan = _workplan_or_404(year)
+    rows = reports.half_year_report(workplan=workplan, half=half)
+    counts = {light: 0 for light in ("red", "orange", "green", "none")}
+    for _activity, report in rows:
+        counts[report.light if report else "none"] += 1
+    return render(
+        request,
+        "reports/half_year.html",
+        {
+            "workplan": workplan,
+            "year": year,
+            "half": half,
+            "other_half": 2 if half == 1 else 1,
+            "rows": rows,
+            "counts": counts,
+            "is_staff": request.user.is_staff,
+            "progress_admin_url": _admin_url("governance_progressreport_changelist"),
+        },
+    )
+
+
+@require_GET
+def workplan_pdf(request, year: int):
+    workplan = _workplan_or_404(year)
+    may_read = _may_read_concepts(request)
+    if not (workplan.is_public or may_read):
+        return _refuse_document(request)
+    version = _pdf_for(WORKPLAN, year, public=workplan.is_public, may_read=may_read)
+    if version is None:
+        raise Http404
+    return _serve_pdf(version, public=workplan.is_public and version.published_at is not None)
+
+
+# --- annual report ----------------------------------------------------------------------------
+
+
+@require_GET
+def annual_report_index(request):
+    may_read = _may_read_concepts(request)
+    reports_qs = AnnualReport.objects.order_by("-year")
+    if not may_read:
+        reports_qs = reports_qs.filter(status=AnnualReport.Status.PUBLISHED)
+    rows = list(reports_qs)
+    generated = []
+    if may_read:
+        # Past years with a workplan but no annual report yet: the generated report is there.
+        known = {report.year for report in rows}
+        this_year = timezone.localdate().year
+        generated = sorted(
+            (
+                year
+                for year in Workplan.objects.filter(year__lt=this_year).values_list("year", flat=True)
+                if year not in known
+            ),
+            reverse=True,
+        )
+    return render(request, "reports/annual_report_index.html", {"reports": rows, "generated": generated})
+
+
+def _annual_report_access(request, year: int) -> tuple[AnnualReport | None, object]:
+    """(report row or None, refusal response or None). 404 for a year without a report and
+    without anything to generate one from."""
+    _sane_year(year)
+    report = AnnualReport.objects.filter(year=year).first()
+    if report is None:
+        if year >= timezone.localdate().year or not _year_has_data(year):
+            raise Http404
+        if not _may_read_concepts(request):
+            return None, _refuse_document(request)
+        return None, None
+    if not (report.is_public or _may_read_concepts(request)):
+        return report, _refuse_document(request)
+    return report, None
+
+
+@require_GET
+def annual_report(request, year: int):
+    report, refused = _annual_report_access(request, year)
+    if refused is not None:
+        return refused
+    public = report is not None and report.is_public
+    context = report_services.document_context(kind=ANNUAL_REPORT, year=year)
+    context.update(
+        _document_extras(
+            request,
+            kind=ANNUAL_REPORT,
+            year=year,
+            public=public,
+            admin="governance_annualreport_change",
+            obj_pk=report.pk if report else None,
+        )
+    )
+    context["pdf_url"] = reverse("reports:annual_report_pdf", kwargs={"year": year})
+    context["document_title"] = (report or AnnualReport(year=year)).display_title
+    context["add_report_url"] = _admin_url("governance_annualreport_add") if report is None else None
+    return render(request, "reports/annual_report.html", context)
+
+
+@require_GET
+def engagement(request, year: int):
+    refused = _staff_page(request)
+    if refused is not None:
+        return refused
+    _sane_year(year)
+    if year > timezone.localdate().year or not (
+        AnnualReport.objects.filter(year=year).exists() or _year_has_data(year)
+    ):
+        raise Http404
+    data = reports.engagement(year=year)
+    return render(
+        request,
+        "reports/engagement.html",
+        {"year": year, "engagement": data},
+    )
+
+
+@require_GET
+def annual_report_pdf(request, year: int):
+    report, refused = _annual_report_access(request, year)
+    if refused is not None:
+        return refused
+    public = report is not None and report.is_public
+    version = _pdf_for(ANNUAL_REPORT, year, public=public, may_read=_may_read_concepts(request))
+    if version is None:
+        raise Http404
+    return _serve_pdf(version, public=public and version.published_at is not None)
+
+
+# --- one version --------------------------------------------------------------------------------
+
+
+@require_GET
+def version(request, pk: int, token):
+    version = (
+        ReportVersion.objects.filter(pk=pk, token=token, status=ReportVersion.Status.READY)
+        .exclude(file="")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    public = version.published_at is not None and _document_is_public(version.kind, version.year)
+    if not (public or _may_read_concepts(request)):
+        return _refuse_document(request)
+    return _serve_pdf(version, public=public)

@@ -1,0 +1,12 @@
+"""{% engagement_chart data.engagement year=data.year %}: the ledenbinding bar chart as inline SVG."""
+
+from django import template
+
+from governance import charts
+
+register = template.Library()
+
+
+@register.simple_tag
+def engagement_chart(engagement, *, year, chart_id="engagement-chart"):
+    return charts.engagement_chart(engagement, year=year, chart_id=chart_id)
