@@ -161,7 +161,11 @@ def demo_load(*, stdout) -> None:
         if chair is None or secretary is None or len(people["wethouder"]) < 6:
             stdout.write("Governance demo: the members demo data is missing; run demo_data first.")
             return
-        start = timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=365)
+        # The board took office after the municipal elections four years ago; one AB seat changed
+        # hands at last year's ALV, so the annual report has a change to show.
+        today = timezone.localdate()
+        start = datetime.date(today.year - 4, 6, 1)
+        changed_on = datetime.date(today.year - 1, 5, 21)
         mayors, aldermen, clerks, secretaries = (people[f] for f in ("burgemeester", "wethouder", "griffier", "gemeentesecretaris"))
         db_plan = [
             (chair, R.VOORZITTER, [themes[0], themes[2], themes[8]]),
@@ -187,11 +191,11 @@ def demo_load(*, stdout) -> None:
             return row
 
         for person, role, portfolios in ab_plan:
-            mandate(person, bodies[Body.Kind.AB], role, portfolios)
+            mandate(person, bodies[Body.Kind.AB], role, portfolios, start=changed_on if person == mayors[0] else start)
         for person, role, portfolios in db_plan:
             mandate(person, bodies[Body.Kind.DB], role, portfolios)
         # two former AB members, for the history page
-        mandate(mayors[1], bodies[Body.Kind.AB], R.LID, [themes[6]], start=start - datetime.timedelta(days=4 * 365), end=start - datetime.timedelta(days=1))
+        mandate(mayors[1], bodies[Body.Kind.AB], R.LID, [themes[6]], start=start, end=changed_on - datetime.timedelta(days=1))
         mandate(aldermen[4], bodies[Body.Kind.AB], R.VICE_VOORZITTER, [themes[4]], start=start - datetime.timedelta(days=3 * 365), end=start - datetime.timedelta(days=1))
         mandate(clerks[1], bodies[Body.Kind.KASCOMMISSIE], R.LID, [])
         mandate(secretaries[2], bodies[Body.Kind.KASCOMMISSIE], R.LID, [])
