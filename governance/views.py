@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vzhg.pdf import render_pdf
 
-from . import selectors, services
+from . import reports, selectors, services
 from .forms import NoteForm
-from .models import PersonalNote
+from .models import AnnualReport, PersonalNote, Workplan
 
 
 @require_GET
@@ -35,12 +35,17 @@ def board_history(request):
 def portal(request):
     now = timezone.now()
     meetings = selectors.meetings_for_user(user=request.user)
+    year = timezone.localdate().year
+    board = reports.is_board_or_staff(request.user)
     return render(
         request,
         "governance/portal.html",
         {
             "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+            "board": board,
+            "workplan": Workplan.objects.filter(year=year).first() if board else None,
+            "annual_report": AnnualReport.objects.filter(year=year - 1).first() if board else None,
         },
     )
 

@@ -163,7 +163,7 @@ def person_export_data(*, person: Person) -> dict:
 def _person_data_in_other_apps(*, person: Person, addresses: set[str]) -> dict:
     """What events, governance and newsletters hold on the person, for the AVG export."""
     from events.models import Registration
-    from governance.models import Mandate, PersonalNote
+    from governance.models import Mandate, PersonalNote, PlannedActivity, ProgressReport
     from newsletters.models import Subscription
 
     registrations = (
@@ -200,6 +200,27 @@ def _person_data_in_other_apps(*, person: Person, addresses: set[str]) -> dict:
         "personal_notes": [
             {"document": note.document.title, "text": note.text, "updated_at": note.updated_at.isoformat()}
             for note in PersonalNote.objects.filter(user_id=person.user_id).select_related("document")
+        ]
+        if person.user_id
+        else [],
+        "workplan_activities_responsible_for": [
+            {"year": activity.workplan.year, "activity": activity.title}
+            for activity in PlannedActivity.objects.filter(responsible=person)
+            .select_related("workplan")
+            .order_by("workplan__year", "order")
+        ],
+        "progress_reports_written": [
+            {
+                "year": report.activity.workplan.year,
+                "activity": report.activity.title,
+                "half": report.half,
+                "light": report.light,
+                "text": report.text,
+                "updated_at": report.updated_at.isoformat(),
+            }
+            for report in ProgressReport.objects.filter(written_by_id=person.user_id)
+            .select_related("activity__workplan")
+            .order_by("updated_at")
         ]
         if person.user_id
         else [],

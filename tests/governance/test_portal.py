@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from governance import services
 from governance.models import Meeting, PersonalNote
@@ -185,7 +186,31 @@ def test_query_counts_do_not_grow(client, bodies, people, django_assert_num_quer
     client.get(meeting.get_absolute_url())  # the first visit creates the MeetingView row
     with django_assert_num_queries(13):
         assert client.get(meeting.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(5):
+    # 5 for the meetings, plus the board check, this year's workplan and last year's annual report
+    with django_assert_num_queries(8):
         assert client.get(reverse("governance:portal")).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("governance:decisions", kwargs={"pk": meeting.pk, "token": meeting.token})).status_code == 200
+
+
+def test_portal_links_board_members_to_the_workplan_and_the_annual_report(client, world, people):
+    from governance.models import AnnualReport, Workplan
+
+    year = timezone.localdate().year
+    Workplan.objects.create(year=year)
+    AnnualReport.objects.create(year=year - 1)
+    client.force_login(people["ab_member"])
+
+    body = client.get("/bestuur/portaal/").content.decode()
+
+    assert f'href="/werkplan/{year}/"' in body and f'href="/werkplan/{year}/voortgang/1/"' in body
+    assert f'href="/jaarverslag/{year - 1}/ledenbinding/"' in body
+
+
+def test_portal_shows_no_report_links_to_members_without_a_board_seat(client, people):
+    from governance.models import Workplan
+
+    Workplan.objects.create(year=timezone.localdate().year)
+    client.force_login(people["member"])
+
+    assert "/werkplan/" not in client.get("/bestuur/portaal/").content.decode()

@@ -266,3 +266,21 @@ def test_export_includes_registrations_mandates_and_subscriptions(client, member
     assert [(m["body"], m["role"]) for m in data["mandates"]] == [("Algemeen bestuur", "lid")]
     assert [s["email"] for s in data["newsletter_subscriptions"]] == [member.email.lower()]
     assert data["personal_notes"] == []
+
+
+def test_export_includes_workplan_responsibilities_and_progress_reports(client, member):
+    from governance.models import PlannedActivity, Workplan
+    from governance.report_services import progress_report_save
+
+    plan = Workplan.objects.create(year=2026)
+    mine = PlannedActivity.objects.create(workplan=plan, title="Najaarscongres", planned_count=1)
+    mine.responsible.add(member)
+    PlannedActivity.objects.create(workplan=plan, title="Heisessie", planned_count=1)
+    progress_report_save(activity=mine, half=1, light="orange", text="Zaal nog niet bevestigd.", actor=member.user)
+
+    data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
+
+    assert data["workplan_activities_responsible_for"] == [{"year": 2026, "activity": "Najaarscongres"}]
+    assert [(r["activity"], r["half"], r["light"], r["text"]) for r in data["progress_reports_written"]] == [
+        ("Najaarscongres", 1, "orange", "Zaal nog niet bevestigd.")
+    ]
