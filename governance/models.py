@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -396,6 +397,10 @@ class Notice(models.Model):
 # --- Workplan (werkplan) and annual report (jaarverslag) -------------------------------------
 
 
+# The years a workplan or annual report can be about (the admin's copy form uses the same range).
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
 def report_upload_to(instance, filename: str) -> str:
     return _private_path("reports", filename)
 
@@ -421,7 +426,7 @@ class Workplan(models.Model):
         CONCEPT = "concept", _("draft (concept)")
         ADOPTED = "adopted", _("adopted (vastgesteld)")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     adopted_by = models.ForeignKey(
@@ -613,7 +618,7 @@ class AnnualReport(models.Model):
         CONCEPT = "concept", _("draft (concept)")
         PUBLISHED = "published", _("published")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

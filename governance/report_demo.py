@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from .models import (
     Objective,
     PlannedActivity,
     ProgressReport,
+    ReportVersion,
     Theme,
     Workplan,
     WorkplanSection,
@@ -894,6 +896,24 @@ def _annual_report(year: int) -> bool:
     return True
 
 
+def _published_pdfs(*, today: datetime.date) -> int:
+    """A published PDF of this year's workplan and last year's annual report, so the public pages
+    link to one from the start. Only when the document has no version yet. The demo renders the
+    version itself rather than waiting for the task, which finds it ready and stops."""
+    made = 0
+    for kind, year in ((ReportVersion.Kind.WORKPLAN, today.year), (ReportVersion.Kind.ANNUAL_REPORT, today.year - 1)):
+        if ReportVersion.objects.filter(kind=kind, year=year).exists():
+            continue
+        try:
+            version = report_services.report_version_request(kind=kind, year=year)
+            version = report_services.report_version_build(version_id=version.pk)
+            report_services.report_version_publish(version=version)
+        except ValidationError:
+            continue
+        made += 1
+    return made
+
+
 def demo_load(*, stdout, today: datetime.date | None = None) -> None:
     """`today` is for trying the demo on another day of the year; it defaults to today."""
     from events.models import Event
@@ -939,10 +959,11 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
             for key, value in _year(ctx, year).items():
                 new[key] += value
         _annual_report(today.year - 1)
+    published = _published_pdfs(today=today)
     after = {label: model.objects.count() for label, model in models.items()}
     stdout.write(
         "Reports demo: "
         + ", ".join(f"{after[label]} {label} ({after[label] - before[label]} new)" for label in models)
         + f"; {new['events']} events, {new['meetings']} meetings and {new['newsletters']} newsletters added "
-        f"({Event.objects.count()} events in all)"
+        f"({Event.objects.count()} events in all); {published} PDFs rendered and published"
     )

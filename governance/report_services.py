@@ -136,14 +136,18 @@ def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion
     return version
 
 
+@transaction.atomic
 def report_version_build(*, version_id: int) -> ReportVersion:
-    """Render one version to PDF/UA. A failure is stored on the version for staff to read."""
+    """Render one version to PDF/UA. A failure is stored on the version for staff to read.
+
+    The version's row stays locked while it renders, so a second build of the same version (a
+    retried task, the demo data) waits and then finds it finished."""
     from pypdf import PdfReader
 
     from vzhg.pdf import render_pdf
 
-    version = ReportVersion.objects.get(pk=version_id)
-    if version.status == ReportVersion.Status.READY:
+    version = ReportVersion.objects.select_for_update().get(pk=version_id)
+    if version.status != ReportVersion.Status.BUILDING:
         return version
     try:
         pdf = render_pdf(

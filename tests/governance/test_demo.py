@@ -32,6 +32,7 @@ def _report_counts():
         PlannedActivity.meetings.through.objects.count(),
         ProgressReport.objects.count(),
         AnnualReport.objects.count(),
+        ReportVersion.objects.count(),
         Event.objects.count(),
         Registration.objects.count(),
         Theme.objects.count(),
@@ -150,7 +151,9 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
         assert {"green", "orange", "red"} <= set(first_half.values_list("light", flat=True))
     if today > datetime.date(this_year, 1, 23):
         assert current.status == Workplan.Status.ADOPTED
-    assert not ReportVersion.objects.exists()  # no PDF is rendered at `make run`
+        assert reports.published_version(kind=ReportVersion.Kind.WORKPLAN, year=this_year).page_count > 1
+    # the published annual report has a published PDF, so its public page links to one
+    assert reports.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=last_year).page_count > 1
 
 
 def test_second_demo_run_keeps_edits_to_the_workplan(settings, tmp_path):
