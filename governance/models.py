@@ -541,6 +541,11 @@ class PlannedActivity(models.Model):
     explanation = models.TextField(_("explanation (toelichting)"), blank=True, help_text=_("Markdown."))
     objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), blank=True, related_name="activities")
     objectives_note = models.TextField(_("objectives, in words"), blank=True, help_text=_("One per line."))
+    success_criteria = models.TextField(
+        _("when are we satisfied?"),
+        blank=True,
+        help_text=_("Success criteria agreed with the responsible board member (Markdown)."),
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="activities")
     priority = models.CharField(_("priority"), max_length=1, choices=Priority.choices, blank=True)
     role = models.CharField(_("role of the association"), max_length=20, choices=Role.choices, blank=True)

@@ -129,6 +129,16 @@ class ActivitySpec:
     attachment: str = ""
 
 
+# «Wanneer zijn we tevreden?»: success criteria for some activities, agreed with the board member.
+SUCCESS_CRITERIA = {
+    "alv": "Minstens 35 van de 50 gemeenten zijn op de ALV vertegenwoordigd en de jaarstukken zijn vastgesteld.",
+    "theme": "Elk aandachtsgebied heeft minstens één bijeenkomst gehad, en na afloop geeft minstens "
+    "driekwart van de deelnemers aan dat het de moeite waard was.",
+    "congress": "Uit minstens 40 gemeenten komt iemand naar het congres.",
+    "communicatie": "Elke nieuwsbrief bereikt alle abonnees en de website staat binnen een week na een "
+    "bijeenkomst bij.",
+}
+
 ALL_AIMS = ["kennisdeling", "ontmoeting", "vertegenwoordiging", "belangenbehartiging"]
 SEED_THEMES = [
     "participatie-polarisatie",
@@ -805,6 +815,7 @@ def _workplan(ctx: Context, year: int) -> tuple[Workplan, dict[str, PlannedActiv
             attachment=spec.attachment,
             explanation=spec.explanation,
             objectives_note=spec.objectives_note,
+            success_criteria=SUCCESS_CRITERIA.get(spec.key, ""),
             priority=spec.priority,
             role=spec.role,
         )

@@ -62,6 +62,7 @@ def workplan_copy(*, source: Workplan, year: int) -> Workplan:
             attachment=activity.attachment,
             explanation=activity.explanation,
             objectives_note=activity.objectives_note,
+            success_criteria=activity.success_criteria,
             priority=activity.priority,
             role=activity.role,
         )

@@ -437,3 +437,16 @@ def test_a_full_year_takes_as_many_queries_as_a_small_one(client, size, django_a
     assert response.status_code == 200
     assert len(context["data"].engagement.rows) == size["municipalities"]
     assert len(workplan_queries) == WORKPLAN_PAGE_QUERIES - 3
+
+
+def test_success_criteria_show_on_the_workplan_page_as_safe_markdown(client):
+    year = build_year(activities=2)
+    activity = year.activities[0]
+    activity.success_criteria = "**35** gemeenten op de ALV <img src=x onerror=alert(1)>"
+    activity.save()
+
+    body = client.get(f"/werkplan/{year.year}/").content.decode()
+
+    assert "When are we satisfied?" in body
+    assert "<strong>35</strong> gemeenten op de ALV" in body
+    assert "onerror" not in body

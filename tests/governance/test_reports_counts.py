@@ -178,6 +178,7 @@ def test_workplan_copy_takes_the_plan_but_not_what_happened(plan, bodies):
         planned_count=6, count_note="inclusief voorjaarscongres", period="verspreid over het jaar",
         attachment="Draaiboek", explanation="Per aandachtsgebied *een* bijeenkomst.",
         objectives_note="Kennis delen\nElkaar ontmoeten", priority="A", role=PlannedActivity.Role.INITIATING,
+        success_criteria="Elk thema één keer.",
     )  # fmt: skip
     source.objectives.set(Objective.objects.filter(slug__in=["kennisdeling", "ontmoeting"]))
     source.themes.add(theme)
@@ -196,7 +197,7 @@ def test_workplan_copy_takes_the_plan_but_not_what_happened(plan, bodies):
     ]
     (copied,) = copy.activities.all()
     fields = ["order", "code", "kind", "title", "planned_count", "count_note", "period", "attachment",
-              "explanation", "objectives_note", "priority", "role"]  # fmt: skip
+              "explanation", "objectives_note", "success_criteria", "priority", "role"]  # fmt: skip
     assert {f: getattr(copied, f) for f in fields} == {f: getattr(source, f) for f in fields}
     assert set(copied.objectives.values_list("slug", flat=True)) == {"kennisdeling", "ontmoeting"}
     assert list(copied.themes.all()) == [theme]
