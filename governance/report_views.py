@@ -189,6 +189,10 @@ def workplan(request, year: int):
     )
     context["pdf_url"] = reverse("reports:workplan_pdf", kwargs={"year": year})
     context["document_title"] = workplan.display_title
+    # ?volgorde=prioriteit lists the activities A to D (the Groningen plan's way); plan order otherwise.
+    context["by_priority"] = request.GET.get("volgorde") == "prioriteit"
+    if context["by_priority"]:
+        context["data"].lines.sort(key=lambda line: (line.activity.priority or "E", line.activity.order, line.activity.pk))
     return render(request, "reports/workplan.html", context)
 
 

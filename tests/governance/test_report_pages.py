@@ -450,3 +450,18 @@ def test_success_criteria_show_on_the_workplan_page_as_safe_markdown(client):
     assert "When are we satisfied?" in body
     assert "<strong>35</strong> gemeenten op de ALV" in body
     assert "onerror" not in body
+
+
+def test_the_activities_can_be_listed_by_priority(client):
+    year = build_year(activities=3)
+    for activity, priority in zip(year.activities, ["C", "", "A"]):
+        activity.priority = priority
+        activity.save()
+
+    def titles(query=""):
+        body = client.get(f"/werkplan/{year.year}/{query}").content.decode()
+        return re.findall(r'class="activity-title" id="activity-(\d+)-title"', body)
+
+    plan_order = [str(activity.pk) for activity in year.activities]
+    assert titles() == plan_order
+    assert titles("?volgorde=prioriteit") == [plan_order[2], plan_order[0], plan_order[1]]  # A, C, none
