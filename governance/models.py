@@ -110,18 +110,31 @@ class Mandate(models.Model):
 
     DB_ROLES = (Role.VOORZITTER, Role.VICE_VOORZITTER, Role.PENNINGMEESTER, Role.BESTUURLIJK_SECRETARIS)
 
-    def clean(self):
-        """DOMAIN R11: the executive board has one holder of each of its four roles at a time."""
-        super().clean()
-        if self.body_id is None or self.start is None or self.role not in self.DB_ROLES:
-            return
-        if self.body.kind != Body.Kind.DB:
-            return
-        overlapping = Mandate.objects.filter(body_id=self.body_id, role=self.role).exclude(pk=self.pk)
-        overlapping = overlapping.filter(models.Q(end__isnull=True) | models.Q(end__gte=self.start))
+    def _overlapping(self):
+        """Other mandates whose period overlaps this one's."""
+        overlapping = Mandate.objects.exclude(pk=self.pk).filter(models.Q(end__isnull=True) | models.Q(end__gte=self.start))
         if self.end is not None:
             overlapping = overlapping.filter(start__lte=self.end)
-        holder = overlapping.select_related("person").first()
+        return overlapping
+
+    def clean(self):
+        """DOMAIN R11: the executive board has one holder of each of its four roles at a time.
+        DOMAIN R5: the kascommissie checks the board, so nobody sits on both at the same time."""
+        super().clean()
+        if self.body_id is None or self.start is None or self.person_id is None:
+            return
+        board = (Body.Kind.AB, Body.Kind.DB)
+        if self.body.kind in board + (Body.Kind.KASCOMMISSIE,):
+            other_kinds = [Body.Kind.KASCOMMISSIE] if self.body.kind in board else list(board)
+            clash = self._overlapping().filter(person_id=self.person_id, body__kind__in=other_kinds).select_related("body").first()
+            if clash is not None:
+                raise ValidationError(
+                    {"body": _("A member of the audit committee (kascommissie) cannot sit on the board at the same time: %(person)s is in the %(body)s in this period.")
+                     % {"person": self.person, "body": clash.body}}
+                )
+        if self.role not in self.DB_ROLES or self.body.kind != Body.Kind.DB:
+            return
+        holder = self._overlapping().filter(body_id=self.body_id, role=self.role).select_related("person").first()
         if holder is not None:
             raise ValidationError(
                 {"role": _("%(person)s already holds this role in this period; end that mandate first.") % {"person": holder.person}}

@@ -131,3 +131,25 @@ def test_the_executive_board_has_one_chair_at_a_time(staff_client, bodies, peopl
 
     data["role"] = "lid"
     assert staff_client.post(reverse("admin:governance_mandate_add"), data).status_code == 302
+
+
+def test_a_board_member_cannot_sit_on_the_audit_committee_at_the_same_time(staff_client, bodies, people):
+    from governance.models import Body, Mandate
+    from tests.factories import MemberFactory
+
+    kascommissie = Body.objects.create(name="Kascommissie", slug="kascommissie", kind=Body.Kind.KASCOMMISSIE)
+    board_member = people["ab_member"].person
+    data = {"person": board_member.pk, "body": kascommissie.pk, "role": "lid", "start": "2026-06-01", "end": ""}
+    response = staff_client.post(reverse("admin:governance_mandate_add"), data)
+    assert response.status_code == 200
+    assert "cannot sit on the board at the same time" in response.content.decode()
+    assert not Mandate.objects.filter(body=kascommissie).exists()
+
+    # the other way round: a kascommissie member cannot join the AB while in the committee
+    auditor = MemberFactory()
+    Mandate.objects.create(person=auditor, body=kascommissie, role="lid", start=datetime.date(2026, 6, 1), end=datetime.date(2027, 5, 31))
+    data = {"person": auditor.pk, "body": bodies["ab"].pk, "role": "lid", "start": "2027-01-01", "end": ""}
+    assert "cannot sit on the board at the same time" in staff_client.post(reverse("admin:governance_mandate_add"), data).content.decode()
+    # after the committee year it is fine
+    data["start"] = "2027-06-01"
+    assert staff_client.post(reverse("admin:governance_mandate_add"), data).status_code == 302
