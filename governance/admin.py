@@ -12,9 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack, Theme, VngCommission
 
 
@@ -49,14 +50,57 @@ class BodyAdmin(SimpleHistoryAdmin):
         return request.user.has_perm("governance.add_body")
 
 
+class KvkFilter(admin.SimpleListFilter):
+    title = _("Kamer van Koophandel")
+    parameter_name = "kvk"
+
+    def lookups(self, request, model_admin):
+        return [("todo", _("still to report"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "todo":
+            return queryset.filter(pk__in=selectors.kvk_todo().values("pk"))
+        return queryset
+
+
 @admin.register(Mandate)
 class MandateAdmin(SimpleHistoryAdmin):
-    list_display = ["person", "body", "role", "start", "end"]
-    list_filter = ["body", "role"]
+    list_display = ["person", "body", "role", "start", "end", "kvk"]
+    list_filter = [KvkFilter, "body", "role"]
+    list_select_related = ["person", "body"]
     search_fields = ["person__last_name", "person__first_name"]
     autocomplete_fields = ["person"]
     filter_horizontal = ["portfolios"]
     date_hierarchy = "start"
+    actions = ["kvk_reported"]
+
+    @admin.display(description=_("KvK"))
+    def kvk(self, obj):
+        if obj.body.kind not in (Body.Kind.AB, Body.Kind.DB):
+            return "–"
+        return _("to report") if obj.kvk_to_report else _("reported")
+
+    @admin.action(description=_("Mark as reported to the KvK today"), permissions=["change"])
+    def kvk_reported(self, request, queryset):
+        count = services.mandates_kvk_report(mandates=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d board change marked as reported to the KvK.",
+                "%(count)d board changes marked as reported to the KvK.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        warning = services.kvk_todo_warning()
+        if warning and request.method == "GET" and request.GET.get("kvk") != "todo":
+            messages.warning(
+                request,
+                format_html('{} <a href="?kvk=todo">{}</a>', warning, _("Show them")),
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(VngCommission)

@@ -182,12 +182,16 @@ def demo_load(*, stdout) -> None:
             (secretaries[1], R.ADVISEREND_LID, []),
         ]
 
+        created_board = []
+
         def mandate(person, body, role, portfolios, start=start, end=None):
             row, created = Mandate.objects.get_or_create(
                 person=person, body=body, role=role, start=start, defaults={"end": end}
             )
             if created and portfolios:
                 row.portfolios.set(portfolios)
+            if created and body.kind in (Body.Kind.AB, Body.Kind.DB):
+                created_board.append(row.pk)
             return row
 
         for person, role, portfolios in ab_plan:
@@ -197,6 +201,15 @@ def demo_load(*, stdout) -> None:
         # two former AB members, for the history page
         mandate(mayors[1], bodies[Body.Kind.AB], R.LID, [themes[6]], start=start, end=changed_on - datetime.timedelta(days=1))
         mandate(aldermen[4], bodies[Body.Kind.AB], R.VICE_VOORZITTER, [themes[4]], start=start - datetime.timedelta(days=3 * 365), end=start - datetime.timedelta(days=1))
+        # Every board change was registered with the KvK a week later, except last year's
+        # change of AB seat, which is on the secretariat's to-do list.
+        week = datetime.timedelta(days=7)
+        for row in Mandate.objects.filter(pk__in=created_board):
+            if row.start != changed_on:
+                row.kvk_start_reported_on = row.start + week
+            if row.end is not None and row.end != changed_on - datetime.timedelta(days=1):
+                row.kvk_end_reported_on = row.end + week
+            row.save(update_fields=["kvk_start_reported_on", "kvk_end_reported_on"])
         mandate(clerks[1], bodies[Body.Kind.KASCOMMISSIE], R.LID, [])
         mandate(secretaries[2], bodies[Body.Kind.KASCOMMISSIE], R.LID, [])
         mandate(mayors[2], bodies[Body.Kind.STUURGROEP], R.VOORZITTER, [themes[7]])

@@ -91,6 +91,9 @@ class Mandate(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     portfolios = models.ManyToManyField(Theme, verbose_name=_("portfolios"), blank=True, related_name="mandates")
+    # Board changes must be registered with the Kamer van Koophandel; these record that it was done.
+    kvk_start_reported_on = models.DateField(_("start reported to the KvK on"), null=True, blank=True)
+    kvk_end_reported_on = models.DateField(_("end reported to the KvK on"), null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[portfolios])
 
@@ -139,6 +142,13 @@ class Mandate(models.Model):
             raise ValidationError(
                 {"role": _("%(person)s already holds this role in this period; end that mandate first.") % {"person": holder.person}}
             )
+
+    @property
+    def kvk_to_report(self) -> bool:
+        """An AB or DB mandate whose start, or end, has not been reported to the KvK yet."""
+        if self.body.kind not in (Body.Kind.AB, Body.Kind.DB):
+            return False
+        return self.kvk_start_reported_on is None or (self.end is not None and self.kvk_end_reported_on is None)
 
     def active_on(self, day) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)

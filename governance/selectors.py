@@ -136,3 +136,13 @@ def pack_with_meeting(*, pk: int, token) -> MeetingPack | None:
         .filter(pk=pk, token=token, status=MeetingPack.Status.READY)
         .first()
     )
+
+
+def kvk_todo() -> QuerySet[Mandate]:
+    """AB and DB mandates whose start or end has not been reported to the Kamer van Koophandel."""
+    return (
+        Mandate.objects.filter(body__kind__in=[Body.Kind.AB, Body.Kind.DB])
+        .filter(Q(kvk_start_reported_on__isnull=True) | Q(end__isnull=False, kvk_end_reported_on__isnull=True))
+        .select_related("body", "person")
+        .order_by("start")
+    )

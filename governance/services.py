@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vzhg.mail.services import mail_queue
 
@@ -224,6 +225,35 @@ def alv_deadline_warning(*, today=None) -> str | None:
         "No general assembly (ALV) is planned on or before %(deadline)s. The law asks for one within "
         "six months after the financial year %(year)d ended."
     ) % {"deadline": deadline.strftime("%d-%m-%Y"), "year": today.year - 1}
+
+
+def kvk_todo_warning() -> str | None:
+    """Board changes the secretariat still has to register with the KvK."""
+    count = selectors.kvk_todo().count()
+    if not count:
+        return None
+    return ngettext(
+        "%(count)d board change has not been reported to the KvK yet.",
+        "%(count)d board changes have not been reported to the KvK yet.",
+        count,
+    ) % {"count": count}
+
+
+def mandates_kvk_report(*, mandates, on=None) -> int:
+    """Record that the start, and where the mandate ended, its end were reported to the KvK.
+    Dates already recorded are kept. Returns how many mandates changed."""
+    on = on or timezone.localdate()
+    changed = 0
+    for mandate in mandates.select_related("body"):
+        if not mandate.kvk_to_report:
+            continue
+        if mandate.kvk_start_reported_on is None:
+            mandate.kvk_start_reported_on = on
+        if mandate.end is not None and mandate.kvk_end_reported_on is None:
+            mandate.kvk_end_reported_on = on
+        mandate.save(update_fields=["kvk_start_reported_on", "kvk_end_reported_on"])
+        changed += 1
+    return changed
 
 
 @transaction.atomic

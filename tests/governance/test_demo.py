@@ -56,6 +56,17 @@ def test_demo_data_loads_governance_once(settings, tmp_path):
         MeetingPack.objects.count(),
     ] == counts
 
+    # Only last year's change of AB seat still has to be registered with the KvK.
+    from governance.selectors import kvk_todo
+
+    last_year = timezone.localdate().year - 1
+    todo = list(kvk_todo())
+    assert len(todo) == 2 and all(
+        datetime.date(last_year, 5, 20) in (mandate.start, mandate.end)
+        or datetime.date(last_year, 5, 21) == mandate.start
+        for mandate in todo
+    )
+
     assert set(Body.objects.values_list("kind", flat=True)) == {
         "alv",
         "ab",
