@@ -17,11 +17,12 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,16 +52,8 @@ RETURN_TO_OBJECT = "_return_to_object"
 
 def realised_text(line: reports.ActivityLine) -> str:
     """'6 per year — 4 held, 1 planned': the plan against what the linked events and meetings
-    show, never typed by hand."""
-    activity = line.activity
-    if activity.planned_count is not None:
-        planned = gettext("%(count)s per year") % {"count": activity.planned_count}
-    else:
-        planned = activity.count_note or gettext("ongoing")
-    done = gettext("%(count)s held") % {"count": line.realised}
-    if line.upcoming:
-        done = gettext("%(held)s, %(count)s planned") % {"held": done, "count": line.upcoming}
-    return f"{planned} — {done}"
+    show, never typed by hand; the same words as on the workplan page and in its PDF."""
+    return " ".join(strip_tags(render_to_string("reports/_realisation.html", {"line": line})).split())
 
 
 def _light_cell(report: ProgressReport | None) -> tuple[str, str]:
