@@ -10,13 +10,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
-from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack, Theme, VngCommission
+from .models import (
+    AgendaItem,
+    Body,
+    CommissionSeat,
+    Document,
+    Mandate,
+    Meeting,
+    MeetingPack,
+    Motion,
+    Theme,
+    VngCommission,
+)
 
 
 @admin.register(Theme)
@@ -138,6 +149,17 @@ class MeetingPackInline(admin.TabularInline):
         return False
 
 
+@admin.register(Motion)
+class MotionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "outcome"]
+    list_filter = ["outcome", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "text", "submitted_by__name"]
+    autocomplete_fields = ["meeting", "submitted_by"]
+    fields = ["meeting", "order", "title", "text", "submitted_by", "outcome", "votes_for", "votes_against", "outcome_note"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 80})}}
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "status", "published_at"]
@@ -145,7 +167,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
     search_fields = ["title"]
     readonly_fields = ["status", "published_at", "notice_sent_at", "reminder_sent_at", "publication", "portal_link"]
-    readonly_fields += ["workplan_activities"]
+    readonly_fields += ["workplan_activities", "motion_list"]
     fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
     inlines = [AgendaItemInline, MeetingPackInline]
     actions = ["publish", "mark_held"]
@@ -155,6 +177,22 @@ class MeetingAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "–"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open in the board portal"))
+
+    @admin.display(description=_("motions"))
+    def motion_list(self, obj):
+        """The motions of an ALV meeting, with their outcome, and a link to add one."""
+        if not obj.pk or obj.body.kind != Body.Kind.ALV:
+            return "–"
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {}</li>',
+            (
+                (reverse("admin:governance_motion_change", args=[motion.pk]), motion.title, motion.get_outcome_display())
+                for motion in obj.motions.order_by("order", "pk")
+            ),
+        )
+        add = reverse("admin:governance_motion_add") + f"?meeting={obj.pk}"
+        return format_html('<ul class="mb-1">{}</ul><a href="{}">{}</a>', rows, add, _("Add a motion"))
 
     @admin.display(description=_("workplan activities"))
     def workplan_activities(self, obj):

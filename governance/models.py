@@ -280,6 +280,49 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class Motion(models.Model):
+    """A motie: members ask the executive board (DB) to do something, or to refrain from it; the
+    general assembly (ALV) decides."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("not yet decided")
+        ADOPTED = "adopted", _("adopted")
+        ADOPTED_AMENDED = "adopted_amended", _("adopted as amended")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="motions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=250)
+    text = models.TextField(_("text"), help_text=_("What the members ask the executive board to do, or not to do."))
+    submitted_by = models.ManyToManyField(
+        "members.Organisation",
+        verbose_name=_("submitted by"),
+        related_name="motions",
+        limit_choices_to={"kind": "municipality"},
+        help_text=_("One or more member municipalities."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    outcome_note = models.TextField(_("note on the outcome"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[submitted_by])
+
+    class Meta:
+        verbose_name = _("motion (motie)")
+        verbose_name_plural = _("motions (moties)")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id and self.meeting.body.kind != Body.Kind.ALV:
+            raise ValidationError({"meeting": _("Motions are handled by the general assembly (ALV); choose an ALV meeting.")})
+
+
 class Document(models.Model):
     item = models.ForeignKey(
         AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="documents"

@@ -35,6 +35,7 @@ from .models import (
     Body,
     Mandate,
     Meeting,
+    Motion,
     Objective,
     PlannedActivity,
     ProgressReport,
@@ -907,6 +908,44 @@ def _annual_report(year: int) -> bool:
     return True
 
 
+MOTIONS = [
+    (
+        "Motie wachtlijsten jeugdzorg",
+        "De ALV vraagt het dagelijks bestuur de wachtlijsten in de jeugdzorg bij de VNG en de provincie "
+        "op de agenda te zetten en in het najaar terug te melden wat dat heeft opgeleverd.",
+        ["Gouda", "Leiden", "Alphen aan den Rijn"],
+        Motion.Outcome.ADOPTED,
+        (38, 3),
+    ),
+    (
+        "Motie vergaderen in de avond",
+        "De ALV vraagt het dagelijks bestuur de ledenvergadering voortaan in de avond te houden, zodat "
+        "raadsleden makkelijker kunnen komen.",
+        ["Katwijk"],
+        Motion.Outcome.REJECTED,
+        (9, 30),
+    ),
+]
+
+
+def _motions(*, year: int) -> int:
+    """Two motions, one adopted and one rejected, at the ALV held in `year` (once)."""
+    alv = (
+        Meeting.objects.filter(body__kind=Body.Kind.ALV, starts_at__year=year, status=Meeting.Status.HELD)
+        .order_by("starts_at")
+        .first()
+    )
+    if alv is None or alv.motions.exists():
+        return 0
+    for order, (title, text, names, outcome, (votes_for, votes_against)) in enumerate(MOTIONS, start=1):
+        motion = Motion.objects.create(
+            meeting=alv, order=order, title=title, text=text, outcome=outcome,
+            votes_for=votes_for, votes_against=votes_against,
+        )  # fmt: skip
+        motion.submitted_by.set(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, name__in=names))
+    return len(MOTIONS)
+
+
 def _published_pdfs(*, today: datetime.date) -> int:
     """A published PDF of this year's workplan and last year's annual report, so the public pages
     link to one from the start. Only when the document has no version yet. The demo renders the
@@ -970,6 +1009,7 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
             for key, value in _year(ctx, year).items():
                 new[key] += value
         _annual_report(today.year - 1)
+        _motions(year=today.year - 1)
     published = _published_pdfs(today=today)
     after = {label: model.objects.count() for label, model in models.items()}
     stdout.write(

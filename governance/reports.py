@@ -20,6 +20,7 @@ from .models import (
     Body,
     Mandate,
     Meeting,
+    Motion,
     PlannedActivity,
     ProgressReport,
     ReportVersion,
@@ -365,6 +366,7 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
     meetings = list(
         Meeting.objects.filter(held, starts_at__gte=start, starts_at__lt=end)
         .select_related("body")
+        .prefetch_related(Prefetch("motions", queryset=Motion.objects.order_by("order", "pk")))
         .order_by("body__order", "body__name", "starts_at")
     )
     per_body: dict[int, BodyMeetings] = {}

@@ -146,3 +146,9 @@ def kvk_todo() -> QuerySet[Mandate]:
         .select_related("body", "person")
         .order_by("start")
     )
+
+
+def meeting_motions(*, meeting: Meeting) -> list:
+    """The motions of a meeting with the municipalities that submitted them (two queries, one
+    when there are none)."""
+    return list(meeting.motions.prefetch_related("submitted_by").order_by("order", "pk"))

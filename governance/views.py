@@ -13,7 +13,7 @@ from vzhg.pdf import render_pdf
 
 from . import reports, selectors, services
 from .forms import NoteForm
-from .models import AnnualReport, PersonalNote, Workplan
+from .models import AnnualReport, Body, PersonalNote, Workplan
 
 
 @require_GET
@@ -106,8 +106,14 @@ def meeting(request, pk, token):
             "last_seen": last_seen,
             "access": access,
             "can_note": request.user.is_authenticated and access.member,
+            "motions": _motions(meeting),
         },
     )
+
+
+def _motions(meeting):
+    """Only the general assembly (ALV) handles motions; other meetings cost no query."""
+    return selectors.meeting_motions(meeting=meeting) if meeting.body.kind == Body.Kind.ALV else []
 
 
 def _decision_items(request, pk, token):
@@ -118,13 +124,17 @@ def _decision_items(request, pk, token):
 @require_GET
 def decisions(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
-    return render(request, "governance/decisions.html", {"meeting": meeting, "items": items})
+    motions = _motions(meeting)
+    return render(request, "governance/decisions.html", {"meeting": meeting, "items": items, "motions": motions})
 
 
 @require_GET
 def decisions_pdf(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
-    pdf = render_pdf(template_name="pdf/governance_decisions.html", context={"meeting": meeting, "items": items})
+    motions = _motions(meeting)
+    pdf = render_pdf(
+        template_name="pdf/governance_decisions.html", context={"meeting": meeting, "items": items, "motions": motions}
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="besluitenlijst-{meeting.pk}.pdf"'
     return response

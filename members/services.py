@@ -379,9 +379,19 @@ def secretariat_group_ensure(*, name: str = "Secretariaat") -> Group:
     full += [Event, ProgrammeItem, Round, Session, Registration, Invitation]
     # governance: bodies, mandates, meetings, agenda items and documents (uploads are checked by
     # governance.services); personal notes and packs are not in the admin.
-    from governance.models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, Theme, VngCommission
+    from governance.models import (
+        AgendaItem,
+        Body,
+        CommissionSeat,
+        Document,
+        Mandate,
+        Meeting,
+        Motion,
+        Theme,
+        VngCommission,
+    )
 
-    full += [Theme, Body, Mandate, VngCommission, CommissionSeat, Meeting, AgendaItem, Document]
+    full += [Theme, Body, Mandate, VngCommission, CommissionSeat, Meeting, AgendaItem, Document, Motion]
     # newsletters: editions, their sections and items, subscriptions; deliveries are written by
     # the sending batches only (the admin shows them read-only).
     from newsletters.models import Delivery, Item, Newsletter, Section, Subscription

@@ -118,6 +118,7 @@ ADMIN_MODELS = {
     "governance.meeting": "manage",
     "governance.agendaitem": "manage",
     "governance.document": "manage",
+    "governance.motion": "manage",
     "governance.objective": "manage",
     "governance.workplan": "manage",
     "governance.plannedactivity": "manage",

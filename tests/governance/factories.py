@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from governance import services
-from governance.models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, Theme, VngCommission
+from governance.models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, Motion, Theme, VngCommission
 from governance.samples import sample_pdf
 from tests.factories import MemberFactory
 
@@ -22,3 +22,7 @@ def governance_one_of_each() -> None:
     meeting = Meeting.objects.create(body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9))
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Opening")
     services.document_add(item=item, title="Stuk", uploaded=SimpleUploadedFile("stuk.pdf", sample_pdf(title="Stuk")))
+    alv = Body.objects.create(name="Algemene Ledenvergadering", slug="alv", kind=Body.Kind.ALV)
+    alv_meeting = Meeting.objects.create(body=alv, title="ALV", starts_at=timezone.now() + datetime.timedelta(days=30))
+    motion = Motion.objects.create(meeting=alv_meeting, title="Motie jeugdzorg", text="Het DB wordt gevraagd ...")
+    motion.submitted_by.add(person.organisation)

@@ -387,9 +387,9 @@ FULL_YEAR = {
 # The workplan page: the plan, the adopting body, the context (plan, activities and their four
 # prefetches, board and portfolios, secretariat, chapters), the published PDF.
 WORKPLAN_PAGE_QUERIES = 13
-# The annual report page: the report row, the context (21: see reports.annual_report_data), the
-# published PDF.
-ANNUAL_REPORT_PAGE_QUERIES = 23
+# The annual report page: the report row, the context (22: see reports.annual_report_data, with
+# the motions of the meetings held), the published PDF.
+ANNUAL_REPORT_PAGE_QUERIES = 24
 # Staff also: session, user, the PDF versions and the newest finished version.
 STAFF_EXTRA_QUERIES = 4
 
