@@ -12,16 +12,19 @@ the same body templates (templates/reports/_*_body.html).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import report_services, reports
+from .forms import ProgressForm
 from .models import AnnualReport, Meeting, ReportVersion, Workplan
 
 WORKPLAN = ReportVersion.Kind.WORKPLAN
@@ -208,6 +211,13 @@ def half_year_report(request, year: int, half: int):
     counts = {light: 0 for light in ("red", "orange", "green", "none")}
     for _activity, report in rows:
         counts[report.light if report else "none"] += 1
+    # Staff write every activity's report; a board member those of the activities they are responsible for.
+    user = request.user
+    writable = {
+        activity.pk
+        for activity, _report in rows
+        if user.is_staff or any(person.user_id == user.pk for person in activity.responsible.all())
+    }
     return render(
         request,
         "reports/half_year.html",
@@ -218,9 +228,44 @@ def half_year_report(request, year: int, half: int):
             "other_half": 2 if half == 1 else 1,
             "rows": rows,
             "counts": counts,
+            "writable": writable,
             "is_staff": request.user.is_staff,
             "progress_admin_url": _admin_url("governance_progressreport_changelist"),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progress_write(request, year: int, half: int, activity: int):
+    """Staff and the responsible board members write an activity's traffic light for a half year."""
+    refused = _staff_page(request)
+    if refused is not None:
+        return refused
+    if half not in (1, 2):
+        raise Http404
+    workplan = _workplan_or_404(year)
+    planned = workplan.activities.prefetch_related("responsible").filter(pk=activity).first()
+    if planned is None:
+        raise Http404
+    if not reports.may_write_progress(user=request.user, activity=planned):
+        raise PermissionDenied
+    report = planned.progress_reports.filter(half=half).first()
+    initial = {"light": report.light, "text": report.text} if report else {}
+    form = ProgressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_services.progress_report_save(
+                activity=planned, half=half, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, gettext("The progress of “%(activity)s” is saved.") % {"activity": planned.title})
+            return redirect("reports:half_year_report", year=year, half=half)
+    return render(
+        request,
+        "reports/progress_form.html",
+        {"workplan": workplan, "activity": planned, "half": half, "form": form, "report": report},
     )
 
 

@@ -166,13 +166,23 @@ def half_year_report(*, workplan: Workplan, half: int) -> list[tuple[PlannedActi
         report.activity_id: report
         for report in ProgressReport.objects.filter(activity__workplan=workplan, half=half)
     }
-    activities = list(workplan.activities.prefetch_related("themes").order_by("order", "pk"))
+    activities = list(workplan.activities.prefetch_related("themes", "responsible").order_by("order", "pk"))
 
     def rank(activity):
         report = reports.get(activity.pk)
         return (ProgressReport.LIGHT_ORDER.get(report.light, 3) if report else 3, activity.order, activity.pk)
 
     return [(activity, reports.get(activity.pk)) for activity in sorted(activities, key=rank)]
+
+
+def may_write_progress(*, user, activity: PlannedActivity) -> bool:
+    """Staff, and the board members responsible for the activity (while on the board)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    responsible = {person.user_id for person in activity.responsible.all()}
+    return user.pk in responsible and is_board_or_staff(user)
 
 
 # --- The workplan document --------------------------------------------------------------------

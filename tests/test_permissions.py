@@ -80,6 +80,7 @@ OBJECT_URLS = {
     "reports:workplan": "tests/governance/test_report_pages.py",
     "reports:workplan_pdf": "tests/governance/test_report_pages.py",
     "reports:half_year_report": "tests/governance/test_report_pages.py",
+    "reports:progress_write": "tests/governance/test_progress_write.py",
     "reports:annual_report": "tests/governance/test_report_pages.py",
     "reports:annual_report_pdf": "tests/governance/test_report_pages.py",
     "reports:engagement": "tests/governance/test_report_pages.py",
