@@ -25,3 +25,30 @@ def test_publish_builds_the_pack_in_the_worker_and_mails_each_member_once(bodies
     assert len(smtp_sink.messages) == 2
     pack = MeetingPack.objects.get(meeting=meeting)
     assert pack.status == MeetingPack.Status.READY and pack.page_count >= 5
+
+
+def test_a_pdf_version_is_rendered_by_the_worker(celery_worker_process):
+    """"PDF maken" only reserves the version; the worker renders it (PDF/UA) and marks it ready."""
+    import time
+
+    from governance import report_services
+    from governance.models import ReportVersion
+
+    from .report_data import build_year
+
+    year = build_year(activities=3, events=3)
+    # Tasks are not inline here: only the worker can finish the version.
+    version = report_services.report_version_request(kind=ReportVersion.Kind.WORKPLAN, year=year.year)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        if version.status != ReportVersion.Status.BUILDING:
+            break
+        time.sleep(0.2)
+    celery_worker_process.wait_idle()
+
+    assert version.status == ReportVersion.Status.READY, version.error
+    assert version.page_count > 1
+    with version.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
