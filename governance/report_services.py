@@ -180,14 +180,12 @@ def report_version_publish(*, version: ReportVersion) -> ReportVersion:
     document itself must be public: an adopted workplan or a published annual report."""
     if version.status != ReportVersion.Status.READY:
         raise ValidationError(_("Only a finished PDF can be published."))
-    if version.kind == ReportVersion.Kind.WORKPLAN:
-        public = Workplan.objects.filter(year=version.year, status=Workplan.Status.ADOPTED).exists()
-        message = _("Adopt the workplan before publishing its PDF.")
-    else:
-        public = AnnualReport.objects.filter(year=version.year, status=AnnualReport.Status.PUBLISHED).exists()
-        message = _("Publish the annual report before publishing its PDF.")
-    if not public:
-        raise ValidationError(message)
+    from . import reports
+
+    if not reports.document_is_public(kind=version.kind, year=version.year):
+        if version.kind == ReportVersion.Kind.WORKPLAN:
+            raise ValidationError(_("Adopt the workplan before publishing its PDF."))
+        raise ValidationError(_("Publish the annual report before publishing its PDF."))
     ReportVersion.objects.select_for_update().filter(kind=version.kind, year=version.year).exclude(
         pk=version.pk
     ).update(published_at=None)

@@ -86,12 +86,6 @@ def _admin_url(name: str, *args) -> str | None:
 # --- PDF versions -----------------------------------------------------------------------------
 
 
-def _document_is_public(kind: str, year: int) -> bool:
-    if kind == WORKPLAN:
-        return Workplan.objects.filter(year=year, status=Workplan.Status.ADOPTED).exists()
-    return AnnualReport.objects.filter(year=year, status=AnnualReport.Status.PUBLISHED).exists()
-
-
 def _pdf_for(kind: str, year: int, *, public: bool, may_read: bool) -> ReportVersion | None:
     """The PDF a visitor gets: the published version of a public document; staff and the board
     get the newest finished version when none is published."""
@@ -99,14 +93,7 @@ def _pdf_for(kind: str, year: int, *, public: bool, may_read: bool) -> ReportVer
         published = reports.published_version(kind=kind, year=year)
         if published is not None and published.file:
             return published
-    if may_read:
-        return (
-            ReportVersion.objects.filter(kind=kind, year=year, status=ReportVersion.Status.READY)
-            .exclude(file="")
-            .order_by("-version")
-            .first()
-        )
-    return None
+    return reports.newest_ready_version(kind=kind, year=year) if may_read else None
 
 
 def _document_extras(
@@ -211,12 +198,12 @@ def half_year_report(request, year: int, half: int):
     counts = {light: 0 for light in ("red", "orange", "green", "none")}
     for _activity, report in rows:
         counts[report.light if report else "none"] += 1
-    # Staff write every activity's report; a board member those of the activities they are responsible for.
-    user = request.user
+    # Staff write every activity's report; a board member those they are responsible for. The
+    # visitor passed _staff_page, so is on the board or staff: no query per row.
     writable = {
         activity.pk
         for activity, _report in rows
-        if user.is_staff or any(person.user_id == user.pk for person in activity.responsible.all())
+        if reports.may_write_progress(user=request.user, activity=activity, on_board=True)
     }
     return render(
         request,
@@ -388,7 +375,7 @@ def version(request, pk: int, token):
     )
     if version is None:
         raise Http404
-    public = version.published_at is not None and _document_is_public(version.kind, version.year)
+    public = version.published_at is not None and reports.document_is_public(kind=version.kind, year=version.year)
     if not (public or _may_read_concepts(request)):
         return _refuse_document(request)
     return _serve_pdf(version, public=public)

@@ -175,14 +175,17 @@ def half_year_report(*, workplan: Workplan, half: int) -> list[tuple[PlannedActi
     return [(activity, reports.get(activity.pk)) for activity in sorted(activities, key=rank)]
 
 
-def may_write_progress(*, user, activity: PlannedActivity) -> bool:
-    """Staff, and the board members responsible for the activity (while on the board)."""
+def may_write_progress(*, user, activity: PlannedActivity, on_board: bool | None = None) -> bool:
+    """Staff, and the board members responsible for the activity (while on the board). Pass
+    `on_board` when it is already known, to spare the query (the activity's `responsible` should
+    be prefetched when this is asked for many activities)."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    responsible = {person.user_id for person in activity.responsible.all()}
-    return user.pk in responsible and is_board_or_staff(user)
+    if not any(person.user_id == user.pk for person in activity.responsible.all()):
+        return False
+    return is_board_or_staff(user) if on_board is None else on_board
 
 
 # --- The workplan document --------------------------------------------------------------------
@@ -464,6 +467,23 @@ def published_version(*, kind: str, year: int) -> ReportVersion | None:
         .order_by("-version")
         .first()
     )
+
+
+def newest_ready_version(*, kind: str, year: int) -> ReportVersion | None:
+    """The newest finished version with a file, published or not (for staff and the board)."""
+    return (
+        ReportVersion.objects.filter(kind=kind, year=year, status=ReportVersion.Status.READY)
+        .exclude(file="")
+        .order_by("-version")
+        .first()
+    )
+
+
+def document_is_public(*, kind: str, year: int) -> bool:
+    """An adopted workplan, or a published annual report."""
+    if kind == ReportVersion.Kind.WORKPLAN:
+        return Workplan.objects.filter(year=year, status=Workplan.Status.ADOPTED).exists()
+    return AnnualReport.objects.filter(year=year, status=AnnualReport.Status.PUBLISHED).exists()
 
 
 def versions(*, kind: str, year: int) -> QuerySet[ReportVersion]:
