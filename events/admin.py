@@ -17,10 +17,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from members.selectors import member_municipalities
+from vzhg.exports import DutchCSV, SafeXLSX
 
 from . import staff, staff_views
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
@@ -414,7 +414,8 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         "anonymised_at",
     )
     resource_classes = [RegistrationResource]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    # CSV for Dutch Excel (BOM, ";") and XLSX with text cells as strings: vzhg/exports.py
+    export_formats = [DutchCSV, SafeXLSX]
     # The plain export form: the field-picking form uses an inline handler the CSP blocks.
     export_form_class = ExportForm
 

@@ -4,10 +4,12 @@ the registration services, never imported."""
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
+from vzhg.exports import ExportResourceMixin
+
 from .models import Registration
 
 
-class RegistrationResource(resources.ModelResource):
+class RegistrationResource(ExportResourceMixin, resources.ModelResource):
     event = fields.Field(attribute="event__title", column_name=_("event"))
     first_name = fields.Field(attribute="person__first_name", column_name=_("first name"))
     tussenvoegsel = fields.Field(attribute="person__tussenvoegsel", column_name=_("tussenvoegsel"))

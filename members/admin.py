@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
+
+from vzhg.exports import DutchCSV, SafeXLSX
 
 from .models import EmailDomain, Organisation, Person, Region, User
 from .resources import PersonResource
@@ -233,8 +234,9 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     # import and export
     resource_classes = [PersonResource]
-    import_formats = [base_formats.CSV, base_formats.XLSX]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    # CSV for Dutch Excel (BOM, ";") and XLSX with text cells as strings: vzhg/exports.py
+    import_formats = [DutchCSV, SafeXLSX]
+    export_formats = [DutchCSV, SafeXLSX]
     # The plain export form: the selectable-fields form relies on an inline event handler,
     # which our Content Security Policy blocks.
     export_form_class = ExportForm

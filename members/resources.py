@@ -20,13 +20,20 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
+from vzhg.exports import ExportResourceMixin, cell_text_unescape
+
 from .models import Organisation, Person
 
 CBS_CODE_RE = re.compile(r"^GM\d{4}$", re.IGNORECASE)
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell's text without surrounding spaces and without the export's formula escape."""
+    return "" if value is None else cell_text_unescape(str(value).strip())
+
+
+def _header_key(header) -> str:
+    return "" if header is None else re.sub(r"[\s_-]", "", str(header)).casefold()
 
 
 class EmailWidget(widgets.CharWidget):
@@ -155,7 +162,7 @@ class EmailInstanceLoader(ModelInstanceLoader):
         return self.get_queryset().filter(email__iexact=email).first()
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(ExportResourceMixin, resources.ModelResource):
     first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
     tussenvoegsel = fields.Field(attribute="tussenvoegsel", column_name="tussenvoegsel", widget=TextWidget())
     last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())
@@ -197,10 +204,31 @@ class PersonResource(resources.ModelResource):
     def get_queryset(self):
         return Person.objects.select_related("organisation")
 
+    def get_export_headers(self, selected_fields=None):
+        """The columns by their labels (Dutch in the Dutch admin); the import reads them back."""
+        return [
+            force_str(Person._meta.get_field(field.attribute).verbose_name)
+            for field in self.get_export_fields(selected_fields)
+        ]
+
+    def header_lookup(self) -> dict[str, str]:
+        """Every way a column may be headed (field name, or its label in any of our languages)."""
+        table = {}
+        for name, field in self.fields.items():
+            table[_header_key(name)] = name
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    table.setdefault(_header_key(Person._meta.get_field(field.attribute).verbose_name), name)
+        return table
+
     def before_import(self, dataset, **kwargs):
-        """Normalise the header (' E-mail ' reads as 'email') and note where each address first appears."""
+        """Read the header by name or label (' E-mail ', 'e-mailadres' read as 'email') and note
+        where each address first appears."""
         if dataset.headers:
-            dataset.headers = [_text(header).lower().replace("-", "") for header in dataset.headers]
+            lookup = self.header_lookup()
+            dataset.headers = [
+                lookup.get(_header_key(header), _text(header).lower().replace("-", "")) for header in dataset.headers
+            ]
         self.fields["organisation"].widget.load()
         self.first_row_for_email = {}
         if "email" in (dataset.headers or []):

@@ -270,7 +270,7 @@ def test_registrations_export_csv_and_xlsx(client, secretariat):
     )
 
     assert csv_response.status_code == 200, csv_response.content[:500]
-    header, *rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(header) == 12 and len(rows) == 1
     row = rows[0]
     assert row[1:4] == ["Fleur", "", "Bakker"]
