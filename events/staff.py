@@ -49,6 +49,7 @@ def _render_mail(template: str, context: dict) -> RenderedMail:
     with translation.override(MAIL_LANGUAGE):
         base = f"events/staff/mail/{template}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        context = {**context, "subject": subject}  # the HTML part's <title>
         return RenderedMail(
             subject=subject,
             text=render_to_string(f"{base}.txt", context),

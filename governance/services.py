@@ -308,9 +308,10 @@ def _notices_queue(*, meeting: Meeting, kind: str) -> int:
         context = {"meeting": meeting, "person": person, "when": when, "url": site + meeting.get_absolute_url()}
         with translation.override(settings.LANGUAGE_CODE):
             template = "published" if kind == Notice.Kind.PUBLISHED else "reminder"
-            subject = render_to_string(f"governance/email/{template}_subject.txt", context).strip()
+            subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
             text = render_to_string(f"governance/email/{template}.txt", context)
-        mail = mail_queue(to=person.email, subject=subject, text=text, kind=f"governance-{kind}")
+            html = render_to_string(f"governance/email/{template}.html", {**context, "subject": subject})
+        mail = mail_queue(to=person.email, subject=subject, text=text, html=html, kind=f"governance-{kind}")
         Notice.objects.create(meeting=meeting, person=person, kind=kind, publication=meeting.publication, mail=mail)
         sent += 1
     return sent

@@ -7,6 +7,7 @@ The browser preview, the test mail, every delivery and the web version all come 
 from __future__ import annotations
 
 import datetime
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 
@@ -16,10 +17,11 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote",
@@ -65,6 +67,45 @@ def html_for_mail(html: str) -> str:
         return f'<{tag} style="{MAIL_STYLES[tag]}"{rest}>'
 
     return re.sub(r"<(%s)\b([^>]*)>" % "|".join(MAIL_STYLES), add_style, html)
+
+
+def html_to_text(html: str) -> str:
+    """Sanitised HTML as plain text for the text part: no tags and no entities (`&amp;` is `&`)."""
+    return html_lib.unescape(strip_tags(html.replace("</p>", "</p>\n").replace("</li>", "</li>\n"))).strip()
+
+
+# An intro that opens with a greeting of its own ("Beste lezer,") would greet twice under the
+# mail's personal greeting: its first paragraph is left out of the mail when it is only that.
+GREETING_RE = re.compile(
+    r"^(beste|geachte|lieve|hallo|hoi|dag|goedemorgen|goedemiddag|goedenavond|dear|hello|hi)\b[^\n]{0,60}[,!]?$",
+    re.IGNORECASE,
+)
+
+
+def intro_without_greeting(intro: str) -> str:
+    """The intro (Markdown) without an opening paragraph that is only a greeting."""
+    paragraphs = re.split(r"\n\s*\n", (intro or "").strip(), maxsplit=1)
+    if paragraphs and GREETING_RE.match(strip_tags(markdown_to_html(paragraphs[0])).strip()):
+        return paragraphs[1] if len(paragraphs) > 1 else ""
+    return intro or ""
+
+
+SHORT_MONTHS = (
+    pgettext_lazy("short month", "Jan"), pgettext_lazy("short month", "Feb"),
+    pgettext_lazy("short month", "Mar"), pgettext_lazy("short month", "Apr"),
+    pgettext_lazy("short month", "May"), pgettext_lazy("short month", "Jun"),
+    pgettext_lazy("short month", "Jul"), pgettext_lazy("short month", "Aug"),
+    pgettext_lazy("short month", "Sep"), pgettext_lazy("short month", "Oct"),
+    pgettext_lazy("short month", "Nov"), pgettext_lazy("short month", "Dec"),
+)  # fmt: skip
+
+
+def short_date(moment: datetime.date) -> str:
+    """A short date in the active language: "ma 7 dec." in Dutch, "Mon 7 Dec" in English."""
+    return f"{dateformat.format(moment, 'D')} {moment.day} {SHORT_MONTHS[moment.month - 1]}"
+
+
+short_date_lazy = lazy(short_date, str)
 
 
 def absolute(path: str) -> str:
@@ -129,11 +170,24 @@ def agenda_entries(*, start: datetime.datetime | None = None, weeks: int | None 
     return entries
 
 
+def agenda_start(*, newsletter, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Where an edition's agenda begins: at the edition's own moment — when it is scheduled,
+    else the start of its date (Amsterdam) — not on the day someone happens to open it; and
+    never before now, so a mail does not list what is over."""
+    now = now or timezone.now()
+    if newsletter.scheduled_for is not None:
+        planned = newsletter.scheduled_for
+    else:
+        planned = datetime.datetime.combine(newsletter.date, datetime.time.min, tzinfo=timezone.get_default_timezone())
+    return max(now, planned)
+
+
 def _agenda_for_display(entries: list[dict]) -> list[dict]:
     shown = []
     for entry in entries:
         moment = timezone.localtime(datetime.datetime.fromisoformat(entry["starts_at"]))
-        shown.append({**entry, "moment": moment})
+        # The short date is worded when the template shows it, in the mail's (or page's) language.
+        shown.append({**entry, "moment": moment, "short_date": short_date_lazy(moment)})
     return shown
 
 
@@ -165,7 +219,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
                     "title": item.title,
                     "html": html,
                     "mail_html": html_for_mail(html),
-                    "text": strip_tags(html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")).strip(),
+                    "text": html_to_text(html),
                     "link": item.link,
                     "link_label": item.link_label or gettext_lazy("Read more"),
                     "image_url": absolute(reverse("newsletters:image", kwargs={"item_id": item.pk}))
@@ -180,15 +234,17 @@ def edition_render(*, newsletter) -> RenderedEdition:
     if newsletter.status == newsletter.Status.CONCEPT or (
         newsletter.status == newsletter.Status.SCHEDULED and not newsletter.agenda
     ):
-        agenda = agenda_entries()
+        agenda = agenda_entries(start=agenda_start(newsletter=newsletter))
     else:
         agenda = newsletter.agenda
     intro_html = markdown_to_html(newsletter.intro)
+    # The mail greets the reader itself; the intro's own greeting would be a second one.
+    intro_mail = markdown_to_html(intro_without_greeting(newsletter.intro))
     return RenderedEdition(
         newsletter=newsletter,
         intro_html=intro_html,
-        intro_mail_html=html_for_mail(intro_html),
-        intro_text=strip_tags(intro_html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")).strip(),
+        intro_mail_html=html_for_mail(intro_mail),
+        intro_text=html_to_text(intro_mail),
         sections=sections,
         agenda=_agenda_for_display(agenda),
     )
@@ -266,4 +322,4 @@ def _host() -> str:
 
 
 def summary(newsletter, length: int = 30) -> str:
-    return Truncator(strip_tags(markdown_to_html(newsletter.intro))).words(length)
+    return Truncator(html_to_text(markdown_to_html(newsletter.intro))).words(length)

@@ -35,7 +35,7 @@ from vzhg.mail.services import mail_queue
 
 from . import selectors
 from .models import DEFAULT_SECTIONS, Delivery, Newsletter, Section, Subscription
-from .rendering import absolute, agenda_entries, edition_render, mail_render
+from .rendering import absolute, agenda_entries, agenda_start, edition_render, mail_render
 from .tokens import confirm_token, confirm_token_read, unsubscribe_token_read
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def newsletter_send(*, newsletter: Newsletter, actor=None) -> int:
         if newsletter.status not in (Newsletter.Status.CONCEPT, Newsletter.Status.SCHEDULED):
             return 0
         now = timezone.now()
-        newsletter.agenda = agenda_entries(start=now)
+        newsletter.agenda = agenda_entries(start=agenda_start(newsletter=newsletter, now=now))
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = now
         newsletter.save(update_fields=["agenda", "status", "progress_at", "updated_at"])
@@ -401,11 +401,13 @@ def subscription_request(*, email: str) -> Subscription:
 
 def _confirmation_mail(subscription: Subscription) -> None:
     link = absolute(reverse("newsletters:confirm", kwargs={"token": confirm_token(subscription)}))
-    context = {"link": link, "site_url": settings.SITE_URL}
+    subject = str(_("Confirm your subscription to the VZHG newsletter"))
+    context = {"link": link, "site_url": settings.SITE_URL, "subject": subject}
     mail_queue(
         to=subscription.email,
-        subject=_("Confirm your subscription to the VZHG newsletter"),
+        subject=subject,
         text=render_to_string("newsletters/mail/confirm.txt", context),
+        html=render_to_string("newsletters/mail/confirm.html", context),
         kind="newsletter-confirm",
     )
 

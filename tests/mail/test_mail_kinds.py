@@ -1,0 +1,233 @@
+"""Every kind of mail the app sends, with `&`, `'` and `<` in its data (event title, body name,
+person name), read back with the standard library's e-mail parser the way a mail program reads
+it: the subject and the text/plain part carry the raw characters, never HTML entities; the
+text/html part escapes them; every kind has both parts, and the HTML part a real <title> and
+<html lang="nl">.
+
+The kinds are found in the code (every `kind=` given to the outbox): a new kind fails
+`test_every_mail_kind_in_the_code_is_tested` until it is sent below."""
+
+import ast
+import datetime
+import email
+import email.policy
+import re
+from pathlib import Path
+
+import pytest
+from allauth.account.adapter import get_adapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.core import mail
+from django.test import RequestFactory
+from django.utils import timezone
+
+from events import emails as event_emails
+from events import staff
+from events.models import Registration
+from governance import services as governance_services
+from governance.models import Body, Mandate, Meeting
+from newsletters import services as newsletter_services
+from tests.events.staff_factories import EventFactory, RegistrationFactory
+from tests.factories import MemberFactory, UserFactory
+from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
+from vzhg.mail.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("members", "events", "governance", "newsletters", "vzhg")
+# A person's name, an event's title and a body's name as members and staff may type them.
+NAME = "Zoë O'Neil & <Co>"
+TITLE = "Bestuur & Veiligheid: 'samen' <sterk>"
+BODY = "Bestuur & Veiligheid 'AB' <2026>"
+RAW = ("&", "'", "<")
+ENTITIES = re.compile(r"&(amp|lt|gt|quot|#x27|#39|apos);")
+REGISTRATION_KINDS = ("confirmed", "waitlisted", "promoted", "changed", "cancelled")
+ACCOUNT_TEMPLATES = sorted(
+    path.name.removesuffix("_subject.txt") for path in (ROOT / "templates/account/email").glob("*_subject.txt")
+)
+# The kinds this test sends, each by the service that sends it (below).
+KINDS = {
+    *(f"events.registration.{kind}" for kind in REGISTRATION_KINDS),
+    "events.invitation",
+    "events.reminder",
+    "events.cancelled",
+    "governance-published",
+    "governance-reminder",
+    "newsletter-confirm",
+    "newsletter-test",
+    "account",
+}
+
+
+def _kind_expressions() -> set[str]:
+    """Every `kind=` handed to mail_queue / mail_queue_message / registration_mail_queue in the app."""
+    found = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts or path.parent == ROOT / "vzhg" / "mail":  # the outbox itself
+                continue
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in ("mail_queue", "mail_queue_message", "registration_mail_queue"):
+                    for keyword in node.keywords:
+                        if keyword.arg == "kind":
+                            found.add((name, ast.unparse(keyword.value)))
+    return found
+
+
+# How each `kind=` expression in the code expands to the kinds above.
+EXPRESSIONS = {
+    ("mail_queue", "f'{MAIL_KIND}.{kind}'"): {f"events.registration.{k}" for k in REGISTRATION_KINDS},
+    ("registration_mail_queue", "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'"): set(),
+    ("registration_mail_queue", "'changed'"): set(),
+    ("registration_mail_queue", "'cancelled'"): set(),
+    ("registration_mail_queue", "'promoted'"): set(),
+    ("mail_queue", "'events.cancelled'"): {"events.cancelled"},
+    ("mail_queue", "'events.invitation'"): {"events.invitation"},
+    ("mail_queue", "'events.reminder'"): {"events.reminder"},
+    ("mail_queue", "f'governance-{kind}'"): {"governance-published", "governance-reminder"},
+    ("mail_queue", "'newsletter-test'"): {"newsletter-test"},
+    ("mail_queue", "'newsletter-confirm'"): {"newsletter-confirm"},
+    ("mail_queue_message", "'account'"): {"account"},
+}
+
+
+def test_every_mail_kind_in_the_code_is_tested():
+    """A new kind of mail (or a new way of naming one) must be added to this test and sent in it."""
+    found = _kind_expressions()
+    assert found == set(EXPRESSIONS), f"untested mail kinds: {found - set(EXPRESSIONS)}"
+    assert set().union(*EXPRESSIONS.values()) <= KINDS
+
+
+def parse(message) -> email.message.EmailMessage:
+    return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+
+
+def check(message, *, expect: tuple[str, ...]) -> None:
+    """One sent message as a mail program reads it."""
+    parsed = parse(message)
+    subject = str(parsed["Subject"])
+    text = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    assert text is not None and html is not None, f"{subject}: needs a text and an HTML part"
+    text, html = text.get_content(), html.get_content()
+    for label, plain in (("subject", subject), ("text", text)):
+        assert not ENTITIES.search(plain), f"{subject!r}: HTML entity in the {label}: {ENTITIES.search(plain)[0]}"
+    for raw in expect:
+        assert raw in subject + "\n" + text, f"{subject!r}: {raw!r} missing from subject and text"
+    # The HTML part escapes what it shows: the raw `<...>` of the data never reaches it as a tag.
+    assert "<Co>" not in html and "<sterk>" not in html and "<2026>" not in html, subject
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and title[1].strip(), f"{subject!r}: the HTML part needs a real <title>"
+    assert re.search(r'<html[^>]* lang="nl"', html), f"{subject!r}: the HTML part needs lang=\"nl\""
+
+
+def sent(kind: str) -> list:
+    """The messages of one kind that left the outbox (the worker runs inline in these tests)."""
+    subjects = set(OutgoingMail.objects.filter(kind=kind).values_list("subject", flat=True))
+    assert subjects, f"no mail of kind {kind}"
+    return [message for message in mail.outbox if message.subject in subjects]
+
+
+@pytest.fixture
+def member():
+    return MemberFactory(first_name=NAME, last_name="de <Vries> & 'Zn'")
+
+
+def test_registration_mails(member, django_capture_on_commit_callbacks):
+    event = EventFactory(title=TITLE, venue_name="Zaal 'De Doelen' & <foyer>")
+    registration = RegistrationFactory(event=event, person=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        for kind in REGISTRATION_KINDS:
+            if kind == "waitlisted":
+                event_emails.registration_mail_queue(
+                    registration=registration, kind=kind, reason=("event_full", "")
+                )
+            else:
+                event_emails.registration_mail_queue(registration=registration, kind=kind)
+    for kind in REGISTRATION_KINDS:
+        [message] = sent(f"events.registration.{kind}")
+        check(message, expect=(TITLE, NAME))
+
+
+def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    event = EventFactory(title=TITLE, starts_at=now + datetime.timedelta(days=1, hours=12), reminder_days=2)
+    RegistrationFactory(event=event, person=member, status=Registration.Status.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.invitation_send(event=event, people=[member], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.reminders_send()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.event_cancel(event=event, actor=UserFactory(is_staff=True))
+    for kind in ("events.invitation", "events.reminder", "events.cancelled"):
+        [message] = sent(kind)
+        check(message, expect=(TITLE, NAME))
+
+
+def test_meeting_mails(member, django_capture_on_commit_callbacks):
+    body = Body.objects.create(name=BODY, slug="bv", kind=Body.Kind.AB, order=1)
+    Mandate.objects.create(person=member, body=body, role=Mandate.Role.LID, start=datetime.date(2024, 1, 1))
+    meeting = Meeting.objects.create(
+        body=body,
+        title=TITLE,
+        starts_at=timezone.now() + datetime.timedelta(hours=20),
+        location="VNG & 'Huis' <Den Haag>",
+        status=Meeting.Status.CONCEPT,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        governance_services.meeting_publish(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        governance_services.meeting_reminders_send()
+    for kind in ("governance-published", "governance-reminder"):
+        [message] = sent(kind)
+        check(message, expect=(TITLE, BODY, member.full_name))
+
+
+def test_newsletter_mails(member, django_capture_on_commit_callbacks):
+    newsletter = NewsletterFactory(title=TITLE, intro="Nieuws over 'Bestuur & Veiligheid' <live>.")
+    SubscriptionFactory(email="lezer@example.org")
+    actor = member.user
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_services.subscription_request(email="nieuw@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_services.newsletter_test_send(newsletter=newsletter, actor=actor)
+    [confirm] = sent("newsletter-confirm")
+    check(confirm, expect=())
+    [test] = sent("newsletter-test")
+    check(test, expect=(TITLE, "'Bestuur & Veiligheid'"))
+    # The edition itself goes straight to the relay, batch by batch, not through the outbox.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_services.newsletter_send(newsletter=newsletter)
+    [edition] = [message for message in mail.outbox if message.to == ["lezer@example.org"]]
+    check(edition, expect=(TITLE, "'Bestuur & Veiligheid'"))
+
+
+@pytest.mark.parametrize("template", ACCOUNT_TEMPLATES)
+def test_account_mails(member, template, django_capture_on_commit_callbacks):
+    """allauth's mails, each template with everything any of them may show."""
+    user = member.user
+    context = {
+        "user": user,
+        "code": "ABC123",
+        "activate_url": "https://vzhg.example/bevestig/1/",
+        "password_reset_url": "https://vzhg.example/reset/1/",
+        "signup_url": "https://vzhg.example/aanmelden/",
+        "from_email": "oud&<x>@example.org",
+        "to_email": "nieuw&<x>@example.org",
+        "deleted_email": "weg&<x>@example.org",
+        "ip": "192.0.2.1",
+        "user_agent": "Firefox 'Test' & <Co>",
+        "timestamp": timezone.now(),
+    }
+    request = RequestFactory().get("/")
+    with django_capture_on_commit_callbacks(execute=True), allauth_context.request_context(request):
+        get_adapter().send_mail(f"account/email/{template}", user.email, {**context, "request": request})
+    [message] = sent("account")
+    check(message, expect=(NAME,))
