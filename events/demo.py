@@ -42,7 +42,7 @@ def _events(today):
             "over weerbaarheid, daarna twee rondes workshops.",
             "description": "Hoe blijven onze gemeenschappen overeind als het erop aankomt? Dit jaar staat het "
             "najaarscongres in het teken van een weerbaar Zuid-Holland. Twee sprekers uit de wereld van "
-            "veiligheid en defensie openen de ochtend. Daarna kiest u in elke ronde één workshop, van "
+            "veiligheid en defensie openen de ochtend. Daarna kies je in elke ronde één workshop, van "
             "lokale netwerken in de crisisbeheersing tot digitale weerbaarheid van het gemeentehuis.\n\n"
             "Het congres is bedoeld voor bestuurders, griffiers, secretarissen en ambtenaren van de "
             "Zuid-Hollandse gemeenten.",
@@ -69,7 +69,7 @@ def _events(today):
                 (1, "Ronde 1", time(10, 50), time(11, 35), [
                     ("Het lokale netwerk als vangnet", "Hoe zet je bestaande netwerken in als het spannend wordt?", "Anton Verbeek, burgemeester", "Zaal Statenzaal", 45, 4),
                     ("Programma Weerbaar Bestuur in de praktijk", "Het ministerie licht het programma toe aan de hand van casussen.", "Ministerie van BZK", "Zaal 2.14", 30, None),
-                    ("Digitale weerbaarheid van het gemeentehuis", "Van phishing tot uitval: wat doet u morgen anders?", "Sanne de Wit, informatiebeveiliger", "Zaal 2.20", 30, None),
+                    ("Digitale weerbaarheid van het gemeentehuis", "Van phishing tot uitval: wat doe je morgen anders?", "Sanne de Wit, informatiebeveiliger", "Zaal 2.20", 30, None),
                     ("Ondermijning en de raad", "De rol van de gemeenteraad bij het weerbaar maken van het bestuur.", "Griffiersnetwerk Zuid-Holland", "Zaal 3.05", 25, None),
                 ]),
                 (2, "Ronde 2", time(11, 45), time(12, 20), [
@@ -113,10 +113,10 @@ def _events(today):
             "slug": "klankbordbijeenkomst-tcam",
             "title": "Digitale klankbordbijeenkomst TCAM",
             "kind": Event.Kind.SOUNDING_BOARD,
-            "summary": "De vicevoorzitter praat u bij over de VNG-commissie Toegang, Communicatie, Asiel en Migratie.",
+            "summary": "De vicevoorzitter praat je bij over de VNG-commissie Toegang, Communicatie, Asiel en Migratie.",
             "description": "Een update over de belangrijkste onderwerpen uit de commissie, met volop ruimte "
             "voor vragen en input uit de Zuid-Hollandse gemeenten. De bijeenkomst vindt plaats in "
-            "Microsoft Teams; de link staat in uw bevestiging.",
+            "Microsoft Teams; de link staat in je bevestiging.",
             "online_url": "https://teams.microsoft.com/l/meetup-join/vzhg-demo-klankbord-tcam",
             "starts_at": _at(_weekday(today + timedelta(days=6)), 17, 0),
             "ends_at": _at(_weekday(today + timedelta(days=6)), 18, 0),
@@ -133,7 +133,7 @@ def _events(today):
             "title": "Digitale klankbordbijeenkomst Bestuur & Veiligheid",
             "kind": Event.Kind.SOUNDING_BOARD,
             "summary": "In gesprek met de Zuid-Hollandse leden van de VNG-commissie Bestuur & Veiligheid.",
-            "description": "Wat speelt er in de commissie en wat wilt u meegeven? Een uur online, in Teams.",
+            "description": "Wat speelt er in de commissie en wat wil je meegeven? Een uur online, in Teams.",
             "online_url": "https://teams.microsoft.com/l/meetup-join/vzhg-demo-klankbord-bv",
             "starts_at": _at(_weekday(today + timedelta(days=40)), 16, 30),
             "ends_at": _at(_weekday(today + timedelta(days=40)), 17, 30),

@@ -441,7 +441,7 @@ CURRENT_FIRST_HALF = [
 ANNUAL_SECTIONS = [
     (
         "Voorwoord",
-        "Voor u ligt het jaarverslag van de Vereniging van Zuid-Hollandse Gemeenten over {year}. Het was een jaar "
+        "Voor je ligt het jaarverslag van de Vereniging van Zuid-Hollandse Gemeenten over {year}. Het was een jaar "
         "waarin gemeenten elkaar hard nodig hadden: bij de opvang van asielzoekers, bij de keuzes in de "
         "ruimtelijke puzzel en bij de vraag hoe we onze democratie weerbaar houden.\n\n"
         "We zijn blij dat zoveel bestuurders, raadsleden en ambtenaren de weg naar onze bijeenkomsten vonden. "
@@ -731,7 +731,7 @@ LAST_YEAR_NEWSLETTERS = [
     (
         "voorjaar",
         4,
-        "Beste lezer,\n\nHet bestuur heeft het werkplan voor dit jaar vastgesteld. In deze nieuwsbrief leest u welke "
+        "Beste lezer,\n\nHet bestuur heeft het werkplan voor dit jaar vastgesteld. In deze nieuwsbrief lees je welke "
         "bijeenkomsten eraan komen en wat we het afgelopen kwartaal deden.",
         [
             ("Werkplan vastgesteld", "Het algemeen bestuur stelde het werkplan vast: zes themabijeenkomsten, het "
@@ -746,7 +746,7 @@ LAST_YEAR_NEWSLETTERS = [
         "Beste lezer,\n\nNa de zomer staan er veel bijeenkomsten op het programma, met als hoogtepunt het "
         "najaarscongres samen met de provincie.",
         [
-            ("Klankbordbijeenkomsten", "Vier digitale klankbordbijeenkomsten brengen u in gesprek met de "
+            ("Klankbordbijeenkomsten", "Vier digitale klankbordbijeenkomsten brengen je in gesprek met de "
              "Zuid-Hollandse leden van de VNG-commissies."),
             ("Heisessie van het bestuur", "Het bestuur blikte terug op het jaar en koos de speerpunten voor het "
              "volgende werkplan."),

@@ -40,8 +40,8 @@ def _editions(today):
                 "Beste lezer,\n\n"
                 "Het bestuur heeft voor dit jaar een handvol thema's gekozen waar we ons extra voor inzetten: "
                 "brede welvaart, asiel en migratie, grip op regionale samenwerking en de ruimtelijke puzzel. "
-                "In deze nieuwsbrief leest u wat er de afgelopen maanden op die thema's is gebeurd.\n\n"
-                "Vergeet u niet aan te melden voor de bestuurdersdag? Wij zien u graag."
+                "In deze nieuwsbrief lees je wat er de afgelopen maanden op die thema's is gebeurd.\n\n"
+                "Vergeet je niet aan te melden voor de bestuurdersdag? We zien je graag."
             ),
             "agenda": [
                 {"kind": "event", "starts_at": _moment(spring + timedelta(days=21), 10).isoformat(),
@@ -86,7 +86,7 @@ def _editions(today):
                 "Het reces is voorbij en we werken toe naar de gemeenteraadsverkiezingen. De rijksbegroting "
                 "brengt gemeenten wat lucht, met extra geld voor de jeugdzorg, maar de financiële toekomst "
                 "blijft onzeker. Grote opgaven zoals woningbouw en energie vragen om een slagvaardig Rijk.\n\n"
-                "Noteert u ons najaarscongres alvast? Het thema is **een weerbaar Zuid-Holland**."
+                "Noteer je ons najaarscongres alvast? Het thema is **een weerbaar Zuid-Holland**."
             ),
             "agenda": [
                 {"kind": "event", "starts_at": _moment(autumn + timedelta(days=30), 9).isoformat(),
