@@ -20,7 +20,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core import mail
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import emails as event_emails
 from events import staff
@@ -132,6 +132,14 @@ def sent(kind: str) -> list:
     subjects = set(OutgoingMail.objects.filter(kind=kind).values_list("subject", flat=True))
     assert subjects, f"no mail of kind {kind}"
     return [message for message in mail.outbox if message.subject in subjects]
+
+
+@pytest.fixture(autouse=True)
+def _dutch(settings):
+    """The mails in the site's language (an earlier test may have left another one active)."""
+    settings.LANGUAGE_CODE = "nl"
+    with translation.override("nl"):
+        yield
 
 
 @pytest.fixture
