@@ -26,7 +26,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
-from import_export import widgets
 from import_export.formats import base_formats
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -35,7 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
 DATE_FORMAT = "dd-mm-yyyy"
-DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm:ss"
 
 Cell = str | int | float | Decimal | datetime.date | datetime.datetime | datetime.time
 
@@ -77,13 +76,13 @@ def cell_value(value) -> Cell:
 
 
 def _text(value: Cell) -> str:
-    """A cell as CSV text: dates as Dutch Excel reads them, to the minute or second."""
+    """A cell as CSV text: dates and times as Dutch Excel reads them (day first, to the second)."""
     if isinstance(value, datetime.datetime):
-        return value.strftime("%d-%m-%Y %H:%M:%S" if value.second else "%d-%m-%Y %H:%M")
+        return value.strftime("%d-%m-%Y %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
     if isinstance(value, datetime.time):
-        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+        return value.strftime("%H:%M:%S")
     return str(value)
 
 
