@@ -77,7 +77,7 @@ def html_to_text(html: str) -> str:
 # An intro that opens with a greeting of its own ("Beste lezer,") would greet twice under the
 # mail's personal greeting: its first paragraph is left out of the mail when it is only that.
 GREETING_RE = re.compile(
-    r"^(beste|geachte|lieve|hallo|hoi|dag|goedemorgen|goedemiddag|goedenavond|dear|hello|hi)\b[^\n]{0,60}[,!]?$",
+    r"^(beste|geachte|lieve|hallo|hoi|dag|goedemorgen|goedemiddag|goedenavond|dear|hello|hi)\b[^\n]{0,60},$",
     re.IGNORECASE,
 )
 
