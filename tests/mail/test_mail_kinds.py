@@ -239,3 +239,24 @@ def test_account_mails(member, template, django_capture_on_commit_callbacks):
         get_adapter().send_mail(f"account/email/{template}", user.email, {**context, "request": request})
     [message] = sent("account")
     check(message, expect=(NAME,))
+
+
+# Included from the HTML part too, so it must escape there; the text templates that include it
+# switch escaping off around it.
+SHARED_WITH_HTML = {"account/email/_greeting.txt"}
+MAIL_TEXT_TEMPLATES = sorted(
+    path
+    for folder in ("account/email", "events/email", "events/staff/mail", "governance/email", "newsletters/mail")
+    for path in (ROOT / "templates" / folder).glob("*.txt")
+    if f"{folder}/{path.name}" not in SHARED_WITH_HTML
+)
+
+
+@pytest.mark.parametrize("path", MAIL_TEXT_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def test_every_mail_text_template_renders_unescaped(path):
+    """A text template (body or subject) switches escaping off, itself or in the one it extends."""
+    name = str(path.relative_to(ROOT / "templates"))
+    source = path.read_text()
+    while "{% autoescape off %}" not in source and (parent := re.search(r'{% extends "([^"]+)" %}', source)):
+        source = (ROOT / "templates" / parent[1]).read_text()
+    assert "{% autoescape off %}" in source, f"{name} would write &amp; and &#x27; into a plain-text mail"
