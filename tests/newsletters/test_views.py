@@ -170,7 +170,12 @@ def _edition_with_image(status):
 
     from .conftest import png_bytes
 
-    newsletter = NewsletterFactory(status=status, title="Editie met foto", with_items=1)
+    import datetime
+
+    from django.utils import timezone
+
+    scheduled_for = timezone.now() + datetime.timedelta(days=2) if status == Newsletter.Status.SCHEDULED else None
+    newsletter = NewsletterFactory(status=status, title="Editie met foto", with_items=1, scheduled_for=scheduled_for)
     item = Item.objects.get(section__newsletter=newsletter)
     item.image.save("foto.png", ContentFile(png_bytes()), save=True)
     return newsletter, reverse("newsletters:image", kwargs={"item_id": item.pk})
