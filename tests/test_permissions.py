@@ -631,3 +631,16 @@ def test_a_non_numeric_id_in_an_admin_url_is_not_found(client, superuser, label,
         # Django's own change, delete and history pages send an unknown id back to the admin
         # index with a message; django-simple-history's pages (vzhg/admin_history.py) answer 404.
         assert response.status_code in (302, 404)
+
+
+def test_the_secretariat_link_shows_only_to_staff_with_rights(client):
+    from tests.factories import secretariat_user
+    from tests.factories import staff_without_rights as bare_staff
+
+    client.force_login(bare_staff())
+    bare = client.get(reverse("home")).content.decode()
+    client.force_login(secretariat_user())
+    secretariat = client.get(reverse("home")).content.decode()
+
+    admin_link = f'href="{reverse("admin:index")}"'
+    assert admin_link not in bare and admin_link in secretariat
