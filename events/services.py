@@ -143,14 +143,18 @@ def _check_window(event: Event, now) -> None:
         raise RegistrationError(_("This event is not open for registration."), "not_published")
 
 
+ATTEND_ANY_EVENT_PERMISSION = "events.change_event"
+
+
 def person_may_attend(*, event: Event, person: Person) -> bool:
-    """The audience rule. Members-only events: people of member municipalities, and people whose
-    account is staff (the secretariat and the board work through VZHG's own accounts)."""
+    """The audience rule. Members-only events: people of member municipalities, and the people
+    who run the events (the secretariat works through VZHG's own accounts; its group has the right
+    to change events). Staff status alone is no right."""
     if event.audience == Event.Audience.OPEN:
         return True
     if person.organisation is not None and person.organisation.is_member:
         return True
-    return bool(person.user_id and person.user.is_staff)
+    return bool(person.user_id and person.user.is_active and person.user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
 
 
 def _validated_sessions(*, event: Event, session_ids) -> list[Session]:

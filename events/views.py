@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.privacy import private_response
 
 from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
@@ -181,6 +182,7 @@ def _cancel_page(request, registration, *, action):
     return render(request, "events/cancel.html", {"registration": registration, "error": error, "action": action})
 
 
+@private_response
 @require_http_methods(["GET", "POST"])
 def cancel_by_token(request, token):
     """The cancel link from the mail: works without logging in. GET asks, POST cancels."""

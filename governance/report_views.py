@@ -2,7 +2,8 @@
 
 Who may see what: the adopted workplan and the published annual report, and the published PDF of
 each, are public. Concepts, progress reports, the ledenbinding page and unpublished versions are
-for staff and the board (reports.is_board_or_staff). An anonymous visitor who asks for something
+for today's board and for whoever holds the model permission (reports.may_read_concept,
+may_read_progress, may_read_engagement; staff status alone gives nothing). An anonymous visitor who asks for something
 that is not public is sent to the log-in page; a logged-in person without access gets 404 for a
 document (its existence does not leak) and 403 for a staff page. Unknown years and versions: 404.
 
@@ -34,11 +35,16 @@ ANNUAL_REPORT = ReportVersion.Kind.ANNUAL_REPORT
 # --- access -----------------------------------------------------------------------------------
 
 
-def _may_read_concepts(request) -> bool:
-    """Staff or today's board member; asked once per request."""
-    if not hasattr(request, "_reports_board_or_staff"):
-        request._reports_board_or_staff = reports.is_board_or_staff(request.user)
-    return request._reports_board_or_staff
+def _on_board(request) -> bool:
+    """Today's AB or DB member; asked at most once per request."""
+    if not hasattr(request, "_reports_on_board"):
+        request._reports_on_board = reports.is_board_member(request.user)
+    return request._reports_on_board
+
+
+def _may_read_concepts(request, kind: str) -> bool:
+    """Concepts and unpublished versions of one kind of document (see reports.may_read_concept)."""
+    return reports.has_concept_permission(request.user, kind=kind) or _on_board(request)
 
 
 def _refuse_document(request):
@@ -48,11 +54,12 @@ def _refuse_document(request):
     raise Http404
 
 
-def _staff_page(request):
-    """A page only staff and the board open; None when the visitor may, else the answer."""
+def _restricted_page(request, allowed) -> None | object:
+    """A page for the board and the permission holders only; None when `allowed(user)` or the
+    visitor is on the board, else the answer (log in first, or 403)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not _may_read_concepts(request):
+    if not (allowed(request.user) or _on_board(request)):
         raise PermissionDenied
     return None
 
@@ -99,18 +106,19 @@ def _pdf_for(kind: str, year: int, *, public: bool, may_read: bool) -> ReportVer
 def _document_extras(
     request, *, kind: str, year: int, public: bool, admin: str | None, obj_pk: int | None
 ) -> dict:
-    """What the page shows around the document: the PDF link, and for staff the admin links and
-    every version."""
-    may_read = _may_read_concepts(request)
+    """What the page shows around the document: the PDF link, and for whoever may view the PDF
+    versions in the admin the admin links and every version."""
+    may_read = _may_read_concepts(request, kind)
+    tools = request.user.has_perm("governance.view_reportversion")
     extras = {
         "pdf": _pdf_for(kind, year, public=public, may_read=may_read),
         "may_read_concepts": may_read,
-        "is_staff": request.user.is_staff,
+        "staff_tools": tools,
         "versions": [],
         "admin_url": None,
         "versions_admin_url": None,
     }
-    if request.user.is_staff:
+    if tools:
         extras["versions"] = list(reports.versions(kind=kind, year=year))
         extras["admin_url"] = _admin_url(admin, obj_pk) if admin and obj_pk else None
         extras["versions_admin_url"] = _admin_url("governance_reportversion_changelist")
@@ -148,7 +156,7 @@ def _serve_pdf(version: ReportVersion, *, public: bool) -> FileResponse:
 @require_GET
 def workplan_index(request):
     plans = Workplan.objects.select_related("adopted_by").order_by("-year")
-    if not _may_read_concepts(request):
+    if not _may_read_concepts(request, WORKPLAN):
         plans = plans.filter(status=Workplan.Status.ADOPTED)
     return render(request, "reports/workplan_index.html", {"plans": list(plans)})
 
@@ -164,7 +172,7 @@ def _workplan_or_404(year: int) -> Workplan:
 @require_GET
 def workplan(request, year: int):
     workplan = _workplan_or_404(year)
-    if not (workplan.is_public or _may_read_concepts(request)):
+    if not (workplan.is_public or _may_read_concepts(request, WORKPLAN)):
         return _refuse_document(request)
     context = report_services.document_context(kind=WORKPLAN, year=year)
     context.update(
@@ -188,7 +196,7 @@ def workplan(request, year: int):
 
 @require_GET
 def half_year_report(request, year: int, half: int):
-    refused = _staff_page(request)
+    refused = _restricted_page(request, reports.has_progress_permission)
     if refused is not None:
         return refused
     if half not in (1, 2):
@@ -198,13 +206,14 @@ def half_year_report(request, year: int, half: int):
     counts = {light: 0 for light in ("red", "orange", "green", "none")}
     for _activity, report in rows:
         counts[report.light if report else "none"] += 1
-    # Staff write every activity's report; a board member those they are responsible for. The
-    # visitor passed _staff_page, so is on the board or staff: no query per row.
+    # Permission holders write every activity's report; a board member those they are
+    # responsible for. Board membership is asked once: no query per row.
     writable = {
         activity.pk
         for activity, _report in rows
-        if reports.may_write_progress(user=request.user, activity=activity, on_board=True)
+        if reports.may_write_progress(user=request.user, activity=activity, on_board=_on_board(request))
     }
+    may_view_admin = reports.has_progress_permission(request.user)
     return render(
         request,
         "reports/half_year.html",
@@ -216,16 +225,16 @@ def half_year_report(request, year: int, half: int):
             "rows": rows,
             "counts": counts,
             "writable": writable,
-            "is_staff": request.user.is_staff,
-            "progress_admin_url": _admin_url("governance_progressreport_changelist"),
+            "progress_admin_url": _admin_url("governance_progressreport_changelist") if may_view_admin else None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def progress_write(request, year: int, half: int, activity: int):
-    """Staff and the responsible board members write an activity's traffic light for a half year."""
-    refused = _staff_page(request)
+    """Permission holders and the responsible board members write an activity's traffic light for
+    a half year."""
+    refused = _restricted_page(request, reports.has_progress_permission)
     if refused is not None:
         return refused
     if half not in (1, 2):
@@ -234,7 +243,7 @@ def progress_write(request, year: int, half: int, activity: int):
     planned = workplan.activities.prefetch_related("responsible").filter(pk=activity).first()
     if planned is None:
         raise Http404
-    if not reports.may_write_progress(user=request.user, activity=planned):
+    if not reports.may_write_progress(user=request.user, activity=planned, on_board=_on_board(request)):
         raise PermissionDenied
     report = planned.progress_reports.filter(half=half).first()
     initial = {"light": report.light, "text": report.text} if report else {}
@@ -259,7 +268,7 @@ def progress_write(request, year: int, half: int, activity: int):
 @require_GET
 def workplan_pdf(request, year: int):
     workplan = _workplan_or_404(year)
-    may_read = _may_read_concepts(request)
+    may_read = _may_read_concepts(request, WORKPLAN)
     if not (workplan.is_public or may_read):
         return _refuse_document(request)
     version = _pdf_for(WORKPLAN, year, public=workplan.is_public, may_read=may_read)
@@ -273,7 +282,7 @@ def workplan_pdf(request, year: int):
 
 @require_GET
 def annual_report_index(request):
-    may_read = _may_read_concepts(request)
+    may_read = _may_read_concepts(request, ANNUAL_REPORT)
     reports_qs = AnnualReport.objects.order_by("-year")
     if not may_read:
         reports_qs = reports_qs.filter(status=AnnualReport.Status.PUBLISHED)
@@ -302,10 +311,10 @@ def _annual_report_access(request, year: int) -> tuple[AnnualReport | None, obje
     if report is None:
         if year >= timezone.localdate().year or not _year_has_data(year):
             raise Http404
-        if not _may_read_concepts(request):
+        if not _may_read_concepts(request, ANNUAL_REPORT):
             return None, _refuse_document(request)
         return None, None
-    if not (report.is_public or _may_read_concepts(request)):
+    if not (report.is_public or _may_read_concepts(request, ANNUAL_REPORT)):
         return report, _refuse_document(request)
     return report, None
 
@@ -335,7 +344,7 @@ def annual_report(request, year: int):
 
 @require_GET
 def engagement(request, year: int):
-    refused = _staff_page(request)
+    refused = _restricted_page(request, reports.has_engagement_permission)
     if refused is not None:
         return refused
     _sane_year(year)
@@ -357,7 +366,7 @@ def annual_report_pdf(request, year: int):
     if refused is not None:
         return refused
     public = report is not None and report.is_public
-    version = _pdf_for(ANNUAL_REPORT, year, public=public, may_read=_may_read_concepts(request))
+    version = _pdf_for(ANNUAL_REPORT, year, public=public, may_read=_may_read_concepts(request, ANNUAL_REPORT))
     if version is None:
         raise Http404
     return _serve_pdf(version, public=public and version.published_at is not None)
@@ -376,6 +385,6 @@ def version(request, pk: int, token):
     if version is None:
         raise Http404
     public = version.published_at is not None and reports.document_is_public(kind=version.kind, year=version.year)
-    if not (public or _may_read_concepts(request)):
+    if not (public or _may_read_concepts(request, version.kind)):
         return _refuse_document(request)
     return _serve_pdf(version, public=public)

@@ -46,18 +46,52 @@ def reference_day(year: int, today: datetime.date | None = None) -> datetime.dat
     return min(datetime.date(year, 12, 31), today) if today.year >= year else datetime.date(year, 1, 1)
 
 
-def is_board_or_staff(user) -> bool:
-    """Staff and today's AB and DB members may read concepts; everyone else only what is public."""
+# Who reads what is not public yet. Staff status alone gives nothing: the secretariat reads
+# through the model permissions of its group (members.services.secretariat_group_ensure), today's
+# AB and DB members through their mandate.
+CONCEPT_PERMISSIONS = {
+    ReportVersion.Kind.WORKPLAN: "governance.view_workplan",
+    ReportVersion.Kind.ANNUAL_REPORT: "governance.view_annualreport",
+}
+# The half-year progress reports: reading and writing every activity's traffic light.
+PROGRESS_READ_PERMISSION = "governance.view_progressreport"
+PROGRESS_WRITE_PERMISSION = "governance.change_progressreport"
+# Ledenbinding (member engagement per municipality) belongs to the annual report.
+ENGAGEMENT_PERMISSION = CONCEPT_PERMISSIONS[ReportVersion.Kind.ANNUAL_REPORT]
+
+
+def _has_perm(user, permission: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(permission))
+
+
+def is_board_member(user) -> bool:
+    """Today's AB and DB members."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
     today = timezone.localdate()
     return Mandate.objects.filter(
         Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today)),
         body__kind__in=[Body.Kind.AB, Body.Kind.DB],
         person__user=user,
     ).exists()
+
+
+def has_concept_permission(user, *, kind: str) -> bool:
+    return _has_perm(user, CONCEPT_PERMISSIONS[kind])
+
+
+def has_progress_permission(user) -> bool:
+    return _has_perm(user, PROGRESS_READ_PERMISSION)
+
+
+def has_engagement_permission(user) -> bool:
+    return _has_perm(user, ENGAGEMENT_PERMISSION)
+
+
+def may_read_concept(user, *, kind: str) -> bool:
+    """Concepts and unpublished PDF versions of the workplan or the annual report: today's board,
+    and whoever may view that document in the admin."""
+    return has_concept_permission(user, kind=kind) or is_board_member(user)
 
 
 def member_municipalities_during(start: datetime.date, end: datetime.date) -> QuerySet[Organisation]:
@@ -176,16 +210,16 @@ def half_year_report(*, workplan: Workplan, half: int) -> list[tuple[PlannedActi
 
 
 def may_write_progress(*, user, activity: PlannedActivity, on_board: bool | None = None) -> bool:
-    """Staff, and the board members responsible for the activity (while on the board). Pass
-    `on_board` when it is already known, to spare the query (the activity's `responsible` should
-    be prefetched when this is asked for many activities)."""
+    """Whoever may change progress reports, and the board members responsible for the activity
+    (while on the board). Pass `on_board` when it is already known, to spare the query (the
+    activity's `responsible` should be prefetched when this is asked for many activities)."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
+    if _has_perm(user, PROGRESS_WRITE_PERMISSION):
         return True
     if not any(person.user_id == user.pk for person in activity.responsible.all()):
         return False
-    return is_board_or_staff(user) if on_board is None else on_board
+    return is_board_member(user) if on_board is None else on_board
 
 
 # --- The workplan document --------------------------------------------------------------------

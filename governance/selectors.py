@@ -69,11 +69,22 @@ def is_body_member(*, user, meeting: Meeting) -> bool:
     return Mandate.objects.filter(_active_on(day), body_id=meeting.body_id, person__user=user).exists()
 
 
+# Reading every meeting, concepts and confidential items included, is the right to view
+# meetings in the admin (the Secretariaat group has it); staff status alone gives nothing.
+MEETING_READ_PERMISSION = "governance.view_meeting"
+
+
+def may_read_all_meetings(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MEETING_READ_PERMISSION))
+
+
 class Access:
-    """What one user may see of one meeting."""
+    """What one user may see of one meeting: everything with the meeting permission; a member of
+    the meeting's body on its date the published meeting with its confidential items; anyone else
+    a published meeting of a public body without its confidential items."""
 
     def __init__(self, *, user, meeting: Meeting):
-        self.staff = bool(user.is_authenticated and user.is_staff)
+        self.staff = may_read_all_meetings(user)
         self.member = self.staff or is_body_member(user=user, meeting=meeting)
         visible = meeting.status != Meeting.Status.CONCEPT
         self.meeting = self.staff or (visible and (self.member or meeting.body.public_meetings))

@@ -13,7 +13,7 @@ from vzhg.pdf import render_pdf
 
 from . import reports, selectors, services
 from .forms import NoteForm
-from .models import AnnualReport, Body, PersonalNote, Workplan
+from .models import AnnualReport, Body, PersonalNote, ReportVersion, Workplan
 
 
 @require_GET
@@ -36,7 +36,14 @@ def portal(request):
     now = timezone.now()
     meetings = selectors.meetings_for_user(user=request.user)
     year = timezone.localdate().year
-    board = reports.is_board_or_staff(request.user)
+    # The workplan, progress and annual report links: today's board, and the secretariat through
+    # its permissions on those documents.
+    user = request.user
+    board = reports.is_board_member(user) or (
+        reports.has_concept_permission(user, kind=ReportVersion.Kind.WORKPLAN)
+        and reports.has_concept_permission(user, kind=ReportVersion.Kind.ANNUAL_REPORT)
+        and reports.has_progress_permission(user)
+    )
     return render(
         request,
         "governance/portal.html",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -138,7 +138,9 @@ class NewsletterAdmin(admin.ModelAdmin):
         """The mail exactly as it will arrive, for the person looking (their own greeting)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        newsletter = get_object_or_404(selectors.newsletter_full(), pk=object_id)
+        if not str(object_id).isdigit():
+            raise Http404
+        newsletter = get_object_or_404(selectors.newsletter_full(), pk=int(object_id))
         person = Person.objects.filter(user=request.user).first()
         mail = mail_render(edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else "")
         if request.GET.get("part") == "text":

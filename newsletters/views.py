@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.privacy import private_response
 
 from . import selectors, services
 from .forms import SubscribeForm
@@ -22,10 +23,20 @@ def archive(request):
     return render(request, "newsletters/archive.html", {"editions": editions, "form": SubscribeForm()})
 
 
+# An edition is public once it is being sent; before that (concept, scheduled) only whoever may
+# view newsletters in the admin reads it, with its images. Staff status alone gives nothing.
+PUBLIC_STATUSES = (Newsletter.Status.SENT, Newsletter.Status.SENDING)
+CONCEPT_PERMISSION = "newsletters.view_newsletter"
+
+
+def _may_read_concepts(user) -> bool:
+    return user.is_active and user.has_perm(CONCEPT_PERMISSION)
+
+
 def edition(request, slug):
     queryset = Newsletter.objects.filter(slug=slug)
-    if not request.user.is_staff:
-        queryset = queryset.filter(status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING])
+    if not _may_read_concepts(request.user):
+        queryset = queryset.filter(status__in=PUBLIC_STATUSES)
     newsletter = selectors.newsletter_full(queryset).first()
     if newsletter is None:
         raise Http404
@@ -55,6 +66,7 @@ def subscribe(request):
     return render(request, "newsletters/subscribe.html", {"form": form}, status=status)
 
 
+@private_response
 def confirm(request, token):
     try:
         subscription = services.subscription_confirm(token=token)
@@ -66,6 +78,7 @@ def confirm(request, token):
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this URL without a CSRF token;
 # the signed token in the URL is what protects it. A GET only shows the button.
 @csrf_exempt
+@private_response
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     try:
@@ -99,7 +112,8 @@ def profile_subscription(request):
 def image(request, item_id):
     item = get_object_or_404(Item.objects.select_related("section__newsletter"), pk=item_id)
     newsletter = item.section.newsletter
-    if not item.image or (newsletter.status == Newsletter.Status.CONCEPT and not request.user.is_staff):
+    public = newsletter.status in PUBLIC_STATUSES
+    if not item.image or not (public or _may_read_concepts(request.user)):
         raise Http404
     handle = item.image.open("rb")
     head = handle.read(16)
@@ -111,5 +125,5 @@ def image(request, item_id):
         handle.close()
         raise Http404
     response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response

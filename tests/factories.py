@@ -75,6 +75,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def secretariat_user(**kwargs):
+    """A staff account in the Secretariaat group: the rights the secretariat really has."""
+    from members.services import secretariat_group_ensure
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(secretariat_group_ensure())
+    return user
+
+
+def staff_without_rights(**kwargs):
+    """A staff account without any group or permission: it may log in to the admin, nothing more."""
+    return UserFactory(is_staff=True, **kwargs)
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person

@@ -5,7 +5,7 @@ page fixture fails on any CSP refusal); staff pages too. Screenshots go to var/t
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import UserFactory
+from tests.factories import secretariat_user
 from tests.governance.report_data import build_year
 
 from .conftest import assert_accessible
@@ -42,7 +42,7 @@ def test_published_annual_report_page_is_accessible(page: Page, live_server, yea
 
 
 def test_staff_pages_are_accessible(page: Page, live_server, log_in, year, screenshot):
-    log_in(UserFactory(is_staff=True))
+    log_in(secretariat_user())
     page.goto(f"{live_server.url}/jaarverslag/{year.year}/")
     expect(page.locator(".staff-tools")).to_be_visible()
     assert_accessible(page)

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from events import services
 from events.models import Event, Registration
+from members.services import secretariat_group_ensure
 from vzhg.mail.models import OutgoingMail
 from tests.factories import MemberFactory, MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
 
@@ -104,8 +105,12 @@ def test_members_only_event_refuses_people_outside_member_municipalities():
     refused("audience", event, PersonFactory(organisation=former))
 
     member = register(event, MemberFactory())
-    staff = register(event, PersonFactory(user=UserFactory(is_staff=True)))
+    secretariat = UserFactory(is_staff=True)
+    secretariat.groups.add(secretariat_group_ensure())
+    staff = register(event, PersonFactory(user=secretariat))
     assert member.status == staff.status == Registration.Status.CONFIRMED
+    # Staff status alone is no right: a staff account without the group is an outsider here.
+    refused("audience", event, PersonFactory(organisation=OrganisationFactory(), user=UserFactory(is_staff=True)))
 
 
 def test_a_full_event_puts_the_next_person_on_the_waiting_list():

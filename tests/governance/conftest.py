@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from governance import services
 from governance.models import AgendaItem, Body, Mandate, Meeting
 from governance.samples import sample_office, sample_pdf
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, secretariat_user, staff_without_rights
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,8 @@ def people(bodies):
         "db_member": db_member.user,
         "ab_member": ab_member.user,
         "member": MemberFactory().user,
-        "staff": UserFactory(is_staff=True),
+        "staff": secretariat_user(),
+        "staff_without_rights": staff_without_rights(),
     }
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from governance.models import Body, Mandate, ProgressReport
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
 from .report_data import build_year
 
@@ -64,11 +64,14 @@ def test_others_may_not_write_it(client, plan):
     assert client.post(url(plan), {"light": "red", "text": "x"}).status_code == 403
     client.force_login(MemberFactory().user)  # not on the board
     assert client.get(url(plan)).status_code == 403
+    client.force_login(staff_without_rights())  # staff status alone is no right
+    assert client.get(url(plan)).status_code == 403
+    assert client.post(url(plan), {"light": "red", "text": "x"}).status_code == 403
     assert not ProgressReport.objects.exists()
 
 
 def test_staff_write_any_activity_and_unknown_ones_are_404(client, plan):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(secretariat_user())
     other_activity = plan["year"].activities[1]
     assert client.post(url(plan, half=2, activity=other_activity), {"light": "green", "text": "Klaar."}).status_code == 302
     assert ProgressReport.objects.get(activity=other_activity).half == 2

@@ -161,3 +161,50 @@ def test_edition_page_query_count_does_not_grow(client, django_assert_num_querie
     with django_assert_num_queries(3):
         response = client.get(newsletter.get_absolute_url())
     assert response.content.decode().count("Tekst van bericht") == size
+
+
+def _edition_with_image(status):
+    from django.core.files.base import ContentFile
+
+    from newsletters.models import Item
+
+    from .conftest import png_bytes
+
+    import datetime
+
+    from django.utils import timezone
+
+    scheduled_for = timezone.now() + datetime.timedelta(days=2) if status == Newsletter.Status.SCHEDULED else None
+    newsletter = NewsletterFactory(status=status, title="Editie met foto", with_items=1, scheduled_for=scheduled_for)
+    item = Item.objects.get(section__newsletter=newsletter)
+    item.image.save("foto.png", ContentFile(png_bytes()), save=True)
+    return newsletter, reverse("newsletters:image", kwargs={"item_id": item.pk})
+
+
+@pytest.mark.parametrize("status", [Newsletter.Status.CONCEPT, Newsletter.Status.SCHEDULED])
+def test_an_unsent_edition_and_its_images_are_only_for_who_may_view_newsletters(client, status):
+    from tests.factories import secretariat_user, staff_without_rights
+
+    newsletter, image_url = _edition_with_image(status)
+
+    # Anonymous, a member and a staff account without rights: nothing of an unsent edition.
+    for user in (None, MemberFactory().user, staff_without_rights()):
+        if user is not None:
+            client.force_login(user)
+        assert client.get(newsletter.get_absolute_url()).status_code == 404
+        assert client.get(image_url).status_code == 404
+
+    client.force_login(secretariat_user())
+    assert client.get(newsletter.get_absolute_url()).status_code == 200
+    image = client.get(image_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image["Cache-Control"] == "private, no-store"  # no shared cache keeps it for others
+
+
+def test_the_images_of_a_sent_edition_are_public(client):
+    newsletter, image_url = _edition_with_image(Newsletter.Status.SENT)
+
+    image = client.get(image_url)
+
+    assert image.status_code == 200 and image["Cache-Control"] == "public, max-age=86400"
+    assert client.get(newsletter.get_absolute_url()).status_code == 200
