@@ -484,35 +484,60 @@ def _pack_front_matter(*, meeting, entries, total, language) -> bytes:
         template_name="pdf/governance_pack.html",
         context={"meeting": meeting, "entries": entries, "total": total, "now": timezone.now()},
         language=language,
-        pdf_variant=None,
     )
 
 
-def _page_label_stamp(*, text: str, width: float, height: float):
-    """A blank page of the given size holding `text` in 8 pt Helvetica at its bottom right. The
-    font is one of PDF's standard fonts, so nothing is embedded and a stamp costs microseconds."""
+def _page_label_stamp(*, text: str, width: float, height: float, font):
+    """A blank page of the given size holding `text` in 8 pt at its bottom right, in the stamp
+    font embedded once in the pack (vzhg.pdf.stamp_font_embed). The text is marked as a
+    pagination artifact, so screen readers of the tagged front pages skip it."""
     from pypdf import PageObject
     from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
     stamp = PageObject.create_blank_page(width=width, height=height)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
     stamp[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/VZHGPageNo"): font})}
+        {NameObject("/Font"): DictionaryObject({NameObject("/VZHGPageNo"): font.reference})}
     )
-    escaped = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    x = max(width - 34 * 2.835 - len(text) * 4.2, 10)
-    operators = b"q 0.25 g BT /VZHGPageNo 8 Tf %.2f %.2f Td (" % (x, 8 * 2.835) + escaped + b") Tj ET Q"
+    size = 8
+    x = max(width - 18 * 2.835 - font.width(text, size), 10)
+    operators = (
+        b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC q 0.25 g BT /VZHGPageNo %d Tf %.2f %.2f Td ("
+        % (size, x, 8 * 2.835)
+        + font.encode(text)
+        + b") Tj ET Q EMC"
+    )
     content = ContentStream(None, None)
     content.set_data(operators)
     stamp.replace_contents(content)
     return stamp
+
+
+def _pack_finish_metadata(writer, *, meeting: Meeting, language: str) -> None:
+    """Language, title shown in the window, and an honest description: the front matter is tagged
+    (it comes from WeasyPrint's PDF/UA output), the documents after it are as members uploaded
+    them. The front matter's PDF/UA claim (XMP) is dropped: it does not hold for the whole pack."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(language)
+    if "/Metadata" in root:
+        del root[NameObject("/Metadata")]
+    preferences = writer.create_viewer_preferences()
+    preferences.display_doctitle = True
+    with translation.override(language):
+        writer.add_metadata(
+            {
+                "/Title": str(meeting),
+                "/Subject": _(
+                    "Meeting pack of %(body)s: cover, contents and agenda (tagged for screen readers), "
+                    "followed by the documents exactly as they were uploaded; those are not checked or "
+                    "tagged by VZHG and may not be accessible."
+                )
+                % {"body": meeting.body.name},
+                "/Author": _("Vereniging van Zuid-Hollandse Gemeenten"),
+                "/Creator": "VZHG",
+            }
+        )
 
 
 def _pack_reserve(*, meeting_id: int) -> MeetingPack:
@@ -573,6 +598,9 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
     No transaction is held while it renders: the pack is claimed (pending → building) in one
     short transaction and stored in another, as `report_version_build` does."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    from vzhg.pdf import stamp_font_embed
 
     if pack_id is None:
         pack_id = _pack_reserve(meeting_id=meeting_id).pk
@@ -646,27 +674,35 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
         else:
             raise PackProblem("table of contents did not settle")
 
-        writer = PdfWriter()
-        for front_page in front_reader.pages:
-            writer.add_page(front_page)
+        # The tagged front matter is the base of the pack (its structure tree, marked content and
+        # language are kept); the documents' pages follow untagged, as uploaded.
+        writer = PdfWriter(clone_from=front_reader)
+        if "/Outlines" in writer._root_object:
+            # WeasyPrint's bookmarks of the front matter's headings; the pack gets its own below.
+            del writer._root_object[NameObject("/Outlines")]
         anchors = _front_anchor_pages(front_reader)
         for entry in entries:
             for document, _first, _count, reader in entry.pdfs:
                 for doc_page in reader.pages:
-                    writer.add_page(doc_page)
+                    added = writer.add_page(doc_page)
+                    # Their structure trees are not carried over: a StructParents key would point
+                    # into the front matter's parent tree.
+                    if "/StructParents" in added:
+                        del added[NameObject("/StructParents")]
         total = len(writer.pages)
+        font = stamp_font_embed(writer)
         with translation.override(language):
             for number, target in enumerate(writer.pages, start=1):
                 box = target.mediabox
                 label = _("page %(number)d of %(total)d") % {"number": number, "total": total}
-                stamp = _page_label_stamp(text=label, width=float(box.width), height=float(box.height))
+                stamp = _page_label_stamp(text=label, width=float(box.width), height=float(box.height), font=font)
                 target.merge_translated_page(stamp, float(box.left), float(box.bottom))
         for entry in entries:
             agenda_page = anchors.get(f"item-{entry.item.pk}", 0)
             parent = writer.add_outline_item(title=f"{entry.item.order}. {entry.item.title}", page_number=agenda_page)
             for document, first, _count, _reader in entry.pdfs:
                 writer.add_outline_item(title=document.title, page_number=first - 1, parent=parent)
-        writer.add_metadata({"/Title": str(meeting)})
+        _pack_finish_metadata(writer, meeting=meeting, language=language)
         with tempfile.TemporaryFile() as out:
             writer.write(out)
             out.seek(0)
