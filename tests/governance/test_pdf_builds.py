@@ -22,6 +22,16 @@ def test_pdf_tasks_ack_late_but_are_not_redelivered_when_the_worker_dies():
         assert task.time_limit and task.soft_time_limit < task.time_limit
 
 
+def test_beat_sweeps_the_pdf_builds_and_the_event_mailings_every_minute(settings):
+    import events.tasks  # noqa: F401 - registers the task as the worker's autodiscovery does
+    from vzhg.celery import app
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("governance.tasks.pdf_builds_sweep", "events.tasks.event_mailings_sweep"):
+        assert schedule[name] == 60.0
+        assert name in app.tasks
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_report_version_renders_outside_any_transaction(monkeypatch):
     plan = workplan_with_activities(year=2025, activities=1)
