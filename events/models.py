@@ -310,3 +310,66 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.event}"
+
+
+class EventMailing(models.Model):
+    """One send of invitations or of an event's cancellation notice, recorded by the request and
+    carried out by a worker task (events.tasks.event_mailing_send_task) in batches: pending →
+    running → done. `processed` counts the recipients handled, advanced in the same transaction
+    as their outbox rows, so a task that is cut off resumes where it stopped and nobody gets a
+    second mail; invitations are also guarded by the unique (event, person) invitation."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitations")
+        CANCELLATION = "cancellation", _("cancellation notice")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the worker")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("handed to the outbox")
+        FAILED = "failed", _("failed")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="mailings")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    recipient_ids = models.JSONField(
+        _("recipients"), default=list, blank=True,
+        help_text=_("People (invitations) or registrations (cancellation) to mail, in order."),
+    )  # fmt: skip
+    total = models.PositiveIntegerField(_("recipients"), default=0)
+    processed = models.PositiveIntegerField(_("handled"), default=0)
+    queued = models.PositiveIntegerField(_("mails queued"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_mailings",
+    )
+    dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("problems"), blank=True)
+
+    class Meta:
+        verbose_name = _("event mailing")
+        verbose_name_plural = _("event mailings")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(kind="cancellation"),
+                name="eventmailing_one_cancellation_per_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed__lte=models.F("total")), name="eventmailing_processed_lte_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="eventmailing_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.event}"

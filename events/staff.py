@@ -25,7 +25,7 @@ from members.selectors import member_municipalities
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_queue
 
-from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
+from .models import Event, EventMailing, Invitation, ProgrammeItem, Registration, Round, Session
 
 MAIL_LANGUAGE = "nl"
 
@@ -79,10 +79,13 @@ def event_publish(*, event: Event, actor) -> bool:
 
 
 def event_cancel(*, event: Event, actor) -> int:
-    """Cancel the event and tell everyone who registered (confirmed or waiting) by e-mail.
+    """Cancel the event and record one mailing that tells everyone who registered (confirmed or
+    waiting) by e-mail; a worker task renders and queues those mails after commit
+    (`event_mailing_send`), so the Event row is locked only for the status change.
 
-    Returns how many were told. Cancelling twice tells nobody twice: the second call finds the
-    event cancelled already and returns 0.
+    Returns how many will be told. Cancelling twice tells nobody twice: the second call finds the
+    event cancelled already and returns 0 (and the database allows one cancellation mailing per
+    event).
     """
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
@@ -92,31 +95,29 @@ def event_cancel(*, event: Event, actor) -> int:
         locked.status = Event.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
-        registrations = (
+        registration_ids = list(
             Registration.objects.filter(
                 event=locked,
                 person__isnull=False,
                 status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
             )
-            .select_related("person")
             .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        told = 0
-        for registration in registrations:
-            rendered = _render_mail(
-                "cancelled",
-                {**_event_context(locked), "person": registration.person, "registration": registration},
+        if registration_ids:
+            _mailing_record(
+                event=locked,
+                kind=EventMailing.Kind.CANCELLATION,
+                recipient_ids=registration_ids,
+                actor=actor,
             )
-            mail_queue(
-                to=registration.person.email,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                kind="events.cancelled",
-            )
-            told += 1
     event.refresh_from_db()
-    return told
+    return len(registration_ids)
+
+
+def cancellation_mail_render(*, event: Event, registration: Registration) -> RenderedMail:
+    """The mail that tells one registrant the event is cancelled."""
+    return _render_mail("cancelled", {**_event_context(event), "person": registration.person, "registration": registration})
 
 
 def _unique_slug(base: str) -> str:
@@ -251,43 +252,253 @@ def invitation_audience(
 
 @dataclass
 class InvitationResult:
-    created: int
-    skipped: int
+    created: int  # people who will get an invitation (the mailing prepares and queues them)
+    skipped: int  # people invited before: no second mail
+    mailing: EventMailing | None = None
 
 
 def invitation_send(*, event: Event, people, actor) -> InvitationResult:
-    """Invite people to an event: one Invitation and one queued mail per person not yet invited.
+    """Record a send of invitations to the people not invited yet, and return at once.
 
-    One transaction: the Event row is locked so two sends for the same event run one after the
-    other; people invited before are skipped, so sending again never mails anyone twice (the
-    unique constraint on (event, person) holds the rule in the database too). The outbox hands
-    every message to the worker after commit; the sweep picks up any it could not hand over.
+    The web request neither renders nor stores a mail and does not lock the Event row (people
+    registering for the event never wait for it): it stores one EventMailing with the people's
+    ids; after commit a worker task renders the mails and inserts the Invitation and outbox rows
+    in batches (`event_mailing_send`). Nobody is invited twice: the task skips people with an
+    invitation (the unique constraint on (event, person) holds the rule in the database too).
+    With the broker down the mailing stays pending and `event_mailings_sweep` hands it over.
     """
     person_ids = sorted({p.pk for p in people})
+    if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
+        raise ValueError(_("This event is cancelled; nobody can be invited to it."))
+    already = set(
+        Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+    todo = [pk for pk in person_ids if pk not in already]
+    mailing = None
+    if todo:
+        with transaction.atomic():
+            mailing = _mailing_record(event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor)
+    return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)
+
+
+# --- mailings: invitations and cancellation notices, prepared by a worker task ----------------------
+
+MAILING_BATCH_SIZE = 200
+# A mailing still "running" this long after it started was cut off (its task's hard time limit is
+# 300 s); the sweep puts it back to pending and it resumes where it stopped.
+MAILING_STALE_AFTER = datetime.timedelta(seconds=360)
+MAILING_PENDING_REDISPATCH_AFTER = datetime.timedelta(seconds=60)
+MAILING_HANDED_REDISPATCH_AFTER = datetime.timedelta(minutes=10)
+MAILING_MAX_ATTEMPTS = 5
+
+
+def _mailing_record(*, event: Event, kind: str, recipient_ids: list[int], actor) -> EventMailing:
+    """Store the mailing (in the caller's transaction) and hand it to the worker after commit."""
+    mailing = EventMailing.objects.create(
+        event=event,
+        kind=kind,
+        recipient_ids=list(recipient_ids),
+        total=len(recipient_ids),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _mailing_dispatch(mailing_id=mailing.pk, on_commit=True)
+    return mailing
+
+
+def _mailing_dispatch(*, mailing_id: int, on_commit: bool) -> bool:
+    from vzhg.tasks import task_dispatch, task_dispatch_on_commit
+
+    from .tasks import event_mailing_send_task
+
+    def note() -> None:
+        EventMailing.objects.filter(pk=mailing_id, status=EventMailing.Status.PENDING).update(
+            dispatched_at=timezone.now()
+        )
+
+    if on_commit:
+        task_dispatch_on_commit(event_mailing_send_task, args=(mailing_id,), on_handed=note)
+        return True
+    return task_dispatch(event_mailing_send_task, args=(mailing_id,), on_handed=note)
+
+
+def _mailing_claim(*, mailing_id: int) -> EventMailing | None:
     with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
-        if locked.status == Event.Status.CANCELLED:
-            raise ValueError(_("This event is cancelled; nobody can be invited to it."))
-        already = set(
-            Invitation.objects.filter(event=locked, person_id__in=person_ids).values_list(
-                "person_id", flat=True
+        mailing = (
+            EventMailing.objects.select_for_update()
+            .filter(pk=mailing_id, status=EventMailing.Status.PENDING)
+            .first()
+        )
+        if mailing is None:
+            return None
+        mailing.status = EventMailing.Status.RUNNING
+        mailing.started_at = timezone.now()
+        mailing.attempts += 1
+        mailing.save(update_fields=["status", "started_at", "attempts"])
+    return mailing
+
+
+def _outgoing(rendered: RenderedMail, *, to: str, kind: str) -> OutgoingMail:
+    """An outbox row as vzhg.mail.services.mail_queue stores it (queued), for bulk_create."""
+    return OutgoingMail(
+        kind=kind, to=to, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html
+    )
+
+
+def _mailing_batch(*, mailing_id: int, started_at) -> bool:
+    """One batch in one short transaction: the next recipients' mails rendered and bulk-inserted,
+    their invitations inserted, `processed` advanced, the outbox rows handed to the worker in one
+    call after commit. Returns whether more is left. Mailings of the same event run one batch at
+    a time (their rows are locked together), never holding the Event row."""
+    from vzhg.mail.services import mail_dispatch
+
+    with transaction.atomic():
+        event_id = EventMailing.objects.values_list("event_id", flat=True).get(pk=mailing_id)
+        locked = {
+            row.pk: row
+            for row in EventMailing.objects.select_for_update().filter(event_id=event_id).order_by("pk")
+        }
+        mailing = locked[mailing_id]
+        if mailing.status != EventMailing.Status.RUNNING or mailing.started_at != started_at:
+            return False  # taken over by the sweep (thought dead) or finished elsewhere
+        chunk = mailing.recipient_ids[mailing.processed : mailing.processed + MAILING_BATCH_SIZE]
+        event = Event.objects.get(pk=event_id)
+        if mailing.kind == EventMailing.Kind.INVITATION:
+            queued, skipped = _invitations_insert(event=event, mailing=mailing, person_ids=chunk)
+        else:
+            queued, skipped = _cancellations_insert(event=event, registration_ids=chunk)
+        mailing.processed += len(chunk)
+        mailing.queued += len(queued)
+        mailing.skipped += skipped
+        more = mailing.processed < mailing.total
+        fields = ["processed", "queued", "skipped"]
+        if not more:
+            mailing.status = EventMailing.Status.DONE
+            mailing.finished_at = timezone.now()
+            mailing.recipient_ids = []  # done: the ids are in the invitations and outbox rows now
+            fields += ["status", "finished_at", "recipient_ids"]
+        mailing.save(update_fields=fields)
+        if queued:
+            ids = [mail.pk for mail in queued]
+            transaction.on_commit(lambda: mail_dispatch(mail_ids=ids), robust=True)
+    return more
+
+
+def _invitations_insert(*, event: Event, mailing: EventMailing, person_ids: list[int]) -> tuple[list[OutgoingMail], int]:
+    if event.status == Event.Status.CANCELLED:
+        return [], len(person_ids)
+    already = set(
+        Invitation.objects.filter(event=event, person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+    people = list(
+        Person.objects.filter(pk__in=[pk for pk in person_ids if pk not in already])
+        .exclude(email="")
+        .order_by("pk")
+    )
+    context = _event_context(event)
+    mails = OutgoingMail.objects.bulk_create(
+        [
+            _outgoing(_render_mail("invitation", {**context, "person": person}), to=person.email, kind="events.invitation")
+            for person in people
+        ]
+    )
+    Invitation.objects.bulk_create(
+        Invitation(event=event, person=person, mail=mail, created_by_id=mailing.created_by_id)
+        for person, mail in zip(people, mails, strict=True)
+    )
+    return mails, len(person_ids) - len(people)
+
+
+def _cancellations_insert(*, event: Event, registration_ids: list[int]) -> tuple[list[OutgoingMail], int]:
+    registrations = list(
+        Registration.objects.filter(pk__in=registration_ids, person__isnull=False)
+        .exclude(person__email="")
+        .select_related("person")
+        .order_by("pk")
+    )
+    mails = OutgoingMail.objects.bulk_create(
+        [
+            _outgoing(
+                cancellation_mail_render(event=event, registration=registration),
+                to=registration.person.email,
+                kind="events.cancelled",
+            )
+            for registration in registrations
+        ]
+    )
+    return mails, len(registration_ids) - len(registrations)
+
+
+def event_mailing_send(*, mailing_id: int) -> EventMailing:
+    """The worker's part of a mailing: claim it (pending → running), then batch after batch until
+    done. A second task for the same mailing finds it no longer pending and does nothing."""
+    mailing = _mailing_claim(mailing_id=mailing_id)
+    if mailing is None:
+        return EventMailing.objects.get(pk=mailing_id)
+    while _mailing_batch(mailing_id=mailing.pk, started_at=mailing.started_at):
+        pass
+    return EventMailing.objects.get(pk=mailing_id)
+
+
+def event_mailing_release(*, mailing_id: int) -> bool:
+    """A task ran out of time: the mailing goes back to pending and is handed over again; it
+    resumes where it stopped."""
+    updated = EventMailing.objects.filter(pk=mailing_id, status=EventMailing.Status.RUNNING).update(
+        status=EventMailing.Status.PENDING, started_at=None, dispatched_at=None
+    )
+    return bool(updated) and _mailing_dispatch(mailing_id=mailing_id, on_commit=False)
+
+
+def event_mailings_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Run by Celery beat every minute: hand pending mailings to the worker again (never handed:
+    after a minute; handed but never started: after MAILING_HANDED_REDISPATCH_AFTER) and put
+    mailings a dead worker left running back to pending (failed after MAILING_MAX_ATTEMPTS).
+    Returns how many it handed over."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            EventMailing.objects.select_for_update(skip_locked=True).filter(
+                status=EventMailing.Status.RUNNING, started_at__lt=now - MAILING_STALE_AFTER
             )
         )
-        todo = Person.objects.filter(pk__in=[pk for pk in person_ids if pk not in already]).order_by("pk")
-        context = _event_context(locked)
-        invitations = []
-        for person in todo:
-            rendered = _render_mail("invitation", {**context, "person": person})
-            mail = mail_queue(
-                to=person.email,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                kind="events.invitation",
+        for mailing in stale:
+            if mailing.attempts >= MAILING_MAX_ATTEMPTS:
+                mailing.status = EventMailing.Status.FAILED
+                mailing.error = _(
+                    "Stopped %(count)d times without finishing; %(done)d of %(total)d handled. Not tried again."
+                ) % {"count": mailing.attempts, "done": mailing.processed, "total": mailing.total}
+                mailing.finished_at = now
+                mailing.save(update_fields=["status", "error", "finished_at"])
+                continue
+            mailing.status = EventMailing.Status.PENDING
+            mailing.started_at = None
+            mailing.dispatched_at = None
+            mailing.save(update_fields=["status", "started_at", "dispatched_at"])
+        due = list(
+            EventMailing.objects.filter(status=EventMailing.Status.PENDING)
+            .filter(
+                Q(dispatched_at__isnull=True, requested_at__lte=now - MAILING_PENDING_REDISPATCH_AFTER)
+                | Q(dispatched_at__lte=now - MAILING_HANDED_REDISPATCH_AFTER)
+                | Q(pk__in=[mailing.pk for mailing in stale])
             )
-            invitations.append(Invitation(event=locked, person=person, mail=mail, created_by=actor))
-        Invitation.objects.bulk_create(invitations)
-    return InvitationResult(created=len(invitations), skipped=len(already))
+            .order_by("requested_at")
+            .values_list("pk", flat=True)[:100]
+        )
+    handed = 0
+    for mailing_id in due:
+        if not _mailing_dispatch(mailing_id=mailing_id, on_commit=False):
+            break
+        handed += 1
+    return handed
+
+
+def event_mailings_recent(*, event: Event, limit: int = 10) -> list[EventMailing]:
+    """The event's latest mailings for the progress page (one query, no recipient lists)."""
+    return list(
+        EventMailing.objects.filter(event=event)
+        .defer("recipient_ids")
+        .select_related("created_by")
+        .order_by("-requested_at", "-pk")[:limit]
+    )
 
 
 @dataclass

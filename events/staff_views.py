@@ -156,8 +156,8 @@ def invitations_view(request, object_id, model_admin):
                 messages.success(
                     request,
                     _(
-                        "%(created)d invitation(s) queued; %(skipped)d person(s) had been invited before "
-                        "and get no second mail."
+                        "%(created)d invitation(s) are being prepared and sent in the background; "
+                        "%(skipped)d person(s) had been invited before and get no second mail."
                     )
                     % {"created": result.created, "skipped": result.skipped},
                 )
@@ -182,6 +182,7 @@ def invitations_view(request, object_id, model_admin):
         media=model_admin.media + form.media,
         preview=preview,
         progress=staff.invitation_progress(event=event),
+        mailings=staff.event_mailings_recent(event=event),
         can_send=request.user.has_perm("events.add_invitation") and event.status != Event.Status.CANCELLED,
         invitations_url=reverse("admin:events_invitation_changelist") + f"?event__id__exact={event.pk}",
     )

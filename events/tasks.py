@@ -15,3 +15,22 @@ def events_reminders_send() -> int:
 def events_registrations_anonymise() -> int:
     """Anonymise registrations older than EVENTS_RETENTION_MONTHS after their event."""
     return staff.registrations_anonymise()
+
+
+@shared_task(time_limit=300, soft_time_limit=240, acks_late=True)
+def event_mailing_send_task(mailing_id: int) -> int:
+    """Prepare one mailing (invitations or a cancellation notice): render, bulk-insert and hand
+    the outbox rows to the mail worker, batch by batch. Out of time: back to pending, resumed."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    try:
+        return staff.event_mailing_send(mailing_id=mailing_id).processed
+    except SoftTimeLimitExceeded:
+        staff.event_mailing_release(mailing_id=mailing_id)
+        return -1
+
+
+@shared_task(time_limit=120, soft_time_limit=90)
+def event_mailings_sweep() -> int:
+    """Every minute: hand pending mailings to the worker again, resume ones a dead worker left."""
+    return staff.event_mailings_sweep()

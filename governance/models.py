@@ -371,7 +371,12 @@ class Document(models.Model):
 
 
 class MeetingPack(models.Model):
+    """One version of a meeting's pack. Pending (reserved, waiting for the worker) → building →
+    ready / failed; the periodic sweep hands pending packs to the worker again and puts packs a
+    dead worker left building back to pending (a few attempts, then failed)."""
+
     class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the worker")
         BUILDING = "building", _("building")
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
@@ -379,8 +384,12 @@ class MeetingPack(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="packs")
     file = models.FileField(_("file"), upload_to=pack_upload_to, max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("build started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BUILDING)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(_("problems"), blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -743,6 +752,7 @@ class ReportVersion(models.Model):
         ANNUAL_REPORT = "annual_report", _("annual report")
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the worker")
         BUILDING = "building", _("building")
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
@@ -750,7 +760,10 @@ class ReportVersion(models.Model):
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     version = models.PositiveIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BUILDING)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("build started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(_("file"), upload_to=report_upload_to, max_length=300, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)

@@ -122,34 +122,85 @@ def document_context(*, kind: str, year: int) -> dict:
     return {"data": reports.annual_report_data(year=year, report=report), "report": report, "year": year}
 
 
+# A render that has not finished after this long was cut off (the task's hard limit is 900 s).
+VERSION_STALE_AFTER = datetime.timedelta(seconds=960)
+
+
 def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion:
-    """Reserve the next version number and hand the rendering to Celery after commit."""
+    """Reserve the next version number (pending) and hand the rendering to Celery after commit.
+    With the broker down the version stays pending and `report_versions_sweep` hands it over."""
     if kind == ReportVersion.Kind.WORKPLAN and not Workplan.objects.filter(year=year).exists():
         raise ValidationError(_("There is no workplan for %(year)s.") % {"year": year})
+    from vzhg.tasks import task_dispatch_on_commit
+
     from .tasks import report_version_build_task
 
     with transaction.atomic():
         # Lock the existing versions of this document so two requests get different numbers.
         list(ReportVersion.objects.select_for_update().filter(kind=kind, year=year).values_list("pk", flat=True))
         number = (ReportVersion.objects.filter(kind=kind, year=year).aggregate(v=Max("version"))["v"] or 0) + 1
-        version = ReportVersion.objects.create(kind=kind, year=year, version=number, requested_by=actor)
-        report_version_build_task.delay_on_commit(version.pk)
+        version = ReportVersion.objects.create(
+            kind=kind, year=year, version=number, requested_by=actor, status=ReportVersion.Status.PENDING
+        )
+        task_dispatch_on_commit(
+            report_version_build_task, args=(version.pk,), on_handed=_noter(version.pk)
+        )
     return version
 
 
-@transaction.atomic
-def report_version_build(*, version_id: int) -> ReportVersion:
-    """Render one version to PDF/UA. A failure is stored on the version for staff to read.
+def _noter(version_id: int):
+    def note() -> None:
+        ReportVersion.objects.filter(pk=version_id, status=ReportVersion.Status.PENDING).update(
+            dispatched_at=timezone.now()
+        )
 
-    The version's row stays locked while it renders, so a second build of the same version (a
-    retried task, the demo data) waits and then finds it finished."""
+    return note
+
+
+def _version_claim(*, version_id: int) -> ReportVersion | None:
+    """Short transaction: pending → building, one attempt more; None when it is not pending."""
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update()
+            .filter(pk=version_id, status=ReportVersion.Status.PENDING)
+            .first()
+        )
+        if version is None:
+            return None
+        version.status = ReportVersion.Status.BUILDING
+        version.started_at = timezone.now()
+        version.attempts += 1
+        version.save(update_fields=["status", "started_at", "attempts"])
+    return version
+
+
+def _version_store(*, version: ReportVersion, fields: list[str]) -> bool:
+    """Short transaction: store the result while this render still owns the version."""
+    with transaction.atomic():
+        current = (
+            ReportVersion.objects.select_for_update().filter(pk=version.pk).values("status", "started_at").first()
+        )
+        if current != {"status": ReportVersion.Status.BUILDING, "started_at": version.started_at}:
+            logger.warning("report version %s was taken over while it rendered; this result is dropped", version.pk)
+            return False
+        version.save(update_fields=fields)
+    return True
+
+
+def report_version_build(*, version_id: int) -> ReportVersion:
+    """Render one pending version to PDF/UA. A failure is stored on the version for staff to read.
+
+    No transaction or row lock is held while it renders (admin pages listing the versions must not
+    wait for it): the version is claimed (pending → building) in one short transaction and the
+    result stored in another, only if no other task took the version over meanwhile. A second
+    task for the same version finds it no longer pending and does nothing."""
     from pypdf import PdfReader
 
     from vzhg.pdf import render_pdf
 
-    version = ReportVersion.objects.select_for_update().get(pk=version_id)
-    if version.status != ReportVersion.Status.BUILDING:
-        return version
+    version = _version_claim(version_id=version_id)
+    if version is None:
+        return ReportVersion.objects.get(pk=version_id)
     try:
         pdf = render_pdf(
             template_name=PDF_TEMPLATES[version.kind],
@@ -162,7 +213,7 @@ def report_version_build(*, version_id: int) -> ReportVersion:
         version.status = ReportVersion.Status.FAILED
         version.error = _("The PDF could not be made: %(error)s") % {"error": error}
         version.built_at = timezone.now()
-        version.save(update_fields=["status", "error", "built_at"])
+        _version_store(version=version, fields=["status", "error", "built_at"])
         return version
     name = f"{version.kind}-{version.year}-v{version.version}.pdf"
     version.file.save(name, ContentFile(pdf), save=False)
@@ -170,8 +221,59 @@ def report_version_build(*, version_id: int) -> ReportVersion:
     version.size = len(pdf)
     version.status = ReportVersion.Status.READY
     version.built_at = timezone.now()
-    version.save(update_fields=["file", "page_count", "size", "status", "built_at"])
+    if not _version_store(version=version, fields=["file", "page_count", "size", "status", "built_at"]):
+        version.file.delete(save=False)
+        version.refresh_from_db()
     return version
+
+
+def report_versions_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Run by Celery beat: hand pending versions to the worker again and put versions a dead
+    worker left building back to pending (failed after BUILD_MAX_ATTEMPTS). Returns how many it
+    handed over."""
+    from django.db.models import Q
+
+    from vzhg.tasks import task_dispatch
+
+    from .services import BUILD_MAX_ATTEMPTS, HANDED_REDISPATCH_AFTER, PENDING_REDISPATCH_AFTER, _build_stopped_message
+    from .tasks import report_version_build_task
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            ReportVersion.objects.select_for_update(skip_locked=True).filter(
+                status=ReportVersion.Status.BUILDING, started_at__lt=now - VERSION_STALE_AFTER
+            )
+        )
+        for version in stale:
+            if version.attempts >= BUILD_MAX_ATTEMPTS:
+                version.status = ReportVersion.Status.FAILED
+                version.error = _build_stopped_message(version.attempts)
+                version.built_at = now
+                version.save(update_fields=["status", "error", "built_at"])
+                logger.warning("report version %s stopped %s times; failed", version.pk, version.attempts)
+                continue
+            logger.warning("report version %s was left building by a stopped worker; pending again", version.pk)
+            version.status = ReportVersion.Status.PENDING
+            version.started_at = None
+            version.dispatched_at = None
+            version.save(update_fields=["status", "started_at", "dispatched_at"])
+        due = list(
+            ReportVersion.objects.filter(status=ReportVersion.Status.PENDING)
+            .filter(
+                Q(dispatched_at__isnull=True, requested_at__lte=now - PENDING_REDISPATCH_AFTER)
+                | Q(dispatched_at__lte=now - HANDED_REDISPATCH_AFTER)
+                | Q(pk__in=[version.pk for version in stale])
+            )
+            .order_by("requested_at")
+            .values_list("pk", flat=True)[:100]
+        )
+    handed = 0
+    for version_id in due:
+        if not task_dispatch(report_version_build_task, args=(version_id,), on_handed=_noter(version_id)):
+            break
+        handed += 1
+    return handed
 
 
 @transaction.atomic

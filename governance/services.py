@@ -361,13 +361,110 @@ def meeting_view_record(*, user, meeting: Meeting) -> datetime | None:
 # --- meeting packs ---------------------------------------------------------------------------
 
 
-def meeting_pack_request(*, meeting: Meeting) -> None:
-    """Queue a (re)build of a published meeting's pack after the transaction commits."""
-    if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).exists():
-        return
+# A build that has not finished after this long was cut off (the task's hard time limit is 600 s).
+PACK_STALE_AFTER = timedelta(seconds=660)
+# A pending row not taken up by the worker after this long is handed over again.
+PENDING_REDISPATCH_AFTER = timedelta(seconds=60)
+# A row handed over this long ago and still pending (its message lost) is handed over again.
+HANDED_REDISPATCH_AFTER = timedelta(minutes=15)
+# Builds a dead worker cut off are started again this many times in all, then end as failed.
+BUILD_MAX_ATTEMPTS = 3
+
+
+def meeting_pack_request(*, meeting: Meeting) -> MeetingPack | None:
+    """Reserve the next pack version of a published meeting (pending) and hand its build to the
+    worker after commit. A pack still waiting for the worker already covers the change (it reads
+    the documents when it runs), so no second one is reserved. With the broker down the pack stays
+    pending and `meeting_packs_sweep` hands it over later."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).first()
+        if locked is None:
+            return None
+        waiting = locked.packs.filter(status=MeetingPack.Status.PENDING).order_by("-version").first()
+        if waiting is not None:
+            return waiting
+        version = (locked.packs.aggregate(v=Max("version"))["v"] or 0) + 1
+        pack = MeetingPack.objects.create(meeting=locked, version=version, status=MeetingPack.Status.PENDING)
+        _pack_dispatch_on_commit(pack_id=pack.pk)
+    return pack
+
+
+def _pack_dispatch_on_commit(*, pack_id: int) -> None:
+    from vzhg.tasks import task_dispatch_on_commit
+
     from .tasks import meeting_pack_build_task
 
-    meeting_pack_build_task.delay_on_commit(meeting.pk)
+    task_dispatch_on_commit(
+        meeting_pack_build_task,
+        args=(pack_id,),
+        on_handed=lambda: MeetingPack.objects.filter(pk=pack_id, status=MeetingPack.Status.PENDING).update(
+            dispatched_at=timezone.now()
+        ),
+    )
+
+
+def meeting_packs_sweep(*, now: datetime | None = None) -> int:
+    """Run by Celery beat: hand pending packs to the worker again (never handed: after a minute;
+    handed but not started: after HANDED_REDISPATCH_AFTER), and put packs a dead worker left
+    building back to pending, or to failed after BUILD_MAX_ATTEMPTS. Returns how many it handed."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            MeetingPack.objects.select_for_update(skip_locked=True).filter(
+                status=MeetingPack.Status.BUILDING, started_at__lt=now - PACK_STALE_AFTER
+            )
+        )
+        for pack in stale:
+            if pack.attempts >= BUILD_MAX_ATTEMPTS:
+                pack.status = MeetingPack.Status.FAILED
+                pack.error = _build_stopped_message(pack.attempts)
+                pack.built_at = now
+                pack.save(update_fields=["status", "error", "built_at"])
+                logger.warning("meeting pack %s stopped %s times; failed", pack.pk, pack.attempts)
+                continue
+            logger.warning("meeting pack %s was left building by a stopped worker; pending again", pack.pk)
+            pack.status = MeetingPack.Status.PENDING
+            pack.started_at = None
+            pack.dispatched_at = None
+            pack.save(update_fields=["status", "started_at", "dispatched_at"])
+        due = list(
+            MeetingPack.objects.filter(status=MeetingPack.Status.PENDING)
+            .filter(
+                Q(dispatched_at__isnull=True, requested_at__lte=now - PENDING_REDISPATCH_AFTER)
+                | Q(dispatched_at__lte=now - HANDED_REDISPATCH_AFTER)
+                | Q(pk__in=[pack.pk for pack in stale])
+            )
+            .order_by("requested_at")
+            .values_list("pk", flat=True)[:100]
+        )
+    from vzhg.tasks import task_dispatch
+
+    from .tasks import meeting_pack_build_task
+
+    handed = 0
+    for pack_id in due:
+        if not task_dispatch(
+            meeting_pack_build_task,
+            args=(pack_id,),
+            on_handed=lambda pack_id=pack_id: MeetingPack.objects.filter(
+                pk=pack_id, status=MeetingPack.Status.PENDING
+            ).update(dispatched_at=timezone.now()),
+        ):
+            break
+        handed += 1
+    return handed
+
+
+def _build_stopped_message(attempts: int) -> str:
+    return ngettext(
+        "The build stopped without finishing (the worker was stopped, perhaps for lack of memory) "
+        "%(count)d time; it is not tried again. Ask for a new one.",
+        "The build stopped without finishing (the worker was stopped, perhaps for lack of memory) "
+        "%(count)d times; it is not tried again. Ask for a new one.",
+        attempts,
+    ) % {"count": attempts}
 
 
 @dataclass
@@ -388,48 +485,131 @@ def _pack_front_matter(*, meeting, entries, total, language) -> bytes:
         template_name="pdf/governance_pack.html",
         context={"meeting": meeting, "entries": entries, "total": total, "now": timezone.now()},
         language=language,
-        pdf_variant=None,
     )
 
 
-def _page_label_stamp(*, text: str, width: float, height: float):
-    """A blank page of the given size holding `text` in 8 pt Helvetica at its bottom right. The
-    font is one of PDF's standard fonts, so nothing is embedded and a stamp costs microseconds."""
+def _page_label_stamp(*, text: str, width: float, height: float, font):
+    """A blank page of the given size holding `text` in 8 pt at its bottom right, in the stamp
+    font embedded once in the pack (vzhg.pdf.stamp_font_embed). The text is marked as a
+    pagination artifact, so screen readers of the tagged front pages skip it."""
     from pypdf import PageObject
     from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
     stamp = PageObject.create_blank_page(width=width, height=height)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
     stamp[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/VZHGPageNo"): font})}
+        {NameObject("/Font"): DictionaryObject({NameObject("/VZHGPageNo"): font.reference})}
     )
-    escaped = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    x = max(width - 34 * 2.835 - len(text) * 4.2, 10)
-    operators = b"q 0.25 g BT /VZHGPageNo 8 Tf %.2f %.2f Td (" % (x, 8 * 2.835) + escaped + b") Tj ET Q"
+    size = 8
+    x = max(width - 18 * 2.835 - font.width(text, size), 10)
+    operators = (
+        b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC q 0.25 g BT /VZHGPageNo %d Tf %.2f %.2f Td ("
+        % (size, x, 8 * 2.835)
+        + font.encode(text)
+        + b") Tj ET Q EMC"
+    )
     content = ContentStream(None, None)
     content.set_data(operators)
     stamp.replace_contents(content)
     return stamp
 
 
-def meeting_pack_build(*, meeting_id: int) -> MeetingPack:
-    """Build the next version of a meeting's pack. A document that cannot be used (encrypted,
-    damaged, too large) ends the build as FAILED with the document named; the previous pack stays
-    the one members get."""
-    from pypdf import PdfReader, PdfWriter
+def _pack_finish_metadata(writer, *, meeting: Meeting, language: str) -> None:
+    """Language, title shown in the window, and an honest description: the front matter is tagged
+    (it comes from WeasyPrint's PDF/UA output), the documents after it are as members uploaded
+    them. The front matter's PDF/UA claim (XMP) is dropped: it does not hold for the whole pack."""
+    from pypdf.generic import NameObject, TextStringObject
 
-    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(language)
+    if "/Metadata" in root:
+        del root[NameObject("/Metadata")]
+    preferences = writer.create_viewer_preferences()
+    preferences.display_doctitle = True
+    with translation.override(language):
+        writer.add_metadata(
+            {
+                "/Title": str(meeting),
+                "/Subject": _(
+                    "Meeting pack of %(body)s: cover, contents and agenda (tagged for screen readers), "
+                    "followed by the documents exactly as they were uploaded; those are not checked or "
+                    "tagged by VZHG and may not be accessible."
+                )
+                % {"body": meeting.body.name},
+                "/Author": _("Vereniging van Zuid-Hollandse Gemeenten"),
+                "/Creator": "VZHG",
+            }
+        )
+
+
+def _pack_reserve(*, meeting_id: int) -> MeetingPack:
+    """The meeting's pending pack, or a new pending version (any meeting status: staff and the
+    demo data build packs of any meeting by hand)."""
     with transaction.atomic():
-        Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        waiting = meeting.packs.filter(status=MeetingPack.Status.PENDING).order_by("-version").first()
+        if waiting is not None:
+            return waiting
         version = (meeting.packs.aggregate(v=Max("version"))["v"] or 0) + 1
-        pack = MeetingPack.objects.create(meeting=meeting, version=version, status=MeetingPack.Status.BUILDING)
+        return MeetingPack.objects.create(meeting=meeting, version=version, status=MeetingPack.Status.PENDING)
+
+
+def _pack_claim(*, pack_id: int) -> MeetingPack | None:
+    """Short transaction: pending → building, one attempt more. None when the pack is not pending
+    (built already, being built by another task, failed): a second task does nothing."""
+    meeting_id = MeetingPack.objects.filter(pk=pack_id).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        return None
+    with transaction.atomic():
+        # The meeting row first, as meeting_pack_request takes it: a document added while the
+        # claim waits is committed before the build reads the documents, or finds this pack
+        # building and reserves the next one.
+        Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        pack = (
+            MeetingPack.objects.select_for_update()
+            .filter(pk=pack_id, status=MeetingPack.Status.PENDING)
+            .first()
+        )
+        if pack is None:
+            return None
+        pack.status = MeetingPack.Status.BUILDING
+        pack.started_at = timezone.now()
+        pack.attempts += 1
+        pack.save(update_fields=["status", "started_at", "attempts"])
+    return pack
+
+
+def _pack_store(*, pack: MeetingPack, fields: list[str]) -> bool:
+    """Short transaction: store the result, only while this build still owns the pack (the sweep
+    may have handed a build it thought dead to another task). Returns whether it was stored."""
+    with transaction.atomic():
+        current = MeetingPack.objects.select_for_update().filter(pk=pack.pk).values("status", "started_at").first()
+        if current != {"status": MeetingPack.Status.BUILDING, "started_at": pack.started_at}:
+            logger.warning("meeting pack %s was taken over while it was built; this result is dropped", pack.pk)
+            return False
+        pack.save(update_fields=fields)
+    return True
+
+
+def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = None) -> MeetingPack:
+    """Build a pack: `pack_id` a pending version (the worker's task), or `meeting_id` the
+    meeting's pending version or a new one (by hand, demo data). A document that cannot be used
+    (encrypted, damaged, too large) ends the build as FAILED with the document named; the
+    previous pack stays the one members get.
+
+    No transaction is held while it renders: the pack is claimed (pending → building) in one
+    short transaction and stored in another, as `report_version_build` does."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    from vzhg.pdf import stamp_font_embed
+
+    if pack_id is None:
+        pack_id = _pack_reserve(meeting_id=meeting_id).pk
+    pack = _pack_claim(pack_id=pack_id)
+    if pack is None:
+        return MeetingPack.objects.get(pk=pack_id)
+    meeting = Meeting.objects.select_related("body").get(pk=pack.meeting_id)
+    version = pack.version
 
     language = settings.LANGUAGE_CODE
     items = list(selectors.pack_items(meeting=meeting))
@@ -467,7 +647,7 @@ def meeting_pack_build(*, meeting_id: int) -> MeetingPack:
         pack.status = MeetingPack.Status.FAILED
         pack.error = message
         pack.built_at = timezone.now()
-        pack.save(update_fields=["status", "error", "built_at"])
+        _pack_store(pack=pack, fields=["status", "error", "built_at"])
         logger.warning("meeting pack %s v%s failed: %s", meeting.pk, version, message)
         return pack
 
@@ -495,27 +675,35 @@ def meeting_pack_build(*, meeting_id: int) -> MeetingPack:
         else:
             raise PackProblem("table of contents did not settle")
 
-        writer = PdfWriter()
-        for front_page in front_reader.pages:
-            writer.add_page(front_page)
+        # The tagged front matter is the base of the pack (its structure tree, marked content and
+        # language are kept); the documents' pages follow untagged, as uploaded.
+        writer = PdfWriter(clone_from=front_reader)
+        if "/Outlines" in writer._root_object:
+            # WeasyPrint's bookmarks of the front matter's headings; the pack gets its own below.
+            del writer._root_object[NameObject("/Outlines")]
         anchors = _front_anchor_pages(front_reader)
         for entry in entries:
             for document, _first, _count, reader in entry.pdfs:
                 for doc_page in reader.pages:
-                    writer.add_page(doc_page)
+                    added = writer.add_page(doc_page)
+                    # Their structure trees are not carried over: a StructParents key would point
+                    # into the front matter's parent tree.
+                    if "/StructParents" in added:
+                        del added[NameObject("/StructParents")]
         total = len(writer.pages)
+        font = stamp_font_embed(writer)
         with translation.override(language):
             for number, target in enumerate(writer.pages, start=1):
                 box = target.mediabox
                 label = _("page %(number)d of %(total)d") % {"number": number, "total": total}
-                stamp = _page_label_stamp(text=label, width=float(box.width), height=float(box.height))
+                stamp = _page_label_stamp(text=label, width=float(box.width), height=float(box.height), font=font)
                 target.merge_translated_page(stamp, float(box.left), float(box.bottom))
         for entry in entries:
             agenda_page = anchors.get(f"item-{entry.item.pk}", 0)
             parent = writer.add_outline_item(title=f"{entry.item.order}. {entry.item.title}", page_number=agenda_page)
             for document, first, _count, _reader in entry.pdfs:
                 writer.add_outline_item(title=document.title, page_number=first - 1, parent=parent)
-        writer.add_metadata({"/Title": str(meeting)})
+        _pack_finish_metadata(writer, meeting=meeting, language=language)
         with tempfile.TemporaryFile() as out:
             writer.write(out)
             out.seek(0)
@@ -528,7 +716,9 @@ def meeting_pack_build(*, meeting_id: int) -> MeetingPack:
         handle.close()
     pack.status = MeetingPack.Status.READY
     pack.built_at = timezone.now()
-    pack.save(update_fields=["file", "page_count", "status", "built_at"])
+    if not _pack_store(pack=pack, fields=["file", "page_count", "status", "built_at"]):
+        pack.file.delete(save=False)
+        pack.refresh_from_db()
     return pack
 
 

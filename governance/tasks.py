@@ -1,13 +1,21 @@
-"""Thin Celery tasks: they take ids and call one service."""
+"""Thin Celery tasks: they take ids and call one service.
+
+The PDF tasks (pack, report version) acknowledge late but are not redelivered when their worker
+process dies (reject_on_worker_lost=False): a render that gets the worker killed for memory would
+otherwise be delivered again and again. Their row stays "building"; the sweeps below put it back
+to pending a limited number of times, then mark it failed for staff to see.
+"""
 
 from celery import shared_task
 
 from . import services
 
+PDF_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": False}
 
-@shared_task(time_limit=600, soft_time_limit=540)
-def meeting_pack_build_task(meeting_id: int) -> int:
-    return services.meeting_pack_build(meeting_id=meeting_id).pk
+
+@shared_task(time_limit=600, soft_time_limit=540, **PDF_TASK_OPTIONS)
+def meeting_pack_build_task(pack_id: int) -> int:
+    return services.meeting_pack_build(pack_id=pack_id).pk
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
@@ -15,8 +23,17 @@ def meeting_reminders_task() -> int:
     return services.meeting_reminders_send()
 
 
-@shared_task(time_limit=900, soft_time_limit=840)
+@shared_task(time_limit=900, soft_time_limit=840, **PDF_TASK_OPTIONS)
 def report_version_build_task(version_id: int) -> int:
     from . import report_services
 
     return report_services.report_version_build(version_id=version_id).pk
+
+
+@shared_task(time_limit=120, soft_time_limit=90)
+def pdf_builds_sweep() -> int:
+    """Every minute (beat): hand pending packs and PDF versions to the worker again and recover
+    the ones a dead worker left building."""
+    from . import report_services
+
+    return services.meeting_packs_sweep() + report_services.report_versions_sweep()

@@ -43,7 +43,7 @@ def test_a_pdf_version_is_rendered_by_the_worker(celery_worker_process):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         version.refresh_from_db()
-        if version.status != ReportVersion.Status.BUILDING:
+        if version.status not in (ReportVersion.Status.PENDING, ReportVersion.Status.BUILDING):
             break
         time.sleep(0.2)
     celery_worker_process.wait_idle()

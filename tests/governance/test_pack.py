@@ -138,3 +138,59 @@ def test_word_and_excel_uploads_are_accepted_by_content(meeting):
         document = services.document_add(item=meeting.items.first(), title=kind, uploaded=office_upload(kind))
         assert document.content_type.endswith("document" if kind == "docx" else "sheet")
         assert len(document.sha256) == 64 and document.size > 0
+
+
+def _fonts(resources, seen):
+    """Every font dictionary reachable from a page's resources (form XObjects included)."""
+    if not resources:
+        return
+    resources = resources.get_object()
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        if id(font) not in seen:
+            seen[id(font)] = font
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _fonts(xobject.get("/Resources"), seen)
+
+
+def _embedded(font) -> bool:
+    if font.get("/Subtype") == "/Type3":
+        return True  # glyphs are drawn by the font's own content streams
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_the_pack_says_its_language_shows_its_title_and_embeds_every_font(meeting, settings):
+    settings.LANGUAGE_CODE = "nl"
+    pack = services.meeting_pack_build(meeting_id=meeting.pk)
+    assert pack.status == MeetingPack.Status.READY, pack.error
+
+    reader = PdfReader(pack.file.path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert reader.metadata.title == str(meeting)
+    # Honest about what is inside: the front matter is tagged, the documents are as uploaded.
+    assert "zoals ze zijn geüpload" in reader.metadata.subject
+    # The front matter's PDF/UA claim (XMP) does not hold for the whole pack: it is not made.
+    assert "/Metadata" not in root
+    # Cover, contents and agenda stay tagged (structure tree, marked content).
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert "/StructTreeRoot" in root
+    # Every font on every page is embedded, the page stamp's included.
+    fonts = {}
+    for page in reader.pages:
+        _fonts(page.get("/Resources"), fonts)
+    assert fonts
+    assert [f.get("/BaseFont") for f in fonts.values() if not _embedded(f)] == []
+    assert not any(f.get("/BaseFont") == "/Helvetica" for f in fonts.values())
+    # The stamp reads "pagina N van M" in the embedded font on every page.
+    total = len(reader.pages)
+    texts = pdf_text(pack.file.path)
+    for number in (1, total):
+        assert f"pagina {number} van {total}" in texts[number - 1]

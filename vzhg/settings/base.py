@@ -221,6 +221,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# PDF builds (meeting packs, workplan/annual report versions): hand pending ones to the worker
+# again (broker was down, message lost) and recover builds a dead worker left "building".
+CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds_sweep", "schedule": 60.0}
+
+# Event mailings (invitations, cancellation notices) are prepared by the worker: hand pending
+# ones to it again and resume ones a dead worker left running.
+CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {"task": "events.tasks.event_mailings_sweep", "schedule": 60.0}
+
 # --- Content Security Policy (django-csp 4): no inline script anywhere ------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
