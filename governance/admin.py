@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch history, readable values
 
 from . import selectors, services
 from .models import (

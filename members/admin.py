@@ -18,7 +18,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.results import RowResult
-from simple_history.admin import SimpleHistoryAdmin
+
+from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch history, readable values
 
 from .models import EmailDomain, Organisation, Person, Region, User
 from .resources import PersonResource
