@@ -50,6 +50,7 @@ def detail(request, slug):
             "event": event,
             "state": event.registration_state(),
             "registration": active,
+            "choices": list(active.choices.all()) if active else [],
             "show_online_url": bool(active and active.status == Registration.Status.CONFIRMED and event.online_url),
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),

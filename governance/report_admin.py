@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from vzhg.admin_history import SimpleHistoryAdmin
+from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
 from . import report_services, reports
 from .models import (

@@ -3,17 +3,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .kinds import mail_kind_label
 from .models import OutgoingMail
 
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["subject", "to", "kind_label", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutgoingMail._meta.fields]
     actions = ["dispatch_again"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return mail_kind_label(obj.kind)
 
     def has_add_permission(self, request):
         return False
