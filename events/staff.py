@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation, Person, Region
 from members.selectors import member_municipalities
 from vzhg.mail.models import OutgoingMail
-from vzhg.mail.services import mail_queue
+from vzhg.mail.services import mail_queue, mail_reference, mail_references_anonymise
 
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
 
@@ -112,6 +114,7 @@ def event_cancel(*, event: Event, actor) -> int:
                 text=rendered.text,
                 html=rendered.html,
                 kind="events.cancelled",
+                reference=mail_reference(registration),
             )
             told += 1
     event.refresh_from_db()
@@ -441,6 +444,7 @@ def reminders_send(*, now: datetime.datetime | None = None, batch: int = 500) ->
                         text=rendered.text,
                         html=rendered.html,
                         kind="events.reminder",
+                        reference=mail_reference(registration),
                     )
                 Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminder_sent_at=now)
             queued += len(due)
@@ -463,6 +467,20 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
     months = settings.EVENTS_RETENTION_MONTHS if months is None else months
     cutoff = now - relativedelta(months=months)
     with transaction.atomic():
-        return Registration.objects.filter(event__ends_at__lt=cutoff, anonymised_at__isnull=True).update(
-            person=None, remarks="", anonymised_at=now, updated_at=now
-        )
+        due = Registration.objects.filter(event__ends_at__lt=cutoff, anonymised_at__isnull=True)
+        # The copies go too: the mails about these registrations (their text names the person and
+        # repeats the remarks, their .ics the person's address), including those queued before
+        # mail carried a reference (found by address and event title).
+        references = [mail_reference(registration) for registration in due.only("pk")]
+        for registration in due.filter(person__isnull=False).select_related("person", "event"):
+            OutgoingMail.objects.filter(
+                reference="", kind__startswith="events.", to__iexact=registration.person.email,
+                subject__contains=registration.event.title,
+            ).exclude(kind="events.invitation").update(reference=mail_reference(registration))
+        mail_references_anonymise(references=references, now=now)
+        # The admin's log names the row as "person — event".
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id__in=[reference.rsplit(":", 1)[1] for reference in references],
+        ).update(object_repr=_("anonymised"))
+        return due.update(person=None, remarks="", anonymised_at=now, updated_at=now)

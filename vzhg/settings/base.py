@@ -166,6 +166,9 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Queued mail older than this is handed to the worker again by the periodic sweep.
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=120)
+# The content (text, HTML, attachments) of mail that left is removed after this many days; the
+# subject, address and status stay. Mail with a login code or link loses it as soon as it left.
+MAIL_BODY_RETENTION_DAYS = env.int("MAIL_BODY_RETENTION_DAYS", default=90)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # The site's own address, for links in e-mails sent by the worker (no request there).
@@ -210,6 +213,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "governance-reminders": {"task": "governance.tasks.meeting_reminders_task", "schedule": 3600.0},
     "mail-sweep": {"task": "vzhg.mail.tasks.mail_sweep", "schedule": 60.0},
+    "mail-content-purge": {"task": "vzhg.mail.tasks.mail_content_purge", "schedule": crontab(hour=3, minute=47)},
     # newsletters: start scheduled editions, re-start sends whose batches stopped.
     "newsletters-sweep": {"task": "newsletters.tasks.newsletter_sweep", "schedule": 60.0},
     # events: reminders every 15 minutes; the retention run once a night.
