@@ -22,6 +22,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         for f in OutgoingMail._meta.fields
         if f.name not in CONTENT_FIELDS - {"body_text"}
     ]
+    fields = readonly_fields
     actions = ["dispatch_again"]
 
     @admin.display(description=_("content"))
