@@ -125,6 +125,9 @@ ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}  # password optional: empty → login code
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VZHG] "
 
+# manage.py demo_data creates log-ins with a published password: only local and test allow it.
+DEMO_DATA_ALLOWED = False
+
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -21,6 +21,9 @@ ALLOWED_HOSTS = env.list(
     default=sorted({"127.0.0.1", "localhost", "[::1]", SITE_URL.split("://", 1)[1].rsplit(":", 1)[0]}),
 )
 
+# manage.py demo_data (published demo passwords) runs only where this is True.
+DEMO_DATA_ALLOWED = True
+
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_BROKER_URL = env("REDIS_URL", default="memory://")
 
