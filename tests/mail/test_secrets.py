@@ -123,3 +123,31 @@ def test_the_content_of_a_mail_with_a_secret_is_never_shown_even_before_it_left(
     page = client.get(reverse("admin:mail_outgoingmail_change", args=[row.pk])).content.decode()
     assert "GEHEIM-1234" not in page
     assert "Je aanmelding staat" in client.get(reverse("admin:mail_outgoingmail_change", args=[plain.pk])).content.decode()
+
+
+def test_the_migration_takes_codes_out_of_mail_stored_before_it():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("vzhg.mail.migrations.0002_outgoingmail_sensitive_reference")
+    sent = OutgoingMail.objects.create(
+        kind="account", to="baas@vzhg.nl", subject="[VZHG] Je inlogcode: ABCD-EFGH", body_text="ABCD-EFGH",
+        status=OutgoingMail.Status.SENT,
+    )
+    confirm = OutgoingMail.objects.create(
+        kind="account", to="nieuw@delft.nl", subject="[VZHG] Bevestig je e-mailadres: code QWER-TYUI",
+        body_text="QWER-TYUI",
+    )
+    other = OutgoingMail.objects.create(
+        kind="events.registration.confirmed", to="lid@delft.nl", subject="Aanmelding bevestigd: ALV 2026",
+        body_text="Tot dan",
+    )
+
+    migration.mark_secret_mail(apps, None)
+
+    sent.refresh_from_db(), confirm.refresh_from_db(), other.refresh_from_db()
+    assert (sent.subject, sent.body_text, sent.sensitive) == ("[VZHG] Je inlogcode", "", True)
+    assert confirm.subject == "[VZHG] Bevestig je e-mailadres" and confirm.sensitive
+    assert confirm.body_text == "QWER-TYUI"  # still queued: it has yet to reach its owner
+    assert (other.subject, other.body_text, other.sensitive) == ("Aanmelding bevestigd: ALV 2026", "Tot dan", False)
