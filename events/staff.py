@@ -286,6 +286,7 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
                 text=rendered.text,
                 html=rendered.html,
                 kind="events.invitation",
+                reference=mail_reference(person),
             )
             invitations.append(Invitation(event=locked, person=person, mail=mail, created_by=actor))
         Invitation.objects.bulk_create(invitations)

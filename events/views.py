@@ -209,7 +209,10 @@ def feed_renew(request):
     services.feed_key_renew(user=request.user)
     messages.success(
         request,
-        _("Your calendar feed has a new address. Replace the old one in your calendar program: it no longer works."),
+        _(
+            "Your calendar feed has a new address. Replace the old one in your calendar program: "
+            "it no longer works."
+        ),
     )
     return redirect(reverse("events:mine") + "#feed-heading")
 

@@ -151,3 +151,21 @@ def test_sent_mail_loses_its_content_after_the_retention_period(settings):
     assert (old.body_text, old.attachments, old.subject) == ("", [], "Oud")
     assert recent.body_text == "Nog nodig" and queued.body_text == "Nog te versturen"
     assert settings.CELERY_BEAT_SCHEDULE["mail-content-purge"]["task"] == "vzhg.mail.tasks.mail_content_purge"
+
+
+def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callbacks):
+    """Confirmation, reminder, cancellation by the secretariat: all traceable to the registration."""
+    from events.services import registration_create
+    from vzhg.mail.models import OutgoingMail
+
+    starts = timezone.now() + datetime.timedelta(days=2)
+    event = EventFactory(status="published", audience="open", starts_at=starts,
+                         ends_at=starts + datetime.timedelta(hours=3), reminder_days=3)
+    registration = registration_create(event=event, person=MemberFactory(), session_ids=[])
+    staff.reminders_send()
+    staff.event_cancel(event=event, actor=UserFactory())
+    kinds = dict(OutgoingMail.objects.values_list("kind", "reference"))
+    reference = f"events.registration:{registration.pk}"
+    assert kinds == {
+        "events.registration.confirmed": reference, "events.reminder": reference, "events.cancelled": reference,
+    }
