@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vzhg.mail.services import mail_queue
+from vzhg.mail.services import mail_queue, mail_reference
 
 from . import ics
 from .tokens import cancel_token_make
@@ -86,4 +86,5 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         html=html,
         attachments=attachments,
         kind=f"{MAIL_KIND}.{kind}",
+        reference=mail_reference(registration),
     )

@@ -373,3 +373,21 @@ class EventMailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.event}"
+
+
+class FeedKey(models.Model):
+    """The random key behind a user's calendar feed address (see events/tokens.py). Replacing it
+    ("New address") makes the old address stop working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="feed_key"
+    )
+    key = models.CharField(_("key"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+
+    def __str__(self) -> str:
+        return str(self.user)

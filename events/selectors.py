@@ -123,3 +123,10 @@ def event_rounds(*, event: Event) -> list[Round]:
         .order_by("number")
         .prefetch_related(Prefetch("sessions", queryset=sessions_with_places()))
     )
+
+
+def feed_key_of(*, user_id: int) -> str | None:
+    """The user's calendar feed key, or None while they never asked for a new address."""
+    from .models import FeedKey
+
+    return FeedKey.objects.filter(user_id=user_id).values_list("key", flat=True).first()

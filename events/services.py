@@ -354,3 +354,13 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
             emails.registration_mail_queue(registration=registration, kind="promoted")
             promoted.append(registration)
         return promoted
+
+
+def feed_key_renew(*, user) -> str:
+    """Give the user's calendar feed a new address; the old one stops working."""
+    from .models import FeedKey
+    from .tokens import feed_key_new
+
+    key = feed_key_new()
+    FeedKey.objects.update_or_create(user=user, defaults={"key": key})
+    return key

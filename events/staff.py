@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation, Person, Region
 from members.selectors import member_municipalities
 from vzhg.mail.models import OutgoingMail
-from vzhg.mail.services import mail_queue
+from vzhg.mail.services import mail_queue, mail_reference, mail_references_anonymise
 
 from .models import Event, EventMailing, Invitation, ProgrammeItem, Registration, Round, Session
 
@@ -337,10 +339,16 @@ def _mailing_claim(*, mailing_id: int) -> EventMailing | None:
     return mailing
 
 
-def _outgoing(rendered: RenderedMail, *, to: str, kind: str) -> OutgoingMail:
-    """An outbox row as vzhg.mail.services.mail_queue stores it (queued), for bulk_create."""
+def _outgoing(rendered: RenderedMail, *, to: str, kind: str, reference: str) -> OutgoingMail:
+    """An outbox row as vzhg.mail.services.mail_queue stores it (queued), for bulk_create; the
+    reference names the row the mail is about, so retention finds it (mail_references_anonymise)."""
     return OutgoingMail(
-        kind=kind, to=to, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html
+        kind=kind,
+        to=to,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        reference=reference,
     )
 
 
@@ -397,7 +405,12 @@ def _invitations_insert(*, event: Event, mailing: EventMailing, person_ids: list
     context = _event_context(event)
     mails = OutgoingMail.objects.bulk_create(
         [
-            _outgoing(_render_mail("invitation", {**context, "person": person}), to=person.email, kind="events.invitation")
+            _outgoing(
+                _render_mail("invitation", {**context, "person": person}),
+                to=person.email,
+                kind="events.invitation",
+                reference=mail_reference(person),
+            )
             for person in people
         ]
     )
@@ -421,6 +434,7 @@ def _cancellations_insert(*, event: Event, registration_ids: list[int]) -> tuple
                 cancellation_mail_render(event=event, registration=registration),
                 to=registration.person.email,
                 kind="events.cancelled",
+                reference=mail_reference(registration),
             )
             for registration in registrations
         ]
@@ -653,6 +667,7 @@ def reminders_send(*, now: datetime.datetime | None = None, batch: int = 500) ->
                         text=rendered.text,
                         html=rendered.html,
                         kind="events.reminder",
+                        reference=mail_reference(registration),
                     )
                 Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminder_sent_at=now)
             queued += len(due)
@@ -675,6 +690,20 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
     months = settings.EVENTS_RETENTION_MONTHS if months is None else months
     cutoff = now - relativedelta(months=months)
     with transaction.atomic():
-        return Registration.objects.filter(event__ends_at__lt=cutoff, anonymised_at__isnull=True).update(
-            person=None, remarks="", anonymised_at=now, updated_at=now
-        )
+        due = Registration.objects.filter(event__ends_at__lt=cutoff, anonymised_at__isnull=True)
+        # The copies go too: the mails about these registrations (their text names the person and
+        # repeats the remarks, their .ics the person's address), including those queued before
+        # mail carried a reference (found by address and event title).
+        references = [mail_reference(registration) for registration in due.only("pk")]
+        for registration in due.filter(person__isnull=False).select_related("person", "event"):
+            OutgoingMail.objects.filter(
+                reference="", kind__startswith="events.", to__iexact=registration.person.email,
+                subject__contains=registration.event.title,
+            ).exclude(kind="events.invitation").update(reference=mail_reference(registration))
+        mail_references_anonymise(references=references, now=now)
+        # The admin's log names the row as "person — event".
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id__in=[reference.rsplit(":", 1)[1] for reference in references],
+        ).update(object_repr=_("anonymised"))
+        return due.update(person=None, remarks="", anonymised_at=now, updated_at=now)

@@ -1,11 +1,19 @@
-"""Signed tokens: the cancel link in the mail and the personal calendar feed.
+"""Tokens: the cancel link in the mail and the personal calendar feed.
 
-Neither is stored. The cancel token signs the registration's pk with a timestamp and stays valid
-until the event ends; the feed token signs the user's pk and stays valid until SECRET_KEY changes.
+The cancel token signs the registration's pk and its current state (when it was made) with a
+timestamp and stays valid until the event ends; a link from an earlier registration of the same
+person for the same event (cancelled, then registered again) cancels nothing. The feed token is a
+MAC over the user's pk and a random key stored per user (FeedKey); "New address" replaces the
+key, and the old address stops working. The database alone does not give the address (the MAC
+needs SECRET_KEY); a user without a key still has the address of before (a signed pk), until they
+ask for a new one.
 """
+
+import secrets
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 CANCEL_SALT = "events.registration.cancel"
 FEED_SALT = "events.calendar.feed"
@@ -20,16 +28,23 @@ class TokenInvalid(Exception):
         self.reason = reason  # "invalid" or "expired"
 
 
+def _registration_state(registration) -> str:
+    # created_at is set again when a cancelled registration is made anew (registration_create).
+    return salted_hmac(CANCEL_SALT, f"{registration.pk}:{registration.created_at.isoformat()}",
+                       algorithm="sha256").hexdigest()[:16]
+
+
 def cancel_token_make(*, registration) -> str:
-    return signing.TimestampSigner(salt=CANCEL_SALT, sep=SEP).sign(str(registration.pk))
+    value = f"{registration.pk}-{_registration_state(registration)}"
+    return signing.TimestampSigner(salt=CANCEL_SALT, sep=SEP).sign(value)
 
 
-def cancel_token_registration_id(*, token: str, ends_at_for) -> int:
-    """The registration pk in a valid cancel token.
+def cancel_token_registration(*, token: str, registration_for):
+    """The registration a valid cancel token was made for.
 
-    ends_at_for(pk) returns the end of that registration's event (or None when it is gone); the
-    token is accepted while max_age — the time between signing and the end of the event — has
-    not passed.
+    registration_for(pk) returns that registration with its event (or None when it is gone); the
+    token is accepted while it is the same registration (not a later one of the same person) and
+    max_age — the time between signing and the end of the event — has not passed.
     """
     signer = signing.TimestampSigner(salt=CANCEL_SALT, sep=SEP)
     try:
@@ -37,11 +52,13 @@ def cancel_token_registration_id(*, token: str, ends_at_for) -> int:
         signed_at = signing.b62_decode(token.rsplit(SEP, 2)[1])
     except (signing.BadSignature, ValueError, IndexError) as exc:
         raise TokenInvalid("invalid") from exc
-    if not value.isdigit():
+    pk, _, state = value.partition("-")
+    if not pk.isdigit():
         raise TokenInvalid("invalid")
-    ends_at = ends_at_for(int(value))
-    if ends_at is None:
+    registration = registration_for(int(pk))
+    if registration is None or not constant_time_compare(state, _registration_state(registration)):
         raise TokenInvalid("invalid")
+    ends_at = registration.event.ends_at
     max_age = ends_at.timestamp() - signed_at
     try:
         signer.unsign(token, max_age=max(max_age, 0))
@@ -49,16 +66,34 @@ def cancel_token_registration_id(*, token: str, ends_at_for) -> int:
         raise TokenInvalid("expired") from exc
     if timezone.now() >= ends_at:
         raise TokenInvalid("expired")
-    return int(value)
+    return registration
 
 
-def feed_token_make(*, user) -> str:
-    return signing.Signer(salt=FEED_SALT, sep=SEP).sign(str(user.pk))
+def feed_key_new() -> str:
+    return secrets.token_urlsafe(24)
 
 
-def feed_token_user_id(*, token: str) -> int | None:
-    try:
-        value = signing.Signer(salt=FEED_SALT, sep=SEP).unsign(token)
-    except signing.BadSignature:
+def _feed_mac(user_id: int, key: str) -> str:
+    return salted_hmac(FEED_SALT, f"{user_id}:{key}", algorithm="sha256").hexdigest()[:40]
+
+
+def feed_token_make(*, user, key: str | None) -> str:
+    """The token in the user's feed address; `key` is their FeedKey.key (None: none made yet)."""
+    if key is None:
+        return signing.Signer(salt=FEED_SALT, sep=SEP).sign(str(user.pk))
+    return f"{user.pk}{SEP}{_feed_mac(user.pk, key)}"
+
+
+def feed_token_user_id(*, token: str, key_for) -> int | None:
+    """The user a feed token belongs to; key_for(user_id) returns their FeedKey.key or None."""
+    user_id, _, mac = token.partition(SEP)
+    if not user_id.isdigit():
         return None
-    return int(value) if value.isdigit() else None
+    key = key_for(int(user_id))
+    if key is None:
+        try:
+            value = signing.Signer(salt=FEED_SALT, sep=SEP).unsign(token)
+        except signing.BadSignature:
+            return None
+        return int(value) if value == user_id else None
+    return int(user_id) if constant_time_compare(mac, _feed_mac(int(user_id), key)) else None

@@ -12,6 +12,7 @@ urlpatterns = [
     path("mijn/<int:pk>/afmelden/", views.registration_cancel, name="registration_cancel"),
     path("afmelden/<str:token>/", views.cancel_by_token, name="cancel_token"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("mijn/feed/nieuw-adres/", views.feed_renew, name="feed_renew"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/aanmelden/", views.register, name="register"),
 ]

@@ -15,7 +15,7 @@ from vzhg.privacy import private_response
 from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
-from .tokens import TokenInvalid, cancel_token_registration_id, feed_token_make, feed_token_user_id
+from .tokens import TokenInvalid, cancel_token_registration, feed_token_make, feed_token_user_id
 
 
 @require_GET
@@ -120,7 +120,8 @@ def mine(request):
     past.sort(key=lambda r: r.event.starts_at, reverse=True)
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
-    feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", kwargs={"token": feed_token_make(user=request.user)})
+    token = feed_token_make(user=request.user, key=selectors.feed_key_of(user_id=request.user.pk))
+    feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", kwargs={"token": token})
     return render(
         request,
         "events/mine.html",
@@ -188,11 +189,10 @@ def _cancel_page(request, registration, *, action):
 def cancel_by_token(request, token):
     """The cancel link from the mail: works without logging in. GET asks, POST cancels."""
 
-    def ends_at_for(pk):
-        return Event.objects.filter(registrations__pk=pk).values_list("ends_at", flat=True).first()
-
     try:
-        pk = cancel_token_registration_id(token=token, ends_at_for=ends_at_for)
+        registration = cancel_token_registration(
+            token=token, registration_for=lambda pk: selectors.registration_by_pk(pk=pk)
+        )
     except TokenInvalid as invalid:
         message = (
             _("This cancel link has expired: the event is over.")
@@ -200,15 +200,29 @@ def cancel_by_token(request, token):
             else _("This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations.")
         )
         return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
-    registration = selectors.registration_by_pk(pk=pk)
-    if registration is None:
-        raise Http404
     return _cancel_page(request, registration, action=reverse("events:cancel_token", kwargs={"token": token}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_renew(request):
+    """"New address" (POST only; a GET goes back to the page): the old address stops working."""
+    if request.method != "POST":
+        return redirect("events:mine")
+    services.feed_key_renew(user=request.user)
+    messages.success(
+        request,
+        _(
+            "Your calendar feed has a new address. Replace the old one in your calendar program: "
+            "it no longer works."
+        ),
+    )
+    return redirect(reverse("events:mine") + "#feed-heading")
 
 
 @require_GET
 def feed(request, token):
-    user_id = feed_token_user_id(token=token)
+    user_id = feed_token_user_id(token=token, key_for=lambda pk: selectors.feed_key_of(user_id=pk))
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         raise Http404

@@ -22,7 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": SimpleNamespace(name="VZHG", domain=host)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        mail_queue_message(message=message, kind="account")
+        # Every account mail may carry a code or a link for the recipient only: never shown,
+        # its content removed as soon as it has left.
+        mail_queue_message(message=message, kind="account", sensitive=True)
 
     def is_open_for_signup(self, request):
         return True

@@ -482,3 +482,36 @@ def account_ensure(
                 address.save(update_fields=["verified", "primary"])
         person_link_account(user=user)
     return user
+
+
+def people_deleted_history_purge(*, now=None, days: int | None = None) -> int:
+    """Retention for people the secretariat deleted: once deleted longer than
+    PEOPLE_DELETED_HISTORY_DAYS ago, their history rows (names, addresses, phone numbers of every
+    version) go too, and the admin log names them by number only. Returns how many history rows
+    were removed. Run nightly by Celery beat.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.admin.models import LogEntry
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    days = settings.PEOPLE_DELETED_HISTORY_DAYS if days is None else days
+    history = Person.history.model
+    with transaction.atomic():
+        gone = list(
+            history.objects.filter(history_type="-", history_date__lt=now - timedelta(days=days))
+            .exclude(id__in=Person.objects.values("pk"))
+            .values_list("id", flat=True)
+            .distinct()
+        )
+        if not gone:
+            return 0
+        removed, _ = history.objects.filter(id__in=gone).delete()
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Person), object_id__in=[str(pk) for pk in gone]
+        ).update(object_repr=Concat(Value("#"), "object_id"))
+    return removed

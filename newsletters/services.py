@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
-from vzhg.mail.services import mail_queue
+from vzhg.mail.services import mail_message_id, mail_queue, mail_reference
 
 from . import selectors
 from .models import DEFAULT_SECTIONS, Delivery, Newsletter, Section, Subscription
@@ -194,7 +194,7 @@ def _message(mail: dict, to: str, connection) -> EmailMultiAlternatives:
         body=mail["text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        headers=mail["headers"],
+        headers={"Message-ID": mail_message_id(), **mail["headers"]},
         connection=connection,
     )
     message.attach_alternative(mail["html"], "text/html")
@@ -409,6 +409,8 @@ def _confirmation_mail(subscription: Subscription) -> None:
         text=render_to_string("newsletters/mail/confirm.txt", context),
         html=render_to_string("newsletters/mail/confirm.html", context),
         kind="newsletter-confirm",
+        sensitive=True,  # the link confirms the address: for its owner only
+        reference=mail_reference(subscription),
     )
 
 

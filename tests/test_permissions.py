@@ -48,6 +48,7 @@ PRIVATE = {
     "members:profile_export": 200,
     "governance:portal": 200,
     "events:mine": 200,
+    "events:feed_renew": "/agenda/mijn/",  # POST only; a GET goes back to my registrations
     "newsletters:profile_subscription": "/profiel/",  # POST only; a GET goes back to the profile
     "account_email": 200,
     "account_change_password": 200,

@@ -126,6 +126,8 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
     assert {(i.person_id, i.mail.to, i.created_by_id) for i in invitations} == {
         (p.pk, p.email, actor.pk) for p in griffiers
     }
+    # Each mail names whom it is about, so retention and erasure can find it.
+    assert {i.mail.reference for i in invitations} == {f"members.person:{p.pk}" for p in griffiers}
 
     # All members now: the two griffiers are skipped, the two others get one mail each.
     mail.outbox.clear()

@@ -74,3 +74,98 @@ def test_counts_per_municipality_survive_anonymisation(client):
     # The registration list and its export still open, showing the anonymised rows.
     listing = client.get(reverse("admin:events_registration_changelist"), {"event__id__exact": event.pk})
     assert listing.status_code == 200 and nl("(anonymised)") in listing.content.decode()
+
+
+def _mail_text(mail) -> str:
+    import base64
+
+    parts = [mail.to, mail.subject, mail.body_text, mail.body_html]
+    parts += [base64.b64decode(a["content"]).decode("utf-8", "replace") for a in mail.attachments]
+    return "\n".join(parts)
+
+
+def test_anonymising_reaches_the_mails_and_the_admin_log(settings, django_capture_on_commit_callbacks):
+    """The confirmation mail (text, HTML, .ics), a reminder, a mail queued before mail carried a
+    reference and the admin log all named the person or repeated the remarks: none does after."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from events.services import registration_create
+    from vzhg.mail.models import OutgoingMail
+    from vzhg.mail.services import mail_queue
+
+    settings.EVENTS_RETENTION_MONTHS = 24
+    person = MemberFactory(first_name="Wilhelmina", last_name="Zonderland", email="w.zonderland@delft.nl")
+    starts = timezone.now() + datetime.timedelta(days=10)
+    event = EventFactory(
+        title="Voorjaarscongres", status="published", audience="open", starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+    )
+    registration = registration_create(event=event, person=person, session_ids=[], remarks="Coeliakie en diabetes")
+    legacy = mail_queue(
+        to=person.email, subject=f"Herinnering: {event.title}", text="Wilhelmina, Coeliakie en diabetes",
+        kind="events.reminder",
+    )
+    other = mail_queue(to="iemand@gouda.nl", subject="Iets anders", text="Blijft staan", kind="events.reminder")
+    LogEntry.objects.create(
+        user=UserFactory(), content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk), object_repr=str(registration), action_flag=CHANGE,
+    )
+    mails = OutgoingMail.objects.exclude(pk=other.pk)
+    assert mails.count() == 2
+    confirmation = mails.exclude(pk=legacy.pk).get()
+    assert "Coeliakie" in confirmation.body_text and confirmation.attachments  # the copy to forget
+    # The event is now long over.
+    ended = timezone.now() - datetime.timedelta(days=26 * 31)
+    type(event).objects.filter(pk=event.pk).update(starts_at=ended - datetime.timedelta(hours=3), ends_at=ended)
+
+    assert staff.registrations_anonymise() == 1
+
+    for mail in OutgoingMail.objects.exclude(pk=other.pk):
+        text = _mail_text(mail)
+        for secret in ("Wilhelmina", "Zonderland", "zonderland@delft.nl", "Coeliakie"):
+            assert secret not in text, (mail.kind, secret)
+        assert mail.content_removed_at is not None
+    other.refresh_from_db()
+    assert other.body_text == "Blijft staan"
+    assert not LogEntry.objects.filter(object_repr__contains="Zonderland").exists()
+
+
+def test_sent_mail_loses_its_content_after_the_retention_period(settings):
+    from vzhg.mail import tasks as mail_tasks
+    from vzhg.mail.models import OutgoingMail
+    from vzhg.mail.services import mail_queue
+
+    settings.MAIL_BODY_RETENTION_DAYS = 90
+    old = mail_queue(to="a@delft.nl", subject="Oud", text="Naam en dieet", attachments=[("x.ics", b"BEGIN", "text/calendar")])
+    recent = mail_queue(to="b@delft.nl", subject="Nieuw", text="Nog nodig")
+    queued = mail_queue(to="c@delft.nl", subject="Wacht", text="Nog te versturen")
+    now = timezone.now()
+    OutgoingMail.objects.filter(pk=old.pk).update(status="sent", sent_at=now - datetime.timedelta(days=91))
+    OutgoingMail.objects.filter(pk=recent.pk).update(status="sent", sent_at=now - datetime.timedelta(days=89))
+    OutgoingMail.objects.filter(pk=queued.pk).update(created_at=now - datetime.timedelta(days=200))
+
+    assert mail_tasks.mail_content_purge.delay().get() == 1
+
+    old.refresh_from_db(), recent.refresh_from_db(), queued.refresh_from_db()
+    assert (old.body_text, old.attachments, old.subject) == ("", [], "Oud")
+    assert recent.body_text == "Nog nodig" and queued.body_text == "Nog te versturen"
+    assert settings.CELERY_BEAT_SCHEDULE["mail-content-purge"]["task"] == "vzhg.mail.tasks.mail_content_purge"
+
+
+def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callbacks):
+    """Confirmation, reminder, cancellation by the secretariat: all traceable to the registration."""
+    from events.services import registration_create
+    from vzhg.mail.models import OutgoingMail
+
+    starts = timezone.now() + datetime.timedelta(days=2)
+    event = EventFactory(status="published", audience="open", starts_at=starts,
+                         ends_at=starts + datetime.timedelta(hours=3), reminder_days=3)
+    registration = registration_create(event=event, person=MemberFactory(), session_ids=[])
+    staff.reminders_send()
+    staff.event_cancel(event=event, actor=UserFactory())
+    kinds = dict(OutgoingMail.objects.values_list("kind", "reference"))
+    reference = f"events.registration:{registration.pk}"
+    assert kinds == {
+        "events.registration.confirmed": reference, "events.reminder": reference, "events.cancelled": reference,
+    }

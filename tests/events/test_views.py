@@ -232,7 +232,7 @@ def test_calendar_feed_lists_my_confirmed_registrations_and_refuses_a_wrong_toke
     mine = make_event(title="Mijn bijeenkomst")
     make_event(title="Andere bijeenkomst")
     services.registration_create(event=mine, person=person, session_ids=[])
-    token = tokens.feed_token_make(user=person.user)
+    token = tokens.feed_token_make(user=person.user, key=None)
 
     response = client.get(reverse("events:feed", args=[token]))
     assert response.status_code == 200
@@ -242,6 +242,64 @@ def test_calendar_feed_lists_my_confirmed_registrations_and_refuses_a_wrong_toke
 
     assert client.get(reverse("events:feed", args=[token + "x"])).status_code == 404
     assert client.get(reverse("events:feed", args=["1.abc"])).status_code == 404
+
+
+def test_a_used_cancel_link_does_not_cancel_a_later_registration_for_the_same_event(
+    client, django_capture_on_commit_callbacks
+):
+    event = make_event()
+    person = MemberFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.registration_create(event=event, person=person, session_ids=[])
+    old_link = re.search(r"https?://\S+(/agenda/afmelden/\S+/)", mail.outbox[-1].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(old_link).status_code == 200
+    first.refresh_from_db()
+    assert first.status == Registration.Status.CANCELLED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.registration_create(event=event, person=person, session_ids=[])
+    assert again.pk == first.pk  # the same row, registered anew
+
+    response = client.post(old_link)
+    assert response.status_code == 400
+    again.refresh_from_db()
+    assert again.status == Registration.Status.CONFIRMED
+    # The new mail's own link does cancel the new registration.
+    new_link = re.search(r"https?://\S+(/agenda/afmelden/\S+/)", mail.outbox[-1].body).group(1)
+    assert new_link != old_link
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(new_link).status_code == 200
+    again.refresh_from_db()
+    assert again.status == Registration.Status.CANCELLED
+
+
+def test_the_calendar_feed_gets_a_new_address_and_the_old_one_stops_working(client, member):
+    event = make_event(title="Mijn bijeenkomst")
+    services.registration_create(event=event, person=member, session_ids=[])
+
+    def feed_path():
+        page = client.get(reverse("events:mine")).content.decode()
+        assert reverse("events:feed_renew") in page
+        return re.search(r'value="https?://[^/"]+(/agenda/feed/[^"]+\.ics)"', page).group(1)
+
+    old = feed_path()
+    assert client.get(old).status_code == 200
+    assert feed_path() == old  # stable while nobody asks for a new one
+
+    response = client.post(reverse("events:feed_renew"), follow=True)
+    assert response.status_code == 200
+    new = feed_path()
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    # The stored key alone does not make the address: it is a MAC under SECRET_KEY.
+    from events.models import FeedKey
+
+    assert FeedKey.objects.get(user=member.user).key not in new
+    # A GET never renews.
+    assert client.get(reverse("events:feed_renew")).status_code == 302
+    assert feed_path() == new
 
 
 # --- query counts, pinned at two sizes -------------------------------------------------------------

@@ -243,3 +243,51 @@ def test_demo_people_sort_dutch_style(demo_output):
         assert all(name >= "Vries" for index, name in plain if index > position)
     # People with "de" are spread over the alphabet, not gathered under D.
     assert len({person.last_name[0] for person in people if person.tussenvoegsel == "de"}) >= 4
+
+
+def test_demo_data_refuses_to_run_under_production_settings(tmp_path):
+    """Run as an operator would in the container: production settings, a fresh database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    database = tmp_path / "production.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vzhg.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "vzhg.example.nl",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo_data"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "runs only with the local or test settings" in result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("select count(*) from members_user").fetchone() == (0,)
+        assert connection.execute("select count(*) from members_organisation").fetchone() == (0,)
+
+
+def test_demo_data_refuses_when_the_settings_do_not_allow_it(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("demo_data", stdout=io.StringIO())
+    assert not User.objects.exists() and not Organisation.objects.exists()
+
+
+def test_the_image_does_not_ship_the_demo_data():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ignored = (root / ".dockerignore").read_text().split()
+    assert "members/management/commands/demo_data.py" in ignored
+    assert "demo_data" not in (root / "Dockerfile").read_text()

@@ -149,3 +149,12 @@ def test_sweep_resumes_a_stalled_send(django_capture_on_commit_callbacks):
     assert len(_newsletters()) == 3
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENT
+
+
+def test_a_newsletter_has_a_message_id_on_the_site_domain(settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://vzhg.example.nl"
+    SubscriptionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_send(newsletter=NewsletterFactory())
+    [message] = _newsletters()
+    assert message.message()["Message-ID"].strip("<>").endswith("@vzhg.example.nl")

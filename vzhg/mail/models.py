@@ -27,6 +27,16 @@ class OutgoingMail(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sensitive = models.BooleanField(
+        _("carries a secret"), default=False,
+        help_text=_("A login code or a link meant for the recipient only: the content is never shown "
+                    "and is removed as soon as the mail has been sent."),
+    )
+    reference = models.CharField(
+        _("about"), max_length=100, blank=True, db_index=True,
+        help_text=_("What the mail is about, e.g. events.registration:42, so retention can find it."),
+    )
+    content_removed_at = models.DateTimeField(_("content removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing mail")

@@ -10,15 +10,21 @@ import base64
 import logging
 import smtplib
 from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
+
+
+ANONYMISED_ADDRESS = "anonymised@invalid"
 
 
 class TransientMailError(Exception):
@@ -34,10 +40,19 @@ def mail_queue(
     headers: dict | None = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
     kind: str = "",
+    sensitive: bool = False,
+    reference: str = "",
 ) -> OutgoingMail:
-    """Store one message and hand it to the worker once the surrounding transaction commits."""
+    """Store one message and hand it to the worker once the surrounding transaction commits.
+
+    `sensitive`: the message carries a secret for the recipient only (a login code, a reset or
+    confirmation link); its content is never shown and is removed once it has been sent.
+    `reference` names what the message is about (`mail_reference(obj)`), so retention can find it.
+    """
     mail = OutgoingMail.objects.create(
         kind=kind,
+        sensitive=sensitive,
+        reference=reference,
         to=to,
         subject=subject,
         body_text=text,
@@ -52,7 +67,14 @@ def mail_queue(
     return mail
 
 
-def mail_queue_message(*, message: EmailMessage, kind: str = "") -> list[OutgoingMail]:
+def mail_reference(obj) -> str:
+    """The `reference` of mail about a model row: "app_label.model:pk"."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def mail_queue_message(
+    *, message: EmailMessage, kind: str = "", sensitive: bool = False, reference: str = ""
+) -> list[OutgoingMail]:
     """Queue a Django EmailMessage (as libraries such as allauth build them), one row per recipient."""
     html = ""
     for content, mimetype in getattr(message, "alternatives", []):
@@ -76,6 +98,8 @@ def mail_queue_message(*, message: EmailMessage, kind: str = "") -> list[Outgoin
             headers=dict(message.extra_headers),
             attachments=attachments,
             kind=kind,
+            sensitive=sensitive,
+            reference=reference,
         )
         for recipient in message.to
     ]
@@ -112,13 +136,21 @@ def mail_sweep(*, older_than: timedelta | None = None, limit: int = 1000) -> int
     return mail_dispatch(mail_ids=ids)
 
 
+def mail_message_id() -> str:
+    """A Message-ID on the site's own domain (Django's default names the machine: @localhost)."""
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
 def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
+    # Everything in the outbox is written by the system (RFC 3834: no out-of-office replies);
+    # a caller that queues a personal message passes {"Auto-Submitted": "no"} in its headers.
+    headers = {"Message-ID": mail_message_id(), "Auto-Submitted": "auto-generated", **mail.headers}
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
-        headers=mail.headers,
+        headers=headers,
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
@@ -165,14 +197,62 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
         mail.status = OutgoingMail.Status.SENT
         mail.sent_at = timezone.now()
         mail.error = ""
-        mail.save(update_fields=["status", "sent_at", "attempts", "error"])
+        fields = ["status", "sent_at", "attempts", "error"]
+        if mail.sensitive:
+            fields += _remove_content(mail, now=mail.sent_at)
+        mail.save(update_fields=fields)
         return mail.status
+
+
+def _remove_content(mail: OutgoingMail, *, now) -> list[str]:
+    """Empty the body and attachments (the subject and addresses stay); returns the fields."""
+    mail.body_text, mail.body_html, mail.attachments = "", "", []
+    mail.content_removed_at = now
+    return ["body_text", "body_html", "attachments", "content_removed_at"]
+
+
+def mail_content_purge(*, older_than: timedelta | None = None, now=None) -> int:
+    """Remove the content of mail that left (or failed) longer than MAIL_BODY_RETENTION_DAYS ago,
+    and of failed mail that carried a secret. Subject, address and status stay. Run nightly by beat.
+    """
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = timedelta(days=settings.MAIL_BODY_RETENTION_DAYS)
+    cutoff = now - older_than
+    return (
+        OutgoingMail.objects.filter(content_removed_at__isnull=True)
+        .exclude(status=OutgoingMail.Status.QUEUED)
+        .filter(
+            Q(sent_at__lt=cutoff)
+            | Q(sent_at__isnull=True, created_at__lt=cutoff)
+            | Q(sensitive=True, status=OutgoingMail.Status.FAILED)
+        )
+        .update(body_text="", body_html="", attachments=[], content_removed_at=now)
+    )
+
+
+def mail_references_anonymise(*, references: list[str], now=None) -> int:
+    """Retention: remove the content of every mail about these rows (any status but sending:
+    a queued one is no longer wanted once its subject is forgotten) and their recipient address."""
+    now = now or timezone.now()
+    if not references:
+        return 0
+    rows = OutgoingMail.objects.filter(reference__in=references)
+    rows.filter(status=OutgoingMail.Status.QUEUED).update(
+        status=OutgoingMail.Status.FAILED, error="anonymised before it was sent"
+    )
+    return rows.update(
+        body_text="", body_html="", attachments=[], to=ANONYMISED_ADDRESS, content_removed_at=now
+    )
 
 
 def _mark_failed(mail: OutgoingMail, reason: str) -> OutgoingMail.Status:
     mail.status = OutgoingMail.Status.FAILED
     mail.error = reason[:2000]
-    mail.save(update_fields=["status", "attempts", "error"])
+    fields = ["status", "attempts", "error"]
+    if mail.sensitive:
+        fields += _remove_content(mail, now=timezone.now())
+    mail.save(update_fields=fields)
     return mail.status
 
 

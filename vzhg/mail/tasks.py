@@ -25,3 +25,9 @@ def mail_send_task(self, mail_id: int) -> None:
 @shared_task(time_limit=120, soft_time_limit=90)
 def mail_sweep() -> int:
     return services.mail_sweep()
+
+
+@shared_task(time_limit=300, soft_time_limit=240)
+def mail_content_purge() -> int:
+    """Nightly: remove the content of mail sent more than MAIL_BODY_RETENTION_DAYS ago."""
+    return services.mail_content_purge()

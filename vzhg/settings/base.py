@@ -131,6 +131,9 @@ ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}  # password optional: empty → login code
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VZHG] "
 
+# manage.py demo_data creates log-ins with a published password: only local and test allow it.
+DEMO_DATA_ALLOWED = False
+
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -172,8 +175,14 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Queued mail older than this is handed to the worker again by the periodic sweep.
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=120)
+# The content (text, HTML, attachments) of mail that left is removed after this many days; the
+# subject, address and status stay. Mail with a login code or link loses it as soon as it left.
+MAIL_BODY_RETENTION_DAYS = env.int("MAIL_BODY_RETENTION_DAYS", default=90)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
+# The history of a person the secretariat deleted (every version of their data) is removed this
+# many days after the deletion.
+PEOPLE_DELETED_HISTORY_DAYS = env.int("PEOPLE_DELETED_HISTORY_DAYS", default=30)
 # The site's own address, for links in e-mails sent by the worker (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Governance: largest document upload (MB); reminders go out this many hours before a meeting.
@@ -216,6 +225,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "governance-reminders": {"task": "governance.tasks.meeting_reminders_task", "schedule": 3600.0},
     "mail-sweep": {"task": "vzhg.mail.tasks.mail_sweep", "schedule": 60.0},
+    "people-deleted-history-purge": {
+        "task": "members.tasks.people_deleted_history_purge", "schedule": crontab(hour=3, minute=37),
+    },
+    "mail-content-purge": {"task": "vzhg.mail.tasks.mail_content_purge", "schedule": crontab(hour=3, minute=47)},
     # newsletters: start scheduled editions, re-start sends whose batches stopped.
     "newsletters-sweep": {"task": "newsletters.tasks.newsletter_sweep", "schedule": 60.0},
     # events: reminders every 15 minutes; the retention run once a night.

@@ -4,7 +4,25 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+
+def _site_url_for(addr: str) -> str:
+    """The address links in mail point to when `make run` serves on VZHG_ADDR (runserver's
+    "[host:]port"); a wildcard host becomes the loopback address."""
+    host, _, port = addr.rpartition(":")
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "[::]": "[::1]"}.get(host, host)
+    return f"http://{host}:{port}"
+
+
+# Links in mail follow the address `make run` serves on (scripts/run: VZHG_ADDR) unless set.
+SITE_URL = env("SITE_URL", default=_site_url_for(env("VZHG_ADDR", default="127.0.0.1:8000")))
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    default=sorted({"127.0.0.1", "localhost", "[::1]", SITE_URL.split("://", 1)[1].rsplit(":", 1)[0]}),
+)
+
+# manage.py demo_data (published demo passwords) runs only where this is True.
+DEMO_DATA_ALLOWED = True
 
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_BROKER_URL = env("REDIS_URL", default="memory://")

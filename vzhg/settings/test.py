@@ -17,6 +17,9 @@ if env("VZHG_TEST_DATABASE_NAME", default=""):
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# manage.py demo_data (published demo passwords) runs only where this is True.
+DEMO_DATA_ALLOWED = True
+
 # Unit tests run tasks inline; the tests that prove delivery start a real worker
 # (tests/conftest.py) with CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members import services
@@ -284,6 +284,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo log-ins have a published password and one of them is staff: never in production.
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            raise CommandError(
+                "demo_data runs only with the local or test settings (vzhg.settings.local or "
+                f"vzhg.settings.test), not with {settings.SETTINGS_MODULE}: its log-ins have a "
+                "published password."
+            )
         municipalities = load_municipalities()
         tree: dict[str, str | None] = {}
         for row in municipalities:
