@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from members.selectors import member_municipalities
+from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 
 from . import services, staff, staff_views
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
@@ -163,6 +164,10 @@ class EventAdmin(admin.ModelAdmin):
                 ),
             )
         )
+
+    def choice_label(self, obj):
+        """How an event reads where it is picked: title, date and status."""
+        return dated_label(obj.title, obj.starts_at, obj.get_status_display())
 
     @admin.display(description=_("confirmed"), ordering="confirmed_count")
     def confirmed(self, obj):
@@ -355,7 +360,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ChoiceLabelsMixin, admin.ModelAdmin):
     """A workshop round of an event, with its workshops."""
 
     list_display = ("__str__", "number", "event", "session_total")

@@ -268,9 +268,33 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email", "person__last_name", "person__first_name"]
     raw_id_fields = ["person"]
     fields = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
-    readonly_fields = ["confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
+    # The address and the status change only through the services: double opt-in (the reader
+    # confirms their own address), unsubscribing (which sticks: imports leave it alone) and the
+    # action below. Typing "confirmed" over "unsubscribed" would mail someone who said no.
+    readonly_fields = [
+        "email",
+        "status",
+        "source",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounced_at",
+        "bounce_reason",
+        "created_at",
+    ]
     change_list_template = "admin/newsletters/subscription/change_list.html"
     actions = ["unsubscribe_selected"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Addresses are added by the import (which respects earlier unsubscriptions) or by
+        subscribing people of member municipalities, not by typing a row with a status."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        self.message_user(
+            request,
+            _("Add addresses here: new ones are subscribed, addresses that unsubscribed stay unsubscribed."),
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_subscription_import"))
 
     @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe_selected(self, request, queryset):
