@@ -61,4 +61,5 @@ def change_form_data(client, url: str) -> dict:
     assert response.status_code == 200, response.status_code
     parser = _FormParser()
     parser.feed(response.content.decode())
-    return {name: values if len(values) > 1 else (values[0] if values else "") for name, values in parser.data.items()}
+    # A select with nothing chosen is left out of the post, as a browser does.
+    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items() if values}
