@@ -393,6 +393,18 @@ class RoundAdmin(ChoiceLabelsMixin, admin.ModelAdmin):
 # --- registrations -----------------------------------------------------------------------------
 
 
+class EventListFilter(admin.RelatedOnlyFieldListFilter):
+    """The events in the list, newest first, each with its date and status: three editions of
+    the same congress are told apart."""
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).order_by().values(f"{self.field_path}__pk")
+        return [
+            (event.pk, dated_label(event.title, event.starts_at, event.get_status_display()))
+            for event in Event.objects.filter(pk__in=used).order_by("-starts_at")
+        ]
+
+
 class SessionFilter(admin.SimpleListFilter):
     """Registrations by workshop; the workshops offered are those of the chosen event, if any."""
 
@@ -456,7 +468,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
 
     list_display = ("person_name", "organisation", "event", "status", "workshops", "attended", "created_at")
     list_filter = (
-        ("event", admin.RelatedOnlyFieldListFilter),
+        ("event", EventListFilter),
         "status",
         SessionFilter,
         MunicipalityFilter,
@@ -539,7 +551,7 @@ class InvitationAdmin(admin.ModelAdmin):
     """Read-only: invitations are made by the invitation page, one per person per event."""
 
     list_display = ("person", "event", "mail_status", "mail_error", "created_at", "created_by")
-    list_filter = (("event", admin.RelatedOnlyFieldListFilter), "mail__status")
+    list_filter = (("event", EventListFilter), "mail__status")
     list_select_related = ("person", "event", "mail", "created_by")
     search_fields = ("person__first_name", "person__last_name", "person__email")
 

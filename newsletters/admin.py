@@ -1,6 +1,7 @@
 """The secretariat composes, previews, tests, sends and follows editions here, and keeps the list."""
 
 from csp.decorators import csp_update
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -245,6 +246,23 @@ class SectionAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
+class SubscriptionAddForm(forms.ModelForm):
+    class Meta:
+        model = Subscription
+        fields = ["email", "person"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        existing = Subscription.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.status == Subscription.Status.UNSUBSCRIBED:
+            raise forms.ValidationError(
+                _("This address unsubscribed and stays unsubscribed; only its owner can subscribe again.")
+            )
+        if existing is not None:
+            raise forms.ValidationError(_("This address is already on the list."))
+        return email
+
+
 class BouncedFilter(admin.SimpleListFilter):
     title = _("bounced")
     parameter_name = "bounced"
@@ -284,17 +302,36 @@ class SubscriptionAdmin(admin.ModelAdmin):
     change_list_template = "admin/newsletters/subscription/change_list.html"
     actions = ["unsubscribe_selected"]
 
-    def add_view(self, request, form_url="", extra_context=None):
-        """Addresses are added by the import (which respects earlier unsubscriptions) or by
-        subscribing people of member municipalities, not by typing a row with a status."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        self.message_user(
-            request,
-            _("Add addresses here: new ones are subscribed, addresses that unsubscribed stay unsubscribed."),
-            messages.INFO,
-        )
-        return HttpResponseRedirect(reverse("admin:newsletters_subscription_import"))
+    form = SubscriptionAddForm
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "person"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A typed address is added as the import adds it (the same service: subscribed, and an
+        address that unsubscribed is never revived); the person link is kept."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        services.subscription_import(text=obj.email, actor=request.user)
+        subscription = Subscription.objects.get(email__iexact=obj.email)
+        if obj.person_id and subscription.person_id is None:
+            subscription.person_id = obj.person_id
+            subscription.save(update_fields=["person"])
+        obj.pk = subscription.pk
+        obj.__dict__.update({key: value for key, value in subscription.__dict__.items() if not key.startswith("_")})
 
     @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe_selected(self, request, queryset):

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import Event, Registration
@@ -265,3 +265,31 @@ def test_copy_to_next_year_keeps_the_weekday_and_moves_the_year_in_the_title(cli
     assert copy.starts_at - copy.registration_closes_at == datetime.timedelta(days=2)
     assert copy.title == "ALV en voorjaarscongres 2027"
     assert copy.slug == "alv-en-voorjaarscongres-2027"
+
+
+def test_events_are_picked_with_date_and_status_in_the_registration_filter_and_the_autocomplete(client, secretariat):
+    starts = timezone.make_aware(datetime.datetime(2026, 6, 11, 10, 0))
+    this_year = EventFactory(title="ALV en voorjaarscongres", starts_at=starts, ends_at=starts + datetime.timedelta(hours=6))
+    last_year = EventFactory(
+        title="ALV en voorjaarscongres",
+        status=Event.Status.CANCELLED,
+        starts_at=starts.replace(year=2025),
+        ends_at=starts.replace(year=2025) + datetime.timedelta(hours=6),
+    )
+    RegistrationFactory(event=this_year)
+    RegistrationFactory(event=last_year)
+
+    page = client.get(reverse("admin:events_registration_changelist"))
+    html, language = page.content.decode(), page.wsgi_request.LANGUAGE_CODE
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "events", "model_name": "round", "field_name": "event", "term": "ALV"},
+    )
+
+    with translation.override(language):
+        published, cancelled = translation.gettext("published"), translation.gettext("cancelled")
+    assert f"ALV en voorjaarscongres — 11-06-2026 ({published})" in html
+    assert f"ALV en voorjaarscongres — 11-06-2025 ({cancelled})" in html
+    texts = sorted(result["text"] for result in found.json()["results"])
+    assert texts[0].startswith("ALV en voorjaarscongres — 11-06-2025 (")
+    assert texts[1].startswith("ALV en voorjaarscongres — 11-06-2026 (")

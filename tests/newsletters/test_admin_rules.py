@@ -7,6 +7,8 @@ from django.urls import reverse
 from newsletters.models import Subscription
 from tests.admin_form import change_form_data
 
+from tests.events.staff_factories import nl
+
 from .conftest import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,17 +35,22 @@ def test_status_and_address_of_a_subscription_cannot_be_edited(client, secretari
     assert 'name="status"' not in page and 'name="email"' not in page
 
 
-def test_adding_a_subscription_goes_through_the_import_which_respects_unsubscriptions(client, secretariat):
+def test_adding_a_subscription_goes_through_the_import_service_which_respects_unsubscriptions(client, secretariat):
     SubscriptionFactory(status=Subscription.Status.UNSUBSCRIBED, email="nee@example.org")
+    url = reverse("admin:newsletters_subscription_add")
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page and 'name="email"' in page
 
-    typed = client.post(
-        reverse("admin:newsletters_subscription_add"),
-        {"email": "nee@example.org", "status": "confirmed", "source": "import"},
+    refused = client.post(url, {"email": "NEE@example.org", "status": "confirmed"}, HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert refused.status_code == 200
+    assert nl("This address unsubscribed and stays unsubscribed; only its owner can subscribe again.") in (
+        refused.content.decode()
     )
-
-    assert typed.status_code == 302 and typed["Location"] == reverse("admin:newsletters_subscription_import")
     assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
 
-    client.post(reverse("admin:newsletters_subscription_import"), {"addresses": "nee@example.org\nja@example.org"})
+    added = client.post(url, {"email": "ja@example.org", "status": "pending"})
+
+    assert added.status_code == 302
     statuses = dict(Subscription.objects.values_list("email", "status"))
     assert statuses == {"nee@example.org": "unsubscribed", "ja@example.org": "confirmed"}
