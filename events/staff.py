@@ -113,11 +113,10 @@ def event_cancel(*, event: Event, actor) -> int:
             )
             # Confirmed registrants had the event in their calendar: METHOD:CANCEL removes it.
             registration.event = locked
-            attachments = (
-                [("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"), ics.content_type("CANCEL"))]
-                if registration.status == Registration.Status.CONFIRMED
-                else []
-            )
+            attachments = []
+            if registration.status == Registration.Status.CONFIRMED:
+                cancel = ics.registration_ics(registration=registration, method="CANCEL")
+                attachments.append(("afmelding.ics", cancel, ics.content_type("CANCEL")))
             mail_queue(
                 to=registration.person.email,
                 subject=rendered.subject,
@@ -165,7 +164,8 @@ def _title_next_year(title: str, year: int) -> str:
 
 
 def event_duplicate(*, event: Event, actor) -> Event:
-    """A draft copy a year later on the same weekday (same ISO week), with its programme, rounds and workshops (no registrations)."""
+    """A draft copy a year later on the same weekday (same ISO week; the year in the title
+    follows), with its programme, rounds and workshops (no registrations)."""
     with transaction.atomic():
         copy = Event.objects.get(pk=event.pk)
         copy.pk = None
