@@ -6,6 +6,7 @@ staff pages that live inside the admin (events/staff_views.py): invitations with
 the check-in page, counts per municipality, and the attendee list and name badges as PDF.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Q, Subquery
@@ -21,8 +22,9 @@ from import_export.forms import ExportForm
 
 from members.selectors import member_municipalities
 from vzhg.exports import DutchCSV, SafeXLSX
+from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 
-from . import staff, staff_views
+from . import services, staff, staff_views
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
 from .resources import RegistrationResource
 
@@ -85,7 +87,9 @@ class EventAdmin(admin.ModelAdmin):
     ordering = ("-starts_at",)
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("host",)
-    readonly_fields = ("staff_links", "created_at", "updated_at", "cancelled_at", "workplan_activities")
+    # The status changes only through the actions (publish, cancel), which run the services:
+    # cancelling by hand would skip the registrants' mails and cancelled_at.
+    readonly_fields = ("status", "staff_links", "created_at", "updated_at", "cancelled_at", "workplan_activities")
     inlines = (ProgrammeItemInline, RoundInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
     fieldsets = (
@@ -160,6 +164,10 @@ class EventAdmin(admin.ModelAdmin):
                 ),
             )
         )
+
+    def choice_label(self, obj):
+        """How an event reads where it is picked: title, date and status."""
+        return dated_label(obj.title, obj.starts_at, obj.get_status_display())
 
     @admin.display(description=_("confirmed"), ordering="confirmed_count")
     def confirmed(self, obj):
@@ -236,6 +244,30 @@ class EventAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def save_model(self, request, obj, form, change):
+        """Save, then let the services carry out what the change means for the registrants: a
+        new time or place reaches their calendars; more room confirms people from the waiting
+        list, oldest first, exactly as when a place is freed by a cancellation."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        changed = set(form.changed_data)
+        if changed & set(services.EVENT_CALENDAR_FIELDS):
+            told = services.event_update_notify(event=obj, actor=request.user)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d registrant is sent the new time and place with an updated calendar invitation.",
+                        "%(count)d registrants are sent the new time and place with an updated calendar invitation.",
+                        told,
+                    )
+                    % {"count": told},
+                    messages.INFO,
+                )
+        if changed & {"capacity", "places_per_municipality"}:
+            promote_waitlist_after_edit(request, obj)
+
     # actions ---------------------------------------------------------------------------------
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
@@ -293,9 +325,32 @@ class EventAdmin(admin.ModelAdmin):
                 "%(count)d draft copies made: %(titles)s.",
                 len(copies),
             )
-            % {"count": len(copies), "titles": ", ".join(f"{c.title} ({c.starts_at:%Y})" for c in copies)},
+            % {
+                "count": len(copies),
+                "titles": ", ".join(f"{c.title} ({timezone.localtime(c.starts_at):%d-%m-%Y})" for c in copies),
+            },
             messages.SUCCESS,
         )
+
+
+def promote_waitlist_after_edit(request, event: Event) -> int:
+    """After a capacity of the event or one of its workshops changed in the admin: confirm from
+    the waiting list whoever now fits (the service decides and mails them)."""
+    event.refresh_from_db()
+    if event.status == Event.Status.CANCELLED or timezone.now() >= event.starts_at:
+        return 0
+    promoted = services.registration_promote_waitlist(event=event)
+    if promoted:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d person on the waiting list got a place and is told by e-mail.",
+                "%(count)d people on the waiting list got a place and are told by e-mail.",
+                len(promoted),
+            )
+            % {"count": len(promoted)},
+        )
+    return len(promoted)
 
 
 class SessionInline(admin.TabularInline):
@@ -305,7 +360,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ChoiceLabelsMixin, admin.ModelAdmin):
     """A workshop round of an event, with its workshops."""
 
     list_display = ("__str__", "number", "event", "session_total")
@@ -318,12 +373,36 @@ class RoundAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=Count("sessions"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        room_changed = any(
+            {"capacity", "places_per_municipality"} & set(inline_form.changed_data)
+            for formset in formsets
+            if formset.model is Session
+            for inline_form in formset.forms
+            if inline_form.instance.pk and not (formset.can_delete and formset._should_delete_form(inline_form))
+        )
+        if room_changed:
+            promote_waitlist_after_edit(request, form.instance.event)
+
     @admin.display(description=_("workshops"), ordering="sessions_count")
     def session_total(self, obj):
         return obj.sessions_count
 
 
 # --- registrations -----------------------------------------------------------------------------
+
+
+class EventListFilter(admin.RelatedOnlyFieldListFilter):
+    """The events in the list, newest first, each with its date and status: three editions of
+    the same congress are told apart."""
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).order_by().values(f"{self.field_path}__pk")
+        return [
+            (event.pk, dated_label(event.title, event.starts_at, event.get_status_display()))
+            for event in Event.objects.filter(pk__in=used).order_by("-starts_at")
+        ]
 
 
 class SessionFilter(admin.SimpleListFilter):
@@ -369,6 +448,18 @@ class MunicipalityFilter(admin.SimpleListFilter):
         return queryset.filter(organisation_id=int(value))
 
 
+class RegistrationForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ("remarks", "attended")
+
+    def clean_attended(self):
+        attended = self.cleaned_data["attended"]
+        if attended and self.instance.status != Registration.Status.CONFIRMED:
+            raise forms.ValidationError(_("Only confirmed registrations can be checked in."))
+        return attended
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     """Registrations are made by members (or staff on their behalf through the public form);
@@ -377,7 +468,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
 
     list_display = ("person_name", "organisation", "event", "status", "workshops", "attended", "created_at")
     list_filter = (
-        ("event", admin.RelatedOnlyFieldListFilter),
+        ("event", EventListFilter),
         "status",
         SessionFilter,
         MunicipalityFilter,
@@ -413,6 +504,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         "reminder_sent_at",
         "anonymised_at",
     )
+    form = RegistrationForm
     resource_classes = [RegistrationResource]
     # CSV for Dutch Excel (BOM, ";") and XLSX with text cells as strings: vzhg/exports.py
     export_formats = [DutchCSV, SafeXLSX]
@@ -427,6 +519,18 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Remarks are saved as typed; attendance goes through the check-in service, which
+        records when the person was ticked present."""
+        if "attended" in form.changed_data:
+            present = obj.attended
+            obj.attended = not present  # as stored: the service makes the change
+            super().save_model(request, obj, form, change)
+            checked = staff.registration_check_in(registration=obj, actor=request.user, present=present)
+            obj.attended, obj.attended_at = checked.attended, checked.attended_at
+            return
+        super().save_model(request, obj, form, change)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -448,7 +552,7 @@ class InvitationAdmin(admin.ModelAdmin):
     """Read-only: invitations are made by the invitation page, one per person per event."""
 
     list_display = ("person", "event", "mail_status", "mail_error", "created_at", "created_by")
-    list_filter = (("event", admin.RelatedOnlyFieldListFilter), "mail__status")
+    list_filter = (("event", EventListFilter), "mail__status")
     list_select_related = ("person", "event", "mail", "created_by")
     search_fields = ("person__first_name", "person__last_name", "person__email")
 

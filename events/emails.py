@@ -68,16 +68,21 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
         attachments = []
+        if kind in ("changed", "cancelled"):
+            # The person's calendar entry changes: its next version needs a higher SEQUENCE.
+            from .services import event_ics_sequence_bump
+
+            event_ics_sequence_bump(event=event)
         if kind in ("confirmed", "promoted", "changed") and registration.status == registration.Status.CONFIRMED:
             description = render_to_string("events/email/ics_description.txt", context).strip()
             attachments.append(
                 ("uitnodiging.ics", ics.registration_ics(registration=registration, method="REQUEST", description=description),
-                 "text/calendar; method=REQUEST; charset=UTF-8")
+                 ics.content_type("REQUEST"))
             )
         elif kind == "cancelled":
             attachments.append(
                 ("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"),
-                 "text/calendar; method=CANCEL; charset=UTF-8")
+                 ics.content_type("CANCEL"))
             )
     return mail_queue(
         to=person.email,

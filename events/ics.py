@@ -17,6 +17,12 @@ PRODID = "-//VZHG//Agenda//NL"
 TZID = "Europe/Amsterdam"
 
 
+def content_type(method: str) -> str:
+    """The MIME type of an .ics attachment. The mail library adds `charset` itself: naming it here
+    too would put it in the header twice, which some mail programs reject."""
+    return f"text/calendar; method={method}"
+
+
 def event_uid(event) -> str:
     return f"event-{event.pk}@vzhg.nl"
 
@@ -96,11 +102,13 @@ def _vevent(*, event, attendee_email: str = "", attendee_name: str = "", cancell
 
 
 def registration_ics(*, registration, method: str = "REQUEST", description: str = "") -> bytes:
-    """One VEVENT for a registration (METHOD:REQUEST to add/update it, CANCEL to remove it)."""
+    """One VEVENT for a registration (METHOD:REQUEST to add/update it, CANCEL to remove it).
+
+    The UID is the event's, so every version replaces the one before in the calendar; SEQUENCE is
+    the event's stored counter (Event.ics_sequence), raised on each change that must reach it."""
     person = registration.person
     cancelled = method == "CANCEL"
     calendar = _calendar(method)
-    sequence = int(registration.updated_at.timestamp()) if registration.updated_at else 0
     calendar.add_component(
         _vevent(
             event=registration.event,
@@ -108,7 +116,7 @@ def registration_ics(*, registration, method: str = "REQUEST", description: str 
             attendee_name=person.full_name if person else "",
             cancelled=cancelled,
             description=description,
-            sequence=sequence % 2_000_000_000,
+            sequence=registration.event.ics_sequence,
             online_url=registration.event.online_url if not cancelled else "",
         )
     )
@@ -125,5 +133,7 @@ def feed_ics(*, registrations, name: str) -> bytes:
         description = event.summary
         if event.online_url:
             description = f"{description}\n{event.online_url}".strip()
-        calendar.add_component(_vevent(event=event, description=description, online_url=event.online_url))
+        calendar.add_component(
+            _vevent(event=event, description=description, online_url=event.online_url, sequence=event.ics_sequence)
+        )
     return calendar.to_ical()

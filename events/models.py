@@ -77,6 +77,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The SEQUENCE of the event's .ics: raised on every change registrants' calendars must follow
+    # (time, place, cancellation), never lowered, so calendar programs apply the newest version.
+    ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("event")

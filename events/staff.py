@@ -8,7 +8,9 @@ here too, each a fixed number of queries whatever the number of rows.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -97,6 +99,10 @@ def event_cancel(*, event: Event, actor) -> int:
         locked.status = Event.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+        from .services import event_ics_sequence_bump
+
+        # Registrants' calendars hold the event: the cancellation's .ics must be a newer version.
+        event_ics_sequence_bump(event=locked)
         registration_ids = list(
             Registration.objects.filter(
                 event=locked,
@@ -132,21 +138,46 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
-def _year_later(value: datetime.datetime | None) -> datetime.datetime | None:
-    return value + relativedelta(years=1) if value is not None else None
+def _next_year_same_weekday(day: datetime.date) -> datetime.date:
+    """The same weekday in the same ISO week a year later: a Thursday congress stays on a
+    Thursday. Week 53 becomes week 52 in a year that has no week 53."""
+    year, week, weekday = day.isocalendar()
+    try:
+        return datetime.date.fromisocalendar(year + 1, week, weekday)
+    except ValueError:
+        return datetime.date.fromisocalendar(year + 1, 52, weekday)
+
+
+def _shifted(value: datetime.datetime | None, days: int) -> datetime.datetime | None:
+    """`days` later at the same local clock time (summer and winter time apart)."""
+    if value is None:
+        return None
+    local = timezone.localtime(value)
+    return timezone.make_aware(datetime.datetime.combine(local.date() + datetime.timedelta(days=days), local.time()))
+
+
+def _title_next_year(title: str, year: int) -> str:
+    """"Najaarscongres 2026" → "Najaarscongres 2027": the year in the title follows the date."""
+    return re.sub(rf"(?<!\d){year}(?!\d)", str(year + 1), title)
 
 
 def event_duplicate(*, event: Event, actor) -> Event:
-    """A draft copy one year later, with its programme, rounds and workshops (no registrations)."""
+    """A draft copy a year later on the same weekday (same ISO week; the year in the title
+    follows), with its programme, rounds and workshops (no registrations)."""
     with transaction.atomic():
         copy = Event.objects.get(pk=event.pk)
         copy.pk = None
         copy._state.adding = True
         copy.status = Event.Status.DRAFT
         copy.cancelled_at = None
+        copy.ics_sequence = 0
+        start_day = timezone.localtime(event.starts_at).date()
+        days = (_next_year_same_weekday(start_day) - start_day).days
         for field in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-            setattr(copy, field, _year_later(getattr(event, field)))
-        copy.slug = _unique_slug(f"{event.title} {copy.starts_at:%Y}")
+            setattr(copy, field, _shifted(getattr(event, field), days))
+        copy.title = _title_next_year(event.title, start_day.year)
+        new_year = f"{timezone.localtime(copy.starts_at):%Y}"
+        copy.slug = _unique_slug(copy.title if new_year in copy.title else f"{copy.title} {new_year}")
         copy.full_clean()
         copy.save()
         ProgrammeItem.objects.bulk_create(
@@ -339,7 +370,9 @@ def _mailing_claim(*, mailing_id: int) -> EventMailing | None:
     return mailing
 
 
-def _outgoing(rendered: RenderedMail, *, to: str, kind: str, reference: str) -> OutgoingMail:
+def _outgoing(
+    rendered: RenderedMail, *, to: str, kind: str, reference: str, attachments: list[tuple[str, bytes, str]] = ()
+) -> OutgoingMail:
     """An outbox row as vzhg.mail.services.mail_queue stores it (queued), for bulk_create; the
     reference names the row the mail is about, so retention finds it (mail_references_anonymise)."""
     return OutgoingMail(
@@ -349,7 +382,22 @@ def _outgoing(rendered: RenderedMail, *, to: str, kind: str, reference: str) -> 
         body_text=rendered.text,
         body_html=rendered.html,
         reference=reference,
+        attachments=[
+            {"filename": name, "mimetype": mimetype, "content": base64.b64encode(content).decode()}
+            for name, content, mimetype in attachments
+        ],
     )
+
+
+def _cancellation_attachments(*, event: Event, registration: Registration) -> list[tuple[str, bytes, str]]:
+    """Confirmed registrants had the event in their calendar: METHOD:CANCEL (same UID, a higher
+    SEQUENCE) removes it. People on the waiting list never had it, so they get no .ics."""
+    from . import ics
+
+    if registration.status != Registration.Status.CONFIRMED:
+        return []
+    registration.event = event
+    return [("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"), ics.content_type("CANCEL"))]
 
 
 def _mailing_batch(*, mailing_id: int, started_at) -> bool:
@@ -435,6 +483,7 @@ def _cancellations_insert(*, event: Event, registration_ids: list[int]) -> tuple
                 to=registration.person.email,
                 kind="events.cancelled",
                 reference=mail_reference(registration),
+                attachments=_cancellation_attachments(event=event, registration=registration),
             )
             for registration in registrations
         ]

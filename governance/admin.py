@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
+from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
+
 from . import selectors, services
 from .models import (
     AgendaItem,
@@ -28,6 +30,11 @@ from .models import (
     Theme,
     VngCommission,
 )
+
+
+def meeting_choice_label(meeting: Meeting) -> str:
+    """"ALV — 11-06-2026 (gepubliceerd)": where a meeting is picked, its date and status show."""
+    return dated_label(meeting.title, meeting.starts_at, meeting.get_status_display())
 
 
 @admin.register(Theme)
@@ -84,6 +91,8 @@ class MandateAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["portfolios"]
     date_hierarchy = "start"
     actions = ["kvk_reported"]
+    # Recorded by the action "Mark as reported to the KvK today" (services.mandates_kvk_report).
+    readonly_fields = ["kvk_start_reported_on", "kvk_end_reported_on"]
 
     @admin.display(description=_("KvK"))
     def kvk(self, obj):
@@ -128,8 +137,39 @@ class CommissionSeatAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["person"]
 
 
+class AgendaItemForm(forms.ModelForm):
+    """The decision is recorded by services.agenda_item_decide, only once the meeting began."""
+
+    class Meta:
+        model = AgendaItem
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "decision" in self.changed_data and (cleaned.get("decision") or "").strip():
+            meeting = cleaned.get("meeting") or getattr(self.instance, "meeting", None)
+            if meeting is None and self.instance.meeting_id:
+                meeting = self.instance.meeting
+            problem = services.meeting_not_started_problem(meeting=meeting) if meeting else None
+            if problem:
+                self.add_error("decision", problem)
+        return cleaned
+
+
+def _save_agenda_item(request, form, item: AgendaItem) -> None:
+    """Save the item as typed, except the decision: that goes through the service."""
+    if "decision" not in form.changed_data:
+        item.save()
+        return
+    decision = item.decision
+    item.decision = form.initial.get("decision", "") or ""
+    item.save()
+    services.agenda_item_decide(item=item, decision=decision, actor=request.user)
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    form = AgendaItemForm
     fields = ["order", "title", "kind", "rapporteur", "confidential", "decision"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
     autocomplete_fields = ["rapporteur"]
@@ -149,8 +189,33 @@ class MeetingPackInline(admin.TabularInline):
         return False
 
 
+class MotionForm(forms.ModelForm):
+    """The outcome is recorded by services.motion_decide: only once the meeting began."""
+
+    class Meta:
+        model = Motion
+        fields = "__all__"
+
+    OUTCOME_FIELDS = ("outcome", "votes_for", "votes_against", "outcome_note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if set(self.OUTCOME_FIELDS) & set(self.changed_data) and cleaned.get("outcome"):
+            meeting = cleaned.get("meeting")
+            motion = Motion(meeting=meeting) if meeting is not None else Motion()
+            problem = services.motion_outcome_problem(
+                motion=motion,
+                outcome=cleaned["outcome"],
+                votes_for=cleaned.get("votes_for"),
+                votes_against=cleaned.get("votes_against"),
+            )
+            if problem:
+                self.add_error("outcome", problem)
+        return cleaned
+
+
 @admin.register(Motion)
-class MotionAdmin(SimpleHistoryAdmin):
+class MotionAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "outcome"]
     list_filter = ["outcome", "meeting"]
     list_select_related = ["meeting"]
@@ -158,10 +223,31 @@ class MotionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["meeting", "submitted_by"]
     fields = ["meeting", "order", "title", "text", "submitted_by", "outcome", "votes_for", "votes_against", "outcome_note"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 80})}}
+    form = MotionForm
+
+    def save_model(self, request, obj, form, change):
+        """The motion's text as typed; its outcome through services.motion_decide."""
+        decided = {name: getattr(obj, name) for name in MotionForm.OUTCOME_FIELDS}
+        if not set(MotionForm.OUTCOME_FIELDS) & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        for name in MotionForm.OUTCOME_FIELDS:
+            setattr(obj, name, form.initial.get(name, Motion._meta.get_field(name).get_default()))
+        if obj.outcome_note is None:
+            obj.outcome_note = ""
+        super().save_model(request, obj, form, change)
+        services.motion_decide(
+            motion=obj,
+            outcome=decided["outcome"],
+            votes_for=decided["votes_for"],
+            votes_against=decided["votes_against"],
+            note=decided["outcome_note"] or "",
+            actor=request.user,
+        )
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "status", "published_at"]
     list_filter = ["body", "status"]
     date_hierarchy = "starts_at"
@@ -171,6 +257,10 @@ class MeetingAdmin(SimpleHistoryAdmin):
     fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
     inlines = [AgendaItemInline, MeetingPackInline]
     actions = ["publish", "mark_held"]
+
+    def choice_label(self, obj):
+        """How a meeting reads where it is picked: title, date and status."""
+        return meeting_choice_label(obj)
 
     @admin.display(description=_("board portal"))
     def portal_link(self, obj):
@@ -217,6 +307,17 @@ class MeetingAdmin(SimpleHistoryAdmin):
                     messages.error(request, failed.error)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AgendaItem:
+            return super().save_formset(request, form, formset, change)
+        for item in formset.save(commit=False):
+            inline_form = next(f for f in formset.forms if f.instance is item)
+            _save_agenda_item(request, inline_form, item)
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+        return None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.agenda_renumber(meeting=form.instance)
@@ -235,9 +336,20 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Mark as held (decisions can be entered)"), permissions=["change"])
     def mark_held(self, request, queryset):
+        held = 0
         for meeting in queryset:
-            services.meeting_mark_held(meeting=meeting, actor=request.user)
-        self.message_user(request, _("Marked as held."))
+            try:
+                services.meeting_mark_held(meeting=meeting, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(meeting)s was not marked as held: %(why)s") % {"meeting": meeting, "why": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+            else:
+                held += 1
+        if held:
+            self.message_user(request, _("Marked as held."))
 
 
 class DocumentInline(admin.TabularInline):
@@ -256,7 +368,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "order", "kind", "confidential"]
     list_filter = ["kind", "confidential", "meeting__body"]
     search_fields = ["title", "meeting__title"]
@@ -264,6 +376,10 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     fields = ["meeting", "order", "title", "kind", "rapporteur", "summary", "proposal", "decision", "confidential", "add_document"]
     readonly_fields = ["add_document"]
     inlines = [DocumentInline]
+    form = AgendaItemForm
+
+    def save_model(self, request, obj, form, change):
+        _save_agenda_item(request, form, obj)
 
     @admin.display(description=_("documents"))
     def add_document(self, obj):

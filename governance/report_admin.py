@@ -28,6 +28,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
+from vzhg.admin_choices import ChoiceLabelsMixin, choice_label_for
+
 from . import report_services, reports
 from .models import (
     AnnualReport,
@@ -233,6 +235,9 @@ class AdoptForm(forms.Form):
             .select_related("body")
             .order_by("-starts_at")
         )
+        label = choice_label_for(admin.site, Meeting)
+        if label is not None:
+            self.fields["meeting"].label_from_instance = label
 
 
 @admin.register(Workplan)
@@ -443,6 +448,17 @@ class WorkplanAdmin(SimpleHistoryAdmin):
 # --- planned activities -----------------------------------------------------------------------
 
 
+def _progress_report_save(request, *, activity, form) -> None:
+    """A traffic light typed in the admin, written by the same service as the half-year page."""
+    report_services.progress_report_save(
+        activity=activity,
+        half=form.cleaned_data["half"],
+        light=form.cleaned_data["light"],
+        text=form.cleaned_data["text"],
+        actor=request.user,
+    )
+
+
 class ProgressReportInline(admin.StackedInline):
     model = ProgressReport
     fields = [("half", "light"), "text", ("written_by", "updated_at")]
@@ -502,7 +518,7 @@ class PlannedActivityForm(forms.ModelForm):
 
 
 @admin.register(PlannedActivity)
-class PlannedActivityAdmin(SimpleHistoryAdmin):
+class PlannedActivityAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     form = PlannedActivityForm
     list_display = ["title", "workplan__year", "priority", "planned_count"]
     list_filter = ["workplan", "kind", "priority", "themes"]
@@ -555,11 +571,16 @@ class PlannedActivityAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgressReport:
             return super().save_formset(request, form, formset, change)
-        for report in formset.save(commit=False):
-            report.written_by = request.user
-            report.save()
+        formset.save(commit=False)  # sorts the forms into new, changed and deleted objects
         for report in formset.deleted_objects:
             report.delete()
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            previous_half = inline_form.initial.get("half")
+            _progress_report_save(request, activity=form.instance, form=inline_form)
+            if inline_form.instance.pk and previous_half and previous_half != inline_form.cleaned_data["half"]:
+                ProgressReport.objects.filter(pk=inline_form.instance.pk).delete()  # moved to the other half
         return None
 
 
@@ -577,9 +598,19 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     def year(self, obj):
         return obj.activity.workplan.year
 
+    def get_readonly_fields(self, request, obj=None):
+        # A report belongs to its activity and half year; write another one for another.
+        if obj is not None:
+            return ["activity", "half", *self.readonly_fields]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        obj.written_by = request.user
-        super().save_model(request, obj, form, change)
+        """Written by the same service as the half-year page (report_services.progress_report_save)."""
+        report = report_services.progress_report_save(
+            activity=obj.activity, half=obj.half, light=obj.light, text=obj.text, actor=request.user
+        )
+        obj.pk = report.pk
+        obj.__dict__.update({key: value for key, value in report.__dict__.items() if not key.startswith("_")})
 
 
 # --- annual report ----------------------------------------------------------------------------

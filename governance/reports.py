@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from members.models import Organisation, Person
@@ -243,15 +243,18 @@ def _board_on(day: datetime.date) -> list[Mandate]:
         )
         .select_related("body", "person", "person__organisation")
         .prefetch_related("portfolios")
-        .order_by("body__order", "body__name", _ROLE_RANK, "person__last_name")
+        .order_by("body__order", "body__name", mandate_role_rank(), "person__last_name")
     )
 
 
-# The chair first, then the other executive roles, then the members (not alphabetically by role).
-_ROLE_RANK = Case(
-    *(When(role=role, then=Value(rank)) for rank, role in enumerate(Mandate.Role.values)),
-    default=Value(len(Mandate.Role.values)),
-)
+def mandate_role_rank() -> Case:
+    """Order mandates by the role's rank: the chair (voorzitter) first, then the other executive
+    roles, then the members, as Mandate.Role lists them; never alphabetically by role name. Every
+    board table (the board page, the workplan, the annual report) sorts with this."""
+    return Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(Mandate.Role.values)),
+        default=Value(len(Mandate.Role.values)),
+    )
 
 
 def secretariat_people() -> list[Person]:
@@ -292,6 +295,37 @@ def workplan_data(*, workplan: Workplan, now: datetime.datetime | None = None) -
 # --- The annual report ------------------------------------------------------------------------
 
 
+# Attendance: one definition for the events section, ledenbinding and the per-event counts.
+# Doors open a little before the start; a tick earlier than that (the check-in page tried out on
+# an upcoming event, a wrong event picked) is not attendance. Nor is a tick at an event that has
+# not ended yet, or was cancelled.
+CHECKIN_OPENS_BEFORE_START = datetime.timedelta(hours=2)
+
+
+def held_events_q(*, now: datetime.datetime, prefix: str = "") -> Q:
+    """Events that took place (published, over by `now`); `prefix` reaches the event from
+    another model, e.g. "event__" from a registration."""
+    from events.models import Event
+
+    return Q(**{f"{prefix}status": Event.Status.PUBLISHED, f"{prefix}ends_at__lte": now})
+
+
+def attendance_q(*, now: datetime.datetime, prefix: str = "", event_prefix: str = "event__") -> Q:
+    """Registrations that count as attendance: confirmed, ticked present at an event that took
+    place, and ticked no earlier than CHECKIN_OPENS_BEFORE_START before it began. `prefix`
+    reaches the registration (e.g. "registrations__" from an event), `event_prefix` its event."""
+    from events.models import Registration
+
+    ticked_in_time = Q(**{f"{prefix}attended_at__isnull": True}) | Q(
+        **{f"{prefix}attended_at__gte": F(f"{event_prefix}starts_at") - CHECKIN_OPENS_BEFORE_START}
+    )
+    return (
+        Q(**{f"{prefix}attended": True, f"{prefix}status": Registration.Status.CONFIRMED})
+        & held_events_q(now=now, prefix=event_prefix)
+        & ticked_in_time
+    )
+
+
 @dataclass
 class EngagementRow:
     organisation: Organisation
@@ -317,11 +351,15 @@ class Engagement:
         return max((row.attendances for row in self.rows), default=0)
 
 
-def engagement(*, year: int) -> Engagement:
-    """Attendance per member municipality over the year, by the organisation recorded on the
-    registration (kept after anonymisation). Two queries."""
-    from events.models import Event, Registration
+def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement:
+    """Attendance (attendance_q) per member municipality over the year, by the organisation
+    recorded on the registration (kept after anonymisation). A municipality is reached when at
+    least one of its people attended; the annual report's events section uses this same count.
+    Two queries."""
+    from events.models import Registration
 
+    now = now or timezone.now()
+    attended = attendance_q(now=now)
     start, end = year_bounds(year)
     municipalities = list(
         member_municipalities_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -334,13 +372,13 @@ def engagement(*, year: int) -> Engagement:
             event__starts_at__lt=end,
             organisation__in=[organisation.pk for organisation in municipalities],
         )
-        .filter(event__status=Event.Status.PUBLISHED)
+        .filter(held_events_q(now=now, prefix="event__"))
         .values("organisation_id")
         .annotate(
             registrations=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-            attendances=Count("pk", filter=Q(attended=True)),
-            people=Count("person", filter=Q(attended=True), distinct=True),
-            anonymous=Count("pk", filter=Q(attended=True, person__isnull=True)),
+            attendances=Count("pk", filter=attended),
+            people=Count("person", filter=attended, distinct=True),
+            anonymous=Count("pk", filter=attended & Q(person__isnull=True)),
         )
     )
     by_organisation = {row["organisation_id"]: row for row in counts}
@@ -422,39 +460,29 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
 
     members = member_municipalities_during(first, last)
     member_ids = set(members.values_list("pk", flat=True))
-    is_member_registration = Q(registrations__organisation__in=member_ids)
+    attended = attendance_q(now=now, prefix="registrations__", event_prefix="")
     events = list(
-        Event.objects.filter(
-            status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end, ends_at__lte=now
-        )
+        Event.objects.filter(held_events_q(now=now), starts_at__gte=start, starts_at__lt=end)
         .annotate(
             confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-            attended_count=Count("registrations", filter=Q(registrations__attended=True)),
+            attended_count=Count("registrations", filter=attended),
             municipalities=Count(
                 "registrations__organisation",
-                filter=is_member_registration & Q(registrations__status=Registration.Status.CONFIRMED),
+                filter=attended & Q(registrations__organisation__in=member_ids),
                 distinct=True,
             ),
         )
         .select_related("host")
         .order_by("starts_at")
     )
-    reached_any = (
-        Registration.objects.filter(
-            event__in=[event.pk for event in events],
-            status=Registration.Status.CONFIRMED,
-            organisation__in=member_ids,
-        )
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
+    # "x of 50 member municipalities took part" is ledenbinding's "reached": one count.
+    engaged = engagement(year=year, now=now)
     event_totals = {
         "count": len(events),
         "registrations": sum(event.confirmed for event in events),
         "attended": sum(event.attended_count for event in events),
-        "municipalities": reached_any,
-        "members": len(member_ids),
+        "municipalities": engaged.reached,
+        "members": engaged.members,
     }
 
     newsletters = list(
@@ -487,7 +515,7 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
         newsletters=newsletters,
         workplan=workplan,
         lines=lines,
-        engagement=engagement(year=year),
+        engagement=engaged,
         membership=membership,
     )
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from members.models import Person
 
 from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack
+from .reports import mandate_role_rank
 
 
 def _active_on(day, prefix: str = "") -> Q:
@@ -24,7 +25,7 @@ def current_board() -> list[Mandate]:
         Mandate.objects.filter(_active_on(today), body__kind__in=[Body.Kind.AB, Body.Kind.DB])
         .select_related("body", "person", "person__organisation")
         .prefetch_related("portfolios", Prefetch("person__commission_seats", queryset=seats, to_attr="current_seats"))
-        .order_by("body__order", "body__name", "role", "person__last_name")
+        .order_by("body__order", "body__name", mandate_role_rank(), "person__last_name")
     )
 
 

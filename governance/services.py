@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from vzhg.mail.services import mail_queue
 
 from . import selectors
-from .models import AgendaItem, Body, Document, Meeting, MeetingPack, MeetingView, Notice, PersonalNote
+from .models import AgendaItem, Body, Document, Meeting, MeetingPack, MeetingView, Motion, Notice, PersonalNote
 
 logger = logging.getLogger(__name__)
 
@@ -278,8 +278,24 @@ def meeting_publish(*, meeting: Meeting, actor=None) -> Meeting:
     return meeting
 
 
+def meeting_not_started_problem(*, meeting: Meeting, now: datetime | None = None) -> str | None:
+    """Why nothing that happens at a meeting (held, decisions, motion outcomes) can be recorded
+    yet: the meeting has not begun. None when it has."""
+    now = now or timezone.now()
+    if meeting.starts_at is not None and meeting.starts_at > now:
+        return _(
+            "%(meeting)s has not taken place yet (it starts on %(date)s); record what happened there after the meeting."
+        ) % {"meeting": meeting.title, "date": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")}
+    return None
+
+
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, actor=None) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, actor=None, now: datetime | None = None) -> Meeting:
+    """Record that the meeting was held; refused for a meeting that has not begun."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    problem = meeting_not_started_problem(meeting=meeting, now=now)
+    if problem:
+        raise ValidationError(problem)
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
     return meeting
@@ -287,9 +303,42 @@ def meeting_mark_held(*, meeting: Meeting, actor=None) -> Meeting:
 
 @transaction.atomic
 def agenda_item_decide(*, item: AgendaItem, decision: str, actor=None) -> AgendaItem:
-    item.decision = decision.strip()
+    """Record the decision on an agenda item (the besluitenlijst): only once the meeting began."""
+    decision = decision.strip()
+    if decision:
+        problem = meeting_not_started_problem(meeting=item.meeting)
+        if problem:
+            raise ValidationError(problem)
+    item.decision = decision
     item.save(update_fields=["decision"])
     return item
+
+
+def motion_outcome_problem(*, motion: Motion, outcome: str, votes_for, votes_against) -> str | None:
+    """Why this outcome cannot be recorded for the motion, or None."""
+    if outcome == Motion.Outcome.PENDING:
+        if votes_for is not None or votes_against is not None:
+            return _("A motion that is not yet decided has no votes; choose its outcome or leave the votes empty.")
+        return None
+    if motion.meeting_id is None:
+        return None
+    return meeting_not_started_problem(meeting=motion.meeting)
+
+
+@transaction.atomic
+def motion_decide(
+    *, motion: Motion, outcome: str, votes_for: int | None, votes_against: int | None, note: str = "", actor=None
+) -> Motion:
+    """Record the general assembly's decision on a motion: only once the meeting began."""
+    problem = motion_outcome_problem(motion=motion, outcome=outcome, votes_for=votes_for, votes_against=votes_against)
+    if problem:
+        raise ValidationError(problem)
+    motion.outcome = outcome
+    motion.votes_for = votes_for
+    motion.votes_against = votes_against
+    motion.outcome_note = note.strip()
+    motion.save(update_fields=["outcome", "votes_for", "votes_against", "outcome_note"])
+    return motion
 
 
 def _notices_queue(*, meeting: Meeting, kind: str) -> int:

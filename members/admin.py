@@ -222,8 +222,11 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = (OrganisationRegionFilter, "function", OrganisationKindFilter)
     list_select_related = ("organisation", "organisation__region")
     search_fields = ("first_name", "last_name", "email", "organisation__name")
-    autocomplete_fields = ("organisation", "user")
-    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("organisation",)
+    # The account is linked by services.person_link_account when someone with this person's
+    # e-mail address signs up or logs in (their address verified); linking another account by
+    # hand would open this person's data to whoever owns it.
+    readonly_fields = ("user", "created_at", "updated_at")
     # Person.get_absolute_url is the signed-in person's own profile, not this person's page.
     view_on_site = False
     fieldsets = (

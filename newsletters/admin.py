@@ -1,6 +1,7 @@
 """The secretariat composes, previews, tests, sends and follows editions here, and keeps the list."""
 
 from csp.decorators import csp_update
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -247,6 +248,23 @@ class SectionAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
+class SubscriptionAddForm(forms.ModelForm):
+    class Meta:
+        model = Subscription
+        fields = ["email", "person"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        existing = Subscription.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.status == Subscription.Status.UNSUBSCRIBED:
+            raise forms.ValidationError(
+                _("This address unsubscribed and stays unsubscribed; only its owner can subscribe again.")
+            )
+        if existing is not None:
+            raise forms.ValidationError(_("This address is already on the list."))
+        return email
+
+
 class BouncedFilter(admin.SimpleListFilter):
     title = _("bounced")
     parameter_name = "bounced"
@@ -270,9 +288,52 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email", "person__last_name", "person__first_name"]
     raw_id_fields = ["person"]
     fields = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
-    readonly_fields = ["confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
+    # The address and the status change only through the services: double opt-in (the reader
+    # confirms their own address), unsubscribing (which sticks: imports leave it alone) and the
+    # action below. Typing "confirmed" over "unsubscribed" would mail someone who said no.
+    readonly_fields = [
+        "email",
+        "status",
+        "source",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounced_at",
+        "bounce_reason",
+        "created_at",
+    ]
     change_list_template = "admin/newsletters/subscription/change_list.html"
     actions = ["unsubscribe_selected"]
+
+    form = SubscriptionAddForm
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "person"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A typed address is added as the import adds it (the same service: subscribed, and an
+        address that unsubscribed is never revived); the person link is kept."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        services.subscription_import(text=obj.email, actor=request.user)
+        subscription = Subscription.objects.get(email__iexact=obj.email)
+        if obj.person_id and subscription.person_id is None:
+            subscription.person_id = obj.person_id
+            subscription.save(update_fields=["person"])
+        obj.pk = subscription.pk
+        obj.__dict__.update({key: value for key, value in subscription.__dict__.items() if not key.startswith("_")})
 
     @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe_selected(self, request, queryset):
