@@ -53,6 +53,7 @@ KINDS = {
     "events.invitation",
     "events.reminder",
     "events.cancelled",
+    "events.updated",
     "governance-published",
     "governance-reminder",
     "newsletter-confirm",
@@ -62,7 +63,8 @@ KINDS = {
 
 
 def _kind_expressions() -> set[str]:
-    """Every `kind=` handed to mail_queue / mail_queue_message / registration_mail_queue in the app."""
+    """Every `kind=` handed to mail_queue / mail_queue_message / registration_mail_queue in the app,
+    and to events.staff._outgoing (the rows a mailing task bulk-inserts into the outbox)."""
     found = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -73,7 +75,7 @@ def _kind_expressions() -> set[str]:
                 if not isinstance(node, ast.Call):
                     continue
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                if name in ("mail_queue", "mail_queue_message", "registration_mail_queue"):
+                if name in ("mail_queue", "mail_queue_message", "registration_mail_queue", "_outgoing"):
                     for keyword in node.keywords:
                         if keyword.arg == "kind":
                             found.add((name, ast.unparse(keyword.value)))
@@ -87,8 +89,9 @@ EXPRESSIONS = {
     ("registration_mail_queue", "'changed'"): set(),
     ("registration_mail_queue", "'cancelled'"): set(),
     ("registration_mail_queue", "'promoted'"): set(),
-    ("mail_queue", "'events.cancelled'"): {"events.cancelled"},
-    ("mail_queue", "'events.invitation'"): {"events.invitation"},
+    ("_outgoing", "'events.cancelled'"): {"events.cancelled"},
+    ("_outgoing", "'events.invitation'"): {"events.invitation"},
+    ("mail_queue", "'events.updated'"): {"events.updated"},
     ("mail_queue", "'events.reminder'"): {"events.reminder"},
     ("mail_queue", "f'governance-{kind}'"): {"governance-published", "governance-reminder"},
     ("mail_queue", "'newsletter-test'"): {"newsletter-test"},
@@ -176,6 +179,20 @@ def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_co
     for kind in ("events.invitation", "events.reminder", "events.cancelled"):
         [message] = sent(kind)
         check(message, expect=(TITLE, NAME))
+
+
+def test_event_update_mail(member, django_capture_on_commit_callbacks):
+    """The secretariat moved the event: confirmed registrants get the new details with the .ics."""
+    from events.services import event_update_notify
+
+    event = EventFactory(
+        title=TITLE, starts_at=timezone.now() + datetime.timedelta(days=5), venue_name="Zaal 'A' & <B>"
+    )
+    RegistrationFactory(event=event, person=member, status=Registration.Status.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert event_update_notify(event=event) == 1
+    [message] = sent("events.updated")
+    check(message, expect=(TITLE, NAME))
 
 
 def test_meeting_mails(member, django_capture_on_commit_callbacks):
