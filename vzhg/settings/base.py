@@ -125,6 +125,13 @@ ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}  # password optional: empty → login code
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VZHG] "
 
+# --- the client's address behind the reverse proxy (allauth's per-client rate limits) ---------
+# How many proxies of our own stand in front of the app and add to X-Forwarded-For. 0 (local):
+# the header is ignored and the connection's address counts. Production: 1 (see README
+# "Security"). With a header name, the client address is read from that header instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="") or None
+
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -17,6 +17,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
+# The site runs behind one TLS-terminating proxy (README "Security"): the client's address for
+# allauth's per-client rate limits is the last one the proxy put in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
