@@ -63,6 +63,7 @@ FLOW = {
     "account_confirm_login_code": "/account/login/code/",
     "account_email_verification_sent": "/account/login/",
     "set_language": "/",  # POST only; a GET goes back
+    "admin_login": "/account/login/?next=%2Fadmin%2F",  # the admin's login is allauth's
 }
 
 # Pages of one object keyed by pk and a random token; who may open them depends on the object
