@@ -181,6 +181,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 GOVERNANCE_MAX_UPLOAD_MB = env.int("GOVERNANCE_MAX_UPLOAD_MB", default=20)
 GOVERNANCE_REMINDER_HOURS = 48
 
+# --- rate limits of the site's own public forms (vzhg/ratelimits.py, allauth's notation) -------
+# The newsletter sign-up mails a confirmation link: at most 3 per address and 30 per client an
+# hour, so the form cannot be used to flood someone's mailbox.
+VZHG_RATE_LIMITS = {
+    "newsletter_subscribe": env("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default="30/h/ip,3/h/key"),
+}
+
 # --- newsletters -----------------------------------------------------------------------------
 # The agenda section lists events and meetings of this many coming weeks.
 NEWSLETTER_AGENDA_WEEKS = env.int("NEWSLETTER_AGENDA_WEEKS", default=8)
