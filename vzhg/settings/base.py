@@ -56,6 +56,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Last, so it sees a view's exception first: a page that cannot reach the database answers 503
+# "temporarily unavailable" (vzhg/middleware.py), not 500.
+MIDDLEWARE += ["vzhg.middleware.DatabaseUnavailableMiddleware"]
+
 ROOT_URLCONF = "vzhg.urls"
 WSGI_APPLICATION = "vzhg.wsgi.application"
 
@@ -81,6 +85,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request uses it, so a database restart does not
+# answer the next request on each worker with an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
