@@ -20,6 +20,7 @@ from import_export.forms import ExportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import PersonImportForm
 from .models import EmailDomain, Organisation, Person, Region, User
 from .resources import PersonResource
 
@@ -238,6 +239,8 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # The plain export form: the selectable-fields form relies on an inline event handler,
     # which our Content Security Policy blocks.
     export_form_class = ExportForm
+    # Checks the file (size; an .xlsx's ZIP directory) before it is opened.
+    import_form_class = PersonImportForm
     import_template_name = "admin/members/person/import.html"
     import_error_display = ("message", "row")
 
