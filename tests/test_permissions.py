@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "health",
+    "health_live",
     "favicon",
     "members:municipalities",
     "account_login",

@@ -1,9 +1,13 @@
 """Site-wide pages: home, health check and the error pages."""
 
+import logging
 from urllib.parse import urlencode
 
+import redis
 from allauth.account.views import LoginView
-from django.http import HttpResponse
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -11,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from members import selectors as member_selectors
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -22,9 +28,55 @@ def home(request):
     return render(request, "home.html", context)
 
 
+def _redis_urls() -> list[str]:
+    """The Redis servers the site depends on: the Celery broker and the cache (often the same)."""
+    urls = [settings.CELERY_BROKER_URL]
+    cache = settings.CACHES.get("default", {})
+    if "redis" in cache.get("BACKEND", "").lower():
+        location = cache.get("LOCATION")
+        urls += location if isinstance(location, list | tuple) else [location]
+    return list(dict.fromkeys(url for url in urls if url and url.startswith(("redis://", "rediss://", "unix://"))))
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        logger.error("Health: database unavailable: %s", error)
+        return "unavailable"
+    return "ok"
+
+
+def _redis_state() -> str:
+    urls = _redis_urls()
+    if not urls:
+        return "not used"
+    for url in urls:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            logger.error("Health: Redis unavailable: %s", error)
+            return "unavailable"
+        finally:
+            client.close()
+    return "ok"
+
+
 @never_cache
 def health(request):
-    """A bare view: no database, no template. The benchmark uses it as its ceiling."""
+    """What the site depends on, each on its own: {"database": "ok", "redis": "ok"} with 200,
+    or 503 with the one that is "unavailable" named. For load balancers and monitoring."""
+    states = {"database": _database_state(), "redis": _redis_state()}
+    healthy = all(state in ("ok", "not used") for state in states.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **states}, status=200 if healthy else 503)
+
+
+@never_cache
+def health_live(request):
+    """A bare view: no database, no Redis, no template. Says the process answers; the
+    benchmark uses it as its ceiling."""
     return HttpResponse("ok", content_type="text/plain")
 
 

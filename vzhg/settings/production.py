@@ -14,8 +14,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                      "LOCATION": env("REDIS_CACHE_URL", default=env("REDIS_URL"))}}
+# The cache fails open (vzhg/cache.py): with Redis down, log-in, sign-up and password reset
+# still work, allauth's rate limits pause (logged) instead of answering 500.
+CACHES = {
+    "default": {
+        "BACKEND": "vzhg.cache.FailOpenRedisCache",
+        "LOCATION": env("REDIS_CACHE_URL", default=env("REDIS_URL")),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
