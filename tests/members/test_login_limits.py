@@ -107,3 +107,12 @@ def test_a_flood_of_failures_from_one_client_does_not_lock_out_another(client, s
     assert "Too many failed login attempts" in blocked.content.decode()
     assert member.status_code == 302 and member["Location"] == "/profiel/"
     assert "_auth_user_id" in client.session
+
+
+def test_readme_tells_the_operator_how_the_proxy_must_pass_the_client_address():
+    from tests.test_deploy import readme_section
+
+    security = readme_section("Security")
+    proxy = security.split("### Proxy and rate limits", 1)[1].split("\n### ", 1)[0]
+    assert "X-Forwarded-For" in proxy and "DJANGO_TRUSTED_PROXY_COUNT" in proxy
+    assert "$proxy_add_x_forwarded_for" in proxy
