@@ -114,14 +114,17 @@ def office_file_check(
 
 
 def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
+    limit = IMAGE_MAX_PIXELS // 1_000_000
     if width and height:
-        message = _("The image is %(width)d × %(height)d pixels; at most %(limit)d megapixels is allowed. Make it smaller and upload it again.") % {
-            "width": width, "height": height, "limit": IMAGE_MAX_PIXELS // 1_000_000,
-        }  # fmt: skip
+        message = _(
+            "The image is %(width)d × %(height)d pixels; at most %(limit)d megapixels is allowed. "
+            "Make it smaller and upload it again."
+        ) % {"width": width, "height": height, "limit": limit}
     else:
-        message = _("The image has far too many pixels; at most %(limit)d megapixels is allowed. Make it smaller and upload it again.") % {
-            "limit": IMAGE_MAX_PIXELS // 1_000_000
-        }
+        message = _(
+            "The image has far too many pixels; at most %(limit)d megapixels is allowed. "
+            "Make it smaller and upload it again."
+        ) % {"limit": limit}
     return ValidationError(message, code="image_too_many_pixels")
 
 

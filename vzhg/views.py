@@ -90,7 +90,8 @@ def admin_login(request):
     to; a POST (what a password-guessing script sends here) is answered by allauth's view
     itself, so its limits hold on this address too."""
     next_url = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    allowed = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
         next_url = ""
     next_url = next_url or reverse("admin:index")
     if request.method == "POST":

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from members.models import Person
 from tests.bombs import office_bomb
 
-from .test_import import IMPORT_URL, XLSX_FORMAT, CSV_FORMAT
+from .test_import import CSV_FORMAT, IMPORT_URL, XLSX_FORMAT
 
 pytestmark = pytest.mark.django_db
 
