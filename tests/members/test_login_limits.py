@@ -1,16 +1,29 @@
 """Login limits hold everywhere a password can be tried, and count per client behind the proxy."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.core import mail as django_mail
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.test_deploy import ROOT, production_env
 
 pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"^\s*([A-Z0-9]{4,}(?:-[A-Z0-9]{4,})*)\s*$", re.MULTILINE)
+
+
+@pytest.fixture
+def mailed_code(django_capture_on_commit_callbacks):
+    def run(callable_, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return callable_(*args, **kwargs)
+
+    return run
 
 
 @pytest.fixture
@@ -116,3 +129,19 @@ def test_readme_tells_the_operator_how_the_proxy_must_pass_the_client_address():
     proxy = security.split("### Proxy and rate limits", 1)[1].split("\n### ", 1)[0]
     assert "X-Forwarded-For" in proxy and "DJANGO_TRUSTED_PROXY_COUNT" in proxy
     assert "$proxy_add_x_forwarded_for" in proxy
+
+
+def test_a_superuser_made_by_createsuperuser_can_reach_the_admin(client, mailed_code):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(email="beheer@vzhg.nl", password=DEFAULT_PASSWORD)
+
+    response = mailed_code(
+        client.post, "/account/login/", {"login": "beheer@vzhg.nl", "password": DEFAULT_PASSWORD, "next": "/admin/"}
+    )
+    # No verified address yet: allauth mails a code once, then the admin opens.
+    assert response.status_code == 302 and response["Location"] == "/account/confirm-email/"
+    code = CODE.search(django_mail.outbox[-1].body).group(1)
+    confirmed = client.post("/account/confirm-email/", {"code": code})
+    assert confirmed.status_code == 302
+    assert client.get("/admin/").status_code == 200
