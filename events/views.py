@@ -1,7 +1,10 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +19,20 @@ from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
 from .tokens import TokenInvalid, cancel_token_registration, feed_token_make, feed_token_user_id
+
+logger = logging.getLogger(__name__)
+
+
+def _database_hiccup(form, error: Exception) -> None:
+    """The database was briefly out of reach (a restart) or gave up on the transaction: the
+    service rolled everything back.
+    Say so plainly on the form, which keeps what the member entered."""
+    logger.warning("Registration form: database unavailable (%s)", error)
+    form.add_error(
+        None,
+        _("Nothing has been stored: the site could not reach its database for a moment. "
+          "Your choices are still filled in; please submit the form again."),
+    )
 
 
 @require_GET
@@ -84,6 +101,7 @@ def register(request, slug):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
     form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds)
+    status = 200
     if request.method == "POST" and not blocked and form.is_valid():
         try:
             registration = services.registration_create(
@@ -91,6 +109,9 @@ def register(request, slug):
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
+        except (OperationalError, InterfaceError) as error:
+            _database_hiccup(form, error)
+            status = 503
         else:
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(request, _("You are registered. A confirmation with a calendar invitation is on its way by e-mail."))
@@ -106,6 +127,7 @@ def register(request, slug):
         request,
         "events/register.html",
         {"event": event, "form": form, "state": state, "blocked": blocked, "person": person},
+        status=status,
     )
 
 
@@ -151,6 +173,7 @@ def registration_change(request, pk):
     initial = {f"round_{choice.round.number}": choice.session_id for choice in registration.choices.select_related("round")}
     initial["remarks"] = registration.remarks
     form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_change(
@@ -158,10 +181,15 @@ def registration_change(request, pk):
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
+        except (OperationalError, InterfaceError) as error:
+            _database_hiccup(form, error)
+            status = 503
         else:
             messages.success(request, _("Your registration has been changed. The updated confirmation is on its way by e-mail."))
             return redirect("events:mine")
-    return render(request, "events/change.html", {"event": event, "registration": registration, "form": form})
+    return render(
+        request, "events/change.html", {"event": event, "registration": registration, "form": form}, status=status
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vzhg.mail.services import mail_queue
+from vzhg.uploads import zip_check, zip_read_part
 
 from . import selectors
 from .models import AgendaItem, Body, Document, Meeting, MeetingPack, MeetingView, Motion, Notice, PersonalNote
@@ -95,11 +96,15 @@ def upload_check(*, uploaded) -> tuple[str, str]:
     else:
         ok = False
         if head.startswith(b"PK\x03\x04"):
+            # Judged on the ZIP's directory first (no decompression bombs), then one part read
+            # with a bound.
+            archive = zip_check(uploaded, name=name)
             try:
-                with zipfile.ZipFile(uploaded) as archive:
-                    ok = _OOXML_MAIN[extension] in archive.read("[Content_Types].xml")
-            except (zipfile.BadZipFile, KeyError):
+                ok = _OOXML_MAIN[extension] in zip_read_part(archive, "[Content_Types].xml")
+            except (zipfile.BadZipFile, KeyError, OSError, NotImplementedError, EOFError):
                 ok = False
+            finally:
+                archive.close()
         uploaded.seek(0)
         if not ok:
             raise ValidationError(

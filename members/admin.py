@@ -21,6 +21,7 @@ from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dut
 
 from vzhg.exports import DutchCSV, SafeXLSX
 
+from .forms import PersonImportForm
 from .models import EmailDomain, Organisation, Person, Region, User
 from .resources import PersonResource
 
@@ -243,6 +244,8 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # The plain export form: the selectable-fields form relies on an inline event handler,
     # which our Content Security Policy blocks.
     export_form_class = ExportForm
+    # Checks the file (size; an .xlsx's ZIP directory) before it is opened.
+    import_form_class = PersonImportForm
     import_template_name = "admin/members/person/import.html"
     import_error_display = ("message", "row")
 

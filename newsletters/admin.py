@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from members.models import Person
 
 from . import selectors, services
-from .forms import ImportForm, PeopleSubscribeForm, ScheduleForm
+from .forms import ImportForm, ItemForm, PeopleSubscribeForm, ScheduleForm
 from .models import Delivery, Item, Newsletter, Section, Subscription
 from .rendering import edition_render, mail_render
 
@@ -210,6 +210,7 @@ class NewsletterAdmin(admin.ModelAdmin):
 
 class ItemInline(admin.StackedInline):
     model = Item
+    form = ItemForm
     fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
     extra = 1
 

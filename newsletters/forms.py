@@ -1,9 +1,12 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person, Region
 
-from .models import Newsletter
+from vzhg.uploads import image_reencode
+
+from .models import Item, Newsletter, validate_image
 
 
 class SubscribeForm(forms.Form):
@@ -77,3 +80,19 @@ class NewsletterAdminForm(forms.ModelForm):
     class Meta:
         model = Newsletter
         fields = ["title", "slug", "date", "intro"]
+
+
+class ItemForm(forms.ModelForm):
+    """A newsletter item. A newly uploaded image is checked (type, size, pixels) and stored
+    re-encoded: upright, without metadata, at most 2000 pixels on its long side."""
+
+    class Meta:
+        model = Item
+        fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            validate_image(image)
+            image = image_reencode(image)
+        return image

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from members.selectors import person_for_user
 from vzhg.privacy import private_response
+from vzhg.ratelimits import rate_limit_consume
 
 from . import selectors, services
 from .forms import SubscribeForm
@@ -50,9 +51,19 @@ def edition(request, slug):
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if not rate_limit_consume(request=request, action="newsletter_subscribe", key=email):
+            # The same answer whether or not the address is on the list.
+            form.add_error(
+                None,
+                _("We have just sent several confirmation links to this address or from your connection. "
+                  "Look in your inbox (and spam folder) for the link, or try again in an hour."),
+            )
+            return render(request, "newsletters/subscribe.html", {"form": form}, status=429)
         try:
-            subscription = services.subscription_request(email=form.cleaned_data["email"])
+            subscription = services.subscription_request(email=email)
         except ValidationError:
             form.add_error("email", _("Enter a valid e-mail address, such as name@gemeente.nl."))
         else:
@@ -62,7 +73,6 @@ def subscribe(request):
                 % {"email": subscription.email},
             )
             return redirect("newsletters:subscribe")
-    status = 400 if request.method == "POST" else 200
     return render(request, "newsletters/subscribe.html", {"form": form}, status=status)
 
 

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "health",
+    "health_live",
     "favicon",
     "members:municipalities",
     "account_login",
@@ -64,6 +65,7 @@ FLOW = {
     "account_confirm_login_code": "/account/login/code/",
     "account_email_verification_sent": "/account/login/",
     "set_language": "/",  # POST only; a GET goes back
+    "admin_login": "/account/login/?next=%2Fadmin%2F",  # the admin's login is allauth's
 }
 
 # Pages of one object keyed by pk and a random token; who may open them depends on the object

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HOST = "127.0.0.1"  # the benchmark only ever talks to this machine
-BARE_VIEW = "/health/"
+BARE_VIEW = "/health/live/"
 PAGES = [(BARE_VIEW, False), ("/", False), ("/profiel/", True)]
 MAX_REQUESTS = 50_000
 MAX_CONCURRENCY = 64

@@ -1,5 +1,5 @@
 """Registration benchmark: registrations per second over HTTP on PostgreSQL under concurrent
-clients, beside the ceiling of a bare Django view (/health/) on the same gunicorn, as a ratio.
+clients, beside the ceiling of a bare Django view (/health/live/) on the same gunicorn, as a ratio.
 
 Needs PostgreSQL and Redis: `make bench` runs it under scripts/test's services; run alone
 (`.venv/bin/python tests/bench/bench_registration.py`) it starts them itself the same way.
@@ -125,7 +125,7 @@ def start_gunicorn(env: dict, port: int, workers: int, threads: int, tmp: str) -
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=1)
-            connection.request("GET", "/health/")
+            connection.request("GET", "/health/live/")
             if connection.getresponse().status == 200:
                 return process
         except OSError:
@@ -228,7 +228,7 @@ def main() -> None:
                 return response.status == 302
 
             def health(connection, _job):
-                connection.request("GET", "/health/")
+                connection.request("GET", "/health/live/")
                 response = connection.getresponse()
                 response.read()
                 return response.status == 200
@@ -251,7 +251,7 @@ def main() -> None:
     print(f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), vzhg.settings.production, PostgreSQL, Redis broker")
     print(f"Clients: {concurrency} concurrent keep-alive connections on {HOST}")
     print(f"{'what':<34}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
-    print(f"{'GET /health/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}{percentile_ms(ceiling_lat, .5):>9.1f}{percentile_ms(ceiling_lat, .95):>9.1f}{ceiling_err:>8}")
+    print(f"{'GET /health/live/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}{percentile_ms(ceiling_lat, .5):>9.1f}{percentile_ms(ceiling_lat, .95):>9.1f}{ceiling_err:>8}")
     print(f"{'POST registration (2 rounds)':<34}{len(reg_lat):>9}{reg_rate:>9.0f}{percentile_ms(reg_lat, .5):>9.1f}{percentile_ms(reg_lat, .95):>9.1f}{reg_err:>8}")
     print(f"Ratio registration / ceiling: {reg_rate / ceiling_rate:.2f}")
     print(f"Check: {confirmed} confirmed (capacity {capacity}), {waitlisted} on the waiting list, "

@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Last, so it sees a view's exception first: a page that cannot reach the database answers 503
+# "temporarily unavailable" (vzhg/middleware.py), not 500.
+MIDDLEWARE += ["vzhg.middleware.DatabaseUnavailableMiddleware"]
+
 ROOT_URLCONF = "vzhg.urls"
 WSGI_APPLICATION = "vzhg.wsgi.application"
 
@@ -87,6 +91,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request uses it, so a database restart does not
+# answer the next request on each worker with an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -133,6 +140,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VZHG] "
 
 # manage.py demo_data creates log-ins with a published password: only local and test allow it.
 DEMO_DATA_ALLOWED = False
+
+# --- the client's address behind the reverse proxy (allauth's per-client rate limits) ---------
+# How many proxies of our own stand in front of the app and add to X-Forwarded-For. 0 (local):
+# the header is ignored and the connection's address counts. Production: 1 (see README
+# "Security"). With a header name, the client address is read from that header instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -188,6 +202,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Governance: largest document upload (MB); reminders go out this many hours before a meeting.
 GOVERNANCE_MAX_UPLOAD_MB = env.int("GOVERNANCE_MAX_UPLOAD_MB", default=20)
 GOVERNANCE_REMINDER_HOURS = 48
+
+# --- rate limits of the site's own public forms (vzhg/ratelimits.py, allauth's notation) -------
+# The newsletter sign-up mails a confirmation link: at most 3 per address and 30 per client an
+# hour, so the form cannot be used to flood someone's mailbox.
+VZHG_RATE_LIMITS = {
+    "newsletter_subscribe": env("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default="30/h/ip,3/h/key"),
+}
 
 # --- newsletters -----------------------------------------------------------------------------
 # The agenda section lists events and meetings of this many coming weeks.

@@ -10,12 +10,25 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# Persistent connections are checked before reuse (a PostgreSQL restart costs no 500s).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                      "LOCATION": env("REDIS_CACHE_URL", default=env("REDIS_URL"))}}
+# The cache fails open (vzhg/cache.py): with Redis down, log-in, sign-up and password reset
+# still work, allauth's rate limits pause (logged) instead of answering 500.
+CACHES = {
+    "default": {
+        "BACKEND": "vzhg.cache.FailOpenRedisCache",
+        "LOCATION": env("REDIS_CACHE_URL", default=env("REDIS_URL")),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+# The site runs behind one TLS-terminating proxy (README "Security"): the client's address for
+# allauth's per-client rate limits is the last one the proxy put in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
