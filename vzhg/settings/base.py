@@ -166,6 +166,20 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Queued mail older than this is handed to the worker again by the periodic sweep.
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=120)
+# A failing relay: messages wait, tried again after a back-off doubling from BASE up to MAX
+# seconds, and fail only when still undelivered this long after they were queued (3 days).
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=600)
+MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 24 * 3600)
+# A message left "sending" this long (its worker was killed while handing it to the relay) is
+# decided by the sweep: failed with the reason (default), or sent again when RESEND_INTERRUPTED.
+# Must stay above the send task's time limit (120 s).
+MAIL_SENDING_STALE_SECONDS = env.int("MAIL_SENDING_STALE_SECONDS", default=300)
+MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
+# Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
+# admin pages show a notice from then on too); empty: nobody is mailed.
+MAIL_ALERT_TO = env("MAIL_ALERT_TO", default="")
+MAIL_ALERT_AFTER_SECONDS = env.int("MAIL_ALERT_AFTER_SECONDS", default=900)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # The site's own address, for links in e-mails sent by the worker (no request there).
