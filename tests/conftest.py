@@ -135,6 +135,26 @@ class SmtpSink:
         self.hold_after: int | None = None
         self.held = 0
         self._changed = threading.Condition()
+        self._controller = None
+        self._handler = None
+
+    @property
+    def is_up(self) -> bool:
+        return self._controller is not None
+
+    def down(self) -> None:
+        """Stop listening, as a relay that is down: connections are refused until up()."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def up(self) -> None:
+        """Listen again on the same port (after down())."""
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+            self._controller.start()
 
     def add(self, mail: ReceivedMail) -> None:
         with self._changed:
@@ -198,21 +218,24 @@ def _smtp_server() -> Iterator[SmtpSink]:
     sink = SmtpSink()
     # Controller(port=0) fails its own start-up check, so the port is picked first.
     sink.port = free_port()
-    controller = Controller(_SinkHandler(sink), hostname="127.0.0.1", port=sink.port)
-    controller.start()
+    sink._handler = _SinkHandler(sink)
+    sink._controller = Controller(sink._handler, hostname="127.0.0.1", port=sink.port)
+    sink._controller.start()
     yield sink
-    controller.stop()
+    sink.down()
 
 
 @pytest.fixture
-def smtp_sink(_smtp_server: SmtpSink) -> SmtpSink:
+def smtp_sink(_smtp_server: SmtpSink) -> Iterator[SmtpSink]:
     """An SMTP server on 127.0.0.1:`smtp_sink.port` keeping what it receives in `.messages`
     (ReceivedMail: `.message`, `.recipients`, `.text`); `.wait_for(count, timeout)` waits for
     mail. Starts empty for every test. Recipients containing "bounce" are refused with 550.
     To send to it from the test process, point settings.EMAIL_* at it (celery_worker_process
-    does)."""
+    does). `.down()` / `.up()` stage a relay outage (connections refused in between)."""
+    _smtp_server.up()
     _smtp_server.clear()
-    return _smtp_server
+    yield _smtp_server
+    _smtp_server.up()
 
 
 # --- Redis -------------------------------------------------------------------------------------

@@ -197,7 +197,7 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=300)
 NEWSLETTER_HOURLY_CAP = env.int("NEWSLETTER_HOURLY_CAP", default=10000)
 # An edition being sent without batch activity for this long is re-started by the sweep.
-NEWSLETTER_STALLED_AFTER_SECONDS = env.int("NEWSLETTER_STALLED_AFTER_SECONDS", default=300)
+NEWSLETTER_STALLED_AFTER_SECONDS = env.int("NEWSLETTER_STALLED_AFTER_SECONDS", default=60)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
