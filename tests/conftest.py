@@ -295,7 +295,7 @@ def redis_server() -> Iterator[RedisServer]:
 class CeleryWorker:
     """A `celery worker` subprocess and a way to ask it (over Redis) what it is doing."""
 
-    QUEUE = "celery"
+    QUEUES = ("mail", "bulk", "pdf")  # CELERY_TASK_ROUTES; the worker consumes all three
 
     def __init__(self, redis_url: str, env: dict[str, str], log_path: Path) -> None:
         from celery import Celery
@@ -309,7 +309,7 @@ class CeleryWorker:
         command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
         command += [
             "-A", "vzhg", "worker", "-l", "warning", "-c", "2", "-n", self.nodename,
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.QUEUE,
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", ",".join(self.QUEUES),
         ]  # fmt: skip
         self._command, self._env = command, env
         self.killed = False
@@ -363,7 +363,8 @@ class CeleryWorker:
         import redis
 
         self._check_alive()
-        if redis.Redis.from_url(self.redis_url).llen(self.QUEUE):
+        client = redis.Redis.from_url(self.redis_url)
+        if any(client.llen(queue) for queue in self.QUEUES):
             return False
         inspect = self.control_app.control.inspect(destination=[self.nodename], timeout=1, limit=1)
         for ask in (inspect.active, inspect.reserved, inspect.scheduled):
@@ -381,7 +382,7 @@ class CeleryWorker:
     def purge(self) -> None:
         import redis
 
-        redis.Redis.from_url(self.redis_url).delete(self.QUEUE)
+        redis.Redis.from_url(self.redis_url).delete(*self.QUEUES)
 
     def stop(self) -> None:
         if self.process.poll() is None:
