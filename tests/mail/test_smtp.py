@@ -249,3 +249,48 @@ def test_the_outbox_notice_says_in_dutch_that_the_relay_is_failing(client):
     if local.date() == timezone.localdate():
         assert expected in page
     assert "Connection refused" in page
+
+
+@pytest.mark.django_db
+def test_the_newsletter_progress_shows_the_failing_relay_and_resends_failed_deliveries_once(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail as django_mail
+
+    user = UserFactory(is_staff=True, email="secretariaat-test@vzhg.nl")
+    user.groups.add(member_services.secretariat_group_ensure())
+    client.force_login(user)
+    newsletter = NewsletterFactory(title="Editie december", status=Newsletter.Status.SENDING)
+    waiting, gave_up, bounced = SubscriptionFactory.create_batch(3)
+    Subscription.objects.filter(pk=bounced.pk).update(bounced_at=timezone.now(), bounce_reason="550 5.1.1")
+    Delivery.objects.create(newsletter=newsletter, subscription=waiting)
+    Delivery.objects.create(newsletter=newsletter, subscription=gave_up, status="failed", error="Opgegeven na 3 dagen")
+    Delivery.objects.create(newsletter=newsletter, subscription=bounced, status="failed", error="550 5.1.1")
+    RelayState.objects.create(
+        pk=1, failing_since=timezone.now() - datetime.timedelta(minutes=5), failures=2,
+        last_error="ConnectionRefusedError(111, 'Connection refused')",
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
+    )  # fmt: skip
+    url = reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "Mailserver onbereikbaar sinds" in page
+    assert "1 bericht wacht, volgende poging" in page
+
+    form = {
+        "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000", "_resend_failed": "1",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, form, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, form, follow=True)  # the second click
+
+    # The relay was due for a try and works (locmem): the waiting and the resent delivery went
+    # out once each; the bounced address was left alone.
+    assert sorted(m.to[0] for m in django_mail.outbox) == sorted([waiting.email, gave_up.email])
+    assert Delivery.objects.get(subscription=bounced).status == "failed"
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT
+    assert "Mailserver onbereikbaar" not in client.get(url).content.decode()
