@@ -294,3 +294,27 @@ def test_the_newsletter_progress_shows_the_failing_relay_and_resends_failed_deli
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENT
     assert "Mailserver onbereikbaar" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("outage_minutes", "alerted"), [(20, True), (5, False)])
+def test_staff_are_mailed_when_the_relay_works_again_after_a_long_outage(relay, settings, outage_minutes, alerted):
+    settings.MAIL_ALERT_TO = "ict@vzhg.nl"
+    settings.MAIL_ALERT_AFTER_SECONDS = 900
+    RelayState.objects.create(
+        pk=1, failing_since=timezone.now() - datetime.timedelta(minutes=outage_minutes), failures=4,
+        last_error="ConnectionRefusedError(111, 'Connection refused')",
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
+    )  # fmt: skip
+    mail = OutgoingMail.objects.create(to="anna@gouda.nl", subject="Code", body_text="123456")
+
+    assert services.mail_send(mail_id=mail.pk) == "sent"
+
+    alerts = OutgoingMail.objects.filter(kind="relay-alert")
+    assert RelayState.objects.get().failing_since is None
+    if alerted:
+        [alert] = alerts
+        assert alert.to == "ict@vzhg.nl"
+        assert "Connection refused" in alert.body_text
+    else:
+        assert not alerts.exists()

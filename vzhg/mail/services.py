@@ -4,8 +4,8 @@ If the broker is down, the request that queued the message still succeeds: the r
 queued and `mail_sweep` hands it to the worker once the broker is back.
 
 A row goes queued → sending → sent / failed. The worker claims a row only while it is queued
-and due, and commits "sending" before it talks to the relay; it commits "sent" as soon as the
-relay accepted the message (250), before QUIT. So a retry, a second task for the same row or a
+and due, and commits "sending" once connected, before MAIL FROM and DATA; it commits "sent" as
+soon as the relay accepted the message (250), before QUIT. So a retry, a second task for the same row or a
 restarted worker never send it twice; the one moment that remains is a worker killed between
 the relay's 250 and that commit: the row is then found "sending" by the sweep, and
 MAIL_RESEND_INTERRUPTED decides (default: not again; failed with the reason, resendable).
@@ -310,9 +310,9 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
     nothing to do (not queued, not due yet, or the relay is known to be failing and its next
     attempt is not due — then the row waits for it).
 
-    Every step commits on its own (autocommit): "sending" with the attempt counted, before the
-    relay is contacted; "sent" right after the relay's 250, before QUIT; or the failure with its
-    reason. Nothing is raised for a relay failure: the row waits with its back-off for the sweep.
+    Every step commits on its own (autocommit): "sending" with the attempt counted, once the
+    connection is open and before MAIL FROM / DATA; "sent" right after the relay's 250, before
+    QUIT; or the failure with its reason. Nothing is raised for a relay failure: the row waits with its back-off for the sweep.
     """
     now = timezone.now()
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -326,14 +326,29 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
         )
         return None
     message = _build_message(mail)
-    claimed = OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-        status=OutgoingMail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
-    )
-    if not claimed:
-        return None  # another task took it in the meantime
+
+    def claim() -> bool:
+        return bool(
+            OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+                status=OutgoingMail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
+            )
+        )
+
+    # Connect (greeting, EHLO, STARTTLS, AUTH) before the row is marked "sending": a worker
+    # killed while connecting leaves it plainly queued. From the claim on, the relay may get it.
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        failure = smtp_failure_classify(exc)
+        smtp_connection_discard(connection)
+        if not claim():
+            return None
+        return _after_failure(mail, failure)
+    if not claim():
+        smtp_connection_discard(connection)
+        return None  # another task took it in the meantime
+    try:
         connection.send_messages([message])
     except (OSError, smtplib.SMTPException) as exc:
         failure = smtp_failure_classify(exc)
