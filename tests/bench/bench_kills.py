@@ -131,7 +131,11 @@ def main() -> int:
         "outbox", env=env, log=artifacts / "bench-kills-outbox.log", kills=args.kills, start=outbox_start,
         done=outbox_done, sweep=mail_services.mail_sweep, sink=sink, total=args.count,
     )  # fmt: skip
-    unknown = OutgoingMail.objects.filter(status="failed", error=mail_services.interrupted_reason()).count()
+    unknown_to = list(
+        OutgoingMail.objects.filter(status="failed", error=mail_services.interrupted_reason()).values_list("to", flat=True)
+    )
+    arrived = sum(1 for to in unknown_to if sink.recipients.get(to))
+    unknown = f"{len(unknown_to)} ({arrived} arrived)"
     results.append(("outbox", args.count, killed, duplicates, reached, unknown))
 
     # --- a newsletter edition -----------------------------------------------------------------
@@ -152,15 +156,15 @@ def main() -> int:
         sweep=lambda: newsletter_services.newsletter_sweep(stalled_after=timedelta(seconds=2)),
         sink=sink, total=args.count,
     )  # fmt: skip
-    results.append(("newsletter", args.count, killed, duplicates, reached, 0))
+    results.append(("newsletter", args.count, killed, duplicates, reached, "-"))
     controller.stop()
 
     median, p99 = window_ms()
     print(f"Duplicates under repeated SIGKILLs of the worker (MAIL_RESEND_INTERRUPTED={settings.MAIL_RESEND_INTERRUPTED})")
-    print(f"{'run':<12}{'messages':>10}{'kills':>7}{'reached':>9}{'duplicates':>12}{'rate':>9}{'unknown':>9}")
+    print(f"{'run':<12}{'messages':>10}{'kills':>7}{'reached':>9}{'duplicates':>12}{'rate':>9}{'unknown':>16}")
     for label, count, killed, duplicates, reached, unknown in results:
         rate = duplicates / count * 100
-        print(f"{label:<12}{count:>10}{killed:>7}{reached:>9}{duplicates:>12}{rate:>8.2f}%{unknown:>9}")
+        print(f"{label:<12}{count:>10}{killed:>7}{reached:>9}{duplicates:>12}{rate:>8.2f}%{unknown:>16}")
     print(
         f"duplicate window (relay's 250 → its commit: one UPDATE+COMMIT on PostgreSQL): "
         f"median {median:.2f} ms, p99 {p99:.2f} ms"
