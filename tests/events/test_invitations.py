@@ -302,24 +302,29 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     celery_worker_process.kill()  # SIGKILL: no warm shutdown, the two sends in flight are cut off
     smtp_sink.release()
     assert len(smtp_sink.messages) == 200
-    # The two cut off in DATA were handed to the relay ("sending"): nobody can know whether it
-    # kept them. The rest is plainly queued.
-    assert OutgoingMail.objects.filter(kind="events.invitation", status="queued").count() == 298
+    # The sends cut off in DATA were handed to the relay ("sending"): nobody can know whether it
+    # kept them (a send whose connection timed out while held went back to queued). The rest is
+    # plainly queued.
     in_flight = list(OutgoingMail.objects.filter(kind="events.invitation", status="sending"))
-    assert len(in_flight) == 2
+    assert len(in_flight) <= 2
+    queued = OutgoingMail.objects.filter(kind="events.invitation", status="queued").count()
+    assert queued + len(in_flight) == 300
 
     celery_worker_process.restart()
     # Rows still queued are handed over again by the sweep (what beat does every minute); the
     # tasks the dead worker had taken would also come back from Redis later. Both are harmless:
     # a row is sent only while it is still queued.
     mail_sweep()
-    smtp_sink.wait_for(498, timeout=180)
+    wait_until(
+        lambda: (mail_sweep() or True) and _sent() == 500 - len(in_flight),
+        timeout=180, what="the queued ones sent", interval=1.0,
+    )  # fmt: skip
     celery_worker_process.wait_idle(timeout=120)
-    # Later the sweep decides about the two (MAIL_RESEND_INTERRUPTED=False: not sent again,
-    # failed "may or may not have arrived"); the secretariat checks and resends them.
+    # Later the sweep decides about the ones in flight (MAIL_RESEND_INTERRUPTED=False: not sent
+    # again, failed "may or may not have arrived"); the secretariat checks and resends them.
     later = timezone.now() + datetime.timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS + 1)
-    assert mail_services.mail_interrupted_settle(now=later) == 2
-    assert mail_services.mail_resend(mail_ids=[mail.pk for mail in in_flight]) == 2
+    assert mail_services.mail_interrupted_settle(now=later) == len(in_flight)
+    assert mail_services.mail_resend(mail_ids=[mail.pk for mail in in_flight]) == len(in_flight)
     smtp_sink.wait_for(500, timeout=180)
     celery_worker_process.wait_idle(timeout=120)
     time.sleep(1)
