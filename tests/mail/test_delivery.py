@@ -173,6 +173,8 @@ def test_attempts_and_error_are_visible_while_the_relay_is_down(client, celery_w
     assert mail.status == "queued"
     assert "Connection refused" in mail.error
     assert mail.next_attempt_at is not None
+    # The other one waits for the relay's next try and says why.
+    assert "Connection refused" in OutgoingMail.objects.exclude(pk=mail.pk).get().error
 
     page = _secretariat_client(client).get(reverse("admin:mail_outgoingmail_changelist")).content.decode()
     assert "Mailserver onbereikbaar sinds" in page

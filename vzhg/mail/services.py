@@ -319,10 +319,11 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
     mail = OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).first()
     if mail is None:
         return None
-    wait_until = relay_wait_until(now=now)
-    if wait_until is not None:
+    state = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).first()
+    if state is not None and state.next_attempt_at is not None and state.next_attempt_at > now:
+        # The relay is failing: wait for its next try, and say why on the row.
         OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-            next_attempt_at=wait_until
+            next_attempt_at=state.next_attempt_at, error=state.last_error
         )
         return None
     message = _build_message(mail)
