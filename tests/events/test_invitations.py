@@ -298,7 +298,9 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     assert result.created == 500
 
     smtp_sink.wait_for(200, timeout=120)
-    wait_until(lambda: smtp_sink.held == 2 and _sent() == 200, timeout=60, what="200 sent, two sends held")
+    # (Usually two sends are held; on a slow machine a held send may time out first, and the
+    # outbox then waits for the relay's next try instead of starting another.)
+    wait_until(lambda: smtp_sink.held >= 1 and _sent() == 200, timeout=60, what="200 sent, a send held")
     celery_worker_process.kill()  # SIGKILL: no warm shutdown, the two sends in flight are cut off
     smtp_sink.release()
     assert len(smtp_sink.messages) == 200
