@@ -422,6 +422,7 @@ def secretariat_group_ensure(*, name: str = "Secretariaat") -> Group:
             Q(codename__startswith="view_") | Q(codename__startswith="change_"),
             content_type__in=[content_types[model] for model in view_change],
         )
+        | Q(content_type=content_types[OutgoingMail], codename="resend_outgoingmail")
     )
     with transaction.atomic():
         group, _ = Group.objects.get_or_create(name=name)

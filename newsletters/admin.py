@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.models import Person
+from vzhg.mail.selectors import relay_notice
 
 from . import selectors, services
 from .forms import ImportForm, ItemForm, PeopleSubscribeForm, ScheduleForm
@@ -88,13 +89,17 @@ class NewsletterAdmin(admin.ModelAdmin):
                 "count": selectors.subscriptions_active().count()
             }
         url = reverse("admin:newsletters_delivery_changelist") + f"?newsletter__id__exact={obj.pk}"
-        return format_html(
+        progress = format_html(
             '<span class="newsletter-progress" data-status="{}">{}</span> · <a href="{}">{}</a>',
             obj.status,
             _("%(sent)d sent, %(queued)d queued, %(failed)d failed of %(total)d") % counts,
             url,
             _("deliveries"),
         )
+        notice = relay_notice(waiting=counts["queued"]) if counts["queued"] else None
+        if notice:
+            progress = format_html('{}<br><strong class="errornote relay-notice" role="alert">{}</strong>', progress, notice)
+        return progress
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -154,6 +159,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             "_send_now": self._send_now,
             "_schedule": self._schedule,
             "_unschedule": self._unschedule,
+            "_resend_failed": self._resend_failed,
         }
         for key, action in actions.items():
             if key in request.POST:
@@ -201,6 +207,18 @@ class NewsletterAdmin(admin.ModelAdmin):
             request,
             _("The edition will be sent at %(when)s.")
             % {"when": timezone.localtime(form.cleaned_data["scheduled_for"]).strftime("%d-%m-%Y %H:%M")},
+        )
+
+    def _resend_failed(self, request, obj):
+        count = services.newsletter_failed_resend(newsletter=obj, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed delivery queued again; bounced and unsubscribed addresses were left out.",
+                "%(count)d failed deliveries queued again; bounced and unsubscribed addresses were left out.",
+                count,
+            )
+            % {"count": count},
         )
 
     def _unschedule(self, request, obj):
@@ -303,7 +321,22 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "created_at",
     ]
     change_list_template = "admin/newsletters/subscription/change_list.html"
-    actions = ["unsubscribe_selected"]
+    actions = ["unsubscribe_selected", "clear_bounce"]
+
+    @admin.action(description=_("Clear the recorded bounce of the selected addresses"), permissions=["change"])
+    def clear_bounce(self, request, queryset):
+        count = services.subscription_bounce_clear(
+            subscription_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d bounce cleared: the address gets the next edition again.",
+                "%(count)d bounces cleared: the addresses get the next edition again.",
+                count,
+            )
+            % {"count": count},
+        )
 
     form = SubscriptionAddForm
 

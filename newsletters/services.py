@@ -7,6 +7,13 @@ outbox's one-task-per-row model cannot do. The exactly-once rule is the outbox's
 sent only while it is still queued, under a row lock held while the relay takes the message,
 and marked sent in the same short transaction. Single mails (confirmation, test) still go
 through the outbox (vzhg.mail.services.mail_queue).
+
+SMTP failures are classified by vzhg.mail.smtp, as for the outbox: only a refusal of the address
+(at RCPT, or an enhanced status 5.1.x/5.2.x) bounces the subscription. A relay that fails (no
+connection, 4xx, 535 authentication, refused sender, 554 greeting) stops the batch, closes the
+connection, leaves every delivery queued and records the relay as failing (the admin shows it);
+the edition goes on by itself after the relay's back-off, and gives up on a delivery only when
+it has waited MAIL_GIVE_UP_AFTER_SECONDS.
 """
 
 from __future__ import annotations
@@ -31,7 +38,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
-from vzhg.mail.services import mail_message_id, mail_queue, mail_reference
+from vzhg.mail.services import (
+    mail_message_id,
+    mail_queue,
+    mail_reference,
+    relay_failure_record,
+    relay_success_record,
+    relay_wait_until,
+)
+from vzhg.mail.smtp import SmtpOutcome, smtp_connection_discard, smtp_failure_classify
 
 from . import selectors
 from .models import DEFAULT_SECTIONS, Delivery, Newsletter, Section, Subscription
@@ -41,6 +56,8 @@ from .tokens import confirm_token, confirm_token_read, unsubscribe_token_read
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A batch running longer than this updates progress_at, so the sweep knows it is alive.
+PROGRESS_HEARTBEAT_SECONDS = 15
 
 
 class NewsletterError(Exception):
@@ -224,11 +241,19 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
         result.retry_in = wait
         result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
         return result
+    relay_due = relay_wait_until(now=now)
+    if relay_due is not None:
+        # The relay is failing and not due for another try: wait for it, send nothing.
+        Newsletter.objects.filter(pk=newsletter_id).update(progress_at=relay_due)
+        result.retry_in = max(1.0, (relay_due - now).total_seconds())
+        result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
+        return result
     Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now)
     edition = edition_render(newsletter=newsletter)
     rate = settings.NEWSLETTER_RATE_PER_MINUTE
     interval = 60.0 / rate if rate else 0.0
     next_slot = time.monotonic()
+    heartbeat = time.monotonic()
     connection = get_connection(fail_silently=False)
     try:
         for _index in range(budget):
@@ -237,17 +262,23 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 if pause > 0:
                     time.sleep(pause)
                 next_slot = max(next_slot, time.monotonic()) + interval
+            if time.monotonic() - heartbeat > PROGRESS_HEARTBEAT_SECONDS:
+                # A long batch shows it is alive, so the sweep can call an edition stalled early.
+                Newsletter.objects.filter(pk=newsletter_id).update(progress_at=timezone.now())
+                heartbeat = time.monotonic()
             outcome = _send_one(newsletter_id=newsletter_id, edition=edition, connection=connection, result=result)
+            if outcome == "sent" and result.sent == 1:
+                relay_success_record()  # ends a recorded outage (and wakes the outbox)
             if outcome == "none":
+                break
+            if outcome == "relay":
+                result.retry_in = max(1.0, ((relay_wait_until() or timezone.now()) - timezone.now()).total_seconds())
                 break
             if outcome == "transient":
                 result.retry_in = 60.0
                 break
     finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - the relay hung up already
-            pass
+        smtp_connection_discard(connection)
     result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
     if result.remaining == 0:
         newsletter_finish(newsletter_id=newsletter_id)
@@ -281,21 +312,22 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
         try:
             connection.open()  # no-op while the connection from the last message is still open
             _message(mail, subscription.email, connection).send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _msg in exc.recipients.values()]
-            if codes and all(500 <= code < 600 for code in codes):
-                _bounce(delivery, subscription, str(exc.recipients))
-                result.failed += 1
-                return "failed"
-            return _transient(delivery, str(exc.recipients), connection, result)
-        except smtplib.SMTPResponseException as exc:
-            if 500 <= exc.smtp_code < 600:
-                _bounce(delivery, subscription, f"{exc.smtp_code} {exc.smtp_error!r}")
-                result.failed += 1
-                return "failed"
-            return _transient(delivery, f"{exc.smtp_code} {exc.smtp_error!r}", connection, result)
         except (OSError, smtplib.SMTPException) as exc:
-            return _transient(delivery, repr(exc), connection, result)
+            failure = smtp_failure_classify(exc)
+            smtp_connection_discard(connection)  # never reuse a half-open connection
+            if failure.outcome == SmtpOutcome.RECIPIENT:
+                _bounce(delivery, subscription, failure.reason)
+                result.failed += 1
+                return "failed"
+            if failure.outcome == SmtpOutcome.MESSAGE:
+                delivery.status = Delivery.Status.FAILED
+                delivery.error = failure.reason[:2000]
+                delivery.save(update_fields=["status", "attempts", "error"])
+                result.failed += 1
+                return "failed"
+            if failure.outcome == SmtpOutcome.RELAY:
+                return _relay_failing(delivery, failure.reason, result)
+            return _transient(delivery, failure.reason, connection, result)
         delivery.status = Delivery.Status.SENT
         delivery.sent_at = timezone.now()
         delivery.error = ""
@@ -311,17 +343,28 @@ def _bounce(delivery: Delivery, subscription: Subscription, reason: str) -> None
     Subscription.objects.filter(pk=subscription.pk).update(bounced_at=timezone.now(), bounce_reason=reason[:2000])
 
 
+def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
+    """The relay, not this address: the delivery stays queued (its attempt and the error are
+    kept) unless it has waited past MAIL_GIVE_UP_AFTER_SECONDS; the batch stops."""
+    now = timezone.now()
+    delivery.error = reason[:2000]
+    if delivery.created_at <= now - datetime.timedelta(seconds=settings.MAIL_GIVE_UP_AFTER_SECONDS):
+        delivery.status = Delivery.Status.FAILED
+        result.failed += 1
+    delivery.save(update_fields=["status", "attempts", "error"])
+    relay_failure_record(reason=reason, now=now)
+    result.errors.append(reason)
+    return "relay"
+
+
 def _transient(delivery: Delivery, reason: str, connection, result: BatchResult) -> str:
+    """A temporary refusal of this address (4xx at RCPT): tried again later, at most MAX_ATTEMPTS."""
     delivery.error = reason[:2000]
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
         result.failed += 1
     delivery.save(update_fields=["status", "attempts", "error"])
     result.errors.append(reason)
-    try:
-        connection.close()  # a fresh connection for the next try
-    except Exception:  # noqa: BLE001
-        pass
     return "transient"
 
 
@@ -337,6 +380,36 @@ def newsletter_finish(*, newsletter_id: int) -> bool:
         newsletter.sent_at = timezone.now()
         newsletter.save(update_fields=["status", "sent_at", "updated_at"])
         return True
+
+
+def newsletter_failed_resend(*, newsletter: Newsletter, actor=None) -> int:
+    """Failed deliveries of an edition that is being or has been sent, whose subscription is
+    still active (so never a bounce or an unsubscribe), queued again and sent by the batches.
+    The deliveries are taken only while failed, under a lock, so each is sent once however
+    often this runs. Returns how many were queued again."""
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if newsletter.status not in (Newsletter.Status.SENDING, Newsletter.Status.SENT):
+            return 0
+        ids = list(
+            Delivery.objects.select_for_update(of=("self",))
+            .filter(
+                newsletter=newsletter,
+                status=Delivery.Status.FAILED,
+                subscription__in=selectors.subscriptions_active(),
+            )
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, error="")
+        newsletter.status = Newsletter.Status.SENDING
+        newsletter.progress_at = timezone.now()
+        newsletter.save(update_fields=["status", "progress_at", "updated_at"])
+        logger.info("Newsletter %s: %d failed deliveries queued again by %s", newsletter.pk, len(ids), getattr(actor, "pk", None))
+        newsletter_id = newsletter.pk
+        transaction.on_commit(lambda: newsletter_dispatch(newsletter_id=newsletter_id), robust=True)
+    return len(ids)
 
 
 def newsletter_sweep(*, stalled_after: datetime.timedelta | None = None) -> dict[str, int]:
@@ -454,6 +527,17 @@ def subscription_unsubscribe(*, subscription: Subscription) -> Subscription:
             subscription.unsubscribed_at = timezone.now()
             subscription.save(update_fields=["status", "unsubscribed_at"])
         return subscription
+
+
+def subscription_bounce_clear(*, subscription_ids: list[int], actor=None) -> int:
+    """Staff found a bounce recorded wrongly (a relay problem blamed on the address): the
+    addresses get the next edition again. Returns how many bounces were cleared."""
+    with transaction.atomic():
+        count = Subscription.objects.filter(pk__in=subscription_ids, bounced_at__isnull=False).update(
+            bounced_at=None, bounce_reason=""
+        )
+    logger.info("%d bounces cleared by %s", count, getattr(actor, "pk", None))
+    return count
 
 
 def subscription_profile_set(*, person: Person, subscribe: bool) -> Subscription | None:

@@ -135,6 +135,26 @@ class SmtpSink:
         self.hold_after: int | None = None
         self.held = 0
         self._changed = threading.Condition()
+        self._controller = None
+        self._handler = None
+
+    @property
+    def is_up(self) -> bool:
+        return self._controller is not None
+
+    def down(self) -> None:
+        """Stop listening, as a relay that is down: connections are refused until up()."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def up(self) -> None:
+        """Listen again on the same port (after down())."""
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+            self._controller.start()
 
     def add(self, mail: ReceivedMail) -> None:
         with self._changed:
@@ -198,21 +218,24 @@ def _smtp_server() -> Iterator[SmtpSink]:
     sink = SmtpSink()
     # Controller(port=0) fails its own start-up check, so the port is picked first.
     sink.port = free_port()
-    controller = Controller(_SinkHandler(sink), hostname="127.0.0.1", port=sink.port)
-    controller.start()
+    sink._handler = _SinkHandler(sink)
+    sink._controller = Controller(sink._handler, hostname="127.0.0.1", port=sink.port)
+    sink._controller.start()
     yield sink
-    controller.stop()
+    sink.down()
 
 
 @pytest.fixture
-def smtp_sink(_smtp_server: SmtpSink) -> SmtpSink:
+def smtp_sink(_smtp_server: SmtpSink) -> Iterator[SmtpSink]:
     """An SMTP server on 127.0.0.1:`smtp_sink.port` keeping what it receives in `.messages`
     (ReceivedMail: `.message`, `.recipients`, `.text`); `.wait_for(count, timeout)` waits for
     mail. Starts empty for every test. Recipients containing "bounce" are refused with 550.
     To send to it from the test process, point settings.EMAIL_* at it (celery_worker_process
-    does)."""
+    does). `.down()` / `.up()` stage a relay outage (connections refused in between)."""
+    _smtp_server.up()
     _smtp_server.clear()
-    return _smtp_server
+    yield _smtp_server
+    _smtp_server.up()
 
 
 # --- Redis -------------------------------------------------------------------------------------
@@ -272,7 +295,7 @@ def redis_server() -> Iterator[RedisServer]:
 class CeleryWorker:
     """A `celery worker` subprocess and a way to ask it (over Redis) what it is doing."""
 
-    QUEUE = "celery"
+    QUEUES = ("mail", "bulk", "pdf")  # CELERY_TASK_ROUTES; the worker consumes all three
 
     def __init__(self, redis_url: str, env: dict[str, str], log_path: Path) -> None:
         from celery import Celery
@@ -286,7 +309,7 @@ class CeleryWorker:
         command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
         command += [
             "-A", "vzhg", "worker", "-l", "warning", "-c", "2", "-n", self.nodename,
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.QUEUE,
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", ",".join(self.QUEUES),
         ]  # fmt: skip
         self._command, self._env = command, env
         self.killed = False
@@ -340,7 +363,8 @@ class CeleryWorker:
         import redis
 
         self._check_alive()
-        if redis.Redis.from_url(self.redis_url).llen(self.QUEUE):
+        client = redis.Redis.from_url(self.redis_url)
+        if any(client.llen(queue) for queue in self.QUEUES):
             return False
         inspect = self.control_app.control.inspect(destination=[self.nodename], timeout=1, limit=1)
         for ask in (inspect.active, inspect.reserved, inspect.scheduled):
@@ -358,7 +382,7 @@ class CeleryWorker:
     def purge(self) -> None:
         import redis
 
-        redis.Redis.from_url(self.redis_url).delete(self.QUEUE)
+        redis.Redis.from_url(self.redis_url).delete(*self.QUEUES)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -8,7 +8,8 @@ import datetime
 import time
 
 import pytest
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tests.conftest import wait_until
 from tests.events.staff_factories import EventFactory, InvitationFactory, nl
 from tests.factories import MunicipalityFactory, PersonFactory, RegionFactory, UserFactory
 from vzhg.mail.models import OutgoingMail
+from vzhg.mail import services as mail_services
 from vzhg.mail.services import mail_sweep
 
 
@@ -313,17 +315,35 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     )
 
     smtp_sink.wait_for(200, timeout=120)
-    wait_until(lambda: smtp_sink.held == 2 and _sent() == 200, timeout=60, what="200 sent, two sends held")
+    # (Usually two sends are held; on a slow machine a held send may time out first, and the
+    # outbox then waits for the relay's next try instead of starting another.)
+    wait_until(lambda: smtp_sink.held >= 1 and _sent() == 200, timeout=60, what="200 sent, a send held")
     celery_worker_process.kill()  # SIGKILL: no warm shutdown, the two sends in flight are cut off
     smtp_sink.release()
     assert len(smtp_sink.messages) == 200
-    assert OutgoingMail.objects.filter(kind="events.invitation", status="queued").count() == 300
+    # The sends cut off in DATA were handed to the relay ("sending"): nobody can know whether it
+    # kept them (a send whose connection timed out while held went back to queued). The rest is
+    # plainly queued.
+    in_flight = list(OutgoingMail.objects.filter(kind="events.invitation", status="sending"))
+    assert len(in_flight) <= 2
+    queued = OutgoingMail.objects.filter(kind="events.invitation", status="queued").count()
+    assert queued + len(in_flight) == 300
 
     celery_worker_process.restart()
     # Rows still queued are handed over again by the sweep (what beat does every minute); the
     # tasks the dead worker had taken would also come back from Redis later. Both are harmless:
     # a row is sent only while it is still queued.
     mail_sweep()
+    wait_until(
+        lambda: (mail_sweep() or True) and _sent() == 500 - len(in_flight),
+        timeout=180, what="the queued ones sent", interval=1.0,
+    )  # fmt: skip
+    celery_worker_process.wait_idle(timeout=120)
+    # Later the sweep decides about the ones in flight (MAIL_RESEND_INTERRUPTED=False: not sent
+    # again, failed "may or may not have arrived"); the secretariat checks and resends them.
+    later = timezone.now() + datetime.timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS + 1)
+    assert mail_services.mail_interrupted_settle(now=later) == len(in_flight)
+    assert mail_services.mail_resend(mail_ids=[mail.pk for mail in in_flight]) == len(in_flight)
     smtp_sink.wait_for(500, timeout=180)
     celery_worker_process.wait_idle(timeout=120)
     time.sleep(1)

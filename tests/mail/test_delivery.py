@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from vzhg.mail import services
-from vzhg.mail.models import OutgoingMail
+from vzhg.mail.models import OutgoingMail, RelayState
 from vzhg.mail.tasks import mail_sweep
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -106,3 +106,106 @@ def test_permanent_refusal_fails_the_mail_without_retrying(celery_worker_process
     assert "550" in mail.error
     assert "Mailbox does not exist" in mail.error
     assert smtp_sink.messages == []
+
+
+# --- the relay down, failed mail resent ------------------------------------------------------
+
+
+def _beat_until(condition, *, what: str, timeout: float = 90):
+    """Play Celery beat (mail_sweep every half second) until `condition()` holds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}")
+        mail_sweep.delay()
+        time.sleep(0.5)
+
+
+def _secretariat_client(client):
+    from members import services as member_services
+
+    user = UserFactory(is_staff=True, email="secretariaat-test@vzhg.nl")
+    user.groups.add(member_services.secretariat_group_ensure())
+    client.force_login(user)
+    return client
+
+
+def test_relay_down_longer_than_the_old_retry_span_then_back_delivers_everything_once(
+    celery_worker_process, smtp_sink
+):
+    smtp_sink.down()
+    addresses = [f"lid{n}@katwijk.nl" for n in range(5)]
+    for address in addresses:
+        services.mail_queue(to=address, subject="Uitnodiging ALV", text="Welkom.")
+
+    # The old task gave up after 1 + 5 attempts (10+20+40+80+160 s). Keep the relay down well
+    # past that many attempts: nothing may fail, nothing is lost.
+    _beat_until(
+        lambda: OutgoingMail.objects.filter(attempts__gte=8).exists(),
+        what="eight attempts on the relay while it is down",
+    )
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) <= {"queued", "sending"}
+    assert smtp_sink.messages == []
+
+    smtp_sink.up()
+    _beat_until(lambda: len(smtp_sink.messages) >= len(addresses), what="every mail after the relay is back")
+    celery_worker_process.wait_idle()
+    mail_sweep.delay()
+    celery_worker_process.wait_idle()
+
+    assert sorted(r for m in smtp_sink.messages for r in m.recipients) == sorted(addresses)
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
+    assert not RelayState.objects.filter(failing_since__isnull=False).exists()
+
+
+def test_attempts_and_error_are_visible_while_the_relay_is_down(client, celery_worker_process, smtp_sink):
+    smtp_sink.down()
+    mail = services.mail_queue(to="dirk@westland.nl", subject="Code", text="123456")
+    services.mail_queue(to="eva@westland.nl", subject="Code", text="654321")
+
+    _beat_until(
+        lambda: OutgoingMail.objects.filter(pk=mail.pk, attempts__gte=2).exists(),
+        what="two recorded attempts during the outage",
+    )
+    mail.refresh_from_db()
+    assert mail.status == "queued"
+    assert "Connection refused" in mail.error
+    assert mail.next_attempt_at is not None
+    # The other one waits for the relay's next try and says why.
+    assert "Connection refused" in OutgoingMail.objects.exclude(pk=mail.pk).get().error
+
+    page = _secretariat_client(client).get(reverse("admin:mail_outgoingmail_changelist")).content.decode()
+    assert "Mailserver onbereikbaar sinds" in page
+    assert "2 berichten wachten, volgende poging" in page
+
+    smtp_sink.up()
+    _beat_until(lambda: len(smtp_sink.messages) >= 2, what="both mails after the relay is back")
+    celery_worker_process.wait_idle()
+    assert len(smtp_sink.messages) == 2
+    page = client.get(reverse("admin:mail_outgoingmail_changelist")).content.decode()
+    assert "Mailserver onbereikbaar" not in page
+
+
+def test_resending_failed_mail_sends_each_once(client, celery_worker_process, smtp_sink):
+    failed = [
+        OutgoingMail.objects.create(
+            to=f"raad{n}@leiden.nl", subject="Agenda", body_text="Tot dan.", status="failed", attempts=6,
+            error="Gave up after 3 days of trying: ConnectionRefusedError(111, 'Connection refused')",
+        )  # fmt: skip
+        for n in range(3)
+    ]
+    delivered = OutgoingMail.objects.create(to="sent@leiden.nl", subject="Agenda", body_text="x", status="sent")
+    smtp_sink.delay = 0.3  # the second click arrives while the first resend is still going out
+    staff = _secretariat_client(client)
+    selection = {"action": "resend_failed", "_selected_action": [m.pk for m in [*failed, delivered]]}
+
+    first = staff.post(reverse("admin:mail_outgoingmail_changelist"), selection, follow=True)
+    second = staff.post(reverse("admin:mail_outgoingmail_changelist"), selection, follow=True)
+
+    assert first.status_code == second.status_code == 200
+    smtp_sink.wait_for(3)
+    celery_worker_process.wait_idle()
+    assert sorted(r for m in smtp_sink.messages for r in m.recipients) == sorted(m.to for m in failed)
+    assert set(OutgoingMail.objects.exclude(pk=delivered.pk).values_list("status", flat=True)) == {"sent"}

@@ -1,10 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import selectors, services
 from .kinds import mail_kind_label
 from .models import OutgoingMail
 
@@ -13,7 +13,10 @@ CONTENT_FIELDS = {"body_text", "body_html", "attachments"}
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "kind_label", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "subject", "to", "kind_label", "status", "attempts", "created_at", "last_attempt_at", "next_attempt_at",
+        "sent_at", "error_short",
+    ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
@@ -24,7 +27,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         if f.name not in CONTENT_FIELDS - {"body_text"}
     ]
     fields = readonly_fields
-    actions = ["dispatch_again"]
+    actions = ["dispatch_again", "resend_failed"]
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, obj):
@@ -49,6 +52,19 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_resend_permission(self, request):
+        return request.user.has_perm("mail.resend_outgoingmail")
+
+    @admin.display(description=_("error"))
+    def error_short(self, obj):
+        return obj.error[:120]
+
+    def changelist_view(self, request, extra_context=None):
+        notice = selectors.relay_notice()
+        if notice and request.method == "GET":
+            messages.warning(request, notice)
+        return super().changelist_view(request, extra_context=extra_context)
+
     @admin.action(description=_("Hand queued mail to the worker again"))
     def dispatch_again(self, request, queryset):
         ids = list(queryset.filter(status=OutgoingMail.Status.QUEUED).values_list("pk", flat=True))
@@ -57,4 +73,17 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             request,
             ngettext("%(count)d message handed to the worker.", "%(count)d messages handed to the worker.", handed)
             % {"count": handed},
+        )
+
+    @admin.action(description=_("Resend the selected failed mail"), permissions=["resend"])
+    def resend_failed(self, request, queryset):
+        count = services.mail_resend(mail_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed message queued again; messages not failed were left alone.",
+                "%(count)d failed messages queued again; messages not failed were left alone.",
+                count,
+            )
+            % {"count": count},
         )

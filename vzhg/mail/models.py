@@ -3,10 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingMail(models.Model):
-    """One message to one recipient. The worker sends it only while it is still queued."""
+    """One message to one recipient: queued → sending → sent / failed.
+
+    The worker takes a row only while it is queued and due, commits "sending" before it talks to
+    the relay and "sent" as soon as the relay answered 250 (before QUIT). A row found "sending"
+    long after (a killed worker) is decided by MAIL_RESEND_INTERRUPTED (see services).
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -26,6 +32,10 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, help_text=_("Empty: as soon as possible.")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sensitive = models.BooleanField(
         _("carries a secret"), default=False,
@@ -42,7 +52,40 @@ class OutgoingMail(models.Model):
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="mail_status_created_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="mail_status_created_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="mail_status_due_idx"),
+        ]
+        permissions = [("resend_outgoingmail", _("Can resend failed mail"))]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class RelayState(models.Model):
+    """How the mail server (relay) is doing, as the senders last found it: one row (pk 1).
+
+    Written by every sender (outbox and newsletter batches) after each failure and after the
+    first success that follows one; read by the admin pages to say the relay is failing.
+    """
+
+    SINGLETON = 1
+
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail server state")
+        verbose_name_plural = _("mail server state")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="relaystate_single_row")]
+
+    def __str__(self) -> str:
+        return str(_("mail server state"))
+
+    @property
+    def failing(self) -> bool:
+        return self.failing_since is not None

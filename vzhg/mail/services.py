@@ -1,25 +1,39 @@
 """The outbox. A message becomes a row first; Celery is only told about it after commit.
 
 If the broker is down, the request that queued the message still succeeds: the row stays
-queued and `mail_sweep` hands it to the worker once the broker is back. The worker locks the
-row and sends it only while it is still queued, so retries, a second task for the same row or
-a restarted worker never send it twice.
+queued and `mail_sweep` hands it to the worker once the broker is back.
+
+A row goes queued → sending → sent / failed. The worker claims a row only while it is queued
+and due, and commits "sending" once connected, before MAIL FROM and DATA; it commits "sent" as
+soon as the relay accepted the message (250), before QUIT. So a retry, a second task for the same row or a
+restarted worker never send it twice; the one moment that remains is a worker killed between
+the relay's 250 and that commit: the row is then found "sending" by the sweep, and
+MAIL_RESEND_INTERRUPTED decides (default: not again; failed with the reason, resendable).
+
+When the relay fails (vzhg.mail.smtp decides what a failure means) the row goes back to queued
+with a growing back-off (`next_attempt_at`) and the relay is recorded as failing (RelayState):
+while it is, the sweep hands over one message per back-off step to probe it, and everything
+waiting goes out as soon as one gets through. Only after MAIL_GIVE_UP_AFTER_SECONDS does a
+waiting message fail; failed mail can be resent by hand (`mail_resend`).
 """
 
 import base64
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import OutgoingMail
+from .models import OutgoingMail, RelayState
+from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failure_classify
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +42,8 @@ ANONYMISED_ADDRESS = "anonymised@invalid"
 
 
 class TransientMailError(Exception):
-    """The relay could not take the message now; it stays queued and is tried again."""
+    """The relay could not take the message now; it stays queued and is tried again.
+    (Kept for callers of the old interface; mail_send no longer raises it.)"""
 
 
 def mail_queue(
@@ -123,22 +138,182 @@ def mail_dispatch(*, mail_ids: list[int]) -> int:
     return handed
 
 
+def _retry_delay(failures: int) -> timedelta:
+    """The back-off after the n-th failure in a row: doubling from MAIL_RETRY_BASE_SECONDS up to
+    MAIL_RETRY_MAX_SECONDS."""
+    base = max(1, settings.MAIL_RETRY_BASE_SECONDS)
+    return timedelta(seconds=min(settings.MAIL_RETRY_MAX_SECONDS, base * 2 ** max(0, min(failures - 1, 20))))
+
+
+def _give_up_before(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.MAIL_GIVE_UP_AFTER_SECONDS)
+
+
+# --- the relay's state -------------------------------------------------------------------------
+
+
+def relay_failure_record(*, reason: str, now: datetime | None = None) -> RelayState:
+    """A sender found the relay failing. Committed on its own (call it outside a transaction
+    that may roll back). The next attempt moves out by the back-off only when the previous one
+    is due, so many messages failing in the same minute count as one failure."""
+    now = now or timezone.now()
+    RelayState.objects.get_or_create(pk=RelayState.SINGLETON)
+    with transaction.atomic():
+        state = RelayState.objects.select_for_update().get(pk=RelayState.SINGLETON)
+        if state.failing_since is None:
+            state.failing_since = now
+            state.failures = 0
+            logger.warning("Mail server failing: %s", reason)
+        if state.next_attempt_at is None or state.next_attempt_at <= now:
+            state.failures += 1
+            state.next_attempt_at = now + _retry_delay(state.failures)
+        state.last_error = reason[:2000]
+        state.last_failure_at = now
+        state.save()
+    return state
+
+
+def relay_success_record(*, now: datetime | None = None) -> bool:
+    """A message got through. When the relay was failing: clear that, hand every waiting message
+    to the worker, and (after a long outage) tell MAIL_ALERT_TO. True when it was failing."""
+    if not RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).exists():
+        return False
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = RelayState.objects.select_for_update().filter(pk=RelayState.SINGLETON).first()
+        if state is None or state.failing_since is None:
+            return False  # another sender noticed first
+        since = state.failing_since
+        state.failing_since = None
+        state.failures = 0
+        state.next_attempt_at = None
+        state.last_success_at = now
+        state.save()
+        waiting = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED).count()
+        logger.warning("Mail server works again (failing since %s); %d messages waiting", since, waiting)
+        if settings.MAIL_ALERT_TO and (now - since).total_seconds() >= settings.MAIL_ALERT_AFTER_SECONDS:
+            _relay_alert_queue(since=since, until=now, waiting=waiting, last_error=state.last_error)
+    OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, next_attempt_at__gt=now).update(
+        next_attempt_at=now
+    )
+    mail_sweep(older_than=timedelta(0))
+    return True
+
+
+def _relay_alert_queue(*, since: datetime, until: datetime, waiting: int, last_error: str) -> None:
+    from django.utils.formats import date_format
+
+    def moment(value):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+    text = _(
+        "The mail server did not accept mail from %(since)s until %(until)s.\n"
+        "Last error: %(error)s\n\n"
+        "It works again; the %(waiting)d waiting messages are being sent now. Messages that could "
+        "not be delivered are listed as failed under Outgoing mail in the admin, where they can "
+        "be resent."
+    ) % {"since": moment(since), "until": moment(until), "error": last_error or "-", "waiting": waiting}
+    mail_queue(
+        to=settings.MAIL_ALERT_TO,
+        subject=_("[VZHG] The mail server works again after an outage"),
+        text=text,
+        kind="relay-alert",
+    )
+
+
+def relay_wait_until(*, now: datetime | None = None) -> datetime | None:
+    """When the relay is failing and its next attempt is not due yet: that moment; else None."""
+    now = now or timezone.now()
+    state = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).first()
+    if state is not None and state.next_attempt_at is not None and state.next_attempt_at > now:
+        return state.next_attempt_at
+    return None
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+
 def mail_sweep(*, older_than: timedelta | None = None, limit: int = 1000) -> int:
-    """Hand queued rows that have waited too long to the worker again (run by Celery beat)."""
+    """Run by Celery beat every minute: settle rows a killed worker left "sending", give up on
+    rows that waited past MAIL_GIVE_UP_AFTER_SECONDS, and hand due queued rows to the worker —
+    while the relay is failing, only one per back-off step (a probe). Returns how many were
+    handed over."""
     if older_than is None:
         older_than = timedelta(seconds=settings.MAIL_SWEEP_AFTER_SECONDS)
-    cutoff = timezone.now() - older_than
-    ids = list(
-        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+    now = timezone.now()
+    mail_interrupted_settle(now=now)
+    mail_expired_give_up(now=now)
+    if relay_wait_until(now=now) is not None:
+        return 0
+    failing = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).exists()
+    due = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True, created_at__lte=now - older_than) | Q(next_attempt_at__lte=now)
     )
+    ids = list(due.order_by("created_at").values_list("pk", flat=True)[: 1 if failing else limit])
     return mail_dispatch(mail_ids=ids)
 
 
 def mail_message_id() -> str:
     """A Message-ID on the site's own domain (Django's default names the machine: @localhost)."""
     return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
+def mail_interrupted_settle(*, now: datetime | None = None) -> int:
+    """Rows left "sending" longer than MAIL_SENDING_STALE_SECONDS: the worker that had them was
+    killed between handing them to the relay and recording the answer, so they may or may not
+    have arrived. MAIL_RESEND_INTERRUPTED decides: False (default) marks them failed with that
+    reason (staff can resend them); True queues them again (a possible second copy). Logged."""
+    now = now or timezone.now()
+    stale = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENDING,
+        last_attempt_at__lte=now - timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS),
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    if settings.MAIL_RESEND_INTERRUPTED:
+        count = stale.filter(pk__in=ids).update(
+            status=OutgoingMail.Status.QUEUED,
+            next_attempt_at=None,
+            error=_("Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."),
+        )
+        logger.warning("Mail %s interrupted while sending: queued again (may arrive twice)", ids)
+    else:
+        count = stale.filter(pk__in=ids).update(status=OutgoingMail.Status.FAILED, error=interrupted_reason())
+        logger.warning("Mail %s interrupted while sending: marked failed, not sent again", ids)
+    return count
+
+
+def interrupted_reason() -> str:
+    return _(
+        "Interrupted while being handed to the mail server (the worker stopped): it may or may "
+        "not have arrived. Not sent again by itself; resend it if it is needed."
+    )
+
+
+def mail_expired_give_up(*, now: datetime | None = None) -> int:
+    """Queued rows that have been waiting for a failing relay longer than
+    MAIL_GIVE_UP_AFTER_SECONDS end failed, with the last error (resendable by hand)."""
+    now = now or timezone.now()
+    expired = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.QUEUED,
+        created_at__lte=_give_up_before(now),
+        next_attempt_at__isnull=False,
+    )
+    return _give_up(expired)
+
+
+def _give_up(queryset) -> int:
+    days = settings.MAIL_GIVE_UP_AFTER_SECONDS / 86400
+    prefix = _("Gave up after %(days)s days of trying: ") % {"days": f"{days:g}"}
+    return queryset.update(
+        status=OutgoingMail.Status.FAILED,
+        next_attempt_at=None,
+        error=Left(Concat(Value(prefix), F("error")), 2000),
+    )
+
+
+# --- sending -----------------------------------------------------------------------------------
 
 
 def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
@@ -162,53 +337,96 @@ def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
 
 
 def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
-    """Send one queued message exactly once.
+    """Send one queued, due message at most once. Returns its new status, or None when there was
+    nothing to do (not queued, not due yet, or the relay is known to be failing and its next
+    attempt is not due — then the row waits for it).
 
-    The row stays locked while the relay takes the message, so a second task for the same row
-    waits and then finds it sent. Permanent refusals (5xx) end in FAILED with the reason;
-    transient ones leave the row queued and raise TransientMailError for the task to retry.
+    Every step commits on its own (autocommit): "sending" with the attempt counted, once the
+    connection is open and before MAIL FROM / DATA; "sent" right after the relay's 250, before
+    QUIT; or the failure with its reason. Nothing is raised for a relay failure: the row waits with its back-off for the sweep.
     """
-    with transaction.atomic():
-        mail = (
-            OutgoingMail.objects.select_for_update()
-            .filter(pk=mail_id, status=OutgoingMail.Status.QUEUED)
-            .first()
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    mail = OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).first()
+    if mail is None:
+        return None
+    state = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).first()
+    if state is not None and state.next_attempt_at is not None and state.next_attempt_at > now:
+        # The relay is failing: wait for its next try, and say why on the row.
+        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+            next_attempt_at=state.next_attempt_at, error=state.last_error
         )
-        if mail is None:
+        return None
+    message = _build_message(mail)
+
+    def claim() -> bool:
+        return bool(
+            OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+                status=OutgoingMail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
+            )
+        )
+
+    # Connect (greeting, EHLO, STARTTLS, AUTH) before the row is marked "sending": a worker
+    # killed while connecting leaves it plainly queued. From the claim on, the relay may get it.
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        failure = smtp_failure_classify(exc)
+        smtp_connection_discard(connection)
+        if not claim():
             return None
-        mail.attempts += 1
-        try:
-            with get_connection(fail_silently=False) as connection:
-                connection.send_messages([_build_message(mail)])
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _msg in exc.recipients.values()]
-            if all(500 <= code < 600 for code in codes):
-                return _mark_failed(mail, str(exc.recipients))
-            _mark_attempt(mail, str(exc.recipients))
-            raise TransientMailError(str(exc.recipients)) from exc
-        except smtplib.SMTPResponseException as exc:
-            if 500 <= exc.smtp_code < 600:
-                return _mark_failed(mail, f"{exc.smtp_code} {exc.smtp_error!r}")
-            _mark_attempt(mail, f"{exc.smtp_code} {exc.smtp_error!r}")
-            raise TransientMailError(str(exc)) from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            _mark_attempt(mail, repr(exc))
-            raise TransientMailError(repr(exc)) from exc
-        mail.status = OutgoingMail.Status.SENT
-        mail.sent_at = timezone.now()
-        mail.error = ""
-        fields = ["status", "sent_at", "attempts", "error"]
-        if mail.sensitive:
-            fields += _remove_content(mail, now=mail.sent_at)
-        mail.save(update_fields=fields)
-        return mail.status
+        return _after_failure(mail, failure)
+    if not claim():
+        smtp_connection_discard(connection)
+        return None  # another task took it in the meantime
+    try:
+        connection.send_messages([message])
+    except (OSError, smtplib.SMTPException) as exc:
+        failure = smtp_failure_classify(exc)
+        smtp_connection_discard(connection)
+        return _after_failure(mail, failure)
+    # The relay said 250: record it before anything else can go wrong (QUIT included).
+    OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), error="", next_attempt_at=None,
+        **_content_removal(mail),
+    )
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a failing QUIT changes nothing: the message was accepted
+        smtp_connection_discard(connection)
+    relay_success_record()
+    return OutgoingMail.Status.SENT
 
 
-def _remove_content(mail: OutgoingMail, *, now) -> list[str]:
-    """Empty the body and attachments (the subject and addresses stay); returns the fields."""
-    mail.body_text, mail.body_html, mail.attachments = "", "", []
-    mail.content_removed_at = now
-    return ["body_text", "body_html", "attachments", "content_removed_at"]
+def _after_failure(mail: OutgoingMail, failure: SmtpFailure) -> OutgoingMail.Status:
+    now = timezone.now()
+    sending = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING)
+    if failure.permanent:
+        sending.update(
+            status=OutgoingMail.Status.FAILED, error=failure.reason[:2000], next_attempt_at=None,
+            **_content_removal(mail),
+        )
+        relay_success_record()  # the relay answered: it works
+        return OutgoingMail.Status.FAILED
+    next_attempt = now + _retry_delay(mail.attempts + 1)
+    if failure.outcome == SmtpOutcome.RELAY:
+        state = relay_failure_record(reason=failure.reason, now=now)
+        next_attempt = max(next_attempt, state.next_attempt_at or now)
+    logger.info("Mail %s not sent (%s), next attempt %s: %s", mail.pk, failure.outcome, next_attempt, failure.reason)
+    sending.update(status=OutgoingMail.Status.QUEUED, error=failure.reason[:2000], next_attempt_at=next_attempt)
+    if mail.created_at <= _give_up_before(now):
+        _give_up(OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.QUEUED))
+        return OutgoingMail.Status.FAILED
+    return OutgoingMail.Status.QUEUED
+
+
+def _content_removal(mail: OutgoingMail) -> dict:
+    """The fields that empty a mail with a secret (login code, link) once it has left or failed
+    for good: nobody, staff included, reads it afterwards. Other mail keeps its content."""
+    if not mail.sensitive:
+        return {}
+    return {"body_text": "", "body_html": "", "attachments": [], "content_removed_at": timezone.now()}
 
 
 def mail_content_purge(*, older_than: timedelta | None = None, now=None) -> int:
@@ -221,7 +439,7 @@ def mail_content_purge(*, older_than: timedelta | None = None, now=None) -> int:
     cutoff = now - older_than
     return (
         OutgoingMail.objects.filter(content_removed_at__isnull=True)
-        .exclude(status=OutgoingMail.Status.QUEUED)
+        .exclude(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING])
         .filter(
             Q(sent_at__lt=cutoff)
             | Q(sent_at__isnull=True, created_at__lt=cutoff)
@@ -237,7 +455,7 @@ def mail_references_anonymise(*, references: list[str], now=None) -> int:
     now = now or timezone.now()
     if not references:
         return 0
-    rows = OutgoingMail.objects.filter(reference__in=references)
+    rows = OutgoingMail.objects.filter(reference__in=references).exclude(status=OutgoingMail.Status.SENDING)
     rows.filter(status=OutgoingMail.Status.QUEUED).update(
         status=OutgoingMail.Status.FAILED, error="anonymised before it was sent"
     )
@@ -246,23 +464,27 @@ def mail_references_anonymise(*, references: list[str], now=None) -> int:
     )
 
 
-def _mark_failed(mail: OutgoingMail, reason: str) -> OutgoingMail.Status:
-    mail.status = OutgoingMail.Status.FAILED
-    mail.error = reason[:2000]
-    fields = ["status", "attempts", "error"]
-    if mail.sensitive:
-        fields += _remove_content(mail, now=timezone.now())
-    mail.save(update_fields=fields)
-    return mail.status
-
-
-def _mark_attempt(mail: OutgoingMail, reason: str) -> None:
-    mail.error = reason[:2000]
-    mail.save(update_fields=["attempts", "error"])
-
-
 def mail_give_up(*, mail_id: int, reason: str) -> None:
-    """After the last retry: the row ends FAILED with the reason, visible to staff."""
+    """The row ends FAILED with the reason, visible to staff (kept for older callers)."""
     OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
         status=OutgoingMail.Status.FAILED, error=reason[:2000]
     )
+
+
+def mail_resend(*, mail_ids: list[int], actor=None) -> int:
+    """Failed rows among `mail_ids` back to queued and handed to the worker after commit.
+    A row is taken only while it is failed, under a lock, so a double click or two people at
+    once resend each message once. Returns how many were queued again."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update()
+            .filter(pk__in=mail_ids, status=OutgoingMail.Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at=None, sent_at=None
+        )
+        if ids:
+            logger.info("Mail %s queued again by %s", ids, getattr(actor, "pk", None))
+            transaction.on_commit(lambda: mail_dispatch(mail_ids=ids), robust=True)
+    return len(ids)

@@ -3,21 +3,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    max_retries=5,
-    time_limit=120,
-    soft_time_limit=90,
-)
-def mail_send_task(self, mail_id: int) -> None:
-    try:
-        services.mail_send(mail_id=mail_id)
-    except services.TransientMailError as exc:
-        if self.request.retries >= self.max_retries:
-            services.mail_give_up(mail_id=mail_id, reason=str(exc))
-            return
-        raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
+# Idempotent by the row's state (queued → sending → sent/failed), so a redelivered message
+# (late ack, a worker lost mid-task, a broker that blinked) finds the row sent or sending and
+# does nothing. No Celery retries: a failed attempt leaves the row queued with its back-off
+# (next_attempt_at), and the beat sweep hands it over again when it is due.
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
+def mail_send_task(mail_id: int) -> None:
+    services.mail_send(mail_id=mail_id)
 
 
 # Both limits set: a soft limit inherited from settings (240 s) above the hard one would make

@@ -192,6 +192,20 @@ MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=120)
 # The content (text, HTML, attachments) of mail that left is removed after this many days; the
 # subject, address and status stay. Mail with a login code or link loses it as soon as it left.
 MAIL_BODY_RETENTION_DAYS = env.int("MAIL_BODY_RETENTION_DAYS", default=90)
+# A failing relay: messages wait, tried again after a back-off doubling from BASE up to MAX
+# seconds, and fail only when still undelivered this long after they were queued (3 days).
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=600)
+MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 24 * 3600)
+# A message left "sending" this long (its worker was killed while handing it to the relay) is
+# decided by the sweep: failed with the reason (default), or sent again when RESEND_INTERRUPTED.
+# Must stay above the send task's time limit (120 s).
+MAIL_SENDING_STALE_SECONDS = env.int("MAIL_SENDING_STALE_SECONDS", default=300)
+MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
+# Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
+# admin pages show a notice from then on too); empty: nobody is mailed.
+MAIL_ALERT_TO = env("MAIL_ALERT_TO", default="")
+MAIL_ALERT_AFTER_SECONDS = env.int("MAIL_ALERT_AFTER_SECONDS", default=900)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # The history of a person the secretariat deleted (every version of their data) is removed this
@@ -219,7 +233,7 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=300)
 NEWSLETTER_HOURLY_CAP = env.int("NEWSLETTER_HOURLY_CAP", default=10000)
 # An edition being sent without batch activity for this long is re-started by the sweep.
-NEWSLETTER_STALLED_AFTER_SECONDS = env.int("NEWSLETTER_STALLED_AFTER_SECONDS", default=300)
+NEWSLETTER_STALLED_AFTER_SECONDS = env.int("NEWSLETTER_STALLED_AFTER_SECONDS", default=45)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -227,22 +241,53 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Acknowledgement is chosen per task, not here: the sending tasks (mail, newsletter batches) ack
+# late and are redelivered when their worker is lost (they are idempotent: the row's state
+# guards every message); a PDF build that gets its worker killed for memory must not come back
+# forever, so the PDF tasks set their own. Everything else is acknowledged on receipt.
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Three queues, so that a login code (valid three minutes) never waits behind a newsletter batch
+# or a fifteen-minute PDF build: `mail` (single mails, sweeps, reminders: everything not routed
+# elsewhere), `bulk` (newsletter batches, invitations, cancellations), `pdf` (PDF builds). The
+# worker consumes all three (-Q mail,bulk,pdf; see README and docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "mail"
+CELERY_TASK_ROUTES = {
+    "vzhg.mail.tasks.*": {"queue": "mail"},
+    "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
+    "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "events.tasks.*invit*": {"queue": "bulk"},
+    "events.tasks.*cancel*": {"queue": "bulk"},
+    "governance.tasks.meeting_pack_build_task": {"queue": "pdf"},
+    "governance.tasks.report_version_build_task": {"queue": "pdf"},
+    "governance.tasks.*pdf*": {"queue": "pdf"},
+    "events.tasks.*badge*": {"queue": "pdf"},
+    "events.tasks.*pdf*": {"queue": "pdf"},
+}
 # When the broker is down a request must not hang: try once, briefly, then leave the row queued
 # for the sweep.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# visibility_timeout: a message taken but not acknowledged is handed out again after this long.
+# It must exceed the longest countdown (newsletter batches wait at most TASK_MAX_COUNTDOWN_SECONDS) and
+# the longest task (PDF builds: 15 minutes), or delayed and running tasks are delivered twice.
+TASK_MAX_COUNTDOWN_SECONDS = 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 2 * TASK_MAX_COUNTDOWN_SECONDS,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Sending is idempotent (the outbox row is locked and checked), so a task cut off by a lost
-# broker connection may safely run again.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A lost broker connection must not cut off a running task: a mail the relay already accepted
+# would be sent again by the next attempt. Running tasks finish; their late acks are lost with
+# the connection, so Redis hands the message out again after reconnecting, and the sending tasks
+# then find their rows sent and do nothing.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
     "governance-reminders": {"task": "governance.tasks.meeting_reminders_task", "schedule": 3600.0},
     "mail-sweep": {"task": "vzhg.mail.tasks.mail_sweep", "schedule": 60.0},
@@ -251,7 +296,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mail-content-purge": {"task": "vzhg.mail.tasks.mail_content_purge", "schedule": crontab(hour=3, minute=47)},
     # newsletters: start scheduled editions, re-start sends whose batches stopped.
-    "newsletters-sweep": {"task": "newsletters.tasks.newsletter_sweep", "schedule": 60.0},
+    # Every 15 s, so that an edition whose worker died (quiet for NEWSLETTER_STALLED_AFTER_SECONDS)
+    # is noticed and resumed within a minute.
+    "newsletters-sweep": {"task": "newsletters.tasks.newsletter_sweep", "schedule": 15.0},
     # events: reminders every 15 minutes; the retention run once a night.
     "events-reminders": {"task": "events.tasks.events_reminders_send", "schedule": 15 * 60.0},
     "events-retention": {

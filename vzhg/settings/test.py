@@ -35,6 +35,9 @@ STORAGES = {
 # allauth's rate limits stay on in tests (a test proves them); the cache they use is local.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MAIL_SWEEP_AFTER_SECONDS = env.int("MAIL_SWEEP_AFTER_SECONDS", default=0)
+# The delivery tests stage relay outages of seconds, not hours: short back-offs.
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=1)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=1)
 # The delivery tests send thousands of newsletters into a local sink: no relay limits there
 # (tests of the limits set them explicitly).
 NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=0)
