@@ -88,7 +88,7 @@ def test_a_new_version_keeps_the_old_and_the_next_build_is_a_new_version(meeting
         ("kapot.pdf", corrupt_pdf, "damaged"),
         ("nep.pdf", lambda: b"MZ\x90\x00 not a pdf", "is not a PDF"),
         ("virus.exe", lambda: b"MZ\x90\x00", "only PDF, Word"),
-        ("nep.docx", lambda: b"PK\x03\x04 broken", "not a real Word"),
+        ("nep.docx", lambda: b"PK\x03\x04 broken", "damaged or not an Office file"),
         ("tabel.xlsx", lambda: b"just text", "not a real Excel"),
     ],
 )
