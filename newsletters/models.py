@@ -183,10 +183,12 @@ class Subscription(models.Model):
 
 
 class Delivery(models.Model):
-    """One edition to one subscription. Sent only while queued, under a row lock."""
+    """One edition to one subscription: queued → sending → sent / failed. Taken only while
+    queued, under a row lock; "sending" is committed before DATA, "sent" right after the 250."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -199,6 +201,7 @@ class Delivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
 

@@ -28,7 +28,8 @@ def newsletters_published() -> QuerySet[Newsletter]:
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
     counts = newsletter.deliveries.aggregate(
         total=Count("pk"),
-        queued=Count("pk", filter=Q(status=Delivery.Status.QUEUED)),
+        # Waiting, including the ones being handed to the relay right now.
+        queued=Count("pk", filter=Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])),
         sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
         failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
     )

@@ -4,8 +4,10 @@ Sending uses Delivery rows of its own rather than one OutgoingMail row per reade
 limits (messages per minute, per hour) are limits on the whole edition, so the batches must be
 able to count what went out in the last minute and hour, wait, and go on later — something the
 outbox's one-task-per-row model cannot do. The exactly-once rule is the outbox's: a Delivery is
-sent only while it is still queued, under a row lock held while the relay takes the message,
-and marked sent in the same short transaction. Single mails (confirmation, test) still go
+taken only while it is still queued, under a row lock; it goes queued → sending (committed before
+MAIL FROM and DATA) → sent (committed right after the relay's 250) or failed. A delivery a killed
+worker left "sending" is decided by the sweep as the outbox decides (MAIL_RESEND_INTERRUPTED).
+Single mails (confirmation, test) still go
 through the outbox (vzhg.mail.services.mail_queue).
 
 SMTP failures are classified by vzhg.mail.smtp, as for the outbox: only a refusal of the address
@@ -289,6 +291,11 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
 
 
 def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -> str:
+    """The next queued delivery, at most once. Three short commits, as in the outbox: the claim
+    (queued → sending, the attempt counted; once the connection is open, before MAIL FROM and
+    DATA), then "sent" right after the relay's 250 (the connection stays open for the next one;
+    QUIT only ends the batch), or the failure with its reason. A worker killed in between leaves
+    the delivery "sending": the sweep decides about it (MAIL_RESEND_INTERRUPTED)."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -308,38 +315,49 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
             result.failed += 1
             return "skipped"
         delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
         mail = mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription))
         try:
             connection.open()  # no-op while the connection from the last message is still open
-            _message(mail, subscription.email, connection).send()
         except (OSError, smtplib.SMTPException) as exc:
-            failure = smtp_failure_classify(exc)
-            smtp_connection_discard(connection)  # never reuse a half-open connection
-            if failure.outcome == SmtpOutcome.RECIPIENT:
-                _bounce(delivery, subscription, failure.reason)
-                result.failed += 1
-                return "failed"
-            if failure.outcome == SmtpOutcome.MESSAGE:
-                delivery.status = Delivery.Status.FAILED
-                delivery.error = failure.reason[:2000]
-                delivery.save(update_fields=["status", "attempts", "error"])
-                result.failed += 1
-                return "failed"
-            if failure.outcome == SmtpOutcome.RELAY:
-                return _relay_failing(delivery, failure.reason, result)
-            return _transient(delivery, failure.reason, connection, result)
-        delivery.status = Delivery.Status.SENT
-        delivery.sent_at = timezone.now()
-        delivery.error = ""
-        delivery.save(update_fields=["status", "sent_at", "attempts", "error"])
-        result.sent += 1
-        return "sent"
+            return _failed(delivery, subscription, exc, connection, result)
+        delivery.status = Delivery.Status.SENDING
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
+    # Committed "sending": from here on the relay may have the message.
+    try:
+        _message(mail, subscription.email, connection).send()
+    except (OSError, smtplib.SMTPException) as exc:
+        return _failed(delivery, subscription, exc, connection, result)
+    # The relay said 250: record it at once, in its own commit.
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+    )
+    result.sent += 1
+    return "sent"
+
+
+def _failed(delivery: Delivery, subscription: Subscription, exc: BaseException, connection, result: BatchResult) -> str:
+    failure = smtp_failure_classify(exc)
+    smtp_connection_discard(connection)  # never reuse a half-open connection
+    if failure.outcome == SmtpOutcome.RECIPIENT:
+        _bounce(delivery, subscription, failure.reason)
+        result.failed += 1
+        return "failed"
+    if failure.outcome == SmtpOutcome.MESSAGE:
+        delivery.status = Delivery.Status.FAILED
+        delivery.error = failure.reason[:2000]
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+        result.failed += 1
+        return "failed"
+    if failure.outcome == SmtpOutcome.RELAY:
+        return _relay_failing(delivery, failure.reason, result)
+    return _transient(delivery, failure.reason, connection, result)
 
 
 def _bounce(delivery: Delivery, subscription: Subscription, reason: str) -> None:
     delivery.status = Delivery.Status.FAILED
     delivery.error = reason[:2000]
-    delivery.save(update_fields=["status", "attempts", "error"])
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
     Subscription.objects.filter(pk=subscription.pk).update(bounced_at=timezone.now(), bounce_reason=reason[:2000])
 
 
@@ -348,10 +366,11 @@ def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
     kept) unless it has waited past MAIL_GIVE_UP_AFTER_SECONDS; the batch stops."""
     now = timezone.now()
     delivery.error = reason[:2000]
+    delivery.status = Delivery.Status.QUEUED
     if delivery.created_at <= now - datetime.timedelta(seconds=settings.MAIL_GIVE_UP_AFTER_SECONDS):
         delivery.status = Delivery.Status.FAILED
         result.failed += 1
-    delivery.save(update_fields=["status", "attempts", "error"])
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
     relay_failure_record(reason=reason, now=now)
     result.errors.append(reason)
     return "relay"
@@ -360,12 +379,42 @@ def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
 def _transient(delivery: Delivery, reason: str, connection, result: BatchResult) -> str:
     """A temporary refusal of this address (4xx at RCPT): tried again later, at most MAX_ATTEMPTS."""
     delivery.error = reason[:2000]
+    delivery.status = Delivery.Status.QUEUED
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
         result.failed += 1
-    delivery.save(update_fields=["status", "attempts", "error"])
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
     result.errors.append(reason)
     return "transient"
+
+
+def deliveries_interrupted_settle(*, now: datetime.datetime | None = None) -> int:
+    """Deliveries left "sending" longer than MAIL_SENDING_STALE_SECONDS: the worker was killed
+    between handing the message to the relay and recording its answer, so it may or may not
+    have arrived. Decided as for the outbox by MAIL_RESEND_INTERRUPTED: False (default) marks
+    them failed with that reason (the button "Resend the failed deliveries" sends them again);
+    True queues them again (a possible second copy). Logged."""
+    from vzhg.mail.services import interrupted_reason
+
+    now = now or timezone.now()
+    stale = Delivery.objects.filter(
+        status=Delivery.Status.SENDING,
+        last_attempt_at__lte=now - datetime.timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS),
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    stale = Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING)
+    if settings.MAIL_RESEND_INTERRUPTED:
+        count = stale.update(
+            status=Delivery.Status.QUEUED,
+            error=_("Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."),
+        )
+        logger.warning("Newsletter deliveries %s interrupted while sending: queued again (may arrive twice)", ids)
+    else:
+        count = stale.update(status=Delivery.Status.FAILED, error=interrupted_reason())
+        logger.warning("Newsletter deliveries %s interrupted while sending: marked failed, not sent again", ids)
+    return count
 
 
 def newsletter_finish(*, newsletter_id: int) -> bool:
@@ -374,7 +423,7 @@ def newsletter_finish(*, newsletter_id: int) -> bool:
         newsletter = Newsletter.objects.select_for_update().filter(pk=newsletter_id).first()
         if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
             return False
-        if newsletter.deliveries.filter(status=Delivery.Status.QUEUED).exists():
+        if newsletter.deliveries.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
             return False
         newsletter.status = Newsletter.Status.SENT
         newsletter.sent_at = timezone.now()
@@ -413,11 +462,13 @@ def newsletter_failed_resend(*, newsletter: Newsletter, actor=None) -> int:
 
 
 def newsletter_sweep(*, stalled_after: datetime.timedelta | None = None) -> dict[str, int]:
-    """Run by Celery beat: start scheduled editions that are due, and re-start sends whose
-    batches stopped (a killed worker, a lost task) — they resume with the queued deliveries."""
+    """Run by Celery beat: settle deliveries a killed worker left "sending"
+    (deliveries_interrupted_settle), start scheduled editions that are due, and re-start sends
+    whose batches stopped (a killed worker, a lost task) — they resume with the queued deliveries."""
     if stalled_after is None:
         stalled_after = datetime.timedelta(seconds=settings.NEWSLETTER_STALLED_AFTER_SECONDS)
     now = timezone.now()
+    deliveries_interrupted_settle(now=now)
     started = 0
     for newsletter in Newsletter.objects.filter(status=Newsletter.Status.SCHEDULED, scheduled_for__lte=now):
         newsletter_send(newsletter=newsletter, actor=None)

@@ -63,6 +63,23 @@ def wait_until(condition: Callable[[], object], *, timeout: float, what: str, in
         time.sleep(interval)
 
 
+def play_beat_until(
+    worker, sweeps: Callable[[], object], condition: Callable[[], object], *, what: str, timeout: float = 180
+) -> list[int]:
+    """After a broker crash: play Celery beat (call `sweeps` every half second) and the
+    deployment's restart policy (a worker that exited is started again: revive_if_exited) until
+    `condition()` holds. Returns the exit codes of the worker's exits on its own, if any."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}; worker log:\n{worker.log_tail()}")
+        if worker.revive_if_exited():
+            print(f"The Celery worker exited by itself ({worker.exits[-1]}); restarted as compose would:\n{worker.log_tail(15)}")
+        sweeps()
+        time.sleep(0.5)
+    return list(worker.exits)
+
+
 def services_unavailable() -> str | None:
     """Why the real services cannot be used here, or None when they can."""
     from django.conf import settings
@@ -313,6 +330,7 @@ class CeleryWorker:
         ]  # fmt: skip
         self._command, self._env = command, env
         self.killed = False
+        self.exits: list[int] = []  # return codes of exits by itself (revive_if_exited)
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = log_path.open("wb")
         self._spawn()
@@ -340,6 +358,21 @@ class CeleryWorker:
         self._spawn()
         self.killed = False
         self.wait_ready(timeout=timeout)
+
+    def revive_if_exited(self) -> bool:
+        """What the deployment's `restart: unless-stopped` does: a worker that exited by itself
+        (kombu 5.7.0 can stop it with AttributeError "'NoneType' object has no attribute
+        'hostname'" after a Redis crash) is started again, its leftover pool processes killed
+        first (as the container's end would). True when it had exited; the test says so."""
+        if self.process.poll() is None:
+            return False
+        self.exits.append(self.process.returncode)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._spawn()
+        return True
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

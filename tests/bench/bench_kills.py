@@ -4,8 +4,8 @@ that counts per recipient, while the worker is SIGKILLed (process group, no warm
 and again and restarted; this process plays Celery beat (the sweeps) until nothing is left.
 
 Prints, per run: messages, kills, duplicates (copies beyond the first) and their rate, messages
-left "may or may not have arrived" (outbox rows found "sending" after a kill: decided by
-MAIL_RESEND_INTERRUPTED), and the duplicate window: the time from the relay's 250 to the commit
+left "may or may not have arrived" (outbox rows and newsletter deliveries found "sending" after a
+kill: decided by MAIL_RESEND_INTERRUPTED), and the duplicate window: the time from the relay's 250 to the commit
 that records it, measured here as the UPDATE+COMMIT the sender runs at that moment on the same
 PostgreSQL (median and 99th percentile).
 
@@ -148,7 +148,7 @@ def main() -> int:
     newsletter = newsletter_services.newsletter_create(title="Kill-editie", slug=f"kill-{stamp}", date=timezone.localdate())
 
     def newsletter_done():
-        return not Delivery.objects.filter(newsletter=newsletter, status="queued").exists()
+        return not Delivery.objects.filter(newsletter=newsletter, status__in=["queued", "sending"]).exists()
 
     killed, duplicates, reached = run(
         "newsletter", env=env, log=artifacts / "bench-kills-newsletter.log", kills=args.kills,
@@ -156,7 +156,13 @@ def main() -> int:
         sweep=lambda: newsletter_services.newsletter_sweep(stalled_after=timedelta(seconds=2)),
         sink=sink, total=args.count,
     )  # fmt: skip
-    results.append(("newsletter", args.count, killed, duplicates, reached, "-"))
+    unknown_to = list(
+        Delivery.objects.filter(newsletter=newsletter, status="failed", error=mail_services.interrupted_reason())
+        .values_list("subscription__email", flat=True)
+    )
+    arrived = sum(1 for to in unknown_to if sink.recipients.get(to))
+    unknown = f"{len(unknown_to)} ({arrived} arrived)"
+    results.append(("newsletter", args.count, killed, duplicates, reached, unknown))
     controller.stop()
 
     median, p99 = window_ms()
@@ -169,7 +175,10 @@ def main() -> int:
         f"duplicate window (relay's 250 → its commit: one UPDATE+COMMIT on PostgreSQL): "
         f"median {median:.2f} ms, p99 {p99:.2f} ms"
     )
-    print("unknown: outbox rows interrupted while sending, failed with 'may or may not have arrived' (resendable)")
+    print(
+        "unknown: rows (outbox) and deliveries (newsletter) interrupted while sending, failed with "
+        "'may or may not have arrived' (resendable)"
+    )
     return 0
 
 

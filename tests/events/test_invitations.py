@@ -362,6 +362,53 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     assert Invitation.objects.filter(event=event).count() == 500
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_redis_killed_and_restarted_during_invitations_every_address_once(
+    celery_worker_process, smtp_sink, redis_server
+):
+    from tests.conftest import play_beat_until
+
+    municipality = MunicipalityFactory()
+    Person.objects.bulk_create(
+        Person(first_name=f"Genodigde{i:03d}", last_name="Test", email=f"genodigde{i:03d}@example.org",
+               organisation=municipality)
+        for i in range(300)
+    )  # fmt: skip
+    event = EventFactory(title="Voorjaarscongres")
+    people = list(Person.objects.filter(organisation=municipality))
+    smtp_sink.delay = 0.02  # the mailing takes some seconds: Redis crashes in the middle of it
+
+    result = staff.invitation_send(event=event, people=people, actor=None)
+    assert result.created == 300
+    smtp_sink.wait_for(40, timeout=60)
+    # Redis crashes (no save: every task it held is gone, acknowledged or not) and comes back.
+    redis_server.stop()
+    redis_server.start()
+    assert len(smtp_sink.messages) < 300
+
+    def beat():
+        staff.event_mailings_sweep(now=timezone.now() + datetime.timedelta(minutes=11))
+        mail_sweep()
+
+    exits = play_beat_until(
+        celery_worker_process, beat,
+        lambda: EventMailing.objects.filter(pk=result.mailing.pk, status="done").exists()
+        and not OutgoingMail.objects.filter(kind="events.invitation", status__in=["queued", "sending"]).exists(),
+        what="every invitation to be settled",
+    )  # fmt: skip
+    celery_worker_process.wait_ready()
+    celery_worker_process.wait_idle(timeout=60)
+    beat()
+    celery_worker_process.wait_idle(timeout=60)
+
+    recipients = [r for m in smtp_sink.messages for r in m.recipients]
+    assert len(recipients) == 300, f"worker exits on its own: {exits}"
+    assert set(recipients) == {p.email for p in people}
+    assert OutgoingMail.objects.filter(kind="events.invitation", status="sent").count() == 300
+    assert Invitation.objects.filter(event=event).count() == 300
+
+
 @pytest.mark.django_db
 def test_people_picker_finds_people_by_name(client, secretariat, people):
     """The 'picked by hand' field is the admin's autocomplete: typing a name finds the person."""

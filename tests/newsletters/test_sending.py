@@ -158,3 +158,60 @@ def test_a_newsletter_has_a_message_id_on_the_site_domain(settings, django_captu
         services.newsletter_send(newsletter=NewsletterFactory())
     [message] = _newsletters()
     assert message.message()["Message-ID"].strip("<>").endswith("@vzhg.example.nl")
+
+
+@pytest.mark.parametrize("resend", [False, True])
+def test_a_delivery_a_killed_worker_left_sending_is_decided_by_the_setting(settings, resend):
+    settings.MAIL_RESEND_INTERRUPTED = resend
+    settings.MAIL_SENDING_STALE_SECONDS = 300
+    newsletter = NewsletterFactory(status=Newsletter.Status.SENDING)
+    started = timezone.now() - datetime.timedelta(seconds=301)
+    interrupted = Delivery.objects.create(
+        newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENDING,
+        attempts=1, last_attempt_at=started,
+    )  # fmt: skip
+    recent = Delivery.objects.create(
+        newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENDING,
+        attempts=1, last_attempt_at=timezone.now(),
+    )  # fmt: skip
+    Delivery.objects.create(newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENT)
+
+    # While a delivery may still be going out, the edition is not finished.
+    assert not services.newsletter_finish(newsletter_id=newsletter.pk)
+    assert services.deliveries_interrupted_settle() == 1
+
+    interrupted.refresh_from_db()
+    recent.refresh_from_db()
+    assert recent.status == Delivery.Status.SENDING
+    if resend:
+        assert interrupted.status == Delivery.Status.QUEUED
+    else:
+        assert interrupted.status == Delivery.Status.FAILED
+        assert "may or may not have arrived" in interrupted.error
+        # The secretariat's button sends it again.
+        assert services.newsletter_failed_resend(newsletter=newsletter) == 1
+        interrupted.refresh_from_db()
+        assert interrupted.status == Delivery.Status.QUEUED
+
+
+def test_a_delivery_is_committed_sending_before_the_relay_gets_it(settings, monkeypatch):
+    """While the relay is taking the message the delivery is already recorded "sending"."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    newsletter = NewsletterFactory(status=Newsletter.Status.SENDING)
+    delivery = Delivery.objects.create(newsletter=newsletter, subscription=SubscriptionFactory())
+    seen = []
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        seen.append(Delivery.objects.get(pk=delivery.pk).status)
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    result = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+
+    assert seen == [Delivery.Status.SENDING]
+    assert result.sent == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 1)
+    assert delivery.last_attempt_at is not None
