@@ -516,42 +516,29 @@ def event_mailings_sweep(*, now: datetime.datetime | None = None) -> int:
     after a minute; handed but never started: after MAILING_HANDED_REDISPATCH_AFTER) and put
     mailings a dead worker left running back to pending (failed after MAILING_MAX_ATTEMPTS).
     Returns how many it handed over."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        stale = list(
-            EventMailing.objects.select_for_update(skip_locked=True).filter(
-                status=EventMailing.Status.RUNNING, started_at__lt=now - MAILING_STALE_AFTER
-            )
-        )
-        for mailing in stale:
-            if mailing.attempts >= MAILING_MAX_ATTEMPTS:
-                mailing.status = EventMailing.Status.FAILED
-                mailing.error = _(
-                    "Stopped %(count)d times without finishing; %(done)d of %(total)d handled. Not tried again."
-                ) % {"count": mailing.attempts, "done": mailing.processed, "total": mailing.total}
-                mailing.finished_at = now
-                mailing.save(update_fields=["status", "error", "finished_at"])
-                continue
-            mailing.status = EventMailing.Status.PENDING
-            mailing.started_at = None
-            mailing.dispatched_at = None
-            mailing.save(update_fields=["status", "started_at", "dispatched_at"])
-        due = list(
-            EventMailing.objects.filter(status=EventMailing.Status.PENDING)
-            .filter(
-                Q(dispatched_at__isnull=True, requested_at__lte=now - MAILING_PENDING_REDISPATCH_AFTER)
-                | Q(dispatched_at__lte=now - MAILING_HANDED_REDISPATCH_AFTER)
-                | Q(pk__in=[mailing.pk for mailing in stale])
-            )
-            .order_by("requested_at")
-            .values_list("pk", flat=True)[:100]
-        )
-    handed = 0
-    for mailing_id in due:
-        if not _mailing_dispatch(mailing_id=mailing_id, on_commit=False):
-            break
-        handed += 1
-    return handed
+    from vzhg.tasks import handoffs_sweep
+
+    def give_up(mailing: EventMailing, now) -> list[str]:
+        mailing.status = EventMailing.Status.FAILED
+        mailing.error = _(
+            "Stopped %(count)d times without finishing; %(done)d of %(total)d handled. Not tried again."
+        ) % {"count": mailing.attempts, "done": mailing.processed, "total": mailing.total}
+        mailing.finished_at = now
+        return ["status", "error", "finished_at"]
+
+    return handoffs_sweep(
+        queryset=EventMailing.objects.all(),
+        running_status=EventMailing.Status.RUNNING,
+        pending_status=EventMailing.Status.PENDING,
+        stale_after=MAILING_STALE_AFTER,
+        pending_after=MAILING_PENDING_REDISPATCH_AFTER,
+        handed_after=MAILING_HANDED_REDISPATCH_AFTER,
+        max_attempts=MAILING_MAX_ATTEMPTS,
+        give_up=give_up,
+        dispatch=lambda mailing_id: _mailing_dispatch(mailing_id=mailing_id, on_commit=False),
+        now=now or timezone.now(),
+        label="event mailing",
+    )
 
 
 def event_mailings_recent(*, event: Event, limit: int = 10) -> list[EventMailing]:

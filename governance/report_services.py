@@ -231,49 +231,32 @@ def report_versions_sweep(*, now: datetime.datetime | None = None) -> int:
     """Run by Celery beat: hand pending versions to the worker again and put versions a dead
     worker left building back to pending (failed after BUILD_MAX_ATTEMPTS). Returns how many it
     handed over."""
-    from django.db.models import Q
-
-    from vzhg.tasks import task_dispatch
+    from vzhg.tasks import handoffs_sweep, task_dispatch
 
     from .services import BUILD_MAX_ATTEMPTS, HANDED_REDISPATCH_AFTER, PENDING_REDISPATCH_AFTER, _build_stopped_message
     from .tasks import report_version_build_task
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        stale = list(
-            ReportVersion.objects.select_for_update(skip_locked=True).filter(
-                status=ReportVersion.Status.BUILDING, started_at__lt=now - VERSION_STALE_AFTER
-            )
-        )
-        for version in stale:
-            if version.attempts >= BUILD_MAX_ATTEMPTS:
-                version.status = ReportVersion.Status.FAILED
-                version.error = _build_stopped_message(version.attempts)
-                version.built_at = now
-                version.save(update_fields=["status", "error", "built_at"])
-                logger.warning("report version %s stopped %s times; failed", version.pk, version.attempts)
-                continue
-            logger.warning("report version %s was left building by a stopped worker; pending again", version.pk)
-            version.status = ReportVersion.Status.PENDING
-            version.started_at = None
-            version.dispatched_at = None
-            version.save(update_fields=["status", "started_at", "dispatched_at"])
-        due = list(
-            ReportVersion.objects.filter(status=ReportVersion.Status.PENDING)
-            .filter(
-                Q(dispatched_at__isnull=True, requested_at__lte=now - PENDING_REDISPATCH_AFTER)
-                | Q(dispatched_at__lte=now - HANDED_REDISPATCH_AFTER)
-                | Q(pk__in=[version.pk for version in stale])
-            )
-            .order_by("requested_at")
-            .values_list("pk", flat=True)[:100]
-        )
-    handed = 0
-    for version_id in due:
-        if not task_dispatch(report_version_build_task, args=(version_id,), on_handed=_noter(version_id)):
-            break
-        handed += 1
-    return handed
+    def give_up(version: ReportVersion, now) -> list[str]:
+        version.status = ReportVersion.Status.FAILED
+        version.error = _build_stopped_message(version.attempts)
+        version.built_at = now
+        return ["status", "error", "built_at"]
+
+    return handoffs_sweep(
+        queryset=ReportVersion.objects.all(),
+        running_status=ReportVersion.Status.BUILDING,
+        pending_status=ReportVersion.Status.PENDING,
+        stale_after=VERSION_STALE_AFTER,
+        pending_after=PENDING_REDISPATCH_AFTER,
+        handed_after=HANDED_REDISPATCH_AFTER,
+        max_attempts=BUILD_MAX_ATTEMPTS,
+        give_up=give_up,
+        dispatch=lambda version_id: task_dispatch(
+            report_version_build_task, args=(version_id,), on_handed=_noter(version_id)
+        ),
+        now=now or timezone.now(),
+        label="report version",
+    )
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ import hashlib
 import io
 import logging
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vzhg.mail.services import mail_queue
-from vzhg.uploads import zip_check, zip_read_part
+from vzhg.uploads import office_file_check
 
 from . import selectors
 from .models import AgendaItem, Body, Document, Meeting, MeetingPack, MeetingView, Motion, Notice, PersonalNote
@@ -94,23 +93,12 @@ def upload_check(*, uploaded) -> tuple[str, str]:
                 % {"name": name, "problem": problem}
             )
     else:
-        ok = False
-        if head.startswith(b"PK\x03\x04"):
-            # Judged on the ZIP's directory first (no decompression bombs), then one part read
-            # with a bound.
-            archive = zip_check(uploaded, name=name)
-            try:
-                ok = _OOXML_MAIN[extension] in zip_read_part(archive, "[Content_Types].xml")
-            except (zipfile.BadZipFile, KeyError, OSError, NotImplementedError, EOFError):
-                ok = False
-            finally:
-                archive.close()
-        uploaded.seek(0)
-        if not ok:
-            raise ValidationError(
-                _("%(name)s is not a real %(kind)s file, whatever its name says.")
-                % {"name": name, "kind": "Word" if extension == "docx" else "Excel"}
-            )
+        office_file_check(
+            uploaded,
+            name=name,
+            main_content_type=_OOXML_MAIN[extension],
+            kind="Word" if extension == "docx" else "Excel",
+        )
     return extension, ALLOWED_TYPES[extension]
 
 
@@ -461,54 +449,38 @@ def meeting_packs_sweep(*, now: datetime | None = None) -> int:
     """Run by Celery beat: hand pending packs to the worker again (never handed: after a minute;
     handed but not started: after HANDED_REDISPATCH_AFTER), and put packs a dead worker left
     building back to pending, or to failed after BUILD_MAX_ATTEMPTS. Returns how many it handed."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        stale = list(
-            MeetingPack.objects.select_for_update(skip_locked=True).filter(
-                status=MeetingPack.Status.BUILDING, started_at__lt=now - PACK_STALE_AFTER
-            )
-        )
-        for pack in stale:
-            if pack.attempts >= BUILD_MAX_ATTEMPTS:
-                pack.status = MeetingPack.Status.FAILED
-                pack.error = _build_stopped_message(pack.attempts)
-                pack.built_at = now
-                pack.save(update_fields=["status", "error", "built_at"])
-                logger.warning("meeting pack %s stopped %s times; failed", pack.pk, pack.attempts)
-                continue
-            logger.warning("meeting pack %s was left building by a stopped worker; pending again", pack.pk)
-            pack.status = MeetingPack.Status.PENDING
-            pack.started_at = None
-            pack.dispatched_at = None
-            pack.save(update_fields=["status", "started_at", "dispatched_at"])
-        due = list(
-            MeetingPack.objects.filter(status=MeetingPack.Status.PENDING)
-            .filter(
-                Q(dispatched_at__isnull=True, requested_at__lte=now - PENDING_REDISPATCH_AFTER)
-                | Q(dispatched_at__lte=now - HANDED_REDISPATCH_AFTER)
-                | Q(pk__in=[pack.pk for pack in stale])
-            )
-            .order_by("requested_at")
-            .values_list("pk", flat=True)[:100]
-        )
-    from vzhg.tasks import task_dispatch
+    from vzhg.tasks import handoffs_sweep, task_dispatch
 
     from .tasks import meeting_pack_build_task
 
-    handed = 0
-    for pack_id in due:
-        if not task_dispatch(
+    def give_up(pack: MeetingPack, now) -> list[str]:
+        pack.status = MeetingPack.Status.FAILED
+        pack.error = _build_stopped_message(pack.attempts)
+        pack.built_at = now
+        return ["status", "error", "built_at"]
+
+    def dispatch(pack_id: int) -> bool:
+        return task_dispatch(
             meeting_pack_build_task,
             args=(pack_id,),
-            on_handed=lambda pack_id=pack_id: MeetingPack.objects.filter(
-                pk=pack_id, status=MeetingPack.Status.PENDING
-            ).update(dispatched_at=timezone.now()),
-        ):
-            break
-        handed += 1
-    return handed
+            on_handed=lambda: MeetingPack.objects.filter(pk=pack_id, status=MeetingPack.Status.PENDING).update(
+                dispatched_at=timezone.now()
+            ),
+        )
+
+    return handoffs_sweep(
+        queryset=MeetingPack.objects.all(),
+        running_status=MeetingPack.Status.BUILDING,
+        pending_status=MeetingPack.Status.PENDING,
+        stale_after=PACK_STALE_AFTER,
+        pending_after=PENDING_REDISPATCH_AFTER,
+        handed_after=HANDED_REDISPATCH_AFTER,
+        max_attempts=BUILD_MAX_ATTEMPTS,
+        give_up=give_up,
+        dispatch=dispatch,
+        now=now or timezone.now(),
+        label="meeting pack",
+    )
 
 
 def _build_stopped_message(attempts: int) -> str:

@@ -52,3 +52,62 @@ def task_dispatch_on_commit(task, *, args: Sequence = (), on_handed: Callable[[]
     commit never turns a saved request into an error page."""
     robust = not task.app.conf.task_always_eager
     transaction.on_commit(lambda: task_dispatch(task, args=args, on_handed=on_handed), robust=robust)
+
+
+def handoffs_sweep(
+    *,
+    queryset,
+    running_status: str,
+    pending_status: str,
+    stale_after,
+    pending_after,
+    handed_after,
+    max_attempts: int,
+    give_up: Callable[[object, object], list[str]],
+    dispatch: Callable[[int], bool],
+    now,
+    label: str,
+    limit: int = 100,
+) -> int:
+    """The sweep every hand-off row shares (meeting packs, PDF versions, event mailings), run by
+    Celery beat. The rows have `status`, `requested_at`, `dispatched_at`, `started_at` and
+    `attempts`.
+
+    Rows a dead worker left running longer than `stale_after` go back to pending, or, after
+    `max_attempts`, are given up (`give_up(row, now)` sets their failed state and returns the fields to
+    save). Pending rows are handed to the worker again: never handed, after `pending_after`;
+    handed but never started, after `handed_after`. Stops at the first hand-off the broker
+    refuses. Returns how many it handed over.
+    """
+    from django.db.models import Q
+
+    with transaction.atomic():
+        stale = list(
+            queryset.select_for_update(skip_locked=True).filter(
+                status=running_status, started_at__lt=now - stale_after
+            )
+        )
+        for row in stale:
+            if row.attempts >= max_attempts:
+                row.save(update_fields=give_up(row, now))
+                logger.warning("%s %s stopped %s times; not tried again", label, row.pk, row.attempts)
+                continue
+            logger.warning("%s %s was left running by a stopped worker; pending again", label, row.pk)
+            row.status, row.started_at, row.dispatched_at = pending_status, None, None
+            row.save(update_fields=["status", "started_at", "dispatched_at"])
+        due = list(
+            queryset.filter(status=pending_status)
+            .filter(
+                Q(dispatched_at__isnull=True, requested_at__lte=now - pending_after)
+                | Q(dispatched_at__lte=now - handed_after)
+                | Q(pk__in=[row.pk for row in stale])
+            )
+            .order_by("requested_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+    handed = 0
+    for pk in due:
+        if not dispatch(pk):
+            break
+        handed += 1
+    return handed

@@ -83,6 +83,12 @@ def zip_check(fileobj, *, name: str, max_unpacked: int = ZIP_MAX_UNPACKED_BYTES)
     return archive
 
 
+# What reading a part of a damaged or hostile archive raises: a missing part (KeyError), a broken
+# archive or stream (BadZipFile, OSError, EOFError), or a compression method zipfile does not
+# support (zipfile raises NotImplementedError for it).
+ZIP_READ_ERRORS = (KeyError, zipfile.BadZipFile, OSError, NotImplementedError, EOFError)
+
+
 def zip_read_part(archive: zipfile.ZipFile, part: str, *, limit: int = 1024 * 1024) -> bytes:
     """One part of a checked archive, at most `limit` bytes of it."""
     with archive.open(part) as handle:
@@ -90,9 +96,10 @@ def zip_read_part(archive: zipfile.ZipFile, part: str, *, limit: int = 1024 * 10
 
 
 def office_file_check(
-    fileobj, *, name: str, main_content_type: bytes, max_unpacked: int = ZIP_MAX_UNPACKED_BYTES
+    fileobj, *, name: str, main_content_type: bytes, max_unpacked: int = ZIP_MAX_UNPACKED_BYTES, kind: str = ""
 ) -> None:
-    """A real .docx or .xlsx: a sane ZIP whose [Content_Types].xml names `main_content_type`."""
+    """A real .docx or .xlsx: a sane ZIP whose [Content_Types].xml names `main_content_type`.
+    `kind` ("Word", "Excel") names the expected file in the message when the caller knows it."""
     fileobj.seek(0)
     head = fileobj.read(4)
     fileobj.seek(0)
@@ -101,12 +108,16 @@ def office_file_check(
         archive = zip_check(fileobj, name=name, max_unpacked=max_unpacked)
         try:
             ok = main_content_type in zip_read_part(archive, "[Content_Types].xml")
-        except (KeyError, zipfile.BadZipFile, OSError, NotImplementedError, EOFError):
+        except ZIP_READ_ERRORS:
             ok = False
         finally:
             archive.close()
             fileobj.seek(0)
     if not ok:
+        if kind:
+            raise ValidationError(
+                _("%(name)s is not a real %(kind)s file, whatever its name says.") % {"name": name, "kind": kind}
+            )
         raise ValidationError(_("%(name)s is not a real Word or Excel file, whatever its name says.") % {"name": name})
 
 

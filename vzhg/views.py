@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import redis
 from allauth.account.views import LoginView
 from django.conf import settings
+from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -97,8 +98,9 @@ def admin_login(request):
     if request.method == "POST":
         return _allauth_login(request)
     if request.user.is_authenticated:
-        # Logged in but not let into the admin: a redirect to the login page would loop.
-        if request.user.is_staff:
+        # Logged in: the admin site decides who enters (its own has_permission); anyone it does
+        # not let in is refused here, as a redirect to the login page would loop.
+        if admin.site.has_permission(request):
             return redirect(next_url)
         return permission_denied(request)
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
