@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +59,21 @@ class User(AbstractUser):
         return self.email
 
 
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region") -> "RegionQuerySet":
+        """`region` and every region nested in it, at any depth."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, todo = {region.pk}, [region.pk]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return self.filter(pk__in=found)
+
+
 class Region(models.Model):
     """A region of the province; regions nest (Hollands Midden holds Holland Rijnland)."""
 
@@ -69,6 +87,8 @@ class Region(models.Model):
         related_name="children",
     )
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -76,6 +96,30 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def member_municipality_q(prefix: str = "") -> Q:
+    """The condition "a member municipality today", for a related model too (`prefix="organisation__"`)."""
+    return Q(
+        **{
+            f"{prefix}kind": "municipality",
+            f"{prefix}member_since__isnull": False,
+            f"{prefix}member_until__isnull": True,
+        }
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def member_municipalities(self) -> "OrganisationQuerySet":
+        """The municipalities that are a member today."""
+        return self.filter(member_municipality_q())
+
+    def member_municipalities_during(self, start: datetime.date, end: datetime.date) -> "OrganisationQuerySet":
+        """Municipalities that were a member at some time between start and end (inclusive)."""
+        return self.filter(
+            Q(kind="municipality", member_since__isnull=False, member_since__lte=end)
+            & (Q(member_until__isnull=True) | Q(member_until__gte=start))
+        )
 
 
 class Organisation(models.Model):
@@ -111,6 +155,7 @@ class Organisation(models.Model):
     inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

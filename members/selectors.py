@@ -2,13 +2,11 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Organisation, Person, Region
+from .models import Organisation, Person, Region, member_municipality_q
 
 
 def member_municipalities() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        kind=Organisation.Kind.MUNICIPALITY, member_since__isnull=False, member_until__isnull=True
-    ).select_related("region", "region__parent")
+    return Organisation.objects.member_municipalities().select_related("region", "region__parent")
 
 
 def regions_with_members() -> QuerySet[Region]:
@@ -18,11 +16,7 @@ def regions_with_members() -> QuerySet[Region]:
         Region.objects.annotate(
             member_count=Count(
                 "organisations",
-                filter=Q(
-                    organisations__kind=Organisation.Kind.MUNICIPALITY,
-                    organisations__member_since__isnull=False,
-                    organisations__member_until__isnull=True,
-                ),
+                filter=member_municipality_q("organisations__"),
             )
         )
         .filter(member_count__gt=0)

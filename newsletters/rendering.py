@@ -11,8 +11,6 @@ import html as html_lib
 import re
 from dataclasses import dataclass, field
 
-import markdown as markdown_lib
-import nh3
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -23,12 +21,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote",
-    "h3", "h4", "code", "pre", "hr",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+from vzhg.markdown import markdown_to_html
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
 MAIL_STYLES = {
@@ -41,22 +34,6 @@ MAIL_STYLES = {
     "h3": "margin:16px 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:17px;color:#00558c;",
     "h4": "margin:12px 0 6px 0;font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#00558c;",
 }
-
-
-def markdown_to_html(text: str) -> str:
-    """Markdown → HTML with only the allowed tags left: scripts, styles, event handlers and
-    javascript: links are removed, headings are demoted below the edition's own."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
-    html = re.sub(r"<(/?)h[56]>", r"<\1h4>", html)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
 
 
 def html_for_mail(html: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from newsletters.rendering import markdown_to_html
+from vzhg.markdown import markdown_to_html
 
 register = template.Library()
 

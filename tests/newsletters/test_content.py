@@ -10,7 +10,8 @@ from django.utils import timezone
 from events.models import Event
 from governance.models import Body, Meeting
 from newsletters.models import Item, Newsletter
-from newsletters.rendering import agenda_entries, edition_render, mail_render, markdown_to_html
+from newsletters.rendering import agenda_entries, edition_render, mail_render
+from vzhg.markdown import markdown_to_html
 from newsletters.selectors import newsletter_full
 
 from .conftest import NewsletterFactory, SubscriptionFactory, png_bytes
