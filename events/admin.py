@@ -21,8 +21,8 @@ from import_export.admin import ExportMixin
 from import_export.forms import ExportForm
 
 from members.selectors import member_municipalities
-from vzhg.exports import DutchCSV, SafeXLSX
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
+from vzhg.exports import DutchCSV, SafeXLSX
 
 from . import services, staff, staff_views
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
@@ -89,7 +89,14 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ("host",)
     # The status changes only through the actions (publish, cancel), which run the services:
     # cancelling by hand would skip the registrants' mails and cancelled_at.
-    readonly_fields = ("status", "staff_links", "created_at", "updated_at", "cancelled_at", "workplan_activities")
+    readonly_fields = (
+        "status",
+        "staff_links",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "workplan_activities",
+    )
     inlines = (ProgrammeItemInline, RoundInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
     fieldsets = (
@@ -327,7 +334,9 @@ class EventAdmin(admin.ModelAdmin):
             )
             % {
                 "count": len(copies),
-                "titles": ", ".join(f"{c.title} ({timezone.localtime(c.starts_at):%d-%m-%Y})" for c in copies),
+                "titles": ", ".join(
+                    f"{c.title} ({timezone.localtime(c.starts_at):%d-%m-%Y})" for c in copies
+                ),
             },
             messages.SUCCESS,
         )
@@ -380,7 +389,8 @@ class RoundAdmin(ChoiceLabelsMixin, admin.ModelAdmin):
             for formset in formsets
             if formset.model is Session
             for inline_form in formset.forms
-            if inline_form.instance.pk and not (formset.can_delete and formset._should_delete_form(inline_form))
+            if inline_form.instance.pk
+            and not (formset.can_delete and formset._should_delete_form(inline_form))
         )
         if room_changed:
             promote_waitlist_after_edit(request, form.instance.event)

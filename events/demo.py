@@ -59,25 +59,98 @@ def _events(today):
             "programme": [
                 (time(9, 0), time(9, 30), "Inloop met koffie", ""),
                 (time(9, 30), time(9, 40), "Opening door de voorzitter", "Voorzitter VZHG"),
-                (time(9, 40), time(10, 10), "Keynote: weerbaarheid begint lokaal", "Marijke Oudendijk, oud-coördinator crisisbeheersing"),
+                (
+                    time(9, 40),
+                    time(10, 10),
+                    "Keynote: weerbaarheid begint lokaal",
+                    "Marijke Oudendijk, oud-coördinator crisisbeheersing",
+                ),
                 (time(10, 10), time(10, 40), "Keynote: samen paraat", "Generaal-majoor b.d. Ruud van Lier"),
                 (time(10, 50), time(11, 35), "Workshopronde 1", ""),
                 (time(11, 45), time(12, 20), "Workshopronde 2", ""),
                 (time(12, 20), time(12, 30), "Afsluiting en lunch", ""),
             ],
             "rounds": [
-                (1, "Ronde 1", time(10, 50), time(11, 35), [
-                    ("Het lokale netwerk als vangnet", "Hoe zet je bestaande netwerken in als het spannend wordt?", "Anton Verbeek, burgemeester", "Zaal Statenzaal", 45, 4),
-                    ("Programma Weerbaar Bestuur in de praktijk", "Het ministerie licht het programma toe aan de hand van casussen.", "Ministerie van BZK", "Zaal 2.14", 30, None),
-                    ("Digitale weerbaarheid van het gemeentehuis", "Van phishing tot uitval: wat doe je morgen anders?", "Sanne de Wit, informatiebeveiliger", "Zaal 2.20", 30, None),
-                    ("Ondermijning en de raad", "De rol van de gemeenteraad bij het weerbaar maken van het bestuur.", "Griffiersnetwerk Zuid-Holland", "Zaal 3.05", 25, None),
-                ]),
-                (2, "Ronde 2", time(11, 45), time(12, 20), [
-                    ("Crisiscommunicatie met inwoners", "Oefenen met een scenario: wat zeg je in het eerste uur?", "Veiligheidsregio Haaglanden", "Zaal Statenzaal", 45, None),
-                    ("Vitale infrastructuur en ruimte", "Energie, water en wegen: weerbaarheid in de ruimtelijke puzzel.", "Provincie Zuid-Holland", "Zaal 2.14", 30, None),
-                    ("Weerbare ambtenaren", "Omgaan met intimidatie en agressie tegen medewerkers.", "Zuid-Holland Academie", "Zaal 2.20", 30, None),
-                    ("Samenwerken met defensie in de regio", "Wat vraagt de krijgsmacht van gemeenten, en wat kunnen gemeenten vragen?", "Els Brouwer, regionaal militair commandant", "Zaal 3.05", 25, None),
-                ]),
+                (
+                    1,
+                    "Ronde 1",
+                    time(10, 50),
+                    time(11, 35),
+                    [
+                        (
+                            "Het lokale netwerk als vangnet",
+                            "Hoe zet je bestaande netwerken in als het spannend wordt?",
+                            "Anton Verbeek, burgemeester",
+                            "Zaal Statenzaal",
+                            45,
+                            4,
+                        ),
+                        (
+                            "Programma Weerbaar Bestuur in de praktijk",
+                            "Het ministerie licht het programma toe aan de hand van casussen.",
+                            "Ministerie van BZK",
+                            "Zaal 2.14",
+                            30,
+                            None,
+                        ),
+                        (
+                            "Digitale weerbaarheid van het gemeentehuis",
+                            "Van phishing tot uitval: wat doe je morgen anders?",
+                            "Sanne de Wit, informatiebeveiliger",
+                            "Zaal 2.20",
+                            30,
+                            None,
+                        ),
+                        (
+                            "Ondermijning en de raad",
+                            "De rol van de gemeenteraad bij het weerbaar maken van het bestuur.",
+                            "Griffiersnetwerk Zuid-Holland",
+                            "Zaal 3.05",
+                            25,
+                            None,
+                        ),
+                    ],
+                ),
+                (
+                    2,
+                    "Ronde 2",
+                    time(11, 45),
+                    time(12, 20),
+                    [
+                        (
+                            "Crisiscommunicatie met inwoners",
+                            "Oefenen met een scenario: wat zeg je in het eerste uur?",
+                            "Veiligheidsregio Haaglanden",
+                            "Zaal Statenzaal",
+                            45,
+                            None,
+                        ),
+                        (
+                            "Vitale infrastructuur en ruimte",
+                            "Energie, water en wegen: weerbaarheid in de ruimtelijke puzzel.",
+                            "Provincie Zuid-Holland",
+                            "Zaal 2.14",
+                            30,
+                            None,
+                        ),
+                        (
+                            "Weerbare ambtenaren",
+                            "Omgaan met intimidatie en agressie tegen medewerkers.",
+                            "Zuid-Holland Academie",
+                            "Zaal 2.20",
+                            30,
+                            None,
+                        ),
+                        (
+                            "Samenwerken met defensie in de regio",
+                            "Wat vraagt de krijgsmacht van gemeenten, en wat kunnen gemeenten vragen?",
+                            "Els Brouwer, regionaal militair commandant",
+                            "Zaal 3.05",
+                            25,
+                            None,
+                        ),
+                    ],
+                ),
             ],
             "registrations": 70,
         },
@@ -103,7 +176,12 @@ def _events(today):
             "programme": [
                 (time(10, 0), time(12, 0), "Algemene Ledenvergadering", ""),
                 (time(12, 0), time(13, 0), "Lunch", ""),
-                (time(13, 0), time(16, 0), "Voorjaarscongres en werkbezoeken van de gastgemeente", "Gemeente Gouda"),
+                (
+                    time(13, 0),
+                    time(16, 0),
+                    "Voorjaarscongres en werkbezoeken van de gastgemeente",
+                    "Gemeente Gouda",
+                ),
                 (time(16, 0), time(17, 0), "Borrel", ""),
             ],
             "rounds": [],
@@ -123,7 +201,9 @@ def _events(today):
             "audience": Event.Audience.MEMBERS,
             "registration_closes_at": _at(_weekday(today + timedelta(days=6)), 12, 0),
             "themes": "asiel en migratie",
-            "programme": [(time(17, 0), time(18, 0), "Update uit de commissie en gesprek", "Vicevoorzitter VZHG")],
+            "programme": [
+                (time(17, 0), time(18, 0), "Update uit de commissie en gesprek", "Vicevoorzitter VZHG")
+            ],
             "rounds": [],
             "registrations": 18,
             "demo_member": True,
@@ -268,21 +348,34 @@ def demo_load(*, stdout) -> None:
             )
             rounds = []
             for number, title, starts, ends, sessions in spec["rounds"]:
-                round_ = Round.objects.create(event=event, number=number, title=title, starts_at=starts, ends_at=ends)
+                round_ = Round.objects.create(
+                    event=event, number=number, title=title, starts_at=starts, ends_at=ends
+                )
                 round_.demo_sessions = [
                     Session.objects.create(
-                        round=round_, title=t, description=d, speaker=sp, room=room, capacity=cap,
+                        round=round_,
+                        title=t,
+                        description=d,
+                        speaker=sp,
+                        room=room,
+                        capacity=cap,
                         places_per_municipality=ppm,
                     )
                     for t, d, sp, room, cap, ppm in sessions
                 ]
                 rounds.append(round_)
             created_registrations += _register_people(
-                event=event, rounds=rounds, people=people, count=spec["registrations"], rng=rng,
+                event=event,
+                rounds=rounds,
+                people=people,
+                count=spec["registrations"],
+                rng=rng,
                 member=member if spec.get("demo_member") else None,
             )
-    stdout.write(f"Demo events: {Event.objects.count()} events and {Registration.objects.count()} registrations; "
-                 f"created now: {created_events} events, {created_registrations} registrations")
+    stdout.write(
+        f"Demo events: {Event.objects.count()} events and {Registration.objects.count()} registrations; "
+        f"created now: {created_events} events, {created_registrations} registrations"
+    )
 
 
 def _register_people(*, event, rounds, people, count, rng, member) -> int:
@@ -310,17 +403,27 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
     created = 0
     for index, person in enumerate(chosen):
         picks = [rng.choice(round_.demo_sessions) for round_ in rounds]
-        fits = (event.capacity is None or confirmed < event.capacity) and (
-            event.places_per_municipality is None or per_org.get(person.organisation_id, 0) < event.places_per_municipality
-        ) and all(s.capacity is None or session_used.get(s.pk, 0) < s.capacity for s in picks)
+        fits = (
+            (event.capacity is None or confirmed < event.capacity)
+            and (
+                event.places_per_municipality is None
+                or per_org.get(person.organisation_id, 0) < event.places_per_municipality
+            )
+            and all(s.capacity is None or session_used.get(s.pk, 0) < s.capacity for s in picks)
+        )
         status = Registration.Status.CONFIRMED if fits else Registration.Status.WAITLISTED
         registration = Registration.objects.create(
-            event=event, person=person, organisation=person.organisation, status=status,
+            event=event,
+            person=person,
+            organisation=person.organisation,
+            status=status,
             confirmed_at=now if fits else None,
             remarks=rng.choice(["", "", "", "Vegetarisch", "Glutenvrij", "Rolstoeltoegankelijke plek graag"]),
             attended=fits and event.ends_at < now,
         )
-        Registration.objects.filter(pk=registration.pk).update(created_at=now - timedelta(hours=len(chosen) - index))
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=now - timedelta(hours=len(chosen) - index)
+        )
         SessionChoice.objects.bulk_create(
             SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in picks
         )

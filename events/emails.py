@@ -57,7 +57,9 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             "reason": waitlist_reason_text(*reason) if reason else "",
             "event_url": absolute(event.get_absolute_url()),
             "change_url": absolute(reverse("events:registration_change", kwargs={"pk": registration.pk})),
-            "cancel_url": absolute(reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})),
+            "cancel_url": absolute(
+                reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
+            ),
             "mine_url": absolute(reverse("events:mine")),
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
@@ -73,16 +75,27 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             from .services import event_ics_sequence_bump
 
             event_ics_sequence_bump(event=event)
-        if kind in ("confirmed", "promoted", "changed") and registration.status == registration.Status.CONFIRMED:
+        if (
+            kind in ("confirmed", "promoted", "changed")
+            and registration.status == registration.Status.CONFIRMED
+        ):
             description = render_to_string("events/email/ics_description.txt", context).strip()
             attachments.append(
-                ("uitnodiging.ics", ics.registration_ics(registration=registration, method="REQUEST", description=description),
-                 ics.content_type("REQUEST"))
+                (
+                    "uitnodiging.ics",
+                    ics.registration_ics(
+                        registration=registration, method="REQUEST", description=description
+                    ),
+                    ics.content_type("REQUEST"),
+                )
             )
         elif kind == "cancelled":
             attachments.append(
-                ("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"),
-                 ics.content_type("CANCEL"))
+                (
+                    "afmelding.ics",
+                    ics.registration_ics(registration=registration, method="CANCEL"),
+                    ics.content_type("CANCEL"),
+                )
             )
     return mail_queue(
         to=person.email,

@@ -73,8 +73,16 @@ def _vtimezone() -> Timezone:
     return Timezone.from_ical(VTIMEZONE_EUROPE_AMSTERDAM.replace("\n", "\r\n"))
 
 
-def _vevent(*, event, attendee_email: str = "", attendee_name: str = "", cancelled: bool = False,
-            description: str = "", sequence: int = 0, online_url: str = "") -> VEvent:
+def _vevent(
+    *,
+    event,
+    attendee_email: str = "",
+    attendee_name: str = "",
+    cancelled: bool = False,
+    description: str = "",
+    sequence: int = 0,
+    online_url: str = "",
+) -> VEvent:
     zone = ZoneInfo(TZID)
     vevent = VEvent()
     vevent.add("uid", event_uid(event))
@@ -134,6 +142,8 @@ def feed_ics(*, registrations, name: str) -> bytes:
         if event.online_url:
             description = f"{description}\n{event.online_url}".strip()
         calendar.add_component(
-            _vevent(event=event, description=description, online_url=event.online_url, sequence=event.ics_sequence)
+            _vevent(
+                event=event, description=description, online_url=event.online_url, sequence=event.ics_sequence
+            )
         )
     return calendar.to_ical()

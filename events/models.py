@@ -65,7 +65,9 @@ class Event(models.Model):
     places_per_municipality = models.PositiveSmallIntegerField(
         _("places per municipality"), null=True, blank=True, help_text=_("Empty means no cap.")
     )
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
     reminder_days = models.PositiveSmallIntegerField(
@@ -86,7 +88,9 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=models.Q(registration_opens_at__isnull=True)
                 | models.Q(registration_closes_at__isnull=True)
@@ -148,7 +152,9 @@ class Event(models.Model):
 
 
 class ProgrammeItem(models.Model):
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="programme")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="programme"
+    )
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -185,12 +191,16 @@ class Round(models.Model):
 class Session(models.Model):
     """A workshop in a round."""
 
-    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="sessions")
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="sessions"
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     speaker = models.CharField(_("speaker"), max_length=200, blank=True)
     room = models.CharField(_("room"), max_length=100, blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty means unlimited."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty means unlimited.")
+    )
     places_per_municipality = models.PositiveSmallIntegerField(
         _("places per municipality"), null=True, blank=True, help_text=_("Empty means no cap.")
     )
@@ -217,7 +227,9 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
     person = models.ForeignKey(
         "members.Person",
         verbose_name=_("person"),
@@ -257,7 +269,9 @@ class Registration(models.Model):
                 name="registration_event_person_unique",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx")]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person or _('anonymised')} — {self.event}"
@@ -267,15 +281,21 @@ class SessionChoice(models.Model):
     registration = models.ForeignKey(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="choices"
     )
-    session = models.ForeignKey(Session, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="choices")
-    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="choices")
+    session = models.ForeignKey(
+        Session, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="choices"
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="choices"
+    )
 
     class Meta:
         verbose_name = _("workshop choice")
         verbose_name_plural = _("workshop choices")
         ordering = ["round__number"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "round"], name="sessionchoice_registration_round_unique"),
+            models.UniqueConstraint(
+                fields=["registration", "round"], name="sessionchoice_registration_round_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -283,7 +303,9 @@ class SessionChoice(models.Model):
 
 
 class Invitation(models.Model):
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations"
+    )
     person = models.ForeignKey(
         "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="invitations"
     )
@@ -309,7 +331,9 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["event", "person"], name="invitation_event_person_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="invitation_event_person_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.event}"
@@ -332,7 +356,9 @@ class EventMailing(models.Model):
         DONE = "done", _("handed to the outbox")
         FAILED = "failed", _("failed")
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="mailings")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="mailings"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     recipient_ids = models.JSONField(

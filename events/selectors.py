@@ -35,14 +35,18 @@ def agenda_themes(*, now=None) -> list[str]:
     """The themes of the upcoming events, sorted, for the filter form."""
     now = now or timezone.now()
     themes = set()
-    for value in Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=now).values_list("themes", flat=True):
+    for value in Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=now).values_list(
+        "themes", flat=True
+    ):
         themes.update(theme.strip().lower() for theme in value.split(",") if theme.strip())
     return sorted(themes)
 
 
 def sessions_with_places() -> QuerySet[Session]:
     return Session.objects.annotate(
-        confirmed_count=Count("choices", filter=Q(choices__registration__status=Registration.Status.CONFIRMED))
+        confirmed_count=Count(
+            "choices", filter=Q(choices__registration__status=Registration.Status.CONFIRMED)
+        )
     ).order_by("pk")
 
 
@@ -69,7 +73,9 @@ def registration_of(*, event: Event, person) -> Registration | None:
         return None
     return (
         Registration.objects.filter(event=event, person=person)
-        .prefetch_related(Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round")))
+        .prefetch_related(
+            Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+        )
         .first()
     )
 
@@ -79,7 +85,10 @@ def registrations_of_person(*, person) -> QuerySet[Registration]:
         Registration.objects.filter(person=person)
         .select_related("event", "event__host")
         .prefetch_related(
-            Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"))
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
+            )
         )
         .order_by("event__starts_at", "pk")
     )
@@ -99,7 +108,9 @@ def registration_by_pk(*, pk: int) -> Registration | None:
     return (
         Registration.objects.filter(pk=pk)
         .select_related("event", "event__host", "person")
-        .prefetch_related(Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round")))
+        .prefetch_related(
+            Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+        )
         .first()
     )
 

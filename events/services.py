@@ -36,7 +36,9 @@ WAITLIST_REASONS = {
     "event_full": _("The event is full."),
     "event_municipality_cap": _("The places for your municipality at this event are taken."),
     "session_full": _("The workshop “%(session)s” is full."),
-    "session_municipality_cap": _("The places for your municipality in the workshop “%(session)s” are taken."),
+    "session_municipality_cap": _(
+        "The places for your municipality in the workshop “%(session)s” are taken."
+    ),
 }
 
 
@@ -85,7 +87,9 @@ class Occupancy:
             self.session_total[session_id] += sign
             self.session_by_org[(session_id, organisation_id)] += sign
 
-    def misfit(self, *, event: Event, organisation_id: int | None, sessions: list[Session]) -> tuple[str, str] | None:
+    def misfit(
+        self, *, event: Event, organisation_id: int | None, sessions: list[Session]
+    ) -> tuple[str, str] | None:
         """(reason, session title) when one more confirmed place would break a limit, else None."""
         if event.capacity is not None and self.event_total >= event.capacity:
             return "event_full", ""
@@ -97,7 +101,9 @@ class Occupancy:
             return "event_municipality_cap", ""
         return self.session_misfit(organisation_id=organisation_id, sessions=sessions)
 
-    def session_misfit(self, *, organisation_id: int | None, sessions: list[Session]) -> tuple[str, str] | None:
+    def session_misfit(
+        self, *, organisation_id: int | None, sessions: list[Session]
+    ) -> tuple[str, str] | None:
         for session in sessions:
             if session.capacity is not None and self.session_total[session.pk] >= session.capacity:
                 return "session_full", session.title
@@ -134,7 +140,8 @@ def _check_window(event: Event, now) -> None:
     if state == Event.RegistrationState.NOT_OPEN:
         opens = timezone.localtime(event.registration_opens_at)
         raise RegistrationError(
-            _("Registration is not open yet; it opens on %(date)s.") % {"date": opens.strftime("%d-%m-%Y %H:%M")},
+            _("Registration is not open yet; it opens on %(date)s.")
+            % {"date": opens.strftime("%d-%m-%Y %H:%M")},
             "not_open",
         )
     if state == Event.RegistrationState.CLOSED:
@@ -154,7 +161,9 @@ def person_may_attend(*, event: Event, person: Person) -> bool:
         return True
     if person.organisation is not None and person.organisation.is_member:
         return True
-    return bool(person.user_id and person.user.is_active and person.user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
+    return bool(
+        person.user_id and person.user.is_active and person.user.has_perm(ATTEND_ANY_EVENT_PERMISSION)
+    )
 
 
 def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
@@ -170,8 +179,12 @@ def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
         raise RegistrationError(_("A chosen workshop does not belong to this event."), "foreign_session")
     rounds_chosen = [session.round.number for session in sessions]
     if len(rounds_chosen) != len(set(rounds_chosen)):
-        raise RegistrationError(_("Choose one workshop per round, not two in the same round."), "two_in_round")
-    missing = [r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen]
+        raise RegistrationError(
+            _("Choose one workshop per round, not two in the same round."), "two_in_round"
+        )
+    missing = [
+        r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen
+    ]
     if missing:
         raise RegistrationError(
             _("Choose a workshop for round %(rounds)s.") % {"rounds": ", ".join(str(n) for n in missing)},
@@ -184,7 +197,10 @@ def _set_choices(registration: Registration, sessions: list[Session], *, replace
     if replace:
         registration.choices.all().delete()
     SessionChoice.objects.bulk_create(
-        [SessionChoice(registration=registration, session=session, round_id=session.round_id) for session in sessions]
+        [
+            SessionChoice(registration=registration, session=session, round_id=session.round_id)
+            for session in sessions
+        ]
     )
 
 
@@ -240,7 +256,9 @@ def registration_create(
     return registration
 
 
-def registration_change(*, registration: Registration, session_ids, remarks: str | None = None, now=None) -> Registration:
+def registration_change(
+    *, registration: Registration, session_ids, remarks: str | None = None, now=None
+) -> Registration:
     """Change the workshop choice (and remarks) while registration is open.
 
     A confirmed registration keeps its place; a new workshop must have room (else the change is
@@ -300,7 +318,9 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
         if registration.status == Registration.Status.CANCELLED:
             raise RegistrationError(_("This registration was already cancelled."), "already_cancelled")
         if now >= event.ends_at:
-            raise RegistrationError(_("This event is over; the registration can no longer be cancelled."), "over")
+            raise RegistrationError(
+                _("This event is over; the registration can no longer be cancelled."), "over"
+            )
         _lock_sessions(registration.choices.values_list("session_id", flat=True))
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
@@ -335,7 +355,9 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
             return []
         sessions = {
             session.pk: session
-            for session in _lock_sessions(Session.objects.filter(round__event=event).values_list("pk", flat=True))
+            for session in _lock_sessions(
+                Session.objects.filter(round__event=event).values_list("pk", flat=True)
+            )
         }
         occupancy = Occupancy.count(event=event)
         promoted = []
@@ -407,7 +429,9 @@ def event_update_notify(*, event: Event, actor=None) -> int:
             return 0
         event_ics_sequence_bump(event=event)
         registrations = (
-            Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED, person__isnull=False)
+            Registration.objects.filter(
+                event=event, status=Registration.Status.CONFIRMED, person__isnull=False
+            )
             .select_related("person", "event__host")
             .prefetch_related("choices__session", "choices__round")
             .order_by("pk")
@@ -426,7 +450,10 @@ def event_update_notify(*, event: Event, actor=None) -> int:
                     "choices": sorted(registration.choices.all(), key=lambda choice: choice.round.number),
                     "event_url": absolute(event.get_absolute_url()),
                     "cancel_url": absolute(
-                        reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
+                        reverse(
+                            "events:cancel_token",
+                            kwargs={"token": cancel_token_make(registration=registration)},
+                        )
                     ),
                     "show_online_url": bool(event.online_url),
                 }
@@ -435,7 +462,9 @@ def event_update_notify(*, event: Event, actor=None) -> int:
                 text = render_to_string("events/email/event_updated.txt", context)
                 html = render_to_string("events/email/event_updated.html", context)
                 description = render_to_string("events/email/ics_description.txt", context).strip()
-                attachment = ics.registration_ics(registration=registration, method="REQUEST", description=description)
+                attachment = ics.registration_ics(
+                    registration=registration, method="REQUEST", description=description
+                )
             mail_queue(
                 to=person.email,
                 subject=subject,

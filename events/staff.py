@@ -125,7 +125,9 @@ def event_cancel(*, event: Event, actor) -> int:
 
 def cancellation_mail_render(*, event: Event, registration: Registration) -> RenderedMail:
     """The mail that tells one registrant the event is cancelled."""
-    return _render_mail("cancelled", {**_event_context(event), "person": registration.person, "registration": registration})
+    return _render_mail(
+        "cancelled", {**_event_context(event), "person": registration.person, "registration": registration}
+    )
 
 
 def _unique_slug(base: str) -> str:
@@ -153,11 +155,13 @@ def _shifted(value: datetime.datetime | None, days: int) -> datetime.datetime | 
     if value is None:
         return None
     local = timezone.localtime(value)
-    return timezone.make_aware(datetime.datetime.combine(local.date() + datetime.timedelta(days=days), local.time()))
+    return timezone.make_aware(
+        datetime.datetime.combine(local.date() + datetime.timedelta(days=days), local.time())
+    )
 
 
 def _title_next_year(title: str, year: int) -> str:
-    """"Najaarscongres 2026" → "Najaarscongres 2027": the year in the title follows the date."""
+    """ "Najaarscongres 2026" → "Najaarscongres 2027": the year in the title follows the date."""
     return re.sub(rf"(?<!\d){year}(?!\d)", str(year + 1), title)
 
 
@@ -304,13 +308,17 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
     if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
         raise ValueError(_("This event is cancelled; nobody can be invited to it."))
     already = set(
-        Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list("person_id", flat=True)
+        Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
     )
     todo = [pk for pk in person_ids if pk not in already]
     mailing = None
     if todo:
         with transaction.atomic():
-            mailing = _mailing_record(event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor)
+            mailing = _mailing_record(
+                event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor
+            )
     return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)
 
 
@@ -371,7 +379,12 @@ def _mailing_claim(*, mailing_id: int) -> EventMailing | None:
 
 
 def _outgoing(
-    rendered: RenderedMail, *, to: str, kind: str, reference: str, attachments: list[tuple[str, bytes, str]] = ()
+    rendered: RenderedMail,
+    *,
+    to: str,
+    kind: str,
+    reference: str,
+    attachments: list[tuple[str, bytes, str]] = (),
 ) -> OutgoingMail:
     """An outbox row as vzhg.mail.services.mail_queue stores it (queued), for bulk_create; the
     reference names the row the mail is about, so retention finds it (mail_references_anonymise)."""
@@ -397,7 +410,13 @@ def _cancellation_attachments(*, event: Event, registration: Registration) -> li
     if registration.status != Registration.Status.CONFIRMED:
         return []
     registration.event = event
-    return [("afmelding.ics", ics.registration_ics(registration=registration, method="CANCEL"), ics.content_type("CANCEL"))]
+    return [
+        (
+            "afmelding.ics",
+            ics.registration_ics(registration=registration, method="CANCEL"),
+            ics.content_type("CANCEL"),
+        )
+    ]
 
 
 def _mailing_batch(*, mailing_id: int, started_at) -> bool:
@@ -439,7 +458,9 @@ def _mailing_batch(*, mailing_id: int, started_at) -> bool:
     return more
 
 
-def _invitations_insert(*, event: Event, mailing: EventMailing, person_ids: list[int]) -> tuple[list[OutgoingMail], int]:
+def _invitations_insert(
+    *, event: Event, mailing: EventMailing, person_ids: list[int]
+) -> tuple[list[OutgoingMail], int]:
     if event.status == Event.Status.CANCELLED:
         return [], len(person_ids)
     already = set(
@@ -733,7 +754,9 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
         references = [mail_reference(registration) for registration in due.only("pk")]
         for registration in due.filter(person__isnull=False).select_related("person", "event"):
             OutgoingMail.objects.filter(
-                reference="", kind__startswith="events.", to__iexact=registration.person.email,
+                reference="",
+                kind__startswith="events.",
+                to__iexact=registration.person.email,
                 subject__contains=registration.event.title,
             ).exclude(kind="events.invitation").update(reference=mail_reference(registration))
         mail_references_anonymise(references=references, now=now)

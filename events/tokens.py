@@ -30,8 +30,9 @@ class TokenInvalid(Exception):
 
 def _registration_state(registration) -> str:
     # created_at is set again when a cancelled registration is made anew (registration_create).
-    return salted_hmac(CANCEL_SALT, f"{registration.pk}:{registration.created_at.isoformat()}",
-                       algorithm="sha256").hexdigest()[:16]
+    return salted_hmac(
+        CANCEL_SALT, f"{registration.pk}:{registration.created_at.isoformat()}", algorithm="sha256"
+    ).hexdigest()[:16]
 
 
 def cancel_token_make(*, registration) -> str:

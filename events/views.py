@@ -30,8 +30,10 @@ def _database_hiccup(form, error: Exception) -> None:
     logger.warning("Registration form: database unavailable (%s)", error)
     form.add_error(
         None,
-        _("Nothing has been stored: the site could not reach its database for a moment. "
-          "Your choices are still filled in; please submit the form again."),
+        _(
+            "Nothing has been stored: the site could not reach its database for a moment. "
+            "Your choices are still filled in; please submit the form again."
+        ),
     )
 
 
@@ -40,7 +42,9 @@ def agenda(request):
     form = AgendaFilterForm(request.GET or None, themes=selectors.agenda_themes())
     filters = form.filters()
     events = list(selectors.upcoming_events(**filters))
-    return render(request, "events/agenda.html", {"form": form, "events": events, "filtered": any(filters.values())})
+    return render(
+        request, "events/agenda.html", {"form": form, "events": events, "filtered": any(filters.values())}
+    )
 
 
 @require_GET
@@ -68,7 +72,9 @@ def detail(request, slug):
             "state": event.registration_state(),
             "registration": active,
             "choices": list(active.choices.all()) if active else [],
-            "show_online_url": bool(active and active.status == Registration.Status.CONFIRMED and event.online_url),
+            "show_online_url": bool(
+                active and active.status == Registration.Status.CONFIRMED and event.online_url
+            ),
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),
         },
@@ -83,7 +89,9 @@ def register(request, slug):
         raise Http404
     person = person_for_user(user=request.user)
     if person is None:
-        messages.error(request, _("Your account is not linked to a person yet. Confirm your e-mail address first."))
+        messages.error(
+            request, _("Your account is not linked to a person yet. Confirm your e-mail address first.")
+        )
         return redirect("members:profile")
     existing = selectors.registration_of(event=event, person=person)
     if existing is not None and existing.status != Registration.Status.CANCELLED:
@@ -91,7 +99,11 @@ def register(request, slug):
         return redirect(event)
     state = event.registration_state()
     blocked = ""
-    if state in (Event.RegistrationState.NOT_OPEN, Event.RegistrationState.CLOSED, Event.RegistrationState.CANCELLED):
+    if state in (
+        Event.RegistrationState.NOT_OPEN,
+        Event.RegistrationState.CLOSED,
+        Event.RegistrationState.CANCELLED,
+    ):
         blocked = {
             Event.RegistrationState.NOT_OPEN: _("Registration is not open yet."),
             Event.RegistrationState.CLOSED: _("Registration for this event is closed."),
@@ -105,7 +117,10 @@ def register(request, slug):
     if request.method == "POST" and not blocked and form.is_valid():
         try:
             registration = services.registration_create(
-                event=event, person=person, session_ids=form.session_ids(), remarks=form.cleaned_data["remarks"]
+                event=event,
+                person=person,
+                session_ids=form.session_ids(),
+                remarks=form.cleaned_data["remarks"],
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
@@ -114,12 +129,21 @@ def register(request, slug):
             status = 503
         else:
             if registration.status == Registration.Status.CONFIRMED:
-                messages.success(request, _("You are registered. A confirmation with a calendar invitation is on its way by e-mail."))
+                messages.success(
+                    request,
+                    _(
+                        "You are registered. A confirmation with a calendar invitation is on its way by e-mail."
+                    ),
+                )
             else:
-                reason = services.waitlist_reason_text(registration.waitlist_reason, registration.waitlist_session)
+                reason = services.waitlist_reason_text(
+                    registration.waitlist_reason, registration.waitlist_session
+                )
                 messages.warning(
                     request,
-                    _("%(reason)s You are on the waiting list; we will e-mail you as soon as a place becomes free.")
+                    _(
+                        "%(reason)s You are on the waiting list; we will e-mail you as soon as a place becomes free."
+                    )
                     % {"reason": reason},
                 )
             return redirect(event)
@@ -137,7 +161,9 @@ def mine(request):
     person = person_for_user(user=request.user)
     now = timezone.now()
     registrations = list(selectors.registrations_of_person(person=person)) if person else []
-    upcoming = [r for r in registrations if r.event.ends_at >= now and r.status != Registration.Status.CANCELLED]
+    upcoming = [
+        r for r in registrations if r.event.ends_at >= now and r.status != Registration.Status.CANCELLED
+    ]
     past = [r for r in registrations if r.event.ends_at < now or r.status == Registration.Status.CANCELLED]
     past.sort(key=lambda r: r.event.starts_at, reverse=True)
     for registration in upcoming:
@@ -167,17 +193,29 @@ def registration_change(request, pk):
         messages.error(request, _("This registration has been cancelled."))
         return redirect("events:mine")
     if event.registration_window_state() is not None:
-        messages.error(request, _("Registration is closed; your choice can no longer be changed. Mail the secretariat if you need to."))
+        messages.error(
+            request,
+            _(
+                "Registration is closed; your choice can no longer be changed. Mail the secretariat if you need to."
+            ),
+        )
         return redirect("events:mine")
     rounds = selectors.event_rounds(event=event)
-    initial = {f"round_{choice.round.number}": choice.session_id for choice in registration.choices.select_related("round")}
+    initial = {
+        f"round_{choice.round.number}": choice.session_id
+        for choice in registration.choices.select_related("round")
+    }
     initial["remarks"] = registration.remarks
-    form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds, initial=initial)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, rounds=rounds, initial=initial
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_change(
-                registration=registration, session_ids=form.session_ids(), remarks=form.cleaned_data["remarks"]
+                registration=registration,
+                session_ids=form.session_ids(),
+                remarks=form.cleaned_data["remarks"],
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
@@ -185,10 +223,16 @@ def registration_change(request, pk):
             _database_hiccup(form, error)
             status = 503
         else:
-            messages.success(request, _("Your registration has been changed. The updated confirmation is on its way by e-mail."))
+            messages.success(
+                request,
+                _("Your registration has been changed. The updated confirmation is on its way by e-mail."),
+            )
             return redirect("events:mine")
     return render(
-        request, "events/change.html", {"event": event, "registration": registration, "form": form}, status=status
+        request,
+        "events/change.html",
+        {"event": event, "registration": registration, "form": form},
+        status=status,
     )
 
 
@@ -196,7 +240,9 @@ def registration_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def registration_cancel(request, pk):
     registration = _own_registration(request, pk)
-    return _cancel_page(request, registration, action=reverse("events:registration_cancel", kwargs={"pk": pk}))
+    return _cancel_page(
+        request, registration, action=reverse("events:registration_cancel", kwargs={"pk": pk})
+    )
 
 
 def _cancel_page(request, registration, *, action):
@@ -204,12 +250,19 @@ def _cancel_page(request, registration, *, action):
         try:
             services.registration_cancel(registration=registration)
         except services.RegistrationError as error:
-            return render(request, "events/cancel.html", {"registration": registration, "error": error.message, "action": action}, status=409)
+            return render(
+                request,
+                "events/cancel.html",
+                {"registration": registration, "error": error.message, "action": action},
+                status=409,
+            )
         return render(request, "events/cancel_done.html", {"event": registration.event})
     error = ""
     if registration.status == Registration.Status.CANCELLED:
         error = _("This registration was already cancelled.")
-    return render(request, "events/cancel.html", {"registration": registration, "error": error, "action": action})
+    return render(
+        request, "events/cancel.html", {"registration": registration, "error": error, "action": action}
+    )
 
 
 @private_response
@@ -225,7 +278,9 @@ def cancel_by_token(request, token):
         message = (
             _("This cancel link has expired: the event is over.")
             if invalid.reason == "expired"
-            else _("This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations.")
+            else _(
+                "This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations."
+            )
         )
         return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
     return _cancel_page(request, registration, action=reverse("events:cancel_token", kwargs={"token": token}))
@@ -234,7 +289,7 @@ def cancel_by_token(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_renew(request):
-    """"New address" (POST only; a GET goes back to the page): the old address stops working."""
+    """ "New address" (POST only; a GET goes back to the page): the old address stops working."""
     if request.method != "POST":
         return redirect("events:mine")
     services.feed_key_renew(user=request.user)

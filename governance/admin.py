@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
+from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
 from . import selectors, services
 from .models import (
@@ -33,7 +33,7 @@ from .models import (
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
-    """"ALV — 11-06-2026 (gepubliceerd)": where a meeting is picked, its date and status show."""
+    """ "ALV — 11-06-2026 (gepubliceerd)": where a meeting is picked, its date and status show."""
     return dated_label(meeting.title, meeting.starts_at, meeting.get_status_display())
 
 
@@ -221,7 +221,17 @@ class MotionAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_select_related = ["meeting"]
     search_fields = ["title", "text", "submitted_by__name"]
     autocomplete_fields = ["meeting", "submitted_by"]
-    fields = ["meeting", "order", "title", "text", "submitted_by", "outcome", "votes_for", "votes_against", "outcome_note"]
+    fields = [
+        "meeting",
+        "order",
+        "title",
+        "text",
+        "submitted_by",
+        "outcome",
+        "votes_for",
+        "votes_against",
+        "outcome_note",
+    ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 80})}}
     form = MotionForm
 
@@ -252,7 +262,14 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_filter = ["body", "status"]
     date_hierarchy = "starts_at"
     search_fields = ["title"]
-    readonly_fields = ["status", "published_at", "notice_sent_at", "reminder_sent_at", "publication", "portal_link"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "notice_sent_at",
+        "reminder_sent_at",
+        "publication",
+        "portal_link",
+    ]
     readonly_fields += ["workplan_activities", "motion_list"]
     fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
     inlines = [AgendaItemInline, MeetingPackInline]
@@ -277,7 +294,11 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
             "",
             '<li><a href="{}">{}</a> — {}</li>',
             (
-                (reverse("admin:governance_motion_change", args=[motion.pk]), motion.title, motion.get_outcome_display())
+                (
+                    reverse("admin:governance_motion_change", args=[motion.pk]),
+                    motion.title,
+                    motion.get_outcome_display(),
+                )
                 for motion in obj.motions.order_by("order", "pk")
             ),
         )
@@ -322,17 +343,24 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         services.agenda_renumber(meeting=form.instance)
 
-    @admin.action(description=_("Publish: build the meeting pack and tell the members"), permissions=["change"])
+    @admin.action(
+        description=_("Publish: build the meeting pack and tell the members"), permissions=["change"]
+    )
     def publish(self, request, queryset):
         for meeting in queryset:
             try:
                 services.meeting_publish(meeting=meeting, actor=request.user)
             except ValidationError as error:
                 self.message_user(
-                    request, _("%(meeting)s was not published: %(why)s") % {"meeting": meeting, "why": " ".join(error.messages)}, messages.ERROR
+                    request,
+                    _("%(meeting)s was not published: %(why)s")
+                    % {"meeting": meeting, "why": " ".join(error.messages)},
+                    messages.ERROR,
                 )
             else:
-                self.message_user(request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting})
+                self.message_user(
+                    request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting}
+                )
 
     @admin.action(description=_("Mark as held (decisions can be entered)"), permissions=["change"])
     def mark_held(self, request, queryset):
@@ -343,7 +371,8 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
             except ValidationError as error:
                 self.message_user(
                     request,
-                    _("%(meeting)s was not marked as held: %(why)s") % {"meeting": meeting, "why": " ".join(error.messages)},
+                    _("%(meeting)s was not marked as held: %(why)s")
+                    % {"meeting": meeting, "why": " ".join(error.messages)},
                     messages.ERROR,
                 )
             else:
@@ -373,7 +402,18 @@ class AgendaItemAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "confidential", "meeting__body"]
     search_fields = ["title", "meeting__title"]
     autocomplete_fields = ["rapporteur", "meeting"]
-    fields = ["meeting", "order", "title", "kind", "rapporteur", "summary", "proposal", "decision", "confidential", "add_document"]
+    fields = [
+        "meeting",
+        "order",
+        "title",
+        "kind",
+        "rapporteur",
+        "summary",
+        "proposal",
+        "decision",
+        "confidential",
+        "add_document",
+    ]
     readonly_fields = ["add_document"]
     inlines = [DocumentInline]
     form = AgendaItemForm
@@ -385,7 +425,12 @@ class AgendaItemAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     def add_document(self, obj):
         if not obj.pk:
             return _("Save the item first, then add documents.")
-        return format_html('<a href="{}?item={}">{}</a>', reverse("admin:governance_document_add"), obj.pk, _("Add a document or a new version"))
+        return format_html(
+            '<a href="{}?item={}">{}</a>',
+            reverse("admin:governance_document_add"),
+            obj.pk,
+            _("Add a document or a new version"),
+        )
 
 
 class DocumentForm(forms.ModelForm):
@@ -398,7 +443,9 @@ class DocumentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["replaces"].help_text = _("Choose the document this file is a new version of; the old version is kept.")
+        self.fields["replaces"].help_text = _(
+            "Choose the document this file is a new version of; the old version is kept."
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -413,7 +460,9 @@ class DocumentForm(forms.ModelForm):
             if replaces.item_id != item.pk:
                 self.add_error("replaces", _("A new version must belong to the same agenda item."))
             elif Document.objects.filter(replaces=replaces).exists():
-                self.add_error("replaces", _("That document already has a newer version; replace the newest one."))
+                self.add_error(
+                    "replaces", _("That document already has a newer version; replace the newest one.")
+                )
         return cleaned
 
 
@@ -422,7 +471,16 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "item", "version", "original_filename", "size", "uploaded_at"]
     list_filter = ["item__meeting__body"]
     search_fields = ["title", "original_filename"]
-    readonly_fields = ["original_filename", "content_type", "size", "sha256", "version", "uploaded_at", "uploaded_by", "download"]
+    readonly_fields = [
+        "original_filename",
+        "content_type",
+        "size",
+        "sha256",
+        "version",
+        "uploaded_at",
+        "uploaded_by",
+        "download",
+    ]
     autocomplete_fields = ["item"]
 
     @admin.display(description=_("file"))

@@ -33,9 +33,21 @@ BODIES = [
 # (name, slug, description). The first eight are portfolios; the rest are the aandachtsgebieden of
 # the workplan (werkplan), which board members hold as portfolios too. Descriptions in our own words.
 THEMES = [
-    ("Bestuur en veiligheid", "bestuur-en-veiligheid", "Openbare orde, ondermijning en een weerbaar lokaal bestuur."),
-    ("Energie en klimaat", "energie-en-klimaat", "De energietransitie en klimaatadaptatie, van wijkaanpak tot netcongestie."),
-    ("Europa", "europa", "Europese regels en fondsen die gemeenten raken, en de stem van Zuid-Holland in Brussel."),
+    (
+        "Bestuur en veiligheid",
+        "bestuur-en-veiligheid",
+        "Openbare orde, ondermijning en een weerbaar lokaal bestuur.",
+    ),
+    (
+        "Energie en klimaat",
+        "energie-en-klimaat",
+        "De energietransitie en klimaatadaptatie, van wijkaanpak tot netcongestie.",
+    ),
+    (
+        "Europa",
+        "europa",
+        "Europese regels en fondsen die gemeenten raken, en de stem van Zuid-Holland in Brussel.",
+    ),
     ("Financiën", "financiën", "Gemeentefinanciën en de financiële verhoudingen met Rijk en provincie."),
     (
         "Jeugd(zorg)",
@@ -89,7 +101,9 @@ def _slug(text: str) -> str:
 
 
 def _people() -> dict[str, list[Person]]:
-    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL]).filter(organisation__kind="municipality")
+    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL]).filter(
+        organisation__kind="municipality"
+    )
     by_function = {}
     for function in ("burgemeester", "wethouder", "griffier", "gemeentesecretaris"):
         by_function[function] = list(pool.filter(function=function).order_by("email")[:6])
@@ -127,7 +141,9 @@ def _meeting(body, title, days, items, *, status, documents=True, decisions=Fals
             services.document_add(
                 item=item,
                 title=item_title,
-                uploaded=SimpleUploadedFile(f"{_slug(item_title)}.pdf", sample_pdf(title=item_title, pages=pages)),
+                uploaded=SimpleUploadedFile(
+                    f"{_slug(item_title)}.pdf", sample_pdf(title=item_title, pages=pages)
+                ),
             )
     # documents first, status after: a draft meeting's uploads queue no pack builds
     Meeting.objects.filter(pk=meeting.pk).update(
@@ -166,7 +182,9 @@ def demo_load(*, stdout) -> None:
         today = timezone.localdate()
         start = datetime.date(today.year - 4, 6, 1)
         changed_on = datetime.date(today.year - 1, 5, 21)
-        mayors, aldermen, clerks, secretaries = (people[f] for f in ("burgemeester", "wethouder", "griffier", "gemeentesecretaris"))
+        mayors, aldermen, clerks, secretaries = (
+            people[f] for f in ("burgemeester", "wethouder", "griffier", "gemeentesecretaris")
+        )
         db_plan = [
             (chair, R.VOORZITTER, [themes[0], themes[2], themes[8]]),
             (aldermen[0], R.VICE_VOORZITTER, [themes[4], themes[11]]),
@@ -195,12 +213,32 @@ def demo_load(*, stdout) -> None:
             return row
 
         for person, role, portfolios in ab_plan:
-            mandate(person, bodies[Body.Kind.AB], role, portfolios, start=changed_on if person == mayors[0] else start)
+            mandate(
+                person,
+                bodies[Body.Kind.AB],
+                role,
+                portfolios,
+                start=changed_on if person == mayors[0] else start,
+            )
         for person, role, portfolios in db_plan:
             mandate(person, bodies[Body.Kind.DB], role, portfolios)
         # two former AB members, for the history page
-        mandate(mayors[1], bodies[Body.Kind.AB], R.LID, [themes[6]], start=start, end=changed_on - datetime.timedelta(days=1))
-        mandate(aldermen[4], bodies[Body.Kind.AB], R.VICE_VOORZITTER, [themes[4]], start=start - datetime.timedelta(days=3 * 365), end=start - datetime.timedelta(days=1))
+        mandate(
+            mayors[1],
+            bodies[Body.Kind.AB],
+            R.LID,
+            [themes[6]],
+            start=start,
+            end=changed_on - datetime.timedelta(days=1),
+        )
+        mandate(
+            aldermen[4],
+            bodies[Body.Kind.AB],
+            R.VICE_VOORZITTER,
+            [themes[4]],
+            start=start - datetime.timedelta(days=3 * 365),
+            end=start - datetime.timedelta(days=1),
+        )
         # Every board change was registered with the KvK a week later, except last year's
         # change of AB seat, which is on the secretariat's to-do list.
         week = datetime.timedelta(days=7)
@@ -221,34 +259,86 @@ def demo_load(*, stdout) -> None:
             (aldermen[2], commissions[9]),
             (secretaries[0], commissions[14]),
         ):
-            CommissionSeat.objects.get_or_create(person=person, commission=commission, defaults={"start": start})
+            CommissionSeat.objects.get_or_create(
+                person=person, commission=commission, defaults={"start": start}
+            )
 
         K = AgendaItem.Kind
         P, H = Meeting.Status.PUBLISHED, Meeting.Status.HELD
         meetings = [
-            _meeting(bodies[Body.Kind.DB], "Vergadering dagelijks bestuur (vorige)", -28, [
-                ("Opening en mededelingen", K.MEDEDELINGEN, "", False, 0),
-                ("Financiële rapportage eerste halfjaar", K.BESLUITVORMING, "Het DB stelt de halfjaarrapportage vast.", False, 2),
-                ("Voorbereiding najaarscongres", K.BESPREKING, "", False, 1),
-                ("Rondvraag", K.RONDVRAAG, "", False, 0),
-            ], status=H, decisions=True),
-            _meeting(bodies[Body.Kind.DB], "Vergadering dagelijks bestuur", 9, [
-                ("Opening en mededelingen", K.MEDEDELINGEN, "", False, 0),
-                ("Begroting volgend jaar", K.BESLUITVORMING, "Het DB legt de ontwerpbegroting voor aan het AB.", False, 3),
-                ("Personele aangelegenheid secretariaat", K.BESLUITVORMING, "Het DB stemt in met de verlenging van de inhuur.", True, 1),
-                ("Rondvraag", K.RONDVRAAG, "", False, 0),
-            ], status=P),
-            _meeting(bodies[Body.Kind.AB], "Vergadering algemeen bestuur (vorige)", -42, [
-                ("Opening en vaststelling agenda", K.MEDEDELINGEN, "", False, 0),
-                ("Werkplan volgend jaar", K.BESLUITVORMING, "Het AB stelt het werkplan vast.", False, 2),
-                ("Rondvraag", K.RONDVRAAG, "", False, 0),
-            ], status=H, decisions=True),
-            _meeting(bodies[Body.Kind.AB], "Vergadering algemeen bestuur", 21, [
-                ("Opening en vaststelling agenda", K.MEDEDELINGEN, "", False, 0),
-                ("Ontwerpbegroting volgend jaar", K.BESLUITVORMING, "Het AB stemt in met de ontwerpbegroting en legt die voor aan de ALV.", False, 3),
-                ("Terugblik najaarscongres", K.INFORMATIE, "", False, 1),
-                ("Rondvraag", K.RONDVRAAG, "", False, 0),
-            ], status=P),
+            _meeting(
+                bodies[Body.Kind.DB],
+                "Vergadering dagelijks bestuur (vorige)",
+                -28,
+                [
+                    ("Opening en mededelingen", K.MEDEDELINGEN, "", False, 0),
+                    (
+                        "Financiële rapportage eerste halfjaar",
+                        K.BESLUITVORMING,
+                        "Het DB stelt de halfjaarrapportage vast.",
+                        False,
+                        2,
+                    ),
+                    ("Voorbereiding najaarscongres", K.BESPREKING, "", False, 1),
+                    ("Rondvraag", K.RONDVRAAG, "", False, 0),
+                ],
+                status=H,
+                decisions=True,
+            ),
+            _meeting(
+                bodies[Body.Kind.DB],
+                "Vergadering dagelijks bestuur",
+                9,
+                [
+                    ("Opening en mededelingen", K.MEDEDELINGEN, "", False, 0),
+                    (
+                        "Begroting volgend jaar",
+                        K.BESLUITVORMING,
+                        "Het DB legt de ontwerpbegroting voor aan het AB.",
+                        False,
+                        3,
+                    ),
+                    (
+                        "Personele aangelegenheid secretariaat",
+                        K.BESLUITVORMING,
+                        "Het DB stemt in met de verlenging van de inhuur.",
+                        True,
+                        1,
+                    ),
+                    ("Rondvraag", K.RONDVRAAG, "", False, 0),
+                ],
+                status=P,
+            ),
+            _meeting(
+                bodies[Body.Kind.AB],
+                "Vergadering algemeen bestuur (vorige)",
+                -42,
+                [
+                    ("Opening en vaststelling agenda", K.MEDEDELINGEN, "", False, 0),
+                    ("Werkplan volgend jaar", K.BESLUITVORMING, "Het AB stelt het werkplan vast.", False, 2),
+                    ("Rondvraag", K.RONDVRAAG, "", False, 0),
+                ],
+                status=H,
+                decisions=True,
+            ),
+            _meeting(
+                bodies[Body.Kind.AB],
+                "Vergadering algemeen bestuur",
+                21,
+                [
+                    ("Opening en vaststelling agenda", K.MEDEDELINGEN, "", False, 0),
+                    (
+                        "Ontwerpbegroting volgend jaar",
+                        K.BESLUITVORMING,
+                        "Het AB stemt in met de ontwerpbegroting en legt die voor aan de ALV.",
+                        False,
+                        3,
+                    ),
+                    ("Terugblik najaarscongres", K.INFORMATIE, "", False, 1),
+                    ("Rondvraag", K.RONDVRAAG, "", False, 0),
+                ],
+                status=P,
+            ),
         ]
         alv = Meeting.objects.filter(body=bodies[Body.Kind.ALV]).first()
         if alv is None:
@@ -261,11 +351,24 @@ def demo_load(*, stdout) -> None:
                 item.proposal = f"De ALV stelt het {item.title.lower()} vast."
                 item.save(update_fields=["proposal"])
                 services.document_add(
-                    item=item, title=item.title, uploaded=SimpleUploadedFile(f"{_slug(item.title)}.pdf", sample_pdf(title=item.title, pages=2))
+                    item=item,
+                    title=item.title,
+                    uploaded=SimpleUploadedFile(
+                        f"{_slug(item.title)}.pdf", sample_pdf(title=item.title, pages=2)
+                    ),
                 )
             begroting = alv.items.filter(title__icontains="begroting").first()
-            services.document_add(item=begroting, title="Begroting (werkblad)", uploaded=SimpleUploadedFile("begroting.xlsx", sample_office(kind="xlsx")))
-            Meeting.objects.filter(pk=alv.pk).update(status=Meeting.Status.PUBLISHED, published_at=timezone.now(), notice_sent_at=timezone.now(), publication=1)
+            services.document_add(
+                item=begroting,
+                title="Begroting (werkblad)",
+                uploaded=SimpleUploadedFile("begroting.xlsx", sample_office(kind="xlsx")),
+            )
+            Meeting.objects.filter(pk=alv.pk).update(
+                status=Meeting.Status.PUBLISHED,
+                published_at=timezone.now(),
+                notice_sent_at=timezone.now(),
+                publication=1,
+            )
         meetings.append(alv)
     for meeting in meetings:
         if not meeting.packs.filter(status=MeetingPack.Status.READY).exists():

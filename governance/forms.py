@@ -19,7 +19,9 @@ class NoteForm(forms.ModelForm):
 class ProgressForm(forms.Form):
     """A traffic light and a short text for one activity in one half year."""
 
-    light = forms.ChoiceField(label=_("Traffic light"), choices=ProgressReport.Light.choices, widget=forms.RadioSelect)
+    light = forms.ChoiceField(
+        label=_("Traffic light"), choices=ProgressReport.Light.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(
         label=_("Progress"),
         max_length=2000,

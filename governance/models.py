@@ -35,7 +35,9 @@ class Theme(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
-    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive themes are kept for earlier years."))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive themes are kept for earlier years.")
+    )
 
     class Meta:
         verbose_name = _("portfolio (aandachtsgebied)")
@@ -59,7 +61,9 @@ class Body(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     public_meetings = models.BooleanField(
-        _("meetings are public"), default=False, help_text=_("Agendas and non-confidential documents open to anyone.")
+        _("meetings are public"),
+        default=False,
+        help_text=_("Agendas and non-confidential documents open to anyone."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -90,7 +94,9 @@ class Mandate(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.LID)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
-    portfolios = models.ManyToManyField(Theme, verbose_name=_("portfolios"), blank=True, related_name="mandates")
+    portfolios = models.ManyToManyField(
+        Theme, verbose_name=_("portfolios"), blank=True, related_name="mandates"
+    )
     # Board changes must be registered with the Kamer van Koophandel; these record that it was done.
     kvk_start_reported_on = models.DateField(_("start reported to the KvK on"), null=True, blank=True)
     kvk_end_reported_on = models.DateField(_("end reported to the KvK on"), null=True, blank=True)
@@ -115,7 +121,9 @@ class Mandate(models.Model):
 
     def _overlapping(self):
         """Other mandates whose period overlaps this one's."""
-        overlapping = Mandate.objects.exclude(pk=self.pk).filter(models.Q(end__isnull=True) | models.Q(end__gte=self.start))
+        overlapping = Mandate.objects.exclude(pk=self.pk).filter(
+            models.Q(end__isnull=True) | models.Q(end__gte=self.start)
+        )
         if self.end is not None:
             overlapping = overlapping.filter(start__lte=self.end)
         return overlapping
@@ -129,18 +137,32 @@ class Mandate(models.Model):
         board = (Body.Kind.AB, Body.Kind.DB)
         if self.body.kind in board + (Body.Kind.KASCOMMISSIE,):
             other_kinds = [Body.Kind.KASCOMMISSIE] if self.body.kind in board else list(board)
-            clash = self._overlapping().filter(person_id=self.person_id, body__kind__in=other_kinds).select_related("body").first()
+            clash = (
+                self._overlapping()
+                .filter(person_id=self.person_id, body__kind__in=other_kinds)
+                .select_related("body")
+                .first()
+            )
             if clash is not None:
                 raise ValidationError(
-                    {"body": _("A member of the audit committee (kascommissie) cannot sit on the board at the same time: %(person)s is in the %(body)s in this period.")
-                     % {"person": self.person, "body": clash.body}}
+                    {
+                        "body": _(
+                            "A member of the audit committee (kascommissie) cannot sit on the board at the same time: %(person)s is in the %(body)s in this period."
+                        )
+                        % {"person": self.person, "body": clash.body}
+                    }
                 )
         if self.role not in self.DB_ROLES or self.body.kind != Body.Kind.DB:
             return
-        holder = self._overlapping().filter(body_id=self.body_id, role=self.role).select_related("person").first()
+        holder = (
+            self._overlapping().filter(body_id=self.body_id, role=self.role).select_related("person").first()
+        )
         if holder is not None:
             raise ValidationError(
-                {"role": _("%(person)s already holds this role in this period; end that mandate first.") % {"person": holder.person}}
+                {
+                    "role": _("%(person)s already holds this role in this period; end that mandate first.")
+                    % {"person": holder.person}
+                }
             )
 
     @property
@@ -148,7 +170,9 @@ class Mandate(models.Model):
         """An AB or DB mandate whose start, or end, has not been reported to the KvK yet."""
         if self.body.kind not in (Body.Kind.AB, Body.Kind.DB):
             return False
-        return self.kvk_start_reported_on is None or (self.end is not None and self.kvk_end_reported_on is None)
+        return self.kvk_start_reported_on is None or (
+            self.end is not None and self.kvk_end_reported_on is None
+        )
 
     def active_on(self, day) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
@@ -291,10 +315,14 @@ class Motion(models.Model):
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="motions")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="motions"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=250)
-    text = models.TextField(_("text"), help_text=_("What the members ask the executive board to do, or not to do."))
+    text = models.TextField(
+        _("text"), help_text=_("What the members ask the executive board to do, or not to do.")
+    )
     submitted_by = models.ManyToManyField(
         "members.Organisation",
         verbose_name=_("submitted by"),
@@ -320,7 +348,9 @@ class Motion(models.Model):
     def clean(self):
         super().clean()
         if self.meeting_id and self.meeting.body.kind != Body.Kind.ALV:
-            raise ValidationError({"meeting": _("Motions are handled by the general assembly (ALV); choose an ALV meeting.")})
+            raise ValidationError(
+                {"meeting": _("Motions are handled by the general assembly (ALV); choose an ALV meeting.")}
+            )
 
 
 class Document(models.Model):
@@ -369,7 +399,6 @@ class Document(models.Model):
         return self.content_type == "application/pdf"
 
 
-
 class MeetingPack(models.Model):
     """One version of a meeting's pack. Pending (reserved, waiting for the worker) → building →
     ready / failed; the periodic sweep hands pending packs to the worker again and puts packs a
@@ -381,7 +410,9 @@ class MeetingPack(models.Model):
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="packs")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="packs"
+    )
     file = models.FileField(_("file"), upload_to=pack_upload_to, max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
@@ -398,7 +429,9 @@ class MeetingPack(models.Model):
         verbose_name = _("meeting pack")
         verbose_name_plural = _("meeting packs")
         ordering = ["meeting", "-version"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "version"], name="meetingpack_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="meetingpack_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} — v{self.version}"
@@ -409,16 +442,23 @@ class MeetingPack(models.Model):
 
 class PersonalNote(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="governance_notes"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="governance_notes",
     )
-    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="notes")
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="notes"
+    )
     text = models.TextField(_("note"), max_length=10_000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("personal note")
         verbose_name_plural = _("personal notes")
-        constraints = [models.UniqueConstraint(fields=["user", "document"], name="personalnote_user_document_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document"], name="personalnote_user_document_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.document}"
@@ -428,13 +468,17 @@ class MeetingView(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="views")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="views"
+    )
     last_seen_at = models.DateTimeField(_("last seen"))
 
     class Meta:
         verbose_name = _("meeting view")
         verbose_name_plural = _("meeting views")
-        constraints = [models.UniqueConstraint(fields=["user", "meeting"], name="meetingview_user_meeting_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "meeting"], name="meetingview_user_meeting_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.meeting}"
@@ -447,8 +491,12 @@ class Notice(models.Model):
         PUBLISHED = "published", _("meeting published")
         REMINDER = "reminder", _("reminder")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="notices")
-    person = models.ForeignKey("members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="notices"
+    )
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     publication = models.PositiveIntegerField(_("publication number"))
     mail = models.ForeignKey(
@@ -502,7 +550,12 @@ class Workplan(models.Model):
         ADOPTED = "adopted", _("adopted (vastgesteld)")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for the standard title with the year."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     adopted_by = models.ForeignKey(
         Body, verbose_name=_("adopted by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -551,13 +604,17 @@ class Workplan(models.Model):
         if self.status == self.Status.ADOPTED and (self.adopted_by_id is None or self.adopted_on is None):
             raise ValidationError(_("An adopted workplan needs the body that adopted it and the date."))
         if self.adopted_at_id and self.adopted_by_id and self.adopted_at.body_id != self.adopted_by_id:
-            raise ValidationError({"adopted_at": _("This meeting is not a meeting of the body that adopted the plan.")})
+            raise ValidationError(
+                {"adopted_at": _("This meeting is not a meeting of the body that adopted the plan.")}
+            )
 
 
 class WorkplanSection(models.Model):
     """An introduction chapter written by the secretariat (Markdown)."""
 
-    workplan = models.ForeignKey(Workplan, verbose_name=_("workplan"), on_delete=models.CASCADE, related_name="sections")
+    workplan = models.ForeignKey(
+        Workplan, verbose_name=_("workplan"), on_delete=models.CASCADE, related_name="sections"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links."))
@@ -609,12 +666,17 @@ class PlannedActivity(models.Model):
         _("number per year"), null=True, blank=True, help_text=_("Empty for continuous work.")
     )
     count_note = models.CharField(
-        _("number, in words"), max_length=120, blank=True, help_text=_("Optional, e.g. 'at least twice' or 'ongoing'.")
+        _("number, in words"),
+        max_length=120,
+        blank=True,
+        help_text=_("Optional, e.g. 'at least twice' or 'ongoing'."),
     )
     period = models.CharField(_("date or period"), max_length=120, blank=True)
     attachment = models.CharField(_("attachment (bijlage)"), max_length=200, blank=True)
     explanation = models.TextField(_("explanation (toelichting)"), blank=True, help_text=_("Markdown."))
-    objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), blank=True, related_name="activities")
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectives"), blank=True, related_name="activities"
+    )
     objectives_note = models.TextField(_("objectives, in words"), blank=True, help_text=_("One per line."))
     success_criteria = models.TextField(
         _("when are we satisfied?"),
@@ -625,7 +687,10 @@ class PlannedActivity(models.Model):
     priority = models.CharField(_("priority"), max_length=1, choices=Priority.choices, blank=True)
     role = models.CharField(_("role of the association"), max_length=20, choices=Role.choices, blank=True)
     responsible = models.ManyToManyField(
-        "members.Person", verbose_name=_("responsible board members"), blank=True, related_name="planned_activities"
+        "members.Person",
+        verbose_name=_("responsible board members"),
+        blank=True,
+        related_name="planned_activities",
     )
     events = models.ManyToManyField(
         "events.Event",
@@ -673,7 +738,12 @@ class ProgressReport(models.Model):
     light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices)
     text = models.TextField(_("progress"), max_length=2000)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -699,7 +769,12 @@ class AnnualReport(models.Model):
         PUBLISHED = "published", _("published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty for the standard title with the year."))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for the standard title with the year."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -770,7 +845,12 @@ class ReportVersion(models.Model):
     error = models.TextField(_("problems"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -781,7 +861,9 @@ class ReportVersion(models.Model):
         verbose_name_plural = _("PDF versions")
         ordering = ["kind", "-year", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year", "version"], name="reportversion_kind_year_version_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "year", "version"], name="reportversion_kind_year_version_unique"
+            ),
             models.UniqueConstraint(
                 fields=["kind", "year"],
                 condition=models.Q(published_at__isnull=False),

@@ -26,9 +26,9 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
 from vzhg.admin_choices import ChoiceLabelsMixin, choice_label_for
+from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 
 from . import report_services, reports
 from .models import (
@@ -579,7 +579,11 @@ class PlannedActivityAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
                 continue
             previous_half = inline_form.initial.get("half")
             _progress_report_save(request, activity=form.instance, form=inline_form)
-            if inline_form.instance.pk and previous_half and previous_half != inline_form.cleaned_data["half"]:
+            if (
+                inline_form.instance.pk
+                and previous_half
+                and previous_half != inline_form.cleaned_data["half"]
+            ):
                 ProgressReport.objects.filter(pk=inline_form.instance.pk).delete()  # moved to the other half
         return None
 

@@ -942,7 +942,9 @@ def _motions(*, year: int) -> int:
             meeting=alv, order=order, title=title, text=text, outcome=outcome,
             votes_for=votes_for, votes_against=votes_against,
         )  # fmt: skip
-        motion.submitted_by.set(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, name__in=names))
+        motion.submitted_by.set(
+            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, name__in=names)
+        )
     return len(MOTIONS)
 
 
@@ -951,7 +953,10 @@ def _published_pdfs(*, today: datetime.date) -> int:
     link to one from the start. Only when the document has no version yet. The demo renders the
     version itself rather than waiting for the task, which finds it ready and stops."""
     made = 0
-    for kind, year in ((ReportVersion.Kind.WORKPLAN, today.year), (ReportVersion.Kind.ANNUAL_REPORT, today.year - 1)):
+    for kind, year in (
+        (ReportVersion.Kind.WORKPLAN, today.year),
+        (ReportVersion.Kind.ANNUAL_REPORT, today.year - 1),
+    ):
         if ReportVersion.objects.filter(kind=kind, year=year).exists():
             continue
         try:

@@ -49,7 +49,9 @@ def workplan_copy(*, source: Workplan, year: int) -> Workplan:
         WorkplanSection(workplan=plan, order=section.order, title=section.title, body=section.body)
         for section in source.sections.all()
     )
-    for activity in source.activities.prefetch_related("objectives", "themes", "responsible").order_by("order", "pk"):
+    for activity in source.activities.prefetch_related("objectives", "themes", "responsible").order_by(
+        "order", "pk"
+    ):
         copy = PlannedActivity.objects.create(
             workplan=plan,
             order=activity.order,
@@ -72,7 +74,9 @@ def workplan_copy(*, source: Workplan, year: int) -> Workplan:
     return plan
 
 
-def workplan_adopt(*, workplan: Workplan, body: Body, on: datetime.date, meeting: Meeting | None = None) -> Workplan:
+def workplan_adopt(
+    *, workplan: Workplan, body: Body, on: datetime.date, meeting: Meeting | None = None
+) -> Workplan:
     if meeting is not None and meeting.body_id != body.pk:
         raise ValidationError(_("This meeting is not a meeting of the body that adopted the plan."))
     workplan.status = Workplan.Status.ADOPTED
@@ -83,7 +87,9 @@ def workplan_adopt(*, workplan: Workplan, body: Body, on: datetime.date, meeting
     return workplan
 
 
-def progress_report_save(*, activity: PlannedActivity, half: int, light: str, text: str, actor=None) -> ProgressReport:
+def progress_report_save(
+    *, activity: PlannedActivity, half: int, light: str, text: str, actor=None
+) -> ProgressReport:
     """Write (or rewrite) the traffic light of one activity for one half year."""
     if half not in ProgressReport.Half.values:
         raise ValidationError(_("Choose the first or the second half year."))
@@ -137,14 +143,18 @@ def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion
 
     with transaction.atomic():
         # Lock the existing versions of this document so two requests get different numbers.
-        list(ReportVersion.objects.select_for_update().filter(kind=kind, year=year).values_list("pk", flat=True))
-        number = (ReportVersion.objects.filter(kind=kind, year=year).aggregate(v=Max("version"))["v"] or 0) + 1
+        list(
+            ReportVersion.objects.select_for_update()
+            .filter(kind=kind, year=year)
+            .values_list("pk", flat=True)
+        )
+        number = (
+            ReportVersion.objects.filter(kind=kind, year=year).aggregate(v=Max("version"))["v"] or 0
+        ) + 1
         version = ReportVersion.objects.create(
             kind=kind, year=year, version=number, requested_by=actor, status=ReportVersion.Status.PENDING
         )
-        task_dispatch_on_commit(
-            report_version_build_task, args=(version.pk,), on_handed=_noter(version.pk)
-        )
+        task_dispatch_on_commit(report_version_build_task, args=(version.pk,), on_handed=_noter(version.pk))
     return version
 
 
@@ -178,10 +188,15 @@ def _version_store(*, version: ReportVersion, fields: list[str]) -> bool:
     """Short transaction: store the result while this render still owns the version."""
     with transaction.atomic():
         current = (
-            ReportVersion.objects.select_for_update().filter(pk=version.pk).values("status", "started_at").first()
+            ReportVersion.objects.select_for_update()
+            .filter(pk=version.pk)
+            .values("status", "started_at")
+            .first()
         )
         if current != {"status": ReportVersion.Status.BUILDING, "started_at": version.started_at}:
-            logger.warning("report version %s was taken over while it rendered; this result is dropped", version.pk)
+            logger.warning(
+                "report version %s was taken over while it rendered; this result is dropped", version.pk
+            )
             return False
         version.save(update_fields=fields)
     return True
@@ -204,7 +219,11 @@ def report_version_build(*, version_id: int) -> ReportVersion:
     try:
         pdf = render_pdf(
             template_name=PDF_TEMPLATES[version.kind],
-            context={**document_context(kind=version.kind, year=version.year), "pdf": True, "version": version},
+            context={
+                **document_context(kind=version.kind, year=version.year),
+                "pdf": True,
+                "version": version,
+            },
             language="nl",
         )
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
@@ -233,7 +252,12 @@ def report_versions_sweep(*, now: datetime.datetime | None = None) -> int:
     handed over."""
     from vzhg.tasks import handoffs_sweep, task_dispatch
 
-    from .services import BUILD_MAX_ATTEMPTS, HANDED_REDISPATCH_AFTER, PENDING_REDISPATCH_AFTER, _build_stopped_message
+    from .services import (
+        BUILD_MAX_ATTEMPTS,
+        HANDED_REDISPATCH_AFTER,
+        PENDING_REDISPATCH_AFTER,
+        _build_stopped_message,
+    )
     from .tasks import report_version_build_task
 
     def give_up(version: ReportVersion, now) -> list[str]:

@@ -9,7 +9,9 @@ urlpatterns = [
     path("werkplan/<int:year>/", views.workplan, name="workplan"),
     path("werkplan/<int:year>/voortgang/<int:half>/", views.half_year_report, name="half_year_report"),
     path(
-        "werkplan/<int:year>/voortgang/<int:half>/<int:activity>/", views.progress_write, name="progress_write"
+        "werkplan/<int:year>/voortgang/<int:half>/<int:activity>/",
+        views.progress_write,
+        name="progress_write",
     ),
     path("werkplan/<int:year>/pdf/", views.workplan_pdf, name="workplan_pdf"),
     path("jaarverslag/", views.annual_report_index, name="annual_report_index"),

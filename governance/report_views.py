@@ -190,7 +190,9 @@ def workplan(request, year: int):
     # ?volgorde=prioriteit lists the activities A to D (the Groningen plan's way); plan order otherwise.
     context["by_priority"] = request.GET.get("volgorde") == "prioriteit"
     if context["by_priority"]:
-        context["data"].lines.sort(key=lambda line: (line.activity.priority or "E", line.activity.order, line.activity.pk))
+        context["data"].lines.sort(
+            key=lambda line: (line.activity.priority or "E", line.activity.order, line.activity.pk)
+        )
     return render(request, "reports/workplan.html", context)
 
 
@@ -225,7 +227,9 @@ def half_year_report(request, year: int, half: int):
             "rows": rows,
             "counts": counts,
             "writable": writable,
-            "progress_admin_url": _admin_url("governance_progressreport_changelist") if may_view_admin else None,
+            "progress_admin_url": _admin_url("governance_progressreport_changelist")
+            if may_view_admin
+            else None,
         },
     )
 
@@ -256,7 +260,9 @@ def progress_write(request, year: int, half: int, activity: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, gettext("The progress of “%(activity)s” is saved.") % {"activity": planned.title})
+            messages.success(
+                request, gettext("The progress of “%(activity)s” is saved.") % {"activity": planned.title}
+            )
             return redirect("reports:half_year_report", year=year, half=half)
     return render(
         request,
@@ -366,7 +372,9 @@ def annual_report_pdf(request, year: int):
     if refused is not None:
         return refused
     public = report is not None and report.is_public
-    version = _pdf_for(ANNUAL_REPORT, year, public=public, may_read=_may_read_concepts(request, ANNUAL_REPORT))
+    version = _pdf_for(
+        ANNUAL_REPORT, year, public=public, may_read=_may_read_concepts(request, ANNUAL_REPORT)
+    )
     if version is None:
         raise Http404
     return _serve_pdf(version, public=public and version.published_at is not None)
@@ -384,7 +392,9 @@ def version(request, pk: int, token):
     )
     if version is None:
         raise Http404
-    public = version.published_at is not None and reports.document_is_public(kind=version.kind, year=version.year)
+    public = version.published_at is not None and reports.document_is_public(
+        kind=version.kind, year=version.year
+    )
     if not (public or _may_read_concepts(request, version.kind)):
         return _refuse_document(request)
     return _serve_pdf(version, public=public)

@@ -27,7 +27,6 @@ from .models import (
     Workplan,
 )
 
-
 # --- Years and access -------------------------------------------------------------------------
 
 
@@ -105,7 +104,9 @@ def member_municipalities_during(start: datetime.date, end: datetime.date) -> Qu
 # --- Planned vs realised ----------------------------------------------------------------------
 
 
-def activities_with_counts(*, workplan: Workplan, now: datetime.datetime | None = None) -> QuerySet[PlannedActivity]:
+def activities_with_counts(
+    *, workplan: Workplan, now: datetime.datetime | None = None
+) -> QuerySet[PlannedActivity]:
     """The plan's activities, each annotated with `realised` (held so far) and `upcoming` (linked,
     still to come), counting only linked events and meetings that fall in the plan's year.
 
@@ -272,7 +273,9 @@ def workplan_data(*, workplan: Workplan, now: datetime.datetime | None = None) -
     for line in lines:
         for theme in line.activity.themes.all():
             themes.setdefault(theme.pk, theme)
-    board = _board_on(reference_day(workplan.year) if workplan.year <= timezone.localdate().year else timezone.localdate())
+    board = _board_on(
+        reference_day(workplan.year) if workplan.year <= timezone.localdate().year else timezone.localdate()
+    )
     holders: dict[int, list[Person]] = {}
     for mandate in board:
         for theme in mandate.portfolios.all():
@@ -456,7 +459,9 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
     )
     per_body: dict[int, BodyMeetings] = {}
     for meeting in meetings:
-        per_body.setdefault(meeting.body_id, BodyMeetings(body=meeting.body, meetings=[])).meetings.append(meeting)
+        per_body.setdefault(meeting.body_id, BodyMeetings(body=meeting.body, meetings=[])).meetings.append(
+            meeting
+        )
 
     members = member_municipalities_during(first, last)
     member_ids = set(members.values_list("pk", flat=True))
@@ -525,7 +530,9 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
 
 def published_version(*, kind: str, year: int) -> ReportVersion | None:
     return (
-        ReportVersion.objects.filter(kind=kind, year=year, status=ReportVersion.Status.READY, published_at__isnull=False)
+        ReportVersion.objects.filter(
+            kind=kind, year=year, status=ReportVersion.Status.READY, published_at__isnull=False
+        )
         .order_by("-version")
         .first()
     )
@@ -549,5 +556,6 @@ def document_is_public(*, kind: str, year: int) -> bool:
 
 
 def versions(*, kind: str, year: int) -> QuerySet[ReportVersion]:
-    return ReportVersion.objects.filter(kind=kind, year=year).select_related("requested_by").order_by("-version")
-
+    return (
+        ReportVersion.objects.filter(kind=kind, year=year).select_related("requested_by").order_by("-version")
+    )

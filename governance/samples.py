@@ -15,7 +15,11 @@ def sample_pdf(*, title: str, pages: int = 1) -> bytes:
     """A PDF of `pages` A4 pages, each headed with `title` and its page number."""
     return render_pdf(
         template_name="pdf/governance_sample.html",
-        context={"title": title, "pages": [f"{title} — blad {n}" for n in range(1, pages + 1)], "lines": FILLER},
+        context={
+            "title": title,
+            "pages": [f"{title} — blad {n}" for n in range(1, pages + 1)],
+            "lines": FILLER,
+        },
         pdf_variant=None,
     )
 

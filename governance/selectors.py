@@ -10,7 +10,9 @@ from .reports import mandate_role_rank
 
 
 def _active_on(day, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start__lte": day}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day}))
+    return Q(**{f"{prefix}start__lte": day}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
+    )
 
 
 def current_documents() -> QuerySet[Document]:
@@ -24,7 +26,9 @@ def current_board() -> list[Mandate]:
     return list(
         Mandate.objects.filter(_active_on(today), body__kind__in=[Body.Kind.AB, Body.Kind.DB])
         .select_related("body", "person", "person__organisation")
-        .prefetch_related("portfolios", Prefetch("person__commission_seats", queryset=seats, to_attr="current_seats"))
+        .prefetch_related(
+            "portfolios", Prefetch("person__commission_seats", queryset=seats, to_attr="current_seats")
+        )
         .order_by("body__order", "body__name", mandate_role_rank(), "person__last_name")
     )
 
@@ -39,9 +43,13 @@ def board_history() -> QuerySet[Mandate]:
 
 
 def public_upcoming_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        body__public_meetings=True, starts_at__gte=timezone.now(), status=Meeting.Status.PUBLISHED
-    ).select_related("body").order_by("starts_at")
+    return (
+        Meeting.objects.filter(
+            body__public_meetings=True, starts_at__gte=timezone.now(), status=Meeting.Status.PUBLISHED
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )
 
 
 def meeting_members(*, meeting: Meeting) -> list[Person]:
@@ -104,11 +112,7 @@ def meetings_for_user(*, user) -> QuerySet[Meeting]:
         if end:
             condition &= Q(starts_at__date__lte=end)
         query |= condition
-    return (
-        Meeting.objects.filter(query)
-        .exclude(status=Meeting.Status.CONCEPT)
-        .select_related("body")
-    )
+    return Meeting.objects.filter(query).exclude(status=Meeting.Status.CONCEPT).select_related("body")
 
 
 def meeting_detail(*, pk: int, token) -> Meeting | None:
@@ -119,7 +123,11 @@ def meeting_detail(*, pk: int, token) -> Meeting | None:
         Meeting.objects.select_related("body")
         .prefetch_related(
             Prefetch("items", queryset=items.order_by("order", "pk")),
-            Prefetch("packs", queryset=MeetingPack.objects.filter(status=MeetingPack.Status.READY).order_by("-version"), to_attr="ready_packs"),
+            Prefetch(
+                "packs",
+                queryset=MeetingPack.objects.filter(status=MeetingPack.Status.READY).order_by("-version"),
+                to_attr="ready_packs",
+            ),
         )
         .filter(pk=pk, token=token)
         .first()
@@ -139,7 +147,11 @@ def latest_pack(*, meeting: Meeting) -> MeetingPack | None:
 
 
 def document_with_meeting(*, pk: int, token) -> Document | None:
-    return Document.objects.select_related("item", "item__meeting", "item__meeting__body").filter(pk=pk, token=token).first()
+    return (
+        Document.objects.select_related("item", "item__meeting", "item__meeting__body")
+        .filter(pk=pk, token=token)
+        .first()
+    )
 
 
 def pack_with_meeting(*, pk: int, token) -> MeetingPack | None:
@@ -154,7 +166,9 @@ def kvk_todo() -> QuerySet[Mandate]:
     """AB and DB mandates whose start or end has not been reported to the Kamer van Koophandel."""
     return (
         Mandate.objects.filter(body__kind__in=[Body.Kind.AB, Body.Kind.DB])
-        .filter(Q(kvk_start_reported_on__isnull=True) | Q(end__isnull=False, kvk_end_reported_on__isnull=True))
+        .filter(
+            Q(kvk_start_reported_on__isnull=True) | Q(end__isnull=False, kvk_end_reported_on__isnull=True)
+        )
         .select_related("body", "person")
         .order_by("start")
     )

@@ -23,7 +23,17 @@ from vzhg.mail.services import mail_queue
 from vzhg.uploads import office_file_check
 
 from . import selectors
-from .models import AgendaItem, Body, Document, Meeting, MeetingPack, MeetingView, Motion, Notice, PersonalNote
+from .models import (
+    AgendaItem,
+    Body,
+    Document,
+    Meeting,
+    MeetingPack,
+    MeetingView,
+    Motion,
+    Notice,
+    PersonalNote,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +288,10 @@ def meeting_not_started_problem(*, meeting: Meeting, now: datetime | None = None
     if meeting.starts_at is not None and meeting.starts_at > now:
         return _(
             "%(meeting)s has not taken place yet (it starts on %(date)s); record what happened there after the meeting."
-        ) % {"meeting": meeting.title, "date": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")}
+        ) % {
+            "meeting": meeting.title,
+            "date": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M"),
+        }
     return None
 
 
@@ -311,7 +324,9 @@ def motion_outcome_problem(*, motion: Motion, outcome: str, votes_for, votes_aga
     """Why this outcome cannot be recorded for the motion, or None."""
     if outcome == Motion.Outcome.PENDING:
         if votes_for is not None or votes_against is not None:
-            return _("A motion that is not yet decided has no votes; choose its outcome or leave the votes empty.")
+            return _(
+                "A motion that is not yet decided has no votes; choose its outcome or leave the votes empty."
+            )
         return None
     if motion.meeting_id is None:
         return None
@@ -320,10 +335,18 @@ def motion_outcome_problem(*, motion: Motion, outcome: str, votes_for, votes_aga
 
 @transaction.atomic
 def motion_decide(
-    *, motion: Motion, outcome: str, votes_for: int | None, votes_against: int | None, note: str = "", actor=None
+    *,
+    motion: Motion,
+    outcome: str,
+    votes_for: int | None,
+    votes_against: int | None,
+    note: str = "",
+    actor=None,
 ) -> Motion:
     """Record the general assembly's decision on a motion: only once the meeting began."""
-    problem = motion_outcome_problem(motion=motion, outcome=outcome, votes_for=votes_for, votes_against=votes_against)
+    problem = motion_outcome_problem(
+        motion=motion, outcome=outcome, votes_for=votes_for, votes_against=votes_against
+    )
     if problem:
         raise ValidationError(problem)
     motion.outcome = outcome
@@ -347,14 +370,21 @@ def _notices_queue(*, meeting: Meeting, kind: str) -> int:
     for person in people:
         if person.pk in already or not person.email:
             continue
-        context = {"meeting": meeting, "person": person, "when": when, "url": site + meeting.get_absolute_url()}
+        context = {
+            "meeting": meeting,
+            "person": person,
+            "when": when,
+            "url": site + meeting.get_absolute_url(),
+        }
         with translation.override(settings.LANGUAGE_CODE):
             template = "published" if kind == Notice.Kind.PUBLISHED else "reminder"
             subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
             text = render_to_string(f"governance/email/{template}.txt", context)
             html = render_to_string(f"governance/email/{template}.html", {**context, "subject": subject})
         mail = mail_queue(to=person.email, subject=subject, text=text, html=html, kind=f"governance-{kind}")
-        Notice.objects.create(meeting=meeting, person=person, kind=kind, publication=meeting.publication, mail=mail)
+        Notice.objects.create(
+            meeting=meeting, person=person, kind=kind, publication=meeting.publication, mail=mail
+        )
         sent += 1
     return sent
 
@@ -365,7 +395,10 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
     horizon = now + timedelta(hours=settings.GOVERNANCE_REMINDER_HOURS)
     count = 0
     for meeting_id in Meeting.objects.filter(
-        status=Meeting.Status.PUBLISHED, reminder_sent_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon
+        status=Meeting.Status.PUBLISHED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=horizon,
     ).values_list("pk", flat=True):
         with transaction.atomic():
             meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
@@ -387,7 +420,9 @@ def note_save(*, user, document: Document, text: str) -> PersonalNote | None:
     if not text:
         PersonalNote.objects.filter(user=user, document=document).delete()
         return None
-    note, _created = PersonalNote.objects.update_or_create(user=user, document=document, defaults={"text": text})
+    note, _created = PersonalNote.objects.update_or_create(
+        user=user, document=document, defaults={"text": text}
+    )
     return note
 
 
@@ -395,8 +430,12 @@ def meeting_view_record(*, user, meeting: Meeting) -> datetime | None:
     """Remember that the user looked at the meeting now; return when they looked before."""
     if not user.is_authenticated:
         return None
-    previous = MeetingView.objects.filter(user=user, meeting=meeting).values_list("last_seen_at", flat=True).first()
-    MeetingView.objects.update_or_create(user=user, meeting=meeting, defaults={"last_seen_at": timezone.now()})
+    previous = (
+        MeetingView.objects.filter(user=user, meeting=meeting).values_list("last_seen_at", flat=True).first()
+    )
+    MeetingView.objects.update_or_create(
+        user=user, meeting=meeting, defaults={"last_seen_at": timezone.now()}
+    )
     return previous
 
 
@@ -419,7 +458,9 @@ def meeting_pack_request(*, meeting: Meeting) -> MeetingPack | None:
     the documents when it runs), so no second one is reserved. With the broker down the pack stays
     pending and `meeting_packs_sweep` hands it over later."""
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).first()
+        locked = (
+            Meeting.objects.select_for_update().filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).first()
+        )
         if locked is None:
             return None
         waiting = locked.packs.filter(status=MeetingPack.Status.PENDING).order_by("-version").first()
@@ -463,9 +504,9 @@ def meeting_packs_sweep(*, now: datetime | None = None) -> int:
         return task_dispatch(
             meeting_pack_build_task,
             args=(pack_id,),
-            on_handed=lambda: MeetingPack.objects.filter(pk=pack_id, status=MeetingPack.Status.PENDING).update(
-                dispatched_at=timezone.now()
-            ),
+            on_handed=lambda: MeetingPack.objects.filter(
+                pk=pack_id, status=MeetingPack.Status.PENDING
+            ).update(dispatched_at=timezone.now()),
         )
 
     return handoffs_sweep(
@@ -608,9 +649,13 @@ def _pack_store(*, pack: MeetingPack, fields: list[str]) -> bool:
     """Short transaction: store the result, only while this build still owns the pack (the sweep
     may have handed a build it thought dead to another task). Returns whether it was stored."""
     with transaction.atomic():
-        current = MeetingPack.objects.select_for_update().filter(pk=pack.pk).values("status", "started_at").first()
+        current = (
+            MeetingPack.objects.select_for_update().filter(pk=pack.pk).values("status", "started_at").first()
+        )
         if current != {"status": MeetingPack.Status.BUILDING, "started_at": pack.started_at}:
-            logger.warning("meeting pack %s was taken over while it was built; this result is dropped", pack.pk)
+            logger.warning(
+                "meeting pack %s was taken over while it was built; this result is dropped", pack.pk
+            )
             return False
         pack.save(update_fields=fields)
     return True
@@ -650,7 +695,10 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
                 continue
             label = f"{item.order}. {item.title} — {document.title} ({document.original_filename})"
             if document.size > max_upload_bytes():
-                problems.append(_("%(doc)s: larger than %(limit)d MB") % {"doc": label, "limit": settings.GOVERNANCE_MAX_UPLOAD_MB})
+                problems.append(
+                    _("%(doc)s: larger than %(limit)d MB")
+                    % {"doc": label, "limit": settings.GOVERNANCE_MAX_UPLOAD_MB}
+                )
                 continue
             try:
                 handle = document.file.open("rb")
@@ -679,7 +727,9 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
 
     if problems:
         return finish_failed(
-            _("These documents could not be put in the pack; the previous pack stays available:") + "\n" + "\n".join(problems)
+            _("These documents could not be put in the pack; the previous pack stays available:")
+            + "\n"
+            + "\n".join(problems)
         )
 
     try:
@@ -722,11 +772,15 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
             for number, target in enumerate(writer.pages, start=1):
                 box = target.mediabox
                 label = _("page %(number)d of %(total)d") % {"number": number, "total": total}
-                stamp = _page_label_stamp(text=label, width=float(box.width), height=float(box.height), font=font)
+                stamp = _page_label_stamp(
+                    text=label, width=float(box.width), height=float(box.height), font=font
+                )
                 target.merge_translated_page(stamp, float(box.left), float(box.bottom))
         for entry in entries:
             agenda_page = anchors.get(f"item-{entry.item.pk}", 0)
-            parent = writer.add_outline_item(title=f"{entry.item.order}. {entry.item.title}", page_number=agenda_page)
+            parent = writer.add_outline_item(
+                title=f"{entry.item.order}. {entry.item.title}", page_number=agenda_page
+            )
             for document, first, _count, _reader in entry.pdfs:
                 writer.add_outline_item(title=document.title, page_number=first - 1, parent=parent)
         _pack_finish_metadata(writer, meeting=meeting, language=language)

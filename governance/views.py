@@ -132,7 +132,9 @@ def _decision_items(request, pk, token):
 def decisions(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
     motions = _motions(meeting)
-    return render(request, "governance/decisions.html", {"meeting": meeting, "items": items, "motions": motions})
+    return render(
+        request, "governance/decisions.html", {"meeting": meeting, "items": items, "motions": motions}
+    )
 
 
 @require_GET
@@ -140,7 +142,8 @@ def decisions_pdf(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
     motions = _motions(meeting)
     pdf = render_pdf(
-        template_name="pdf/governance_decisions.html", context={"meeting": meeting, "items": items, "motions": motions}
+        template_name="pdf/governance_decisions.html",
+        context={"meeting": meeting, "items": items, "motions": motions},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="besluitenlijst-{meeting.pk}.pdf"'
@@ -181,9 +184,13 @@ def note(request, pk, token):
     form = NoteForm(request.POST, prefix=f"d{document.pk}")
     if form.is_valid():
         saved = services.note_save(user=request.user, document=document, text=form.cleaned_data["text"] or "")
-        messages.success(request, _("Your note has been saved.") if saved else _("Your note has been removed."))
+        messages.success(
+            request, _("Your note has been saved.") if saved else _("Your note has been removed.")
+        )
     else:
-        messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(
+            request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()}
+        )
     return redirect(document.item.meeting.get_absolute_url() + f"#document-{document.pk}")
 
 

@@ -46,8 +46,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
-        if getattr(user, "person", None) is None and user.emailaddress_set.filter(
-            email__iexact=user.email, verified=True
-        ).exists():
+        if (
+            getattr(user, "person", None) is None
+            and user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists()
+        ):
             services.person_link_account(user=user)
         return response

@@ -114,7 +114,9 @@ class OrganisationQuerySet(models.QuerySet):
         """The municipalities that are a member today."""
         return self.filter(member_municipality_q())
 
-    def member_municipalities_during(self, start: datetime.date, end: datetime.date) -> "OrganisationQuerySet":
+    def member_municipalities_during(
+        self, start: datetime.date, end: datetime.date
+    ) -> "OrganisationQuerySet":
         """Municipalities that were a member at some time between start and end (inclusive)."""
         return self.filter(
             Q(kind="municipality", member_since__isnull=False, member_since__lte=end)
@@ -184,7 +186,11 @@ class Organisation(models.Model):
 
     @property
     def is_member(self) -> bool:
-        return self.kind == self.Kind.MUNICIPALITY and self.member_since is not None and self.member_until is None
+        return (
+            self.kind == self.Kind.MUNICIPALITY
+            and self.member_since is not None
+            and self.member_until is None
+        )
 
 
 class EmailDomain(models.Model):
@@ -243,7 +249,9 @@ class Person(models.Model):
         _("phone"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^\+?[0-9 ()-]{6,20}$", _("Enter a phone number of digits, e.g. 070 373 8393."))],
+        validators=[
+            RegexValidator(r"^\+?[0-9 ()-]{6,20}$", _("Enter a phone number of digits, e.g. 070 373 8393."))
+        ],
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -255,7 +263,10 @@ class Person(models.Model):
     )
     function = models.CharField(_("function"), max_length=30, choices=Function.choices, blank=True)
     job_title = models.CharField(
-        _("job title"), max_length=150, blank=True, help_text=_("As the person writes it, e.g. 'griffier Noordwijk'.")
+        _("job title"),
+        max_length=150,
+        blank=True,
+        help_text=_("As the person writes it, e.g. 'griffier Noordwijk'."),
     )
     user = models.OneToOneField(
         User,

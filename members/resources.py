@@ -227,7 +227,8 @@ class PersonResource(ExportResourceMixin, resources.ModelResource):
         if dataset.headers:
             lookup = self.header_lookup()
             dataset.headers = [
-                lookup.get(_header_key(header), _text(header).lower().replace("-", "")) for header in dataset.headers
+                lookup.get(_header_key(header), _text(header).lower().replace("-", ""))
+                for header in dataset.headers
             ]
         self.fields["organisation"].widget.load()
         self.first_row_for_email = {}

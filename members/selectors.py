@@ -1,6 +1,6 @@
 """Reads for organisations and people, with their relations loaded."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from .models import Organisation, Person, Region, member_municipality_q
 

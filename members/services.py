@@ -26,7 +26,25 @@ def organisation_for_email(*, email: str) -> Organisation | None:
 
 
 TUSSENVOEGSELS = frozenset(
-    {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op", "'t", "t", "la", "le", "du", "da", "von"}
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "ten",
+        "te",
+        "in",
+        "op",
+        "'t",
+        "t",
+        "la",
+        "le",
+        "du",
+        "da",
+        "von",
+    }
 )
 
 

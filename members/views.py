@@ -22,7 +22,9 @@ def profile(request):
 def profile_edit(request):
     person = selectors.person_for_user(user=request.user)
     if person is None:
-        messages.error(request, _("Your account is not linked to a person yet. Confirm your e-mail address first."))
+        messages.error(
+            request, _("Your account is not linked to a person yet. Confirm your e-mail address first.")
+        )
         return redirect("members:profile")
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():

@@ -98,7 +98,9 @@ class NewsletterAdmin(admin.ModelAdmin):
         )
         notice = relay_notice(waiting=counts["queued"]) if counts["queued"] else None
         if notice:
-            progress = format_html('{}<br><strong class="errornote relay-notice" role="alert">{}</strong>', progress, notice)
+            progress = format_html(
+                '{}<br><strong class="errornote relay-notice" role="alert">{}</strong>', progress, notice
+            )
         return progress
 
     def get_readonly_fields(self, request, obj=None):
@@ -148,7 +150,9 @@ class NewsletterAdmin(admin.ModelAdmin):
             raise Http404
         newsletter = get_object_or_404(selectors.newsletter_full(), pk=int(object_id))
         person = Person.objects.filter(user=request.user).first()
-        mail = mail_render(edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else "")
+        mail = mail_render(
+            edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else ""
+        )
         if request.GET.get("part") == "text":
             return HttpResponse(mail["text"], content_type="text/plain; charset=utf-8")
         return HttpResponse(mail["html"])
@@ -191,7 +195,9 @@ class NewsletterAdmin(admin.ModelAdmin):
                 % {"count": created},
             )
         elif obj.status == Newsletter.Status.SENDING or obj.status == Newsletter.Status.SENT:
-            self.message_user(request, _("This edition is already being sent; nobody gets it twice."), messages.WARNING)
+            self.message_user(
+                request, _("This edition is already being sent; nobody gets it twice."), messages.WARNING
+            )
 
     def _schedule(self, request, obj):
         form = ScheduleForm(request.POST)
@@ -199,7 +205,9 @@ class NewsletterAdmin(admin.ModelAdmin):
             self.message_user(request, _("Enter the date and time to send at."), messages.ERROR)
             return
         try:
-            services.newsletter_schedule(newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user)
+            services.newsletter_schedule(
+                newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user
+            )
         except services.NewsletterError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
@@ -263,7 +271,9 @@ class SectionAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
-            return HttpResponseRedirect(reverse("admin:newsletters_newsletter_change", args=[obj.newsletter_id]))
+            return HttpResponseRedirect(
+                reverse("admin:newsletters_newsletter_change", args=[obj.newsletter_id])
+            )
         return super().response_change(request, obj)
 
 
@@ -301,12 +311,31 @@ class BouncedFilter(admin.SimpleListFilter):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason"]
+    list_display = [
+        "email",
+        "person",
+        "status",
+        "source",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounced_at",
+        "bounce_reason",
+    ]
     list_filter = ["status", "source", BouncedFilter]
     list_select_related = ["person"]
     search_fields = ["email", "person__last_name", "person__first_name"]
     raw_id_fields = ["person"]
-    fields = ["email", "person", "status", "source", "confirmed_at", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
+    fields = [
+        "email",
+        "person",
+        "status",
+        "source",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounced_at",
+        "bounce_reason",
+        "created_at",
+    ]
     # The address and the status change only through the services: double opt-in (the reader
     # confirms their own address), unsubscribing (which sticks: imports leave it alone) and the
     # action below. Typing "confirmed" over "unsubscribed" would mail someone who said no.
@@ -323,7 +352,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     change_list_template = "admin/newsletters/subscription/change_list.html"
     actions = ["unsubscribe_selected", "clear_bounce"]
 
-    @admin.action(description=_("Clear the recorded bounce of the selected addresses"), permissions=["change"])
+    @admin.action(
+        description=_("Clear the recorded bounce of the selected addresses"), permissions=["change"]
+    )
     def clear_bounce(self, request, queryset):
         count = services.subscription_bounce_clear(
             subscription_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
@@ -367,7 +398,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
             subscription.person_id = obj.person_id
             subscription.save(update_fields=["person"])
         obj.pk = subscription.pk
-        obj.__dict__.update({key: value for key, value in subscription.__dict__.items() if not key.startswith("_")})
+        obj.__dict__.update(
+            {key: value for key, value in subscription.__dict__.items() if not key.startswith("_")}
+        )
 
     @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe_selected(self, request, queryset):
@@ -376,7 +409,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
             services.subscription_unsubscribe(subscription=subscription)
             count += 1
         self.message_user(
-            request, ngettext("%(count)d address unsubscribed.", "%(count)d addresses unsubscribed.", count) % {"count": count}
+            request,
+            ngettext("%(count)d address unsubscribed.", "%(count)d addresses unsubscribed.", count)
+            % {"count": count},
         )
 
     def get_urls(self):
@@ -394,8 +429,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def _report(self, request, report):
         self.message_user(
             request,
-            _("%(created)d subscribed, %(already)d already on the list, %(unsubscribed)d left alone because they unsubscribed.")
-            % {"created": len(report.created), "already": len(report.already), "unsubscribed": len(report.unsubscribed)},
+            _(
+                "%(created)d subscribed, %(already)d already on the list, %(unsubscribed)d left alone because they unsubscribed."
+            )
+            % {
+                "created": len(report.created),
+                "already": len(report.already),
+                "unsubscribed": len(report.unsubscribed),
+            },
         )
 
     def import_view(self, request):

@@ -3,7 +3,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person, Region
-
 from vzhg.uploads import image_reencode
 
 from .models import Item, Newsletter, validate_image

@@ -52,7 +52,10 @@ class Newsletter(models.Model):
         help_text=_("When a sending batch last ran or is next due; the sweep re-starts stalled sends."),
     )
     agenda = models.JSONField(
-        _("agenda"), default=list, blank=True, help_text=_("Filled from events and meetings when sending starts.")
+        _("agenda"),
+        default=list,
+        blank=True,
+        help_text=_("Filled from events and meetings when sending starts."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,10 +107,14 @@ class Section(models.Model):
 
 
 class Item(models.Model):
-    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), blank=True, help_text=_("Markdown. Scripts and unknown HTML are removed."))
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown. Scripts and unknown HTML are removed.")
+    )
     link = models.URLField(_("link"), blank=True, max_length=500)
     link_label = models.CharField(_("link text"), max_length=100, blank=True)
     image = models.FileField(
@@ -210,7 +217,9 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["newsletter", "subscription"], name="delivery_once_per_subscription"),
+            models.UniqueConstraint(
+                fields=["newsletter", "subscription"], name="delivery_once_per_subscription"
+            ),
         ]
         # The batches take the next queued delivery of an edition in id order: one index walk.
         indexes = [models.Index(fields=["newsletter", "status", "id"], name="delivery_next_queued_idx")]

@@ -155,7 +155,9 @@ def agenda_start(*, newsletter, now: datetime.datetime | None = None) -> datetim
     if newsletter.scheduled_for is not None:
         planned = newsletter.scheduled_for
     else:
-        planned = datetime.datetime.combine(newsletter.date, datetime.time.min, tzinfo=timezone.get_default_timezone())
+        planned = datetime.datetime.combine(
+            newsletter.date, datetime.time.min, tzinfo=timezone.get_default_timezone()
+        )
     return max(now, planned)
 
 
@@ -202,7 +204,9 @@ def edition_render(*, newsletter) -> RenderedEdition:
                     "image_url": absolute(reverse("newsletters:image", kwargs={"item_id": item.pk}))
                     if item.image
                     else "",
-                    "image_path": reverse("newsletters:image", kwargs={"item_id": item.pk}) if item.image else "",
+                    "image_path": reverse("newsletters:image", kwargs={"item_id": item.pk})
+                    if item.image
+                    else "",
                     "image_alt": item.image_alt,
                 }
             )

@@ -20,9 +20,9 @@ def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Ne
 
 def newsletters_published() -> QuerySet[Newsletter]:
     """The public archive: editions that have been (or are being) sent, newest first."""
-    return Newsletter.objects.filter(
-        status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING]
-    ).order_by("-date", "-pk")
+    return Newsletter.objects.filter(status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING]).order_by(
+        "-date", "-pk"
+    )
 
 
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:

@@ -82,7 +82,9 @@ def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
 
 
 @transaction.atomic
-def newsletter_create(*, title: str, slug: str, date: datetime.date, intro: str = "", actor=None) -> Newsletter:
+def newsletter_create(
+    *, title: str, slug: str, date: datetime.date, intro: str = "", actor=None
+) -> Newsletter:
     newsletter = Newsletter(title=title, slug=slug, date=date, intro=intro, created_by=actor)
     newsletter.full_clean()
     newsletter.save()
@@ -241,14 +243,18 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
     if budget == 0:
         Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now + datetime.timedelta(seconds=wait))
         result.retry_in = wait
-        result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
+        result.remaining = Delivery.objects.filter(
+            newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+        ).count()
         return result
     relay_due = relay_wait_until(now=now)
     if relay_due is not None:
         # The relay is failing and not due for another try: wait for it, send nothing.
         Newsletter.objects.filter(pk=newsletter_id).update(progress_at=relay_due)
         result.retry_in = max(1.0, (relay_due - now).total_seconds())
-        result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
+        result.remaining = Delivery.objects.filter(
+            newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+        ).count()
         return result
     Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now)
     edition = edition_render(newsletter=newsletter)
@@ -268,20 +274,26 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 # A long batch shows it is alive, so the sweep can call an edition stalled early.
                 Newsletter.objects.filter(pk=newsletter_id).update(progress_at=timezone.now())
                 heartbeat = time.monotonic()
-            outcome = _send_one(newsletter_id=newsletter_id, edition=edition, connection=connection, result=result)
+            outcome = _send_one(
+                newsletter_id=newsletter_id, edition=edition, connection=connection, result=result
+            )
             if outcome == "sent" and result.sent == 1:
                 relay_success_record()  # ends a recorded outage (and wakes the outbox)
             if outcome == "none":
                 break
             if outcome == "relay":
-                result.retry_in = max(1.0, ((relay_wait_until() or timezone.now()) - timezone.now()).total_seconds())
+                result.retry_in = max(
+                    1.0, ((relay_wait_until() or timezone.now()) - timezone.now()).total_seconds()
+                )
                 break
             if outcome == "transient":
                 result.retry_in = 60.0
                 break
     finally:
         smtp_connection_discard(connection)
-    result.remaining = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED).count()
+    result.remaining = Delivery.objects.filter(
+        newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+    ).count()
     if result.remaining == 0:
         newsletter_finish(newsletter_id=newsletter_id)
     else:
@@ -336,7 +348,9 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
     return "sent"
 
 
-def _failed(delivery: Delivery, subscription: Subscription, exc: BaseException, connection, result: BatchResult) -> str:
+def _failed(
+    delivery: Delivery, subscription: Subscription, exc: BaseException, connection, result: BatchResult
+) -> str:
     failure = smtp_failure_classify(exc)
     smtp_connection_discard(connection)  # never reuse a half-open connection
     if failure.outcome == SmtpOutcome.RECIPIENT:
@@ -358,7 +372,9 @@ def _bounce(delivery: Delivery, subscription: Subscription, reason: str) -> None
     delivery.status = Delivery.Status.FAILED
     delivery.error = reason[:2000]
     delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
-    Subscription.objects.filter(pk=subscription.pk).update(bounced_at=timezone.now(), bounce_reason=reason[:2000])
+    Subscription.objects.filter(pk=subscription.pk).update(
+        bounced_at=timezone.now(), bounce_reason=reason[:2000]
+    )
 
 
 def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
@@ -408,12 +424,18 @@ def deliveries_interrupted_settle(*, now: datetime.datetime | None = None) -> in
     if settings.MAIL_RESEND_INTERRUPTED:
         count = stale.update(
             status=Delivery.Status.QUEUED,
-            error=_("Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."),
+            error=_(
+                "Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."
+            ),
         )
-        logger.warning("Newsletter deliveries %s interrupted while sending: queued again (may arrive twice)", ids)
+        logger.warning(
+            "Newsletter deliveries %s interrupted while sending: queued again (may arrive twice)", ids
+        )
     else:
         count = stale.update(status=Delivery.Status.FAILED, error=interrupted_reason())
-        logger.warning("Newsletter deliveries %s interrupted while sending: marked failed, not sent again", ids)
+        logger.warning(
+            "Newsletter deliveries %s interrupted while sending: marked failed, not sent again", ids
+        )
     return count
 
 
@@ -423,7 +445,9 @@ def newsletter_finish(*, newsletter_id: int) -> bool:
         newsletter = Newsletter.objects.select_for_update().filter(pk=newsletter_id).first()
         if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
             return False
-        if newsletter.deliveries.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+        if newsletter.deliveries.filter(
+            status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        ).exists():
             return False
         newsletter.status = Newsletter.Status.SENT
         newsletter.sent_at = timezone.now()
@@ -455,7 +479,12 @@ def newsletter_failed_resend(*, newsletter: Newsletter, actor=None) -> int:
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = timezone.now()
         newsletter.save(update_fields=["status", "progress_at", "updated_at"])
-        logger.info("Newsletter %s: %d failed deliveries queued again by %s", newsletter.pk, len(ids), getattr(actor, "pk", None))
+        logger.info(
+            "Newsletter %s: %d failed deliveries queued again by %s",
+            newsletter.pk,
+            len(ids),
+            getattr(actor, "pk", None),
+        )
         newsletter_id = newsletter.pk
         transaction.on_commit(lambda: newsletter_dispatch(newsletter_id=newsletter_id), robust=True)
     return len(ids)
@@ -542,11 +571,15 @@ def subscription_confirm(*, token: str) -> Subscription:
     """The confirmation link. A bounced address that confirms again is given another chance."""
     data = confirm_token_read(token)
     if data is None:
-        raise NewsletterError(_("This confirmation link is not valid or has expired. Subscribe again to get a new one."))
+        raise NewsletterError(
+            _("This confirmation link is not valid or has expired. Subscribe again to get a new one.")
+        )
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(pk=data.get("s")).first()
         if subscription is None or subscription.email != data.get("e"):
-            raise NewsletterError(_("This confirmation link is not valid or has expired. Subscribe again to get a new one."))
+            raise NewsletterError(
+                _("This confirmation link is not valid or has expired. Subscribe again to get a new one.")
+            )
         if subscription.status == Subscription.Status.PENDING:
             subscription.status = Subscription.Status.CONFIRMED
             subscription.confirmed_at = timezone.now()
@@ -662,7 +695,9 @@ def subscription_import(*, text: str, actor=None) -> ImportReport:
     are reported with their line number and nothing of them is stored."""
     report = ImportReport()
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=";" if ";" in (lines[0] if lines else "") else ",")
+    reader = csv.reader(
+        io.StringIO("\n".join(lines)), delimiter=";" if ";" in (lines[0] if lines else "") else ","
+    )
     rows = list(reader)
     column = 0
     start = 0
@@ -685,7 +720,9 @@ def subscription_import(*, text: str, actor=None) -> ImportReport:
     for person in Person.objects.filter(email__in=addresses):
         people[person.email] = person
     _subscribe_addresses(
-        rows=[(email, people.get(email)) for email in addresses], source=Subscription.Source.IMPORT, report=report
+        rows=[(email, people.get(email)) for email in addresses],
+        source=Subscription.Source.IMPORT,
+        report=report,
     )
     return report
 
@@ -700,7 +737,9 @@ def subscription_people_subscribe(*, functions: list[str], region_ids: list[int]
     if functions:
         people = people.filter(function__in=functions)
     if region_ids:
-        people = people.filter(Q(organisation__region_id__in=region_ids) | Q(organisation__region__parent_id__in=region_ids))
+        people = people.filter(
+            Q(organisation__region_id__in=region_ids) | Q(organisation__region__parent_id__in=region_ids)
+        )
     report = ImportReport()
     _subscribe_addresses(
         rows=[(person.email.lower(), person) for person in people.order_by("pk")],

@@ -58,8 +58,10 @@ def subscribe(request):
             # The same answer whether or not the address is on the list.
             form.add_error(
                 None,
-                _("We have just sent several confirmation links to this address or from your connection. "
-                  "Look in your inbox (and spam folder) for the link, or try again in an hour."),
+                _(
+                    "We have just sent several confirmation links to this address or from your connection. "
+                    "Look in your inbox (and spam folder) for the link, or try again in an hour."
+                ),
             )
             return render(request, "newsletters/subscribe.html", {"form": form}, status=429)
         try:
@@ -69,7 +71,9 @@ def subscribe(request):
         else:
             messages.success(
                 request,
-                _("Almost done: we have sent a confirmation link to %(email)s. The newsletter starts once you have clicked it.")
+                _(
+                    "Almost done: we have sent a confirmation link to %(email)s. The newsletter starts once you have clicked it."
+                )
                 % {"email": subscription.email},
             )
             return redirect("newsletters:subscribe")
@@ -108,12 +112,16 @@ def profile_subscription(request):
         return redirect("members:profile")
     person = person_for_user(user=request.user)
     if person is None:
-        messages.error(request, _("Your account is not linked to a person yet. Confirm your e-mail address first."))
+        messages.error(
+            request, _("Your account is not linked to a person yet. Confirm your e-mail address first.")
+        )
         return redirect("members:profile")
     subscribe = request.POST.get("subscribe") == "1"
     services.subscription_profile_set(person=person, subscribe=subscribe)
     if subscribe:
-        messages.success(request, _("You will receive the newsletter at %(email)s.") % {"email": person.email})
+        messages.success(
+            request, _("You will receive the newsletter at %(email)s.") % {"email": person.email}
+        )
     else:
         messages.success(request, _("You no longer receive the newsletter."))
     return redirect("members:profile")

@@ -72,9 +72,13 @@ def play_beat_until(
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}; worker log:\n{worker.log_tail()}")
+            pytest.fail(
+                f"Timed out after {timeout:.0f} s waiting for {what}; worker log:\n{worker.log_tail()}"
+            )
         if worker.revive_if_exited():
-            print(f"The Celery worker exited by itself ({worker.exits[-1]}); restarted as compose would:\n{worker.log_tail(15)}")
+            print(
+                f"The Celery worker exited by itself ({worker.exits[-1]}); restarted as compose would:\n{worker.log_tail(15)}"
+            )
         sweeps()
         time.sleep(0.5)
     return list(worker.exits)

@@ -71,7 +71,11 @@ def production_env(**overrides):
 def manage(*args, env, cwd=ROOT):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=180,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -81,7 +85,9 @@ def manage(*args, env, cwd=ROOT):
 def check_compose_schema(path):
     return subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -139,8 +145,16 @@ def test_compose_wiring_is_production_ready():
     for name in APP_SERVICES:
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "vzhg.settings.production"
-        for variable in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-                         "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
+        for variable in (
+            "DJANGO_SECRET_KEY",
+            "DJANGO_ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_HOST",
+            "EMAIL_PORT",
+            "EMAIL_HOST_USER",
+            "EMAIL_HOST_PASSWORD",
+        ):
             assert variable in env, f"{name} lacks {variable}"
         assert services[name]["image"] == services["web"]["image"]
     # No literal secrets: every password-like value is interpolated from the environment.
@@ -152,9 +166,13 @@ def test_compose_wiring_is_production_ready():
 
 def test_compose_commands_match_the_readme():
     services = load_compose()["services"]
-    in_compose = {name: shlex.split(service["command"]) if isinstance(service["command"], str)
-                  else list(service["command"])
-                  for name, service in services.items() if name in APP_SERVICES}
+    in_compose = {
+        name: shlex.split(service["command"])
+        if isinstance(service["command"], str)
+        else list(service["command"])
+        for name, service in services.items()
+        if name in APP_SERVICES
+    }
 
     section = readme_section("Production with docker compose")
     in_readme = {}
@@ -208,8 +226,13 @@ def test_image_build_steps_succeed_on_the_build_context(tmp_path):
     """Replays the Dockerfile's COPY and compilemessages/collectstatic step on a copy of the build
     context (the tree minus .dockerignore), with exactly the throw-away environment it gives."""
     patterns = dockerignore_patterns()
-    for needed in ("manage.py", "requirements.txt", "vzhg/settings/production.py", "templates/base.html",
-                   "static/vendor/bootstrap/bootstrap.min.css"):
+    for needed in (
+        "manage.py",
+        "requirements.txt",
+        "vzhg/settings/production.py",
+        "templates/base.html",
+        "static/vendor/bootstrap/bootstrap.min.css",
+    ):
         assert not is_dockerignored(needed, patterns), f"{needed} is kept out of the image"
     for kept_out in (".venv", ".git", "node_modules", "var/db.sqlite3", "members/__pycache__/x.pyc"):
         assert is_dockerignored(kept_out, patterns), f"{kept_out} would be copied into the image"
@@ -218,15 +241,20 @@ def test_image_build_steps_succeed_on_the_build_context(tmp_path):
     context.mkdir()
     for directory, subdirectories, files in os.walk(ROOT):
         here = Path(directory).relative_to(ROOT)
-        subdirectories[:] = [d for d in subdirectories if not is_dockerignored((here / d).as_posix(), patterns)]
+        subdirectories[:] = [
+            d for d in subdirectories if not is_dockerignored((here / d).as_posix(), patterns)
+        ]
         for name in files:
             relative = (here / name).as_posix()
             if not is_dockerignored(relative, patterns):
                 (context / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(ROOT / relative, context / relative)
 
-    [build_step] = [arguments for keyword, arguments in dockerfile_instructions()
-                    if keyword == "RUN" and "collectstatic" in arguments]
+    [build_step] = [
+        arguments
+        for keyword, arguments in dockerfile_instructions()
+        if keyword == "RUN" and "collectstatic" in arguments
+    ]
     words = shlex.split(build_step)
     build_env = {}
     while re.match(r"^[A-Z_]+=", words[0]):
@@ -260,7 +288,9 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "WARNINGS" not in output and "ERRORS" not in output
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+)
 def test_production_settings_refuse_to_start_without(variable):
     result = manage("check", env=production_env(**{variable: None}))
     assert result.returncode != 0

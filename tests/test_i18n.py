@@ -122,10 +122,10 @@ def test_catalogue_has_exactly_the_msgids_of_the_source(tmp_path):
     missing = generated - committed
     stale = committed - generated
     assert not missing and not stale, (
-        (f"strings in the source but not in {PO_PATH} (run makemessages and translate):\n"
-         f"{describe(missing)}\n" if missing else "")
-        + (f"entries no longer in the source (run makemessages):\n{describe(stale)}\n" if stale else "")
-    )
+        f"strings in the source but not in {PO_PATH} (run makemessages and translate):\n{describe(missing)}\n"
+        if missing
+        else ""
+    ) + (f"entries no longer in the source (run makemessages):\n{describe(stale)}\n" if stale else "")
 
 
 # --- (c) pages speak Dutch by default and English on request -------------------------------------

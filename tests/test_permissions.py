@@ -329,9 +329,8 @@ def one_of_each():
     from tests.governance.report_admin_factories import reports_one_of_each
 
     reports_one_of_each()
-    from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
-
     from newsletters.models import Delivery
+    from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
 
     Delivery.objects.create(newsletter=NewsletterFactory(), subscription=SubscriptionFactory())
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
@@ -443,22 +442,33 @@ def confidential_world():
     meetings = {
         "closed": make_meeting(closed, title=f"{SECRET} DB-vergadering", items=2, confidential=True),
         "public": make_meeting(public, title="AB-vergadering", items=2, confidential=True),
-        "concept": make_meeting(public, title=f"{SECRET} conceptvergadering", items=1, status=Meeting.Status.CONCEPT),
+        "concept": make_meeting(
+            public, title=f"{SECRET} conceptvergadering", items=1, status=Meeting.Status.CONCEPT
+        ),
     }
     AgendaItem.objects.filter(confidential=True).update(title=f"{SECRET} vertrouwelijk punt")
     documents = {}
     for key, meeting in meetings.items():
         for item in meeting.items.all():
             documents[(key, item.confidential)] = add_pdf(item, title=f"Bijlage {key} {item.pk}")
-    packs = {key: governance_services.meeting_pack_build(meeting_id=meetings[key].pk) for key in ("closed", "public")}
+    packs = {
+        key: governance_services.meeting_pack_build(meeting_id=meetings[key].pk)
+        for key in ("closed", "public")
+    }
 
     def version(kind):
-        row = ReportVersion.objects.create(kind=kind, year=year.year, version=1, status=ReportVersion.Status.READY)
+        row = ReportVersion.objects.create(
+            kind=kind, year=year.year, version=1, status=ReportVersion.Status.READY
+        )
         row.file.save(f"{kind}.pdf", ContentFile(b"%PDF-1.7\n% GEHEIM\n%%EOF\n"))
         return row
 
-    versions = {kind: version(kind) for kind in (ReportVersion.Kind.WORKPLAN, ReportVersion.Kind.ANNUAL_REPORT)}
-    draft_event = EventFactory(status="draft", title=f"{SECRET} conceptbijeenkomst", slug="geheime-bijeenkomst")
+    versions = {
+        kind: version(kind) for kind in (ReportVersion.Kind.WORKPLAN, ReportVersion.Kind.ANNUAL_REPORT)
+    }
+    draft_event = EventFactory(
+        status="draft", title=f"{SECRET} conceptbijeenkomst", slug="geheime-bijeenkomst"
+    )
     registration = RegistrationFactory()  # someone else's
     newsletter = NewsletterFactory(title=f"{SECRET} concepteditie", with_items=1)
     item = Item.objects.get(section__newsletter=newsletter)
@@ -483,7 +493,9 @@ def confidential_world():
             ("get", meeting_url("governance:decisions", "closed"), hidden, {200}),
             ("get", meeting_url("governance:decisions", "public"), {200}, {200}),
         ],
-        "governance:decisions_pdf": [("get", meeting_url("governance:decisions_pdf", "closed"), hidden, {200})],
+        "governance:decisions_pdf": [
+            ("get", meeting_url("governance:decisions_pdf", "closed"), hidden, {200})
+        ],
         "governance:document": [
             ("get", documents[(key, True)].get_absolute_url(), hidden, {200}) for key in ("closed", "public")
         ]
@@ -496,10 +508,14 @@ def confidential_world():
                 {302},
             )
         ],
-        "governance:pack": [("get", packs[key].get_absolute_url(), hidden, {200}) for key in ("closed", "public")],
+        "governance:pack": [
+            ("get", packs[key].get_absolute_url(), hidden, {200}) for key in ("closed", "public")
+        ],
         "reports:workplan": [("get", f"/werkplan/{y}/", hidden, {200})],
         "reports:workplan_pdf": [("get", f"/werkplan/{y}/pdf/", hidden, {200})],
-        "reports:half_year_report": [("get", f"/werkplan/{y}/voortgang/{half}/", forbidden, {200}) for half in (1, 2)],
+        "reports:half_year_report": [
+            ("get", f"/werkplan/{y}/voortgang/{half}/", forbidden, {200}) for half in (1, 2)
+        ],
         "reports:progress_write": [
             ("get", f"/werkplan/{y}/voortgang/1/{activity.pk}/", forbidden, {200}),
             ("post", f"/werkplan/{y}/voortgang/1/{activity.pk}/", forbidden, {302}),
@@ -508,19 +524,29 @@ def confidential_world():
         "reports:annual_report_pdf": [("get", f"/jaarverslag/{y}/pdf/", hidden, {200})],
         "reports:engagement": [("get", f"/jaarverslag/{y}/ledenbinding/", forbidden, {200})],
         "reports:version": [("get", row.get_absolute_url(), hidden, {200}) for row in versions.values()],
-        "events:detail": [("get", reverse("events:detail", kwargs={"slug": draft_event.slug}), hidden, hidden)],
-        "events:register": [("get", reverse("events:register", kwargs={"slug": draft_event.slug}), hidden, hidden)],
+        "events:detail": [
+            ("get", reverse("events:detail", kwargs={"slug": draft_event.slug}), hidden, hidden)
+        ],
+        "events:register": [
+            ("get", reverse("events:register", kwargs={"slug": draft_event.slug}), hidden, hidden)
+        ],
         "events:registration_change": [
             ("get", reverse("events:registration_change", kwargs={"pk": registration.pk}), hidden, hidden)
         ],
         "events:registration_cancel": [
             ("get", reverse("events:registration_cancel", kwargs={"pk": registration.pk}), hidden, hidden)
         ],
-        "events:cancel_token": [("get", reverse("events:cancel_token", kwargs={"token": "x"}), bad_token, bad_token)],
+        "events:cancel_token": [
+            ("get", reverse("events:cancel_token", kwargs={"token": "x"}), bad_token, bad_token)
+        ],
         "events:feed": [("get", reverse("events:feed", kwargs={"token": "x"}), bad_token, bad_token)],
         "newsletters:edition": [("get", newsletter.get_absolute_url(), hidden, {200})],
-        "newsletters:image": [("get", reverse("newsletters:image", kwargs={"item_id": item.pk}), hidden, {200})],
-        "newsletters:confirm": [("get", reverse("newsletters:confirm", kwargs={"token": "x"}), bad_token, bad_token)],
+        "newsletters:image": [
+            ("get", reverse("newsletters:image", kwargs={"item_id": item.pk}), hidden, {200})
+        ],
+        "newsletters:confirm": [
+            ("get", reverse("newsletters:confirm", kwargs={"token": "x"}), bad_token, bad_token)
+        ],
         "newsletters:unsubscribe": [
             ("get", reverse("newsletters:unsubscribe", kwargs={"token": "x"}), bad_token, bad_token)
         ],
@@ -554,13 +580,17 @@ def test_the_staff_walk_covers_every_object_url(confidential_world):
     assert set(confidential_world["cases"]) == set(OBJECT_URLS)
 
 
-def test_staff_status_alone_opens_no_confidential_page_or_file(client, confidential_world, staff_without_rights):
+def test_staff_status_alone_opens_no_confidential_page_or_file(
+    client, confidential_world, staff_without_rights
+):
     from governance.models import PersonalNote, ProgressReport
 
     wrong = []
     for name, method, target, allowed, response in _walk_cases(client, confidential_world, 2):
         if response.status_code not in allowed:
-            wrong.append(f"{method.upper()} {target} ({name}): {response.status_code}, expected {sorted(allowed)}")
+            wrong.append(
+                f"{method.upper()} {target} ({name}): {response.status_code}, expected {sorted(allowed)}"
+            )
         elif response.status_code == 200 and SECRET in _body(response):
             wrong.append(f"{method.upper()} {target} ({name}) shows confidential content")
     # The site's own pages (public and private) with all of the above in the database.
@@ -572,7 +602,10 @@ def test_staff_status_alone_opens_no_confidential_page_or_file(client, confident
             wrong.append(f"{url(name)} ({name}) shows confidential content")
 
     assert wrong == []
-    assert not PersonalNote.objects.exists() and not ProgressReport.objects.filter(text__contains=SECRET).exists()
+    assert (
+        not PersonalNote.objects.exists()
+        and not ProgressReport.objects.filter(text__contains=SECRET).exists()
+    )
 
 
 def test_the_secretariat_group_opens_what_the_secretariat_needs(client, confidential_world, secretariat):
@@ -591,7 +624,8 @@ def test_confidential_pages_and_files_are_never_cached(client, confidential_worl
         f"{target} ({name}): {response.get('Cache-Control')}"
         for name, method, target, _expected, response in _walk_cases(client, confidential_world, 3)
         if response.status_code == 200
-        and not {"private", "no-store"} <= {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        and not {"private", "no-store"}
+        <= {part.strip() for part in response.get("Cache-Control", "").split(",")}
     ]
 
     assert cached == []
@@ -619,7 +653,9 @@ def test_every_custom_admin_page_is_walked_with_a_non_numeric_id():
 
 
 @pytest.mark.parametrize(
-    ("label", "kind", "url_name"), ADMIN_PAGES_WITH_ID, ids=[f"{label}:{kind}" for label, kind, _ in ADMIN_PAGES_WITH_ID]
+    ("label", "kind", "url_name"),
+    ADMIN_PAGES_WITH_ID,
+    ids=[f"{label}:{kind}" for label, kind, _ in ADMIN_PAGES_WITH_ID],
 )
 def test_a_non_numeric_id_in_an_admin_url_is_not_found(client, superuser, label, kind, url_name):
     args = ["abc"] * len(_admin_params(label, url_name))

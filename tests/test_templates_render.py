@@ -267,7 +267,7 @@ def test_login_page_offers_the_code_first_and_the_password_second(client, leiden
     assert first_button == "Mail me a login code"
     details = main[main.index("<details") : main.index("</details>")]
     assert 'type="password"' in details and 'type="password"' not in main.replace(details, "")
-    assert "<details class=\"account-alt\" open" not in main  # the password form starts closed
+    assert '<details class="account-alt" open' not in main  # the password form starts closed
 
 
 def test_wrong_password_reopens_the_password_form_with_an_announced_error(client, member):

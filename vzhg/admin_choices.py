@@ -12,7 +12,7 @@ from django.utils import timezone
 
 
 def dated_label(title: str, moment, status: str) -> str:
-    """"ALV en voorjaarscongres — 11-06-2026 (gepubliceerd)"."""
+    """ "ALV en voorjaarscongres — 11-06-2026 (gepubliceerd)"."""
     return f"{title} — {timezone.localtime(moment):%d-%m-%Y} ({status})"
 
 

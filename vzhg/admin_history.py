@@ -49,7 +49,10 @@ def history_value_display(field: models.Field, value: Any) -> str:
     if isinstance(value, DeletedObject):
         if value.pk is None:
             return "–"
-        return _("deleted %(model)s (number %(pk)s)") % {"model": value.model._meta.verbose_name, "pk": value.pk}
+        return _("deleted %(model)s (number %(pk)s)") % {
+            "model": value.model._meta.verbose_name,
+            "pk": value.pk,
+        }
     if value is None or value == "":
         return "–"
     if isinstance(value, list):  # many-to-many: the related objects

@@ -43,16 +43,24 @@ class FailOpenRedisCache(RedisCache):
     # Each operation answers as an empty cache would; `add` says "stored" so that a lock taken
     # through the cache (allauth's rate-limit lock) is granted rather than waited for.
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("add", True, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version))
+        return self._guarded(
+            "add", True, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version)
+        )
 
     def get(self, key, default=None, version=None):
-        return self._guarded("get", default, lambda: super(FailOpenRedisCache, self).get(key, default, version))
+        return self._guarded(
+            "get", default, lambda: super(FailOpenRedisCache, self).get(key, default, version)
+        )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("set", None, lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version))
+        return self._guarded(
+            "set", None, lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version)
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("touch", False, lambda: super(FailOpenRedisCache, self).touch(key, timeout, version))
+        return self._guarded(
+            "touch", False, lambda: super(FailOpenRedisCache, self).touch(key, timeout, version)
+        )
 
     def delete(self, key, version=None):
         return self._guarded("delete", False, lambda: super(FailOpenRedisCache, self).delete(key, version))
@@ -64,10 +72,14 @@ class FailOpenRedisCache(RedisCache):
         return self._guarded("has_key", False, lambda: super(FailOpenRedisCache, self).has_key(key, version))
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("set_many", [], lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version))
+        return self._guarded(
+            "set_many", [], lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version)
+        )
 
     def delete_many(self, keys, version=None):
-        return self._guarded("delete_many", None, lambda: super(FailOpenRedisCache, self).delete_many(keys, version))
+        return self._guarded(
+            "delete_many", None, lambda: super(FailOpenRedisCache, self).delete_many(keys, version)
+        )
 
     def clear(self):
         return self._guarded("clear", False, lambda: super(FailOpenRedisCache, self).clear())

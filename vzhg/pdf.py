@@ -110,9 +110,7 @@ class EmbeddedFont:
     @staticmethod
     def encode(text: str) -> bytes:
         """Text as a PDF string literal body, limited to the embedded characters."""
-        safe = "".join(
-            char if _STAMP_FIRST_CHAR <= ord(char) <= _STAMP_LAST_CHAR else "?" for char in text
-        )
+        safe = "".join(char if _STAMP_FIRST_CHAR <= ord(char) <= _STAMP_LAST_CHAR else "?" for char in text)
         return safe.encode("ascii").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 

@@ -11,7 +11,9 @@ from django.db.models import Q
 
 def active_on_q(day: datetime.date, prefix: str = "") -> Q:
     """The condition "active on `day`", for a related model too (`prefix="person__mandates__"`)."""
-    return Q(**{f"{prefix}start__lte": day}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day}))
+    return Q(**{f"{prefix}start__lte": day}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
+    )
 
 
 class PeriodQuerySet(models.QuerySet):

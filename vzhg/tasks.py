@@ -35,7 +35,9 @@ def task_dispatch(task, *, args: Sequence = (), on_handed: Callable[[], object] 
     try:
         task.apply_async(tuple(args))
     except Exception:  # noqa: BLE001 - kombu and redis raise several kinds when the broker is away
-        logger.warning("Broker unavailable: %s%s stays pending for the sweep", task.name, tuple(args), exc_info=True)
+        logger.warning(
+            "Broker unavailable: %s%s stays pending for the sweep", task.name, tuple(args), exc_info=True
+        )
         return False
     if on_handed is not None:
         try:
@@ -45,7 +47,9 @@ def task_dispatch(task, *, args: Sequence = (), on_handed: Callable[[], object] 
     return True
 
 
-def task_dispatch_on_commit(task, *, args: Sequence = (), on_handed: Callable[[], object] | None = None) -> None:
+def task_dispatch_on_commit(
+    task, *, args: Sequence = (), on_handed: Callable[[], object] | None = None
+) -> None:
     """`task_dispatch` once the surrounding transaction commits (at once outside a transaction).
 
     A worker never looks for a row that is not committed yet, and a broker outage after the

@@ -65,7 +65,8 @@ def zip_check(fileobj, *, name: str, max_unpacked: int = ZIP_MAX_UNPACKED_BYTES)
     too_packed = [
         entry.filename
         for entry in entries
-        if entry.file_size > _ZIP_RATIO_FROM_BYTES and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1)
+        if entry.file_size > _ZIP_RATIO_FROM_BYTES
+        and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1)
     ]
     if len(entries) > ZIP_MAX_ENTRIES or unpacked > max_unpacked or too_packed:
         archive.close()
@@ -96,7 +97,12 @@ def zip_read_part(archive: zipfile.ZipFile, part: str, *, limit: int = 1024 * 10
 
 
 def office_file_check(
-    fileobj, *, name: str, main_content_type: bytes, max_unpacked: int = ZIP_MAX_UNPACKED_BYTES, kind: str = ""
+    fileobj,
+    *,
+    name: str,
+    main_content_type: bytes,
+    max_unpacked: int = ZIP_MAX_UNPACKED_BYTES,
+    kind: str = "",
 ) -> None:
     """A real .docx or .xlsx: a sane ZIP whose [Content_Types].xml names `main_content_type`.
     `kind` ("Word", "Excel") names the expected file in the message when the caller knows it."""
@@ -116,9 +122,12 @@ def office_file_check(
     if not ok:
         if kind:
             raise ValidationError(
-                _("%(name)s is not a real %(kind)s file, whatever its name says.") % {"name": name, "kind": kind}
+                _("%(name)s is not a real %(kind)s file, whatever its name says.")
+                % {"name": name, "kind": kind}
             )
-        raise ValidationError(_("%(name)s is not a real Word or Excel file, whatever its name says.") % {"name": name})
+        raise ValidationError(
+            _("%(name)s is not a real Word or Excel file, whatever its name says.") % {"name": name}
+        )
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -199,7 +208,9 @@ def image_reencode(upload, *, max_side: int = IMAGE_MAX_SIDE) -> SimpleUploadedF
     except Image.DecompressionBombError as error:
         raise _too_many_pixels() from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(_("This file is not a PNG, JPEG or WebP image."), code="image_wrong_type") from error
+        raise ValidationError(
+            _("This file is not a PNG, JPEG or WebP image."), code="image_wrong_type"
+        ) from error
     finally:
         upload.seek(0)
     name = Path(getattr(upload, "name", "") or "image").name

@@ -36,7 +36,9 @@ def _redis_urls() -> list[str]:
     if "redis" in cache.get("BACKEND", "").lower():
         location = cache.get("LOCATION")
         urls += location if isinstance(location, list | tuple) else [location]
-    return list(dict.fromkeys(url for url in urls if url and url.startswith(("redis://", "rediss://", "unix://"))))
+    return list(
+        dict.fromkeys(url for url in urls if url and url.startswith(("redis://", "rediss://", "unix://")))
+    )
 
 
 def _database_state() -> str:
@@ -71,7 +73,9 @@ def health(request):
     or 503 with the one that is "unavailable" named. For load balancers and monitoring."""
     states = {"database": _database_state(), "redis": _redis_state()}
     healthy = all(state in ("ok", "not used") for state in states.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **states}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **states}, status=200 if healthy else 503
+    )
 
 
 @never_cache
@@ -92,7 +96,9 @@ def admin_login(request):
     itself, so its limits hold on this address too."""
     next_url = request.GET.get("next") or request.POST.get("next") or ""
     allowed = {request.get_host()}
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts=allowed, require_https=request.is_secure()
+    ):
         next_url = ""
     next_url = next_url or reverse("admin:index")
     if request.method == "POST":

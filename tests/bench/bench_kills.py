@@ -83,13 +83,18 @@ def window_ms(samples=300):
 
     rows = list(
         OutgoingMail.objects.bulk_create(
-            [OutgoingMail(to=f"w{i}@example.org", subject="w", body_text="w", status="sending") for i in range(samples)]
+            [
+                OutgoingMail(to=f"w{i}@example.org", subject="w", body_text="w", status="sending")
+                for i in range(samples)
+            ]
         )
     )
     times = []
     for row in rows:
         t0 = time.perf_counter()
-        OutgoingMail.objects.filter(pk=row.pk, status="sending").update(status="sent", sent_at=timezone.now(), error="")
+        OutgoingMail.objects.filter(pk=row.pk, status="sending").update(
+            status="sent", sent_at=timezone.now(), error=""
+        )
         times.append((time.perf_counter() - t0) * 1000)
     OutgoingMail.objects.filter(pk__in=[r.pk for r in rows]).delete()
     times.sort()
@@ -122,7 +127,9 @@ def main() -> int:
 
     def outbox_start():
         for i in range(args.count):
-            mail_services.mail_queue(to=f"kill{stamp}-{i:05d}@example.org", subject="Uitnodiging", text="Welkom.")
+            mail_services.mail_queue(
+                to=f"kill{stamp}-{i:05d}@example.org", subject="Uitnodiging", text="Welkom."
+            )
 
     def outbox_done():
         return not OutgoingMail.objects.filter(status__in=["queued", "sending"]).exists()
@@ -132,7 +139,9 @@ def main() -> int:
         done=outbox_done, sweep=mail_services.mail_sweep, sink=sink, total=args.count,
     )  # fmt: skip
     unknown_to = list(
-        OutgoingMail.objects.filter(status="failed", error=mail_services.interrupted_reason()).values_list("to", flat=True)
+        OutgoingMail.objects.filter(status="failed", error=mail_services.interrupted_reason()).values_list(
+            "to", flat=True
+        )
     )
     arrived = sum(1 for to in unknown_to if sink.recipients.get(to))
     unknown = f"{len(unknown_to)} ({arrived} arrived)"
@@ -145,7 +154,9 @@ def main() -> int:
         Subscription(email=f"nkill{stamp}-{i:05d}@example.org", status="confirmed", source="import", confirmed_at=now)
         for i in range(args.count)
     )  # fmt: skip
-    newsletter = newsletter_services.newsletter_create(title="Kill-editie", slug=f"kill-{stamp}", date=timezone.localdate())
+    newsletter = newsletter_services.newsletter_create(
+        title="Kill-editie", slug=f"kill-{stamp}", date=timezone.localdate()
+    )
 
     def newsletter_done():
         return not Delivery.objects.filter(newsletter=newsletter, status__in=["queued", "sending"]).exists()
@@ -157,8 +168,9 @@ def main() -> int:
         sink=sink, total=args.count,
     )  # fmt: skip
     unknown_to = list(
-        Delivery.objects.filter(newsletter=newsletter, status="failed", error=mail_services.interrupted_reason())
-        .values_list("subscription__email", flat=True)
+        Delivery.objects.filter(
+            newsletter=newsletter, status="failed", error=mail_services.interrupted_reason()
+        ).values_list("subscription__email", flat=True)
     )
     arrived = sum(1 for to in unknown_to if sink.recipients.get(to))
     unknown = f"{len(unknown_to)} ({arrived} arrived)"
@@ -166,8 +178,12 @@ def main() -> int:
     controller.stop()
 
     median, p99 = window_ms()
-    print(f"Duplicates under repeated SIGKILLs of the worker (MAIL_RESEND_INTERRUPTED={settings.MAIL_RESEND_INTERRUPTED})")
-    print(f"{'run':<12}{'messages':>10}{'kills':>7}{'reached':>9}{'duplicates':>12}{'rate':>9}{'unknown':>16}")
+    print(
+        f"Duplicates under repeated SIGKILLs of the worker (MAIL_RESEND_INTERRUPTED={settings.MAIL_RESEND_INTERRUPTED})"
+    )
+    print(
+        f"{'run':<12}{'messages':>10}{'kills':>7}{'reached':>9}{'duplicates':>12}{'rate':>9}{'unknown':>16}"
+    )
     for label, count, killed, duplicates, reached, unknown in results:
         rate = duplicates / count * 100
         print(f"{label:<12}{count:>10}{killed:>7}{reached:>9}{duplicates:>12}{rate:>8.2f}%{unknown:>16}")

@@ -94,7 +94,10 @@ def main() -> int:
     sink.reset()
     del raw
 
-    log = Path(os.environ.get("VZHG_TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts") / "bench-newsletters-worker.log"
+    log = (
+        Path(os.environ.get("VZHG_TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts")
+        / "bench-newsletters-worker.log"
+    )
     log.parent.mkdir(parents=True, exist_ok=True)
     worker = start_worker(env, 2, log)
     peaks: dict[int, int] = {}
@@ -121,9 +124,13 @@ def main() -> int:
 
     twice = sum(1 for n in sink.recipients.values() if n > 1)
     marked = Delivery.objects.filter(newsletter=newsletter, status="sent").count()
-    print(f"Newsletter: one edition to {args.count} subscriptions, batches of {settings.NEWSLETTER_BATCH_SIZE}, SMTP sink on {HOST}")
+    print(
+        f"Newsletter: one edition to {args.count} subscriptions, batches of {settings.NEWSLETTER_BATCH_SIZE}, SMTP sink on {HOST}"
+    )
     print(f"  {'':40} {'messages/s':>11} {'seconds':>8}")
-    print(f"  {'raw smtplib, one connection (ceiling)':40} {args.count / raw_seconds:11.1f} {raw_seconds:8.2f}")
+    print(
+        f"  {'raw smtplib, one connection (ceiling)':40} {args.count / raw_seconds:11.1f} {raw_seconds:8.2f}"
+    )
     print(f"  {'newsletter_send + Celery batches':40} {args.count / sent_seconds:11.1f} {sent_seconds:8.2f}")
     print(f"  of which queuing {created} deliveries in one transaction: {queued:.2f} s")
     print(f"  ratio newsletter / ceiling: {raw_seconds / sent_seconds:.2f}")

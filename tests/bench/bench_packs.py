@@ -43,16 +43,23 @@ def one(target_pages: int) -> dict:
     from governance.samples import sample_pdf
 
     body = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB)
-    meeting = Meeting.objects.create(body=body, title="Benchmark", starts_at=timezone.now() + timezone.timedelta(days=7))
+    meeting = Meeting.objects.create(
+        body=body, title="Benchmark", starts_at=timezone.now() + timezone.timedelta(days=7)
+    )
     documents = max(1, (target_pages - 3) // PAGES_PER_DOCUMENT)
     pages = min(PAGES_PER_DOCUMENT, max(1, target_pages - 3))
     content = sample_pdf(title="Bijlage", pages=pages)
     for n in range(1, documents + 1):
         item = AgendaItem.objects.create(
-            meeting=meeting, order=n, title=f"Agendapunt {n}", kind=AgendaItem.Kind.BESLUITVORMING,
+            meeting=meeting,
+            order=n,
+            title=f"Agendapunt {n}",
+            kind=AgendaItem.Kind.BESLUITVORMING,
             proposal=f"Voorstel {n}: het bestuur stemt in.",
         )
-        services.document_add(item=item, title=f"Bijlage {n}", uploaded=SimpleUploadedFile(f"b{n}.pdf", content))
+        services.document_add(
+            item=item, title=f"Bijlage {n}", uploaded=SimpleUploadedFile(f"b{n}.pdf", content)
+        )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     pack = services.meeting_pack_build(meeting_id=meeting.pk)
@@ -80,7 +87,12 @@ def main() -> None:
                 "CELERY_TASK_ALWAYS_EAGER": "true",
             }
             out = subprocess.run(
-                [sys.executable, __file__, "--one", str(size)], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+                [sys.executable, __file__, "--one", str(size)],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
     print("Meeting pack build (governance.services.meeting_pack_build), one subprocess per size")

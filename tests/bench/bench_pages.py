@@ -63,7 +63,9 @@ def demo_member_session_cookie() -> str:
 
     person = Person.objects.select_related("user", "organisation").filter(user__email=MEMBER_EMAIL).first()
     if person is None:
-        raise SystemExit(f"bench: no person with the demo member's account {MEMBER_EMAIL}; did demo_data run?")
+        raise SystemExit(
+            f"bench: no person with the demo member's account {MEMBER_EMAIL}; did demo_data run?"
+        )
     request = HttpRequest()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -163,25 +165,35 @@ def main() -> None:
     bare = results[0].per_second
     print()
     print(f"VZHG page benchmark: {args.server}")
-    print(f"{args.requests} timed GET requests per page after {args.warmup} warm-up, "
-          f"{args.concurrency} concurrent keep-alive clients (Python threads, same machine, "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"{args.requests} timed GET requests per page after {args.warmup} warm-up, "
+        f"{args.concurrency} concurrent keep-alive clients (Python threads, same machine, "
+        f"{os.cpu_count()} CPUs)"
+    )
     print()
-    heading = f"{'path':<12}{'requests':>9}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}" \
-              f"{'errors':>8}{'KiB':>7}{'client CPU':>12}{'vs bare':>9}"
+    heading = (
+        f"{'path':<12}{'requests':>9}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'errors':>8}{'KiB':>7}{'client CPU':>12}{'vs bare':>9}"
+    )
     print(heading)
     print("-" * len(heading))
     for result in results:
         ratio = result.per_second / bare if bare else float("nan")
-        print(f"{result.path:<12}{result.requests:>9}{result.concurrency:>8}{result.per_second:>9.1f}"
-              f"{result.percentile_ms(0.50):>9.1f}{result.percentile_ms(0.95):>9.1f}"
-              f"{result.errors:>8}{result.response_bytes / 1024:>7.1f}"
-              f"{result.client_cpu_seconds / result.seconds:>11.0%}{ratio:>9.2f}")
+        print(
+            f"{result.path:<12}{result.requests:>9}{result.concurrency:>8}{result.per_second:>9.1f}"
+            f"{result.percentile_ms(0.50):>9.1f}{result.percentile_ms(0.95):>9.1f}"
+            f"{result.errors:>8}{result.response_bytes / 1024:>7.1f}"
+            f"{result.client_cpu_seconds / result.seconds:>11.0%}{ratio:>9.2f}"
+        )
     print()
-    print(f"'vs bare' = requests/s of the page divided by those of {BARE_VIEW}, a view that touches "
-          "neither database nor template, on the same server.")
-    print("'client CPU' = CPU time this load generator used, as a share of one core: the client shares "
-          "the machine with gunicorn, so the bare view's figure is a ceiling of the setup, not of Django.")
+    print(
+        f"'vs bare' = requests/s of the page divided by those of {BARE_VIEW}, a view that touches "
+        "neither database nor template, on the same server."
+    )
+    print(
+        "'client CPU' = CPU time this load generator used, as a share of one core: the client shares "
+        "the machine with gunicorn, so the bare view's figure is a ceiling of the setup, not of Django."
+    )
     failed = [result.path for result in results if result.errors or result.requests < args.requests]
     if failed:
         print(f"Incomplete runs (errors, or the {args.max_seconds:.0f} s limit hit): {', '.join(failed)}")

@@ -32,11 +32,20 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 
 def ensure_services() -> None:
     """Re-run this script under scripts/test's throwaway PostgreSQL and Redis when they are absent."""
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL", "").startswith("redis://"):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get(
+        "REDIS_URL", ""
+    ).startswith("redis://"):
         return
     print("bench: no PostgreSQL/Redis in the environment; starting them with scripts/test --run", flush=True)
     result = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "test"), "--run", str(PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]],
+        [
+            "bash",
+            str(ROOT / "scripts" / "test"),
+            "--run",
+            str(PYTHON),
+            str(Path(__file__).resolve()),
+            *sys.argv[1:],
+        ],
         cwd=ROOT,
     )
     raise SystemExit(result.returncode)
@@ -63,9 +72,23 @@ def prepare(env: dict, people: int, capacity: int) -> tuple[str, list[str]]:
     Returns the event's slug and one session cookie per member.
     """
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
-                                                  "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "SITE_URL")})
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update(
+        {
+            key: env[key]
+            for key in (
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_SECRET_KEY",
+                "DJANGO_ALLOWED_HOSTS",
+                "DJANGO_SECURE_SSL_REDIRECT",
+                "DJANGO_STATIC_ROOT",
+                "DJANGO_MEDIA_ROOT",
+                "SITE_URL",
+            )
+        }
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -85,17 +108,26 @@ def prepare(env: dict, people: int, capacity: int) -> tuple[str, list[str]]:
     run = secrets.token_hex(3)
     starts = timezone.now() + timedelta(days=30)
     event = Event.objects.create(
-        title=f"Benchcongres {run}", slug=f"benchcongres-{run}", kind=Event.Kind.AUTUMN_CONGRESS,
-        status=Event.Status.PUBLISHED, starts_at=starts, ends_at=starts + timedelta(hours=3),
-        venue_name="Provinciehuis", capacity=capacity, audience=Event.Audience.OPEN,
+        title=f"Benchcongres {run}",
+        slug=f"benchcongres-{run}",
+        kind=Event.Kind.AUTUMN_CONGRESS,
+        status=Event.Status.PUBLISHED,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        venue_name="Provinciehuis",
+        capacity=capacity,
+        audience=Event.Audience.OPEN,
     )
     for number in (1, 2):
-        round_ = Round.objects.create(event=event, number=number, title=f"Ronde {number}", starts_at=clock(10 + number))
+        round_ = Round.objects.create(
+            event=event, number=number, title=f"Ronde {number}", starts_at=clock(10 + number)
+        )
         for index in range(4):
             Session.objects.create(round=round_, title=f"Workshop {number}.{index + 1}", capacity=capacity)
     towns = [
         Organisation.objects.get_or_create(
-            name=f"Benchgemeente {n}", kind=Organisation.Kind.MUNICIPALITY,
+            name=f"Benchgemeente {n}",
+            kind=Organisation.Kind.MUNICIPALITY,
             defaults={"cbs_code": f"GM9{n:03d}", "member_since": timezone.localdate()},
         )[0]
         for n in range(20)
@@ -105,7 +137,13 @@ def prepare(env: dict, people: int, capacity: int) -> tuple[str, list[str]]:
     for n in range(people):
         email = f"bench{run}.{n}@example.org"
         user = User.objects.create_user(email=email)
-        Person.objects.create(first_name="Bench", last_name=f"Lid {n}", email=email, organisation=towns[n % len(towns)], user=user)
+        Person.objects.create(
+            first_name="Bench",
+            last_name=f"Lid {n}",
+            email=email,
+            organisation=towns[n % len(towns)],
+            user=user,
+        )
         request = HttpRequest()
         request.session = engine.SessionStore()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -116,10 +154,24 @@ def prepare(env: dict, people: int, capacity: int) -> tuple[str, list[str]]:
 
 def start_gunicorn(env: dict, port: int, workers: int, threads: int, tmp: str) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "vzhg.wsgi:application", "--bind", f"{HOST}:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-         "--error-logfile", f"{tmp}/gunicorn.log", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "vzhg.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--error-logfile",
+            f"{tmp}/gunicorn.log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -148,7 +200,9 @@ def form_token(port: int, path: str, cookie: str) -> tuple[str, str]:
     csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     choices = {name: value for name, value in re.findall(r'name="(round_\d)"[^>]*value="(\d+)"', body)}
-    return f"{cookie}; csrftoken={csrf_cookie}", "&".join([f"csrfmiddlewaretoken={token}"] + [f"{k}={v}" for k, v in choices.items()])
+    return f"{cookie}; csrftoken={csrf_cookie}", "&".join(
+        [f"csrfmiddlewaretoken={token}"] + [f"{k}={v}" for k, v in choices.items()]
+    )
 
 
 def run_clients(port: int, jobs: list, concurrency: int, send) -> tuple[float, list[float], int]:
@@ -219,10 +273,17 @@ def main() -> None:
 
             def post(connection, job):
                 cookie, body = job
-                connection.request("POST", path, body=body, headers={
-                    "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-                    "Origin": f"http://{HOST}:{port}", "Referer": f"http://{HOST}:{port}{path}",
-                })
+                connection.request(
+                    "POST",
+                    path,
+                    body=body,
+                    headers={
+                        "Cookie": cookie,
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Origin": f"http://{HOST}:{port}",
+                        "Referer": f"http://{HOST}:{port}{path}",
+                    },
+                )
                 response = connection.getresponse()
                 response.read()
                 return response.status == 302
@@ -234,7 +295,9 @@ def main() -> None:
                 return response.status == 200
 
             run_clients(port, [None] * 200, concurrency, health)  # warm-up
-            ceiling_s, ceiling_lat, ceiling_err = run_clients(port, [None] * (people * 4), concurrency, health)
+            ceiling_s, ceiling_lat, ceiling_err = run_clients(
+                port, [None] * (people * 4), concurrency, health
+            )
             reg_s, reg_lat, reg_err = run_clients(port, forms, concurrency, post)
         finally:
             server.terminate()
@@ -248,14 +311,22 @@ def main() -> None:
     ceiling_rate = len(ceiling_lat) / ceiling_s
     reg_rate = len(reg_lat) / reg_s
     print()
-    print(f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), vzhg.settings.production, PostgreSQL, Redis broker")
+    print(
+        f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), vzhg.settings.production, PostgreSQL, Redis broker"
+    )
     print(f"Clients: {concurrency} concurrent keep-alive connections on {HOST}")
     print(f"{'what':<34}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
-    print(f"{'GET /health/live/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}{percentile_ms(ceiling_lat, .5):>9.1f}{percentile_ms(ceiling_lat, .95):>9.1f}{ceiling_err:>8}")
-    print(f"{'POST registration (2 rounds)':<34}{len(reg_lat):>9}{reg_rate:>9.0f}{percentile_ms(reg_lat, .5):>9.1f}{percentile_ms(reg_lat, .95):>9.1f}{reg_err:>8}")
+    print(
+        f"{'GET /health/live/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}{percentile_ms(ceiling_lat, 0.5):>9.1f}{percentile_ms(ceiling_lat, 0.95):>9.1f}{ceiling_err:>8}"
+    )
+    print(
+        f"{'POST registration (2 rounds)':<34}{len(reg_lat):>9}{reg_rate:>9.0f}{percentile_ms(reg_lat, 0.5):>9.1f}{percentile_ms(reg_lat, 0.95):>9.1f}{reg_err:>8}"
+    )
     print(f"Ratio registration / ceiling: {reg_rate / ceiling_rate:.2f}")
-    print(f"Check: {confirmed} confirmed (capacity {capacity}), {waitlisted} on the waiting list, "
-          f"{people - confirmed - waitlisted} lost")
+    print(
+        f"Check: {confirmed} confirmed (capacity {capacity}), {waitlisted} on the waiting list, "
+        f"{people - confirmed - waitlisted} lost"
+    )
     if confirmed != capacity or confirmed + waitlisted != people:
         raise SystemExit("bench: the registration counts are wrong")
 

@@ -32,19 +32,36 @@ def office():
     secretary.user.save()
     secretary.user.groups.add(member_services.secretariat_group_ensure())
     event = make_event(rounds=2, host=MunicipalityFactory(name="Gouda"), title="Klankbord jeugdzorg")
-    event.programme.create(starts_at="10:00", title="Ontvangst", description="Koffie en thee bij binnenkomst.", order=1)
-    body = Body.objects.create(name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1)
+    event.programme.create(
+        starts_at="10:00", title="Ontvangst", description="Koffie en thee bij binnenkomst.", order=1
+    )
+    body = Body.objects.create(
+        name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1
+    )
     meeting = make_meeting(body, title="Vergadering algemeen bestuur", items=3)
     person = MemberFactory(first_name="Anna")
     person.first_name = "Anne"
     person.save()
     newsletter = NewsletterFactory(title="Nieuwsbrief voorjaar")
-    mail_queue(to="lid@delft.nl", subject="Je aanmelding", text="Tot dan.", kind="events.registration.confirmed")
-    return {"user": secretary.user, "event": event, "meeting": meeting, "person": person, "newsletter": newsletter}
+    mail_queue(
+        to="lid@delft.nl", subject="Je aanmelding", text="Tot dan.", kind="events.registration.confirmed"
+    )
+    return {
+        "user": secretary.user,
+        "event": event,
+        "meeting": meeting,
+        "person": person,
+        "newsletter": newsletter,
+    }
 
 
 def admin_pages(office) -> list[str]:
-    event, meeting, person, newsletter = office["event"], office["meeting"], office["person"], office["newsletter"]
+    event, meeting, person, newsletter = (
+        office["event"],
+        office["meeting"],
+        office["person"],
+        office["newsletter"],
+    )
     return [
         reverse("admin:index"),
         reverse("admin:events_event_changelist"),
@@ -66,7 +83,9 @@ def test_the_admin_is_accessible(browser: Browser, live_server, office, width):
     # A context of its own rather than the page fixture: axe-core itself adds inline <style>
     # while it measures text areas, which the site's policy rightly refuses. So the policy is
     # checked on each page as loaded, before axe runs; axe's own refusals do not count.
-    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": width, "height": 900})
+    context = browser.new_context(
+        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": width, "height": 900}
+    )
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     watch = PageWatch()

@@ -33,10 +33,14 @@ def test_member_registers_gets_ics_cancels_by_mail_link_and_waiting_list_moves_u
         session_capacity=30,
         capacity=2,
     )
-    for item, (start, title) in enumerate([("09:30", "Opening"), ("09:40", "Keynote"), ("10:50", "Workshops")]):
+    for item, (start, title) in enumerate(
+        [("09:30", "Opening"), ("09:40", "Keynote"), ("10:50", "Workshops")]
+    ):
         event.programme.create(starts_at=start, title=title, order=item)
     rounds = sessions_of(event)
-    services.registration_create(event=event, person=MemberFactory(), session_ids=[rounds[0][0].pk, rounds[1][0].pk])
+    services.registration_create(
+        event=event, person=MemberFactory(), session_ids=[rounds[0][0].pk, rounds[1][0].pk]
+    )
     member = MemberFactory(first_name="Fleur")
     log_in(member.user)
     main = page.get_by_role("main")
@@ -66,7 +70,10 @@ def test_member_registers_gets_ics_cancels_by_mail_link_and_waiting_list_moves_u
 
     registration = Registration.objects.get(event=event, person=member)
     assert registration.status == Registration.Status.CONFIRMED
-    assert sorted(c.session.title for c in registration.choices.select_related("session")) == ["Workshop 1.2", "Workshop 2.3"]
+    assert sorted(c.session.title for c in registration.choices.select_related("session")) == [
+        "Workshop 1.2",
+        "Workshop 2.3",
+    ]
 
     # The mail (its outbox row): text and HTML, an .ics that parses, with Amsterdam time.
     confirmation = OutgoingMail.objects.filter(to=member.email).latest("pk")
@@ -86,7 +93,9 @@ def test_member_registers_gets_ics_cancels_by_mail_link_and_waiting_list_moves_u
     screenshot("mine")
 
     # Someone else joins the waiting list.
-    waiting = services.registration_create(event=event, person=MemberFactory(), session_ids=[rounds[0][1].pk, rounds[1][1].pk])
+    waiting = services.registration_create(
+        event=event, person=MemberFactory(), session_ids=[rounds[0][1].pk, rounds[1][1].pk]
+    )
     assert waiting.status == Registration.Status.WAITLISTED
 
     # Cancel through the mail link in a fresh browser session (not logged in).

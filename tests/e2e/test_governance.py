@@ -26,18 +26,26 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def setting():
     db = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB, order=2)
-    ab = Body.objects.create(name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1)
+    ab = Body.objects.create(
+        name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1
+    )
     chair = MemberFactory(first_name="Hester", last_name="Horst")
     other = MemberFactory(first_name="Otto", last_name="Anders")
-    Mandate.objects.create(person=chair, body=db, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1))
-    Mandate.objects.create(person=chair, body=ab, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1))
+    Mandate.objects.create(
+        person=chair, body=db, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1)
+    )
+    Mandate.objects.create(
+        person=chair, body=ab, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1)
+    )
     Mandate.objects.create(person=other, body=ab, role=Mandate.Role.LID, start=datetime.date(2024, 1, 1))
     staff = UserFactory(is_staff=True)
     staff.groups.add(member_services.secretariat_group_ensure())
     return {"db": db, "chair": chair.user, "other": other.user, "staff": staff}
 
 
-def test_secretariat_publishes_and_a_board_member_reads(page: Page, live_server, log_in, setting, screenshot, tmp_path):
+def test_secretariat_publishes_and_a_board_member_reads(
+    page: Page, live_server, log_in, setting, screenshot, tmp_path
+):
     # --- the secretariat builds the meeting in the admin ---------------------------------------
     log_in(setting["staff"])
     page.goto(f"{live_server.url}/admin/governance/meeting/add/")

@@ -38,7 +38,9 @@ def test_subscribe_confirm_receive_and_unsubscribe(page: Page, live_server, log_
     # --- a reader subscribes on the public page and confirms -----------------------------------
     page.goto(live_server.url + reverse("newsletters:archive"))
     assert_accessible(page)
-    page.get_by_role("main").get_by_role("link", name=re.compile("subscri|aanmeld|abonne", re.I)).first.click()
+    page.get_by_role("main").get_by_role(
+        "link", name=re.compile("subscri|aanmeld|abonne", re.I)
+    ).first.click()
     expect(page).to_have_url(live_server.url + reverse("newsletters:subscribe"))
     field = page.get_by_label(re.compile("e-?mail", re.I))
     field.fill("geen-adres")

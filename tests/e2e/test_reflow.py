@@ -42,7 +42,9 @@ def world():
     member.user.groups.add(member_services.secretariat_group_ensure())
     event = make_event(rounds=2, title="Najaarscongres: een weerbaar Zuid-Holland")
     event.programme.create(starts_at="10:00", title="Opening door de voorzitter", order=1)
-    event_services.registration_create(event=event, person=member, session_ids=[r[0].pk for r in sessions_of(event)])
+    event_services.registration_create(
+        event=event, person=member, session_ids=[r[0].pk for r in sessions_of(event)]
+    )
     newsletter = NewsletterFactory(status=Newsletter.Status.SENT, title="Nieuwsbrief najaar")
     return {"year": year.year, "member": member, "event": event, "newsletter": newsletter}
 
@@ -123,5 +125,9 @@ def test_form_fields_have_a_3_to_1_border_and_a_clear_focus(page: Page, live_ser
         border = field.evaluate("(el) => getComputedStyle(el).borderTopColor")
         assert _contrast(border, "rgb(255, 255, 255)") >= 3, f"{url} {selector}: border {border}"
         field.focus()
-        outline = field.evaluate("(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
-        assert outline[0] == "solid" and float(outline[1].rstrip("px")) >= 2, f"{url} {selector}: focus {outline}"
+        outline = field.evaluate(
+            "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+        )
+        assert outline[0] == "solid" and float(outline[1].rstrip("px")) >= 2, (
+            f"{url} {selector}: focus {outline}"
+        )

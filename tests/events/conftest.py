@@ -29,9 +29,13 @@ def make_event(*, rounds: int = 0, sessions_per_round: int = 2, session_capacity
     values.update(fields)
     event = Event.objects.create(**values)
     for number in range(1, rounds + 1):
-        round_ = Round.objects.create(event=event, number=number, title=f"Ronde {number}", starts_at=time(10 + number))
+        round_ = Round.objects.create(
+            event=event, number=number, title=f"Ronde {number}", starts_at=time(10 + number)
+        )
         for index in range(1, sessions_per_round + 1):
-            Session.objects.create(round=round_, title=f"Workshop {number}.{index}", capacity=session_capacity)
+            Session.objects.create(
+                round=round_, title=f"Workshop {number}.{index}", capacity=session_capacity
+            )
     return event
 
 

@@ -57,7 +57,9 @@ def _post_event(client, event, **changes):
     if response.status_code != 302:  # show why the admin refused the form
         import re
 
-        raise AssertionError(re.findall(r'errorlist[^>]*>(.*?)</ul>', response.content.decode(), re.S)[:5] or data)
+        raise AssertionError(
+            re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)[:5] or data
+        )
     return response
 
 
@@ -70,7 +72,10 @@ def test_the_status_cannot_be_set_by_hand_only_by_the_actions(client, secretaria
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED and event.cancelled_at is None
-    assert 'name="status"' not in client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert (
+        'name="status"'
+        not in client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    )
 
 
 def test_raising_the_capacity_in_the_admin_confirms_the_waiting_list_and_tells_them(
@@ -78,7 +83,9 @@ def test_raising_the_capacity_in_the_admin_confirms_the_waiting_list_and_tells_t
 ):
     event = make_event(capacity=1)
     first = services.registration_create(event=event, person=MemberFactory(), session_ids=[])
-    waiting = services.registration_create(event=event, person=MemberFactory(first_name="Noor"), session_ids=[])
+    waiting = services.registration_create(
+        event=event, person=MemberFactory(first_name="Noor"), session_ids=[]
+    )
     assert waiting.status == Registration.Status.WAITLISTED
     mail.outbox.clear()
 
@@ -148,7 +155,9 @@ def test_moving_an_event_sends_confirmed_registrants_an_ics_update_with_the_same
     assert waiting.status == Registration.Status.WAITLISTED
 
 
-def test_editing_only_the_text_of_an_event_sends_no_update(client, secretariat, django_capture_on_commit_callbacks):
+def test_editing_only_the_text_of_an_event_sends_no_update(
+    client, secretariat, django_capture_on_commit_callbacks
+):
     event = make_event()
     services.registration_create(event=event, person=MemberFactory(), session_ids=[])
     mail.outbox.clear()
@@ -257,7 +266,8 @@ def test_copy_to_next_year_keeps_the_weekday_and_moves_the_year_in_the_title(cli
     )
 
     client.post(
-        reverse("admin:events_event_changelist"), {"action": "duplicate_events", "_selected_action": [event.pk]}
+        reverse("admin:events_event_changelist"),
+        {"action": "duplicate_events", "_selected_action": [event.pk]},
     )
 
     copy = Event.objects.exclude(pk=event.pk).get()
@@ -270,9 +280,13 @@ def test_copy_to_next_year_keeps_the_weekday_and_moves_the_year_in_the_title(cli
     assert copy.slug == "alv-en-voorjaarscongres-2027"
 
 
-def test_events_are_picked_with_date_and_status_in_the_registration_filter_and_the_autocomplete(client, secretariat):
+def test_events_are_picked_with_date_and_status_in_the_registration_filter_and_the_autocomplete(
+    client, secretariat
+):
     starts = timezone.make_aware(datetime.datetime(2026, 6, 11, 10, 0))
-    this_year = EventFactory(title="ALV en voorjaarscongres", starts_at=starts, ends_at=starts + datetime.timedelta(hours=6))
+    this_year = EventFactory(
+        title="ALV en voorjaarscongres", starts_at=starts, ends_at=starts + datetime.timedelta(hours=6)
+    )
     last_year = EventFactory(
         title="ALV en voorjaarscongres",
         status=Event.Status.CANCELLED,

@@ -65,7 +65,8 @@ def test_changing_a_registration_during_a_database_restart_says_so_too(client, m
 
     with mock.patch.object(services, "_set_choices", side_effect=LOST):
         response = client.post(
-            reverse("events:registration_change", args=[registration.pk]), {"round_1": second.pk, "remarks": "Later"}
+            reverse("events:registration_change", args=[registration.pk]),
+            {"round_1": second.pk, "remarks": "Later"},
         )
 
     assert response.status_code == 503

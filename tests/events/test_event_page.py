@@ -91,7 +91,9 @@ def test_registration_errors_are_summarised_focused_and_tied_to_the_fields(clien
     # each error links to its field: the round to its first radio, the remarks to the textarea
     assert 'href="#id_round_2_0"' in summary and 'href="#id_remarks"' in summary
     radios = re.findall(r'<input class="form-check-input" type="radio" name="round_2"[^>]*>', page)
-    assert radios and all('aria-invalid="true"' in radio and 'aria-describedby="id_round_2-error"' in radio for radio in radios)
+    assert radios and all(
+        'aria-invalid="true"' in radio and 'aria-describedby="id_round_2-error"' in radio for radio in radios
+    )
     assert 'id="id_round_2-error"' in page
     remarks = re.search(r"<textarea[^>]*>", page).group(0)
     assert 'aria-invalid="true"' in remarks and "remarks-error" in remarks

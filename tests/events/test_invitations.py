@@ -9,10 +9,10 @@ import time
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from events import staff
 from events.models import Event, EventMailing, Invitation
@@ -21,8 +21,8 @@ from members.models import Person
 from tests.conftest import wait_until
 from tests.events.staff_factories import EventFactory, InvitationFactory, nl
 from tests.factories import MunicipalityFactory, PersonFactory, RegionFactory, UserFactory
-from vzhg.mail.models import OutgoingMail
 from vzhg.mail import services as mail_services
+from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_sweep
 
 

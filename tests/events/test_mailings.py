@@ -57,7 +57,9 @@ def test_the_request_neither_renders_mail_nor_locks_the_event():
 
 
 @pytest.mark.django_db
-def test_a_mailing_run_twice_and_an_overlapping_one_mail_each_person_once(django_capture_on_commit_callbacks, monkeypatch):
+def test_a_mailing_run_twice_and_an_overlapping_one_mail_each_person_once(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     monkeypatch.setattr(staff, "MAILING_BATCH_SIZE", 2)  # several batches with five people
     event = EventFactory()
     people = members(5)
@@ -78,7 +80,9 @@ def test_a_mailing_run_twice_and_an_overlapping_one_mail_each_person_once(django
 
 
 @pytest.mark.django_db
-def test_a_mailing_a_dead_worker_left_running_resumes_where_it_stopped(django_capture_on_commit_callbacks, monkeypatch):
+def test_a_mailing_a_dead_worker_left_running_resumes_where_it_stopped(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     monkeypatch.setattr(staff, "MAILING_BATCH_SIZE", 2)
     event = EventFactory()
     people = members(5)
@@ -183,4 +187,6 @@ def test_cancelling_with_the_broker_down(client, secretariat, celery_worker_proc
     assert sorted(r for m in smtp_sink.messages for r in m.recipients) == sorted(
         r.person.email for r in registrations
     )
-    wait_until(lambda: EventMailing.objects.filter(pk=mailing.pk, status="done").exists(), timeout=10, what="done")
+    wait_until(
+        lambda: EventMailing.objects.filter(pk=mailing.pk, status="done").exists(), timeout=10, what="done"
+    )

@@ -98,18 +98,30 @@ def test_anonymising_reaches_the_mails_and_the_admin_log(settings, django_captur
     person = MemberFactory(first_name="Wilhelmina", last_name="Zonderland", email="w.zonderland@delft.nl")
     starts = timezone.now() + datetime.timedelta(days=10)
     event = EventFactory(
-        title="Voorjaarscongres", status="published", audience="open", starts_at=starts,
+        title="Voorjaarscongres",
+        status="published",
+        audience="open",
+        starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=3),
     )
-    registration = registration_create(event=event, person=person, session_ids=[], remarks="Coeliakie en diabetes")
+    registration = registration_create(
+        event=event, person=person, session_ids=[], remarks="Coeliakie en diabetes"
+    )
     legacy = mail_queue(
-        to=person.email, subject=f"Herinnering: {event.title}", text="Wilhelmina, Coeliakie en diabetes",
+        to=person.email,
+        subject=f"Herinnering: {event.title}",
+        text="Wilhelmina, Coeliakie en diabetes",
         kind="events.reminder",
     )
-    other = mail_queue(to="iemand@gouda.nl", subject="Iets anders", text="Blijft staan", kind="events.reminder")
+    other = mail_queue(
+        to="iemand@gouda.nl", subject="Iets anders", text="Blijft staan", kind="events.reminder"
+    )
     LogEntry.objects.create(
-        user=UserFactory(), content_type=ContentType.objects.get_for_model(Registration),
-        object_id=str(registration.pk), object_repr=str(registration), action_flag=CHANGE,
+        user=UserFactory(),
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+        object_repr=str(registration),
+        action_flag=CHANGE,
     )
     mails = OutgoingMail.objects.exclude(pk=other.pk)
     assert mails.count() == 2
@@ -117,7 +129,9 @@ def test_anonymising_reaches_the_mails_and_the_admin_log(settings, django_captur
     assert "Coeliakie" in confirmation.body_text and confirmation.attachments  # the copy to forget
     # The event is now long over.
     ended = timezone.now() - datetime.timedelta(days=26 * 31)
-    type(event).objects.filter(pk=event.pk).update(starts_at=ended - datetime.timedelta(hours=3), ends_at=ended)
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=ended - datetime.timedelta(hours=3), ends_at=ended
+    )
 
     assert staff.registrations_anonymise() == 1
 
@@ -137,7 +151,12 @@ def test_sent_mail_loses_its_content_after_the_retention_period(settings):
     from vzhg.mail.services import mail_queue
 
     settings.MAIL_BODY_RETENTION_DAYS = 90
-    old = mail_queue(to="a@delft.nl", subject="Oud", text="Naam en dieet", attachments=[("x.ics", b"BEGIN", "text/calendar")])
+    old = mail_queue(
+        to="a@delft.nl",
+        subject="Oud",
+        text="Naam en dieet",
+        attachments=[("x.ics", b"BEGIN", "text/calendar")],
+    )
     recent = mail_queue(to="b@delft.nl", subject="Nieuw", text="Nog nodig")
     queued = mail_queue(to="c@delft.nl", subject="Wacht", text="Nog te versturen")
     now = timezone.now()
@@ -159,8 +178,13 @@ def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callb
     from vzhg.mail.models import OutgoingMail
 
     starts = timezone.now() + datetime.timedelta(days=2)
-    event = EventFactory(status="published", audience="open", starts_at=starts,
-                         ends_at=starts + datetime.timedelta(hours=3), reminder_days=3)
+    event = EventFactory(
+        status="published",
+        audience="open",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        reminder_days=3,
+    )
     registration = registration_create(event=event, person=MemberFactory(), session_ids=[])
     staff.reminders_send()
     with django_capture_on_commit_callbacks(execute=True):  # the cancellation mailing is a task
@@ -168,5 +192,7 @@ def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callb
     kinds = dict(OutgoingMail.objects.values_list("kind", "reference"))
     reference = f"events.registration:{registration.pk}"
     assert kinds == {
-        "events.registration.confirmed": reference, "events.reminder": reference, "events.cancelled": reference,
+        "events.registration.confirmed": reference,
+        "events.reminder": reference,
+        "events.cancelled": reference,
     }

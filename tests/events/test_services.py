@@ -9,8 +9,14 @@ from django.utils import timezone, translation
 from events import services
 from events.models import Event, Registration
 from members.services import secretariat_group_ensure
+from tests.factories import (
+    MemberFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
 from vzhg.mail.models import OutgoingMail
-from tests.factories import MemberFactory, MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
 
 from .conftest import make_event, sessions_of
 
@@ -50,7 +56,9 @@ def test_registration_is_confirmed_with_one_workshop_per_round():
     assert registration.confirmed_at is not None
     assert registration.remarks == "Vegetarisch"
     assert registration.organisation == registration.person.organisation
-    assert sorted(c.session_id for c in registration.choices.all()) == sorted([rounds[0][1].pk, rounds[1][0].pk])
+    assert sorted(c.session_id for c in registration.choices.all()) == sorted(
+        [rounds[0][1].pk, rounds[1][0].pk]
+    )
 
 
 def test_closed_registration_is_refused():
@@ -110,7 +118,9 @@ def test_members_only_event_refuses_people_outside_member_municipalities():
     staff = register(event, PersonFactory(user=secretariat))
     assert member.status == staff.status == Registration.Status.CONFIRMED
     # Staff status alone is no right: a staff account without the group is an outsider here.
-    refused("audience", event, PersonFactory(organisation=OrganisationFactory(), user=UserFactory(is_staff=True)))
+    refused(
+        "audience", event, PersonFactory(organisation=OrganisationFactory(), user=UserFactory(is_staff=True))
+    )
 
 
 def test_a_full_event_puts_the_next_person_on_the_waiting_list():
@@ -150,7 +160,10 @@ def test_places_per_municipality_are_capped_for_event_and_workshop():
     elsewhere = register(event, MemberFactory(), [workshop])
 
     assert first.status == Registration.Status.CONFIRMED
-    assert (second.status, second.waitlist_reason) == (Registration.Status.WAITLISTED, "event_municipality_cap")
+    assert (second.status, second.waitlist_reason) == (
+        Registration.Status.WAITLISTED,
+        "event_municipality_cap",
+    )
     assert elsewhere.status == Registration.Status.CONFIRMED
 
 
@@ -171,7 +184,9 @@ def test_cancelling_promotes_the_first_waitlisted_person_whose_choice_fits():
     holder.refresh_from_db()
     assert holder.status == Registration.Status.CANCELLED
     assert waiting_full.status == Registration.Status.CONFIRMED  # its workshop had the free place
-    assert waiting_other.status == Registration.Status.WAITLISTED  # first in line, but no room in its workshop
+    assert (
+        waiting_other.status == Registration.Status.WAITLISTED
+    )  # first in line, but no room in its workshop
     subjects = {m.to: m.subject for m in OutgoingMail.objects.order_by("pk")[queued_before:]}
     assert set(subjects) == {holder.person.email, waiting_full.person.email}
     assert subjects[waiting_full.person.email].endswith(event.title)

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.conf import settings
-from django.core import mail
-from django.core import signing
+from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +37,11 @@ def member(client):
 def test_agenda_lists_upcoming_published_events_with_their_state(client):
     upcoming = make_event(title="Klankbord TCAM", kind=Event.Kind.SOUNDING_BOARD, themes="asiel")
     make_event(title="Concept", status=Event.Status.DRAFT)
-    past = make_event(title="Terugblik", starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=1))
+    past = make_event(
+        title="Terugblik",
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=1),
+    )
     full = make_event(title="Vol", capacity=1)
     services.registration_create(event=full, person=MemberFactory(), session_ids=[])
 
@@ -65,7 +68,12 @@ def test_agenda_filters_by_kind_and_theme(client):
 
 
 def test_event_page_shows_programme_workshops_places_and_hides_the_online_link(client):
-    event = make_event(rounds=2, session_capacity=10, online_url="https://teams.example.org/geheim", host=MemberFactory().organisation)
+    event = make_event(
+        rounds=2,
+        session_capacity=10,
+        online_url="https://teams.example.org/geheim",
+        host=MemberFactory().organisation,
+    )
     person = MemberFactory()
     rounds = sessions_of(event)
     services.registration_create(event=event, person=person, session_ids=[rounds[0][0].pk, rounds[1][0].pk])
@@ -87,14 +95,18 @@ def test_unknown_and_draft_events_answer_404(client):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_member_registers_through_the_form_choosing_a_workshop_per_round(client, member, django_capture_on_commit_callbacks):
+def test_member_registers_through_the_form_choosing_a_workshop_per_round(
+    client, member, django_capture_on_commit_callbacks
+):
     event = make_event(rounds=2)
     rounds = sessions_of(event)
     url = reverse("events:register", args=[event.slug])
     assert client.get(url).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"round_1": rounds[0][1].pk, "round_2": rounds[1][0].pk, "remarks": "Glutenvrij"})
+        response = client.post(
+            url, {"round_1": rounds[0][1].pk, "round_2": rounds[1][0].pk, "remarks": "Glutenvrij"}
+        )
 
     assert response.status_code == 302
     registration = Registration.objects.get(event=event, person=member)
@@ -109,7 +121,9 @@ def test_the_form_refuses_a_missing_round_and_a_foreign_workshop_with_a_message(
     url = reverse("events:register", args=[event.slug])
 
     missing = client.post(url, {"round_1": sessions_of(event)[0][0].pk, "remarks": "Mijn opmerking"})
-    foreign = client.post(url, {"round_1": sessions_of(other)[0][0].pk, "round_2": sessions_of(event)[1][0].pk})
+    foreign = client.post(
+        url, {"round_1": sessions_of(other)[0][0].pk, "round_2": sessions_of(event)[1][0].pk}
+    )
 
     assert missing.status_code == 200
     assert "Choose a workshop for Ronde 2." in missing.content.decode()
@@ -142,7 +156,9 @@ def test_confirmation_mail_is_multipart_with_a_valid_ics_and_a_cancel_link_that_
     event = make_event(rounds=1, title="Najaarscongres")
     person = MemberFactory(first_name="Fleur")
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.registration_create(event=event, person=person, session_ids=[sessions_of(event)[0][0].pk])
+        registration = services.registration_create(
+            event=event, person=person, session_ids=[sessions_of(event)[0][0].pk]
+        )
 
     message = mail.outbox[-1]
     assert message.to == [person.email]
@@ -156,7 +172,11 @@ def test_confirmation_mail_is_multipart_with_a_valid_ics_and_a_cancel_link_that_
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Amsterdam"
     vevent = calendar.walk("VEVENT")[0]
     start = vevent.decoded("DTSTART")
-    assert start.tzinfo.key == "Europe/Amsterdam" if hasattr(start.tzinfo, "key") else str(start.tzinfo) == "Europe/Amsterdam"
+    assert (
+        start.tzinfo.key == "Europe/Amsterdam"
+        if hasattr(start.tzinfo, "key")
+        else str(start.tzinfo) == "Europe/Amsterdam"
+    )
     assert start == event.starts_at.astimezone(ZoneInfo("Europe/Amsterdam")).replace(microsecond=0)
     assert vevent["UID"] and vevent["SUMMARY"] == "Najaarscongres" and vevent.get("ORGANIZER")
     assert "Provinciehuis" in vevent["LOCATION"]
@@ -214,7 +234,9 @@ def test_my_registrations_change_and_cancel(client, member, django_capture_on_co
     assert event.title in page and "/agenda/feed/" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        changed = client.post(reverse("events:registration_change", args=[registration.pk]), {"round_1": second.pk})
+        changed = client.post(
+            reverse("events:registration_change", args=[registration.pk]), {"round_1": second.pk}
+        )
     assert changed.status_code == 302
     assert list(registration.choices.values_list("session_id", flat=True)) == [second.pk]
 
@@ -324,7 +346,9 @@ def test_event_page_query_count_does_not_grow(client, django_assert_num_queries,
     for item in range(size):
         event.programme.create(starts_at="10:00", title=f"Onderdeel {item}", order=item)
     person = MemberFactory()
-    services.registration_create(event=event, person=person, session_ids=[r[0].pk for r in sessions_of(event)])
+    services.registration_create(
+        event=event, person=person, session_ids=[r[0].pk for r in sessions_of(event)]
+    )
     client.force_login(person.user)
     # session, user, person, event, programme, rounds, sessions, my registration, its choices
     with django_assert_num_queries(9):
@@ -347,7 +371,9 @@ def test_registering_and_changing_need_a_login(client):
 
 
 def test_the_online_link_is_mailed_only_with_a_confirmed_place(django_capture_on_commit_callbacks):
-    event = make_event(capacity=1, venue_name="", venue_address="", online_url="https://teams.example.org/klankbord")
+    event = make_event(
+        capacity=1, venue_name="", venue_address="", online_url="https://teams.example.org/klankbord"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_create(event=event, person=MemberFactory(), session_ids=[])
         services.registration_create(event=event, person=MemberFactory(), session_ids=[])

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from governance import services
 from governance.models import AgendaItem, Body, Mandate, Meeting
 from governance.samples import sample_office, sample_pdf
-from tests.factories import MemberFactory, UserFactory, secretariat_user, staff_without_rights
+from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,9 @@ def office_upload(kind: str) -> SimpleUploadedFile:
 @pytest.fixture
 def bodies(db):
     return {
-        "ab": Body.objects.create(name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1),
+        "ab": Body.objects.create(
+            name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, public_meetings=True, order=1
+        ),
         "db": Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB, order=2),
         "alv": Body.objects.create(name="Algemene ledenvergadering", slug="alv", kind=Body.Kind.ALV, order=0),
     }
@@ -86,7 +88,9 @@ def people(bodies):
     }
 
 
-def make_meeting(body, *, days=10, title="Vergadering", items=3, confidential=False, status=Meeting.Status.PUBLISHED):
+def make_meeting(
+    body, *, days=10, title="Vergadering", items=3, confidential=False, status=Meeting.Status.PUBLISHED
+):
     meeting = Meeting.objects.create(
         body=body,
         title=title,
@@ -107,4 +111,8 @@ def make_meeting(body, *, days=10, title="Vergadering", items=3, confidential=Fa
 
 
 def add_pdf(item, *, pages=1, title=None):
-    return services.document_add(item=item, title=title or f"Bijlage bij {item.title}", uploaded=pdf_upload(title=item.title, pages=pages))
+    return services.document_add(
+        item=item,
+        title=title or f"Bijlage bij {item.title}",
+        uploaded=pdf_upload(title=item.title, pages=pages),
+    )

@@ -15,14 +15,24 @@ def governance_one_of_each() -> None:
     person = MemberFactory()
     theme = Theme.objects.create(name="Jeugd", slug="jeugd")
     body = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB)
-    mandate = Mandate.objects.create(person=person, body=body, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1))
+    mandate = Mandate.objects.create(
+        person=person, body=body, role=Mandate.Role.VOORZITTER, start=datetime.date(2024, 1, 1)
+    )
     mandate.portfolios.add(theme)
     commission = VngCommission.objects.create(name="Bestuur en Veiligheid")
     CommissionSeat.objects.create(person=person, commission=commission, start=datetime.date(2024, 1, 1))
-    meeting = Meeting.objects.create(body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9))
+    meeting = Meeting.objects.create(
+        body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9)
+    )
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Opening")
-    services.document_add(item=item, title="Stuk", uploaded=SimpleUploadedFile("stuk.pdf", sample_pdf(title="Stuk")))
+    services.document_add(
+        item=item, title="Stuk", uploaded=SimpleUploadedFile("stuk.pdf", sample_pdf(title="Stuk"))
+    )
     alv = Body.objects.create(name="Algemene Ledenvergadering", slug="alv", kind=Body.Kind.ALV)
-    alv_meeting = Meeting.objects.create(body=alv, title="ALV", starts_at=timezone.now() + datetime.timedelta(days=30))
-    motion = Motion.objects.create(meeting=alv_meeting, title="Motie jeugdzorg", text="Het DB wordt gevraagd ...")
+    alv_meeting = Meeting.objects.create(
+        body=alv, title="ALV", starts_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    motion = Motion.objects.create(
+        meeting=alv_meeting, title="Motie jeugdzorg", text="Het DB wordt gevraagd ..."
+    )
     motion.submitted_by.add(person.organisation)

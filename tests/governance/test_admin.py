@@ -64,8 +64,12 @@ def test_bad_upload_shows_a_clear_message_in_the_form(staff_client, meeting, nam
     assert not Document.objects.exists()
 
 
-def test_publish_action_refuses_a_late_statute_change_and_shows_the_warning(staff_client, meeting, django_capture_on_commit_callbacks):
-    AgendaItem.objects.create(meeting=meeting, order=3, title="Statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING)
+def test_publish_action_refuses_a_late_statute_change_and_shows_the_warning(
+    staff_client, meeting, django_capture_on_commit_callbacks
+):
+    AgendaItem.objects.create(
+        meeting=meeting, order=3, title="Statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING
+    )
     meeting.starts_at = timezone.now() + datetime.timedelta(days=3)
     meeting.save()
 
@@ -107,12 +111,26 @@ def test_changelist_warns_when_no_alv_is_planned_and_the_template_action_makes_o
 
 def test_inline_items_are_numbered_in_order(staff_client, bodies):
     data = {
-        "body": bodies["db"].pk, "title": "DB maart", "starts_at_0": "2030-03-05", "starts_at_1": "10:00",
-        "location": "Den Haag", "online_url": "",
-        "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-        "items-0-order": "20", "items-0-title": "Tweede", "items-0-kind": "ter_bespreking",
-        "items-1-order": "10", "items-1-title": "Eerste", "items-1-kind": "ter_informatie",
-        "packs-TOTAL_FORMS": "0", "packs-INITIAL_FORMS": "0", "packs-MIN_NUM_FORMS": "0", "packs-MAX_NUM_FORMS": "1000",
+        "body": bodies["db"].pk,
+        "title": "DB maart",
+        "starts_at_0": "2030-03-05",
+        "starts_at_1": "10:00",
+        "location": "Den Haag",
+        "online_url": "",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-order": "20",
+        "items-0-title": "Tweede",
+        "items-0-kind": "ter_bespreking",
+        "items-1-order": "10",
+        "items-1-title": "Eerste",
+        "items-1-kind": "ter_informatie",
+        "packs-TOTAL_FORMS": "0",
+        "packs-INITIAL_FORMS": "0",
+        "packs-MIN_NUM_FORMS": "0",
+        "packs-MAX_NUM_FORMS": "1000",
     }
     response = staff_client.post(reverse("admin:governance_meeting_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -124,7 +142,13 @@ def test_the_executive_board_has_one_chair_at_a_time(staff_client, bodies, peopl
     from tests.factories import MemberFactory
 
     newcomer = MemberFactory()
-    data = {"person": newcomer.pk, "body": bodies["db"].pk, "role": "voorzitter", "start": "2025-01-01", "end": ""}
+    data = {
+        "person": newcomer.pk,
+        "body": bodies["db"].pk,
+        "role": "voorzitter",
+        "start": "2025-01-01",
+        "end": "",
+    }
     response = staff_client.post(reverse("admin:governance_mandate_add"), data)
     assert response.status_code == 200
     assert "already holds this role in this period" in response.content.decode()
@@ -139,7 +163,13 @@ def test_a_board_member_cannot_sit_on_the_audit_committee_at_the_same_time(staff
 
     kascommissie = Body.objects.create(name="Kascommissie", slug="kascommissie", kind=Body.Kind.KASCOMMISSIE)
     board_member = people["ab_member"].person
-    data = {"person": board_member.pk, "body": kascommissie.pk, "role": "lid", "start": "2026-06-01", "end": ""}
+    data = {
+        "person": board_member.pk,
+        "body": kascommissie.pk,
+        "role": "lid",
+        "start": "2026-06-01",
+        "end": "",
+    }
     response = staff_client.post(reverse("admin:governance_mandate_add"), data)
     assert response.status_code == 200
     assert "cannot sit on the board at the same time" in response.content.decode()
@@ -147,9 +177,18 @@ def test_a_board_member_cannot_sit_on_the_audit_committee_at_the_same_time(staff
 
     # the other way round: a kascommissie member cannot join the AB while in the committee
     auditor = MemberFactory()
-    Mandate.objects.create(person=auditor, body=kascommissie, role="lid", start=datetime.date(2026, 6, 1), end=datetime.date(2027, 5, 31))
+    Mandate.objects.create(
+        person=auditor,
+        body=kascommissie,
+        role="lid",
+        start=datetime.date(2026, 6, 1),
+        end=datetime.date(2027, 5, 31),
+    )
     data = {"person": auditor.pk, "body": bodies["ab"].pk, "role": "lid", "start": "2027-01-01", "end": ""}
-    assert "cannot sit on the board at the same time" in staff_client.post(reverse("admin:governance_mandate_add"), data).content.decode()
+    assert (
+        "cannot sit on the board at the same time"
+        in staff_client.post(reverse("admin:governance_mandate_add"), data).content.decode()
+    )
     # after the committee year it is fine
     data["start"] = "2027-06-01"
     assert staff_client.post(reverse("admin:governance_mandate_add"), data).status_code == 302

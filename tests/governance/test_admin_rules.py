@@ -69,13 +69,17 @@ def test_a_decision_is_recorded_only_for_a_meeting_that_began(staff_client, bodi
     past = make_meeting(bodies["ab"], days=-1, items=1)
 
     refused = _post_back(
-        staff_client, reverse("admin:governance_meeting_change", args=[future.pk]), **{"items-0-decision": "Aangenomen."}
+        staff_client,
+        reverse("admin:governance_meeting_change", args=[future.pk]),
+        **{"items-0-decision": "Aangenomen."},
     )
     assert refused.status_code == 200
     assert future.items.get().decision == ""
 
     done = _post_back(
-        staff_client, reverse("admin:governance_meeting_change", args=[past.pk]), **{"items-0-decision": " Aangenomen. "}
+        staff_client,
+        reverse("admin:governance_meeting_change", args=[past.pk]),
+        **{"items-0-decision": " Aangenomen. "},
     )
     assert done.status_code == 302
     assert past.items.get().decision == "Aangenomen."
@@ -187,9 +191,18 @@ def test_progress_reports_typed_in_the_admin_are_written_by_the_service(staff_cl
 
 def test_events_and_meetings_are_picked_by_title_date_and_status(staff_client, bodies):
     starts = timezone.make_aware(datetime.datetime(2025, 6, 11, 10, 0))
-    published = EventFactory(title="ALV en voorjaarscongres", starts_at=starts, ends_at=starts + datetime.timedelta(hours=6))
-    EventFactory(title="ALV en voorjaarscongres", status="draft", starts_at=starts.replace(year=2024), ends_at=starts.replace(year=2024))
-    meeting = Meeting.objects.create(body=bodies["alv"], title="ALV juni", starts_at=starts, status=Meeting.Status.HELD)
+    published = EventFactory(
+        title="ALV en voorjaarscongres", starts_at=starts, ends_at=starts + datetime.timedelta(hours=6)
+    )
+    EventFactory(
+        title="ALV en voorjaarscongres",
+        status="draft",
+        starts_at=starts.replace(year=2024),
+        ends_at=starts.replace(year=2024),
+    )
+    meeting = Meeting.objects.create(
+        body=bodies["alv"], title="ALV juni", starts_at=starts, status=Meeting.Status.HELD
+    )
     plan = workplan_with_activities(year=2025, activities=1)
     activity = plan.activities.get()
     activity.events.add(published)

@@ -36,14 +36,21 @@ def _attended(event, organisation, *, checked_in_at):
 
 
 def test_check_ins_before_the_event_do_not_count_and_both_sections_agree():
-    delft, gouda, leiden, _quiet = (MunicipalityFactory(name=n) for n in ["Delft", "Gouda", "Leiden", "Zwijndrecht"])
+    delft, gouda, leiden, _quiet = (
+        MunicipalityFactory(name=n) for n in ["Delft", "Gouda", "Leiden", "Zwijndrecht"]
+    )
     congress = _event(3, 10)
-    _attended(congress, delft, checked_in_at=congress.starts_at - datetime.timedelta(minutes=20))  # at the door
+    _attended(
+        congress, delft, checked_in_at=congress.starts_at - datetime.timedelta(minutes=20)
+    )  # at the door
     _attended(congress, gouda, checked_in_at=congress.starts_at - datetime.timedelta(days=3))  # days early
     later = _event(11, 5)
     _attended(later, leiden, checked_in_at=later.starts_at + datetime.timedelta(minutes=5))
     RegistrationFactory(
-        event=later, person=MemberFactory(organisation=gouda), organisation=gouda, status=Registration.Status.CONFIRMED
+        event=later,
+        person=MemberFactory(organisation=gouda),
+        organisation=gouda,
+        status=Registration.Status.CONFIRMED,
     )  # registered, did not come
 
     # At the end of the year: Delft and Leiden attended; Gouda's early tick is no attendance.

@@ -45,7 +45,12 @@ def test_adding_a_document_to_a_published_meeting_with_the_broker_down(
 
     response = staff_client.post(
         reverse("admin:governance_document_add"),
-        {"item": meeting.items.get().pk, "title": "Notitie", "replaces": "", "upload": pdf_upload("notitie.pdf", pages=2)},
+        {
+            "item": meeting.items.get().pk,
+            "title": "Notitie",
+            "replaces": "",
+            "upload": pdf_upload("notitie.pdf", pages=2),
+        },
     )
 
     assert response.status_code == 302

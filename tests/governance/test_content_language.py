@@ -61,8 +61,12 @@ def english(client, settings):
 
 
 def test_event_texts_are_marked_dutch(client, english):
-    event = make_event(rounds=1, title="Klankbordbijeenkomst jeugdzorg", summary="Samen verder met de jeugdzorg.",
-                       description="Wethouders en ambtenaren praten over de regio.")
+    event = make_event(
+        rounds=1,
+        title="Klankbordbijeenkomst jeugdzorg",
+        summary="Samen verder met de jeugdzorg.",
+        description="Wethouders en ambtenaren praten over de regio.",
+    )
     event.programme.create(starts_at="10:00", title="Ontvangst met koffie", order=1)
     person = MemberFactory()
     event_services.registration_create(event=event, person=person, session_ids=[sessions_of(event)[0][0].pk])
@@ -72,8 +76,13 @@ def test_event_texts_are_marked_dutch(client, english):
     agenda = client.get(reverse("events:agenda")).content.decode()
 
     assert 'lang="en"' in detail[:200]
-    for text in ("Klankbordbijeenkomst jeugdzorg", "Samen verder met de jeugdzorg.",
-                 "Wethouders en ambtenaren", "Ontvangst met koffie", "Workshop 1.1"):
+    for text in (
+        "Klankbordbijeenkomst jeugdzorg",
+        "Samen verder met de jeugdzorg.",
+        "Wethouders en ambtenaren",
+        "Ontvangst met koffie",
+        "Workshop 1.1",
+    ):
         assert language_of(detail, text) == {"nl"}, text
     assert language_of(detail, "Programme") == {None}  # the interface stays English
     assert language_of(agenda, "Klankbordbijeenkomst jeugdzorg") == {"nl"}
@@ -86,7 +95,9 @@ def test_a_newsletter_edition_is_marked_dutch(client, english):
 
     for text in ("Nieuwsbrief najaar", "Het najaar is begonnen.", "Bericht 0", "Tekst van bericht 0"):
         assert language_of(page, text) == {"nl"}, text
-    assert language_of(client.get(reverse("newsletters:archive")).content.decode(), "Nieuwsbrief najaar") == {"nl"}
+    assert language_of(client.get(reverse("newsletters:archive")).content.decode(), "Nieuwsbrief najaar") == {
+        "nl"
+    }
 
 
 def test_an_agenda_and_its_documents_are_marked_dutch(client, english, bodies, people):

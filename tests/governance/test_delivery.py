@@ -11,7 +11,9 @@ from .conftest import add_pdf, make_meeting
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_publish_builds_the_pack_in_the_worker_and_mails_each_member_once(bodies, people, celery_worker_process, smtp_sink):
+def test_publish_builds_the_pack_in_the_worker_and_mails_each_member_once(
+    bodies, people, celery_worker_process, smtp_sink
+):
     meeting = make_meeting(bodies["ab"], status=Meeting.Status.CONCEPT, items=2)
     add_pdf(meeting.items.first(), pages=2)
 
@@ -28,7 +30,7 @@ def test_publish_builds_the_pack_in_the_worker_and_mails_each_member_once(bodies
 
 
 def test_a_pdf_version_is_rendered_by_the_worker(celery_worker_process):
-    """"PDF maken" only reserves the version; the worker renders it (PDF/UA) and marks it ready."""
+    """ "PDF maken" only reserves the version; the worker renders it (PDF/UA) and marks it ready."""
     import time
 
     from governance import report_services

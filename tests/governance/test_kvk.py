@@ -37,7 +37,10 @@ def test_new_and_ended_board_mandates_are_on_the_to_do_list_until_reported(bodie
     assert list(selectors.kvk_todo()) == [joined]
     services.mandates_kvk_report(mandates=Mandate.objects.filter(pk=joined.pk), on=datetime.date(2025, 7, 2))
     joined.refresh_from_db()
-    assert (joined.kvk_start_reported_on, joined.kvk_end_reported_on) == (datetime.date(2024, 1, 8), datetime.date(2025, 7, 2))
+    assert (joined.kvk_start_reported_on, joined.kvk_end_reported_on) == (
+        datetime.date(2024, 1, 8),
+        datetime.date(2025, 7, 2),
+    )
     assert not selectors.kvk_todo().exists()
 
 

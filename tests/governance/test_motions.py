@@ -52,7 +52,9 @@ def test_staff_add_a_motion_to_an_alv_but_not_to_a_board_meeting(staff_client, b
     assert "Motie wachtlijsten jeugdzorg" in change_page and "not yet decided" in change_page
 
 
-def test_motions_and_their_outcome_show_on_the_meeting_and_the_list_of_decisions(staff_client, bodies, municipalities):
+def test_motions_and_their_outcome_show_on_the_meeting_and_the_list_of_decisions(
+    staff_client, bodies, municipalities
+):
     alv = make_meeting(bodies["alv"], days=-1, items=1)
     motion = Motion.objects.create(
         meeting=alv, title="Motie regiodeals", text="Vraag de provincie om een regiodeal.",
@@ -65,7 +67,10 @@ def test_motions_and_their_outcome_show_on_the_meeting_and_the_list_of_decisions
     assert "Motie regiodeals" in page and "Gouda, Leiden" in page and "adopted (31 for, 4 against)" in page
 
     kwargs = {"pk": alv.pk, "token": alv.token}
-    assert "Motie regiodeals" in staff_client.get(reverse("governance:decisions", kwargs=kwargs)).content.decode()
+    assert (
+        "Motie regiodeals"
+        in staff_client.get(reverse("governance:decisions", kwargs=kwargs)).content.decode()
+    )
     pdf = staff_client.get(reverse("governance:decisions_pdf", kwargs=kwargs)).content
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Motie regiodeals" in text and "31 for, 4 against" in text

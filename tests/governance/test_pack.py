@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def pdf_text(path) -> list[str]:
     """The text of each page, by pdftotext (poppler-utils)."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return out.split("\f")
 
 
@@ -58,7 +60,11 @@ def test_pack_has_cover_contents_agenda_and_every_document_page(meeting):
     for number, text in enumerate(pages[:total], start=1):
         assert re.search(rf"\b(pagina|page) {number} (van|of) {total}\b", text), (number, text[-200:])
     # bookmarks: the agenda items, in order
-    assert [title for title, _page in outline(reader)] == ["1. Agendapunt 1", "2. Agendapunt 2", "3. Agendapunt 3"]
+    assert [title for title, _page in outline(reader)] == [
+        "1. Agendapunt 1",
+        "2. Agendapunt 2",
+        "3. Agendapunt 3",
+    ]
     # the contents page gives the right page for each document
     toc = pages[1]
     first_report = next(i for i, text in enumerate(pages) if "Agendapunt 1 — blad 1" in text) + 1
@@ -73,7 +79,12 @@ def test_pack_has_cover_contents_agenda_and_every_document_page(meeting):
 def test_a_new_version_keeps_the_old_and_the_next_build_is_a_new_version(meeting):
     first = services.meeting_pack_build(meeting_id=meeting.pk)
     old = Document.objects.get(title="Begroting")
-    new = services.document_add(item=old.item, title="Begroting", uploaded=upload("begroting-v2.pdf", old.file.open("rb").read()), replaces=old)
+    new = services.document_add(
+        item=old.item,
+        title="Begroting",
+        uploaded=upload("begroting-v2.pdf", old.file.open("rb").read()),
+        replaces=old,
+    )
     second = services.meeting_pack_build(meeting_id=meeting.pk)
 
     assert new.version == 2 and Document.objects.filter(pk=old.pk).exists()
@@ -113,7 +124,9 @@ def test_oversized_upload_is_refused(meeting, settings):
 
 
 @pytest.mark.parametrize("bad", ["encrypted", "corrupt", "oversized"])
-def test_a_bad_document_in_storage_fails_the_build_by_name_and_keeps_the_previous_pack(meeting, settings, bad):
+def test_a_bad_document_in_storage_fails_the_build_by_name_and_keeps_the_previous_pack(
+    meeting, settings, bad
+):
     before = services.meeting_pack_build(meeting_id=meeting.pk)
     document = Document.objects.get(title="Begroting")
     if bad == "oversized":

@@ -27,8 +27,15 @@ def world(bodies, people):
     for key, meeting in (("db", db_meeting), ("ab", ab_meeting), ("ab_open", ab_open)):
         for item in meeting.items.all():
             docs[(key, "confidential" if item.confidential else "open")] = add_pdf(item)
-    packs = {key: services.meeting_pack_build(meeting_id=m.pk) for key, m in (("db", db_meeting), ("ab", ab_meeting), ("ab_open", ab_open))}
-    return {"meetings": {"db": db_meeting, "ab": ab_meeting, "ab_open": ab_open}, "docs": docs, "packs": packs}
+    packs = {
+        key: services.meeting_pack_build(meeting_id=m.pk)
+        for key, m in (("db", db_meeting), ("ab", ab_meeting), ("ab_open", ab_open))
+    }
+    return {
+        "meetings": {"db": db_meeting, "ab": ab_meeting, "ab_open": ab_open},
+        "docs": docs,
+        "packs": packs,
+    }
 
 
 def visitor_user(people, visitor, target):
@@ -108,8 +115,18 @@ def test_a_wrong_token_or_a_draft_meeting_is_404(client, world, people, bodies):
     document = world["docs"][("db", "open")]
     import uuid
 
-    assert client.get(reverse("governance:meeting", kwargs={"pk": meeting.pk, "token": uuid.uuid4()})).status_code == 404
-    assert client.get(reverse("governance:document", kwargs={"pk": document.pk, "token": uuid.uuid4()})).status_code == 404
+    assert (
+        client.get(
+            reverse("governance:meeting", kwargs={"pk": meeting.pk, "token": uuid.uuid4()})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("governance:document", kwargs={"pk": document.pk, "token": uuid.uuid4()})
+        ).status_code
+        == 404
+    )
     draft = make_meeting(bodies["db"], status=Meeting.Status.CONCEPT)
     assert client.get(draft.get_absolute_url()).status_code == 404
 
@@ -147,10 +164,15 @@ def test_notes_are_private_and_only_for_the_body(client, world, people):
     response = client.post(url, {f"d{document.pk}-text": "Vragen over paragraaf 3"})
     assert response.status_code == 302
     assert PersonalNote.objects.get(user=people["db_member"]).text == "Vragen over paragraaf 3"
-    assert "Vragen over paragraaf 3" in client.get(world["meetings"]["db"].get_absolute_url()).content.decode()
+    assert (
+        "Vragen over paragraaf 3" in client.get(world["meetings"]["db"].get_absolute_url()).content.decode()
+    )
 
     client.force_login(people["staff"])
-    assert "Vragen over paragraaf 3" not in client.get(world["meetings"]["db"].get_absolute_url()).content.decode()
+    assert (
+        "Vragen over paragraaf 3"
+        not in client.get(world["meetings"]["db"].get_absolute_url()).content.decode()
+    )
     client.force_login(people["ab_member"])
     assert client.post(url, {f"d{document.pk}-text": "ingebroken"}).status_code == 404
     assert PersonalNote.objects.count() == 1
@@ -193,7 +215,12 @@ def test_query_counts_do_not_grow(client, bodies, people, django_assert_num_quer
     with django_assert_num_queries(8):
         assert client.get(reverse("governance:portal")).status_code == 200
     with django_assert_num_queries(9):  # 2 of them the permission check, as on the meeting page
-        assert client.get(reverse("governance:decisions", kwargs={"pk": meeting.pk, "token": meeting.token})).status_code == 200
+        assert (
+            client.get(
+                reverse("governance:decisions", kwargs={"pk": meeting.pk, "token": meeting.token})
+            ).status_code
+            == 200
+        )
 
 
 def test_portal_links_board_members_to_the_workplan_and_the_annual_report(client, world, people):

@@ -35,9 +35,13 @@ def test_the_responsible_board_member_writes_the_traffic_light(client, plan):
     assert overview.count('class="progress-write') == 1  # only the activity they are responsible for
 
     assert client.get(url(plan)).status_code == 200
-    response = client.post(url(plan), {"light": "orange", "text": "Eén bijeenkomst verschoven naar het najaar."})
+    response = client.post(
+        url(plan), {"light": "orange", "text": "Eén bijeenkomst verschoven naar het najaar."}
+    )
 
-    assert response.status_code == 302 and response["Location"] == f"/werkplan/{plan['year'].year}/voortgang/1/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/werkplan/{plan['year'].year}/voortgang/1/"
+    )
     report = ProgressReport.objects.get(activity=plan["activity"], half=1)
     assert (report.light, report.text, report.written_by) == (
         "orange", "Eén bijeenkomst verschoven naar het najaar.", plan["mine"]
@@ -73,7 +77,12 @@ def test_others_may_not_write_it(client, plan):
 def test_staff_write_any_activity_and_unknown_ones_are_404(client, plan):
     client.force_login(secretariat_user())
     other_activity = plan["year"].activities[1]
-    assert client.post(url(plan, half=2, activity=other_activity), {"light": "green", "text": "Klaar."}).status_code == 302
+    assert (
+        client.post(
+            url(plan, half=2, activity=other_activity), {"light": "green", "text": "Klaar."}
+        ).status_code
+        == 302
+    )
     assert ProgressReport.objects.get(activity=other_activity).half == 2
     assert client.get(url(plan, half=3)).status_code == 404
     assert client.get(f"/werkplan/{plan['year'].year}/voortgang/1/999999/").status_code == 404

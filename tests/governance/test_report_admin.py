@@ -403,7 +403,10 @@ def test_activity_list_query_count_does_not_grow(staff_client, plan, django_asse
 
 @pytest.mark.parametrize("year", ["1999", "20000", "tekst"])
 def test_a_workplan_year_out_of_range_is_refused_with_a_message(staff_client, year):
-    response = staff_client.post(reverse("admin:governance_workplan_add"), {"year": year, "title": "", "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0"})
+    response = staff_client.post(
+        reverse("admin:governance_workplan_add"),
+        {"year": year, "title": "", "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0"},
+    )
 
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()

@@ -91,7 +91,13 @@ def test_the_adopted_workplan_and_published_annual_report_are_public(client, use
     assert "concept-banner" not in workplan.content.decode() + report.content.decode()
 
 
-CONCEPT = {"anonymous": "login", "member": "hidden", "board": "ok", "staff": "ok", "staff_without_rights": "hidden"}
+CONCEPT = {
+    "anonymous": "login",
+    "member": "hidden",
+    "board": "ok",
+    "staff": "ok",
+    "staff_without_rights": "hidden",
+}
 STAFF_PAGE = {
     "anonymous": "login",
     "member": "forbidden",

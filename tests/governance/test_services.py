@@ -8,7 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import services
-from governance.models import AgendaItem, CommissionSeat, Mandate, Meeting, MeetingPack, Notice, Theme, VngCommission
+from governance.models import (
+    AgendaItem,
+    CommissionSeat,
+    Mandate,
+    Meeting,
+    MeetingPack,
+    Notice,
+    Theme,
+    VngCommission,
+)
 from tests.factories import MemberFactory
 from vzhg.mail.models import OutgoingMail
 
@@ -17,7 +26,9 @@ from .conftest import add_pdf, make_meeting, seat
 pytestmark = pytest.mark.django_db
 
 
-def test_publishing_mails_each_member_once_and_builds_the_pack(bodies, people, django_capture_on_commit_callbacks):
+def test_publishing_mails_each_member_once_and_builds_the_pack(
+    bodies, people, django_capture_on_commit_callbacks
+):
     meeting = make_meeting(bodies["ab"], status=Meeting.Status.CONCEPT, items=2)
     add_pdf(meeting.items.first(), pages=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -45,7 +56,9 @@ def test_publishing_mails_each_member_once_and_builds_the_pack(bodies, people, d
     assert list(meeting.packs.values_list("version", flat=True).order_by("version")) == [1, 2]
 
 
-def test_a_document_added_after_publishing_rebuilds_the_pack(bodies, people, django_capture_on_commit_callbacks):
+def test_a_document_added_after_publishing_rebuilds_the_pack(
+    bodies, people, django_capture_on_commit_callbacks
+):
     meeting = make_meeting(bodies["db"], status=Meeting.Status.CONCEPT, items=1)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_publish(meeting=meeting)
@@ -57,7 +70,9 @@ def test_a_document_added_after_publishing_rebuilds_the_pack(bodies, people, dja
 
 def test_statute_change_needs_seven_days_notice(bodies):
     meeting = make_meeting(bodies["alv"], days=5, status=Meeting.Status.CONCEPT, items=1)
-    AgendaItem.objects.create(meeting=meeting, order=2, title="Wijziging statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING)
+    AgendaItem.objects.create(
+        meeting=meeting, order=2, title="Wijziging statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING
+    )
 
     with pytest.raises(ValidationError) as refused:
         services.meeting_publish(meeting=meeting)
@@ -80,7 +95,16 @@ def test_alv_template_and_the_six_month_warning(bodies):
         body=bodies["alv"], starts_at=timezone.make_aware(datetime.datetime(2026, 6, 12, 10))
     )
     titles = list(meeting.items.order_by("order").values_list("title", flat=True))
-    for needed in ("Jaarverslag", "Jaarrekening", "kascommissie", "begroting", "Contributie", "benoeming bestuursleden", "Moties", "Rondvraag"):
+    for needed in (
+        "Jaarverslag",
+        "Jaarrekening",
+        "kascommissie",
+        "begroting",
+        "Contributie",
+        "benoeming bestuursleden",
+        "Moties",
+        "Rondvraag",
+    ):
         assert any(needed.lower() in title.lower() for title in titles), needed
     assert [item.order for item in meeting.items.all()] == list(range(1, len(titles) + 1))
     assert services.alv_deadline_warning(today=today) is None
@@ -109,7 +133,9 @@ def test_decisions_page_and_pdf(client, bodies, people):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 
-def test_board_page_shows_roles_municipalities_portfolios_and_vng_seats(client, bodies, django_assert_num_queries):
+def test_board_page_shows_roles_municipalities_portfolios_and_vng_seats(
+    client, bodies, django_assert_num_queries
+):
     def add_member(n):
         person = MemberFactory()
         mandate = seat(person, bodies["ab"], Mandate.Role.LID)

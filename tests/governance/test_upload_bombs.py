@@ -33,7 +33,8 @@ def item(bodies, people):
 
 def post_document(client, item, file):
     return client.post(
-        reverse("admin:governance_document_add"), {"item": item.pk, "title": "Notitie", "replaces": "", "upload": file}
+        reverse("admin:governance_document_add"),
+        {"item": item.pk, "title": "Notitie", "replaces": "", "upload": file},
     )
 
 

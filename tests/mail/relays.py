@@ -47,7 +47,9 @@ class ScriptedRelay:
                     line = raw.decode(errors="replace").rstrip("\r\n")
                     verb = line.split(" ", 1)[0].upper()
                     if verb in ("EHLO", "HELO"):
-                        self.reply("250-relay.test\r\n250 AUTH PLAIN LOGIN" if verb == "EHLO" else "250 relay.test")
+                        self.reply(
+                            "250-relay.test\r\n250 AUTH PLAIN LOGIN" if verb == "EHLO" else "250 relay.test"
+                        )
                     elif verb == "AUTH":
                         self.reply(script.auth)
                         authenticated = script.auth.startswith("235")

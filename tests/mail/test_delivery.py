@@ -191,12 +191,18 @@ def test_attempts_and_error_are_visible_while_the_relay_is_down(client, celery_w
 def test_resending_failed_mail_sends_each_once(client, celery_worker_process, smtp_sink):
     failed = [
         OutgoingMail.objects.create(
-            to=f"raad{n}@leiden.nl", subject="Agenda", body_text="Tot dan.", status="failed", attempts=6,
+            to=f"raad{n}@leiden.nl",
+            subject="Agenda",
+            body_text="Tot dan.",
+            status="failed",
+            attempts=6,
             error="Gave up after 3 days of trying: ConnectionRefusedError(111, 'Connection refused')",
         )  # fmt: skip
         for n in range(3)
     ]
-    delivered = OutgoingMail.objects.create(to="sent@leiden.nl", subject="Agenda", body_text="x", status="sent")
+    delivered = OutgoingMail.objects.create(
+        to="sent@leiden.nl", subject="Agenda", body_text="x", status="sent"
+    )
     smtp_sink.delay = 0.3  # the second click arrives while the first resend is still going out
     staff = _secretariat_client(client)
     selection = {"action": "resend_failed", "_selected_action": [m.pk for m in [*failed, delivered]]}

@@ -22,7 +22,12 @@ def test_outbox_mail_has_a_message_id_on_the_site_domain_and_says_it_is_automati
 ):
     settings.SITE_URL = "https://vzhg.example.nl"
     with django_capture_on_commit_callbacks(execute=True):
-        mail_queue(to="lid@delft.nl", subject="Aanmelding bevestigd", text="Tot dan", kind="events.registration.confirmed")
+        mail_queue(
+            to="lid@delft.nl",
+            subject="Aanmelding bevestigd",
+            text="Tot dan",
+            kind="events.registration.confirmed",
+        )
     parsed = email.message_from_bytes(mail.outbox[-1].message().as_bytes(), policy=email.policy.default)
     assert parsed["Message-ID"].strip("<>").endswith("@vzhg.example.nl")
     assert parsed["Auto-Submitted"] == "auto-generated"
@@ -30,7 +35,9 @@ def test_outbox_mail_has_a_message_id_on_the_site_domain_and_says_it_is_automati
 
 def test_a_personal_mail_can_say_it_is_not_automatic(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        mail_queue(to="lid@delft.nl", subject="Even persoonlijk", text="Hoi", headers={"Auto-Submitted": "no"})
+        mail_queue(
+            to="lid@delft.nl", subject="Even persoonlijk", text="Hoi", headers={"Auto-Submitted": "no"}
+        )
     assert mail.outbox[-1].message()["Auto-Submitted"] == "no"
 
 
@@ -42,8 +49,12 @@ def test_make_run_keeps_each_message_as_an_eml_file_a_mail_program_opens(
     settings.SITE_URL = "http://127.0.0.1:8000"
     with django_capture_on_commit_callbacks(execute=True):
         mail_queue(to="een@delft.nl", subject="Eerste", text="Eén", html="<p>Eén</p>")
-        mail_queue(to="twee@delft.nl", subject="Tweede", text="Twee",
-                   attachments=[("uitnodiging.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")])
+        mail_queue(
+            to="twee@delft.nl",
+            subject="Tweede",
+            text="Twee",
+            attachments=[("uitnodiging.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")],
+        )
 
     files = sorted(tmp_path.glob("*.eml"))
     assert len(files) == 2 and not list(tmp_path.glob("*.log"))
@@ -58,11 +69,14 @@ def test_make_run_keeps_each_message_as_an_eml_file_a_mail_program_opens(
 
 
 def _local_site_url(**env) -> str:
-    environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "VZHG_ADDR", "DJANGO_ALLOWED_HOSTS")}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("SITE_URL", "VZHG_ADDR", "DJANGO_ALLOWED_HOSTS")
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE="vzhg.settings.local")
     code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL, *s.ALLOWED_HOSTS)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
     return result.stdout.split()
 
 

@@ -45,7 +45,8 @@ RAW = ("&", "'", "<")
 ENTITIES = re.compile(r"&(amp|lt|gt|quot|#x27|#39|apos);")
 REGISTRATION_KINDS = ("confirmed", "waitlisted", "promoted", "changed", "cancelled")
 ACCOUNT_TEMPLATES = sorted(
-    path.name.removesuffix("_subject.txt") for path in (ROOT / "templates/account/email").glob("*_subject.txt")
+    path.name.removesuffix("_subject.txt")
+    for path in (ROOT / "templates/account/email").glob("*_subject.txt")
 )
 # The kinds this test sends, each by the service that sends it (below).
 KINDS = {
@@ -74,7 +75,9 @@ def _kind_expressions() -> set[str]:
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                name = (
+                    node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                )
                 if name in ("mail_queue", "mail_queue_message", "registration_mail_queue", "_outgoing"):
                     for keyword in node.keywords:
                         if keyword.arg == "kind":
@@ -85,7 +88,10 @@ def _kind_expressions() -> set[str]:
 # How each `kind=` expression in the code expands to the kinds above.
 EXPRESSIONS = {
     ("mail_queue", "f'{MAIL_KIND}.{kind}'"): {f"events.registration.{k}" for k in REGISTRATION_KINDS},
-    ("registration_mail_queue", "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'"): set(),
+    (
+        "registration_mail_queue",
+        "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",
+    ): set(),
     ("registration_mail_queue", "'changed'"): set(),
     ("registration_mail_queue", "'cancelled'"): set(),
     ("registration_mail_queue", "'promoted'"): set(),
@@ -120,14 +126,16 @@ def check(message, *, expect: tuple[str, ...]) -> None:
     assert text is not None and html is not None, f"{subject}: needs a text and an HTML part"
     text, html = text.get_content(), html.get_content()
     for label, plain in (("subject", subject), ("text", text)):
-        assert not ENTITIES.search(plain), f"{subject!r}: HTML entity in the {label}: {ENTITIES.search(plain)[0]}"
+        assert not ENTITIES.search(plain), (
+            f"{subject!r}: HTML entity in the {label}: {ENTITIES.search(plain)[0]}"
+        )
     for raw in expect:
         assert raw in subject + "\n" + text, f"{subject!r}: {raw!r} missing from subject and text"
     # The HTML part escapes what it shows: the raw `<...>` of the data never reaches it as a tag.
     assert "<Co>" not in html and "<sterk>" not in html and "<2026>" not in html, subject
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title and title[1].strip(), f"{subject!r}: the HTML part needs a real <title>"
-    assert re.search(r'<html[^>]* lang="nl"', html), f"{subject!r}: the HTML part needs lang=\"nl\""
+    assert re.search(r'<html[^>]* lang="nl"', html), f'{subject!r}: the HTML part needs lang="nl"'
 
 
 def sent(kind: str) -> list:
@@ -263,7 +271,13 @@ def test_account_mails(member, template, django_capture_on_commit_callbacks):
 SHARED_WITH_HTML = {"account/email/_greeting.txt"}
 MAIL_TEXT_TEMPLATES = sorted(
     path
-    for folder in ("account/email", "events/email", "events/staff/mail", "governance/email", "newsletters/mail")
+    for folder in (
+        "account/email",
+        "events/email",
+        "events/staff/mail",
+        "governance/email",
+        "newsletters/mail",
+    )
     for path in (ROOT / "templates" / folder).glob("*.txt")
     if f"{folder}/{path.name}" not in SHARED_WITH_HTML
 )

@@ -99,7 +99,9 @@ def test_the_secretariat_cannot_read_any_code_or_link_meant_for_another_account(
     assert seen_outbox  # the secretariat still sees that the mails went out, and to whom
 
 
-def test_account_mails_carry_no_code_in_the_subject_and_keep_no_content(client, django_capture_on_commit_callbacks):
+def test_account_mails_carry_no_code_in_the_subject_and_keep_no_content(
+    client, django_capture_on_commit_callbacks
+):
     secrets = _secrets_mailed(client, django_capture_on_commit_callbacks)
     for message in mail.outbox:
         for secret in secrets.values():
@@ -122,7 +124,10 @@ def test_the_content_of_a_mail_with_a_secret_is_never_shown_even_before_it_left(
 
     page = client.get(reverse("admin:mail_outgoingmail_change", args=[row.pk])).content.decode()
     assert "GEHEIM-1234" not in page
-    assert "Je aanmelding staat" in client.get(reverse("admin:mail_outgoingmail_change", args=[plain.pk])).content.decode()
+    assert (
+        "Je aanmelding staat"
+        in client.get(reverse("admin:mail_outgoingmail_change", args=[plain.pk])).content.decode()
+    )
 
 
 def test_the_migration_takes_codes_out_of_mail_stored_before_it():
@@ -132,15 +137,22 @@ def test_the_migration_takes_codes_out_of_mail_stored_before_it():
 
     migration = importlib.import_module("vzhg.mail.migrations.0002_outgoingmail_sensitive_reference")
     sent = OutgoingMail.objects.create(
-        kind="account", to="baas@vzhg.nl", subject="[VZHG] Je inlogcode: ABCD-EFGH", body_text="ABCD-EFGH",
+        kind="account",
+        to="baas@vzhg.nl",
+        subject="[VZHG] Je inlogcode: ABCD-EFGH",
+        body_text="ABCD-EFGH",
         status=OutgoingMail.Status.SENT,
     )
     confirm = OutgoingMail.objects.create(
-        kind="account", to="nieuw@delft.nl", subject="[VZHG] Bevestig je e-mailadres: code QWER-TYUI",
+        kind="account",
+        to="nieuw@delft.nl",
+        subject="[VZHG] Bevestig je e-mailadres: code QWER-TYUI",
         body_text="QWER-TYUI",
     )
     other = OutgoingMail.objects.create(
-        kind="events.registration.confirmed", to="lid@delft.nl", subject="Aanmelding bevestigd: ALV 2026",
+        kind="events.registration.confirmed",
+        to="lid@delft.nl",
+        subject="Aanmelding bevestigd: ALV 2026",
         body_text="Tot dan",
     )
 
@@ -150,4 +162,8 @@ def test_the_migration_takes_codes_out_of_mail_stored_before_it():
     assert (sent.subject, sent.body_text, sent.sensitive) == ("[VZHG] Je inlogcode", "", True)
     assert confirm.subject == "[VZHG] Bevestig je e-mailadres" and confirm.sensitive
     assert confirm.body_text == "QWER-TYUI"  # still queued: it has yet to reach its owner
-    assert (other.subject, other.body_text, other.sensitive) == ("Aanmelding bevestigd: ALV 2026", "Tot dan", False)
+    assert (other.subject, other.body_text, other.sensitive) == (
+        "Aanmelding bevestigd: ALV 2026",
+        "Tot dan",
+        False,
+    )

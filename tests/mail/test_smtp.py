@@ -34,7 +34,10 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         (smtplib.SMTPHeloError(501, b"5.5.2 Syntax error"), "relay"),
         (smtplib.SMTPRecipientsRefused({"a@delft.nl": (550, b"5.1.1 Mailbox does not exist")}), "recipient"),
         (smtplib.SMTPRecipientsRefused({"a@delft.nl": (553, b"Mailbox name not allowed")}), "recipient"),
-        (smtplib.SMTPRecipientsRefused({"a@delft.nl": (450, b"4.2.1 Greylisted, try again")}), "recipient_later"),
+        (
+            smtplib.SMTPRecipientsRefused({"a@delft.nl": (450, b"4.2.1 Greylisted, try again")}),
+            "recipient_later",
+        ),
         (smtplib.SMTPDataError(550, b"5.1.1 User unknown"), "recipient"),
         (smtplib.SMTPDataError(552, b"5.2.2 Mailbox full"), "recipient"),
         (smtplib.SMTPDataError(554, b"5.7.1 Message rejected as spam"), "message"),
@@ -179,7 +182,9 @@ def test_staff_clear_wrongly_recorded_bounces(client, settings):
     user = UserFactory(is_staff=True, email="secretariaat-test@vzhg.nl")
     user.groups.add(member_services.secretariat_group_ensure())
     client.force_login(user)
-    wrongly = SubscriptionFactory.create_batch(2, bounced_at=timezone.now(), bounce_reason="535 5.7.8 Authentication")
+    wrongly = SubscriptionFactory.create_batch(
+        2, bounced_at=timezone.now(), bounce_reason="535 5.7.8 Authentication"
+    )
     newsletter = NewsletterFactory()
 
     response = client.post(
@@ -264,7 +269,9 @@ def test_the_newsletter_progress_shows_the_failing_relay_and_resends_failed_deli
     waiting, gave_up, bounced = SubscriptionFactory.create_batch(3)
     Subscription.objects.filter(pk=bounced.pk).update(bounced_at=timezone.now(), bounce_reason="550 5.1.1")
     Delivery.objects.create(newsletter=newsletter, subscription=waiting)
-    Delivery.objects.create(newsletter=newsletter, subscription=gave_up, status="failed", error="Opgegeven na 3 dagen")
+    Delivery.objects.create(
+        newsletter=newsletter, subscription=gave_up, status="failed", error="Opgegeven na 3 dagen"
+    )
     Delivery.objects.create(newsletter=newsletter, subscription=bounced, status="failed", error="550 5.1.1")
     RelayState.objects.create(
         pk=1, failing_since=timezone.now() - datetime.timedelta(minutes=5), failures=2,
@@ -298,7 +305,9 @@ def test_the_newsletter_progress_shows_the_failing_relay_and_resends_failed_deli
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("outage_minutes", "alerted"), [(20, True), (5, False)])
-def test_staff_are_mailed_when_the_relay_works_again_after_a_long_outage(relay, settings, outage_minutes, alerted):
+def test_staff_are_mailed_when_the_relay_works_again_after_a_long_outage(
+    relay, settings, outage_minutes, alerted
+):
     settings.MAIL_ALERT_TO = "ict@vzhg.nl"
     settings.MAIL_ALERT_AFTER_SECONDS = 900
     RelayState.objects.create(

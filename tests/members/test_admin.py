@@ -361,7 +361,9 @@ def test_admin_change_to_a_person_is_recorded_with_who_and_what(
     assert "secretariaat@vzhg.nl" in html
     assert "griffier Rotterdam" in html
     # the diff names the organisations, old and new
-    assert re.search(r'Rotterdam\s*<span aria-hidden="true">→</span><span class="vzhg-sr-only">[^<]+</span>\s*Leiden', html)
+    assert re.search(
+        r'Rotterdam\s*<span aria-hidden="true">→</span><span class="vzhg-sr-only">[^<]+</span>\s*Leiden', html
+    )
 
 
 def test_admin_change_to_an_organisation_is_in_its_history(staff_client, staff_user, organisations):

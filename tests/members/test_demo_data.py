@@ -5,8 +5,8 @@ import re
 from datetime import date
 
 import pytest
-from django.apps import apps
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -53,7 +53,11 @@ def test_loads_the_50_member_municipalities(demo_output):
     assert not municipalities().filter(email_domains__isnull=True).exists()
 
     rotterdam = Organisation.objects.get(name="Rotterdam")
-    assert (rotterdam.cbs_code, rotterdam.in_mrdh, rotterdam.region.name) == ("GM0599", True, "Rotterdamse regio")
+    assert (rotterdam.cbs_code, rotterdam.in_mrdh, rotterdam.region.name) == (
+        "GM0599",
+        True,
+        "Rotterdamse regio",
+    )
     assert rotterdam.inhabitants > municipalities().get(name="Zoeterwoude").inhabitants
     # A new account on a municipal domain is linked to its municipality.
     assert services.organisation_for_email(email="A.Someone@DenHaag.nl").name == "'s-Gravenhage"
@@ -65,7 +69,10 @@ def test_regions_form_the_tree_of_the_province(demo_output):
     top = set(Region.objects.filter(parent__isnull=True).values_list("name", flat=True))
     assert top == {"Hollands Midden", "Haagse regio", "Rotterdamse regio", "Zuid-Holland Zuid"}
     hollands_midden = Region.objects.get(name="Hollands Midden")
-    assert set(hollands_midden.children.values_list("name", flat=True)) == {"Holland Rijnland", "Midden-Holland"}
+    assert set(hollands_midden.children.values_list("name", flat=True)) == {
+        "Holland Rijnland",
+        "Midden-Holland",
+    }
     assert Region.objects.count() == 6
     # Municipalities sit in the innermost region: Leiden in Holland Rijnland, not in Hollands Midden.
     assert Organisation.objects.get(name="Leiden").region.name == "Holland Rijnland"
@@ -91,7 +98,9 @@ def test_fictional_people_in_every_function(demo_output):
         assert Person.objects.filter(function=function).exists(), function
     assert 150 <= Person.objects.count() <= 250
     assert municipalities().filter(people__isnull=False).distinct().count() >= 40
-    assert Person.objects.filter(function=Person.Function.GEDEPUTEERDE, organisation__kind="province").exists()
+    assert Person.objects.filter(
+        function=Person.Function.GEDEPUTEERDE, organisation__kind="province"
+    ).exists()
     assert Person.objects.filter(organisation__kind=Organisation.Kind.VNG).count() >= 3
     # At most one mayor and one griffier per municipality.
     for function in (Person.Function.BURGEMEESTER, Person.Function.GRIFFIER):
@@ -196,7 +205,9 @@ def test_running_twice_changes_nothing(demo_output):
 
 def test_second_run_keeps_edits_and_repairs_the_demo_log_ins(demo_output, client):
     person = Person.objects.get(email=MEMBER_EMAIL)
-    services.person_update_profile(person=person, data={"job_title": "griffier en secretaris"}, actor=person.user)
+    services.person_update_profile(
+        person=person, data={"job_title": "griffier en secretaris"}, actor=person.user
+    )
     municipality = Organisation.objects.get(name="Gouda")
     municipality.inhabitants = 80000
     municipality.save()
@@ -234,7 +245,11 @@ def test_people_sort_dutch_style_under_the_last_name():
 
 def test_demo_people_sort_dutch_style(demo_output):
     people = list(Person.objects.all())
-    de_vries = [index for index, person in enumerate(people) if (person.tussenvoegsel, person.last_name) == ("de", "Vries")]
+    de_vries = [
+        index
+        for index, person in enumerate(people)
+        if (person.tussenvoegsel, person.last_name) == ("de", "Vries")
+    ]
     assert de_vries
     # Compare with plain ASCII names only, where every collation agrees.
     plain = [(index, person.last_name) for index, person in enumerate(people) if person.last_name.isascii()]
@@ -262,7 +277,9 @@ def test_demo_data_refuses_to_run_under_production_settings(tmp_path):
         "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": "redis://127.0.0.1:1/0",
     }
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "demo_data"], cwd=root, env=env, capture_output=True, text=True
     )

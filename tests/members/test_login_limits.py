@@ -36,7 +36,12 @@ def production_setting(name: str, **env):
     """The value a setting has under the production settings module (in a fresh interpreter)."""
     code = f"import json, vzhg.settings.production as s; print(json.dumps(s.{name}))"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=production_env(**env), capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -46,11 +51,14 @@ def test_guessing_the_admin_password_at_admin_login_is_limited(client):
     staff = UserFactory(email="secretariaat@vzhg.nl", is_staff=True, is_superuser=True)
 
     guesses = [
-        client.post("/admin/login/", {"username": staff.email, "login": staff.email, "password": f"guess-{n}"})
+        client.post(
+            "/admin/login/", {"username": staff.email, "login": staff.email, "password": f"guess-{n}"}
+        )
         for n in range(25)
     ]
     right = client.post(
-        "/admin/login/", {"username": staff.email, "login": staff.email, "password": DEFAULT_PASSWORD, "next": "/admin/"}
+        "/admin/login/",
+        {"username": staff.email, "login": staff.email, "password": DEFAULT_PASSWORD, "next": "/admin/"},
     )
 
     assert all(response.status_code in (200, 429) for response in guesses)
@@ -68,7 +76,8 @@ def test_admin_login_page_is_allauths_login_and_returns_to_the_admin(client):
     assert page["Location"] == "/account/login/?next=%2Fadmin%2Fevents%2Fevent%2F"
 
     logged_in = client.post(
-        page["Location"], {"login": "secretariaat@vzhg.nl", "password": DEFAULT_PASSWORD, "next": "/admin/events/event/"}
+        page["Location"],
+        {"login": "secretariaat@vzhg.nl", "password": DEFAULT_PASSWORD, "next": "/admin/events/event/"},
     )
     assert logged_in.status_code == 302 and logged_in["Location"] == "/admin/events/event/"
     assert client.get("/admin/").status_code == 200
@@ -95,7 +104,10 @@ def test_production_trusts_one_proxy_for_the_client_address():
     assert production_setting("ALLAUTH_TRUSTED_PROXY_COUNT") == 1
     assert production_setting("ALLAUTH_TRUSTED_PROXY_COUNT", DJANGO_TRUSTED_PROXY_COUNT="2") == 2
     assert production_setting("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") is None
-    assert production_setting("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", DJANGO_TRUSTED_CLIENT_IP_HEADER="X-Real-IP") == "X-Real-IP"
+    assert (
+        production_setting("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", DJANGO_TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+        == "X-Real-IP"
+    )
 
 
 def test_a_flood_of_failures_from_one_client_does_not_lock_out_another(client, settings):
@@ -113,7 +125,9 @@ def test_a_flood_of_failures_from_one_client_does_not_lock_out_another(client, s
     ]
     blocked = client.post("/account/login/", {"login": "other@example.org", "password": "wrong"}, **spoofing)
     member = client.post(
-        "/account/login/", {"login": "lid@delft.nl", "password": DEFAULT_PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.20"
+        "/account/login/",
+        {"login": "lid@delft.nl", "password": DEFAULT_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
     )
 
     assert {response.status_code for response in flood} == {200}
@@ -137,7 +151,9 @@ def test_a_superuser_made_by_createsuperuser_can_reach_the_admin(client, mailed_
     get_user_model().objects.create_superuser(email="beheer@vzhg.nl", password=DEFAULT_PASSWORD)
 
     response = mailed_code(
-        client.post, "/account/login/", {"login": "beheer@vzhg.nl", "password": DEFAULT_PASSWORD, "next": "/admin/"}
+        client.post,
+        "/account/login/",
+        {"login": "beheer@vzhg.nl", "password": DEFAULT_PASSWORD, "next": "/admin/"},
     )
     # No verified address yet: allauth mails a code once, then the admin opens.
     assert response.status_code == 302 and response["Location"] == "/account/confirm-email/"

@@ -262,7 +262,9 @@ def test_export_includes_registrations_mandates_and_subscriptions(client, member
 
     data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
 
-    assert [(r["event"], r["remarks"]) for r in data["event_registrations"]] == [("Najaarscongres", "vegetarisch")]
+    assert [(r["event"], r["remarks"]) for r in data["event_registrations"]] == [
+        ("Najaarscongres", "vegetarisch")
+    ]
     assert [(m["body"], m["role"]) for m in data["mandates"]] == [("Algemeen bestuur", "lid")]
     assert [s["email"] for s in data["newsletter_subscriptions"]] == [member.email.lower()]
     assert data["personal_notes"] == []
@@ -276,7 +278,9 @@ def test_export_includes_workplan_responsibilities_and_progress_reports(client, 
     mine = PlannedActivity.objects.create(workplan=plan, title="Najaarscongres", planned_count=1)
     mine.responsible.add(member)
     PlannedActivity.objects.create(workplan=plan, title="Heisessie", planned_count=1)
-    progress_report_save(activity=mine, half=1, light="orange", text="Zaal nog niet bevestigd.", actor=member.user)
+    progress_report_save(
+        activity=mine, half=1, light="orange", text="Zaal nog niet bevestigd.", actor=member.user
+    )
 
     data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
 

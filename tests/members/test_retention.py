@@ -20,8 +20,11 @@ def _delete(person, *, days_ago: int) -> int:
     person.first_name = "Gewijzigd"
     person.save()
     LogEntry.objects.create(
-        user=UserFactory(), content_type=ContentType.objects.get_for_model(Person), object_id=str(pk),
-        object_repr=str(person), action_flag=DELETION,
+        user=UserFactory(),
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=str(pk),
+        object_repr=str(person),
+        action_flag=DELETION,
     )
     person.delete()
     Person.history.model.objects.filter(id=pk, history_type="-").update(

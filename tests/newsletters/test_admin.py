@@ -90,12 +90,19 @@ def test_preview_is_the_mail_itself(client, secretariat):
     assert text["Content-Type"].startswith("text/plain") and "Tekst van bericht 0" in text.content.decode()
 
 
-def test_send_a_test_to_myself_then_send_and_follow_progress(client, secretariat, django_capture_on_commit_callbacks):
+def test_send_a_test_to_myself_then_send_and_follow_progress(
+    client, secretariat, django_capture_on_commit_callbacks
+):
     person = PersonFactory(email=secretariat.email, first_name="Sanne", user=secretariat)
     newsletter = NewsletterFactory(title="Editie november")
     SubscriptionFactory.create_batch(3)
     url = reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])
-    form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(), "intro": newsletter.intro}
+    form = {
+        "title": newsletter.title,
+        "slug": newsletter.slug,
+        "date": newsletter.date.isoformat(),
+        "intro": newsletter.intro,
+    }
     sections = list(newsletter.sections.all())
     form.update(_inline_management("sections", total=len(sections), initial=len(sections)))
     for index, section in enumerate(sections):
@@ -128,7 +135,9 @@ def test_send_a_test_to_myself_then_send_and_follow_progress(client, secretariat
     newsletter.refresh_from_db()
     assert newsletter.title == "Editie november" and len(django_mail.outbox) == 4
 
-    deliveries = client.get(reverse("admin:newsletters_delivery_changelist") + f"?newsletter__id__exact={newsletter.pk}")
+    deliveries = client.get(
+        reverse("admin:newsletters_delivery_changelist") + f"?newsletter__id__exact={newsletter.pk}"
+    )
     assert deliveries.status_code == 200 and deliveries.content.decode().count("lezer") >= 3
 
 
@@ -162,14 +171,19 @@ def test_subscribe_people_by_function_and_region(client, secretariat):
         follow=True,
     )
 
-    assert "1 subscribed, 0 already on the list, 1 left alone because they unsubscribed." in response.content.decode()
+    assert (
+        "1 subscribed, 0 already on the list, 1 left alone because they unsubscribed."
+        in response.content.decode()
+    )
     subscription = Subscription.objects.get(status="confirmed")
     assert (subscription.person, subscription.source) == (griffier_west, "staff")
     assert Subscription.objects.get(person=gone).status == "unsubscribed"
 
 
 def test_import_addresses_reports_bad_lines(client, secretariat):
-    upload = SimpleUploadedFile("lijst.csv", b"naam;email\nAnna;anna@example.org\nBram;geen-adres\n", content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "lijst.csv", b"naam;email\nAnna;anna@example.org\nBram;geen-adres\n", content_type="text/csv"
+    )
 
     response = client.post(reverse("admin:newsletters_subscription_import"), {"file": upload})
 
@@ -184,7 +198,11 @@ def test_import_addresses_reports_bad_lines(client, secretariat):
 
 
 def test_bounced_addresses_are_visible_to_staff(client, secretariat):
-    SubscriptionFactory(email="kapot@example.org", bounced_at="2026-01-01T10:00Z", bounce_reason="550 5.1.1 Mailbox does not exist")
+    SubscriptionFactory(
+        email="kapot@example.org",
+        bounced_at="2026-01-01T10:00Z",
+        bounce_reason="550 5.1.1 Mailbox does not exist",
+    )
     SubscriptionFactory(email="heel@example.org")
 
     page = client.get(reverse("admin:newsletters_subscription_changelist") + "?bounced=yes").content.decode()

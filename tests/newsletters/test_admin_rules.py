@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from newsletters.models import Subscription
 from tests.admin_form import change_form_data
-
 from tests.events.staff_factories import nl
 
 from .conftest import SubscriptionFactory
@@ -30,12 +29,17 @@ def test_status_and_address_of_a_subscription_cannot_be_edited(client, secretari
     client.post(url, data)
 
     subscription.refresh_from_db()
-    assert (subscription.status, subscription.email) == (Subscription.Status.UNSUBSCRIBED, "lezer@example.org")
+    assert (subscription.status, subscription.email) == (
+        Subscription.Status.UNSUBSCRIBED,
+        "lezer@example.org",
+    )
     page = client.get(url).content.decode()
     assert 'name="status"' not in page and 'name="email"' not in page
 
 
-def test_adding_a_subscription_goes_through_the_import_service_which_respects_unsubscriptions(client, secretariat):
+def test_adding_a_subscription_goes_through_the_import_service_which_respects_unsubscriptions(
+    client, secretariat
+):
     SubscriptionFactory(status=Subscription.Status.UNSUBSCRIBED, email="nee@example.org")
     url = reverse("admin:newsletters_subscription_add")
     page = client.get(url).content.decode()

@@ -11,8 +11,8 @@ from events.models import Event
 from governance.models import Body, Meeting
 from newsletters.models import Item, Newsletter
 from newsletters.rendering import agenda_entries, edition_render, mail_render
-from vzhg.markdown import markdown_to_html
 from newsletters.selectors import newsletter_full
+from vzhg.markdown import markdown_to_html
 
 from .conftest import NewsletterFactory, SubscriptionFactory, png_bytes
 
@@ -28,7 +28,9 @@ def test_markdown_keeps_formatting_and_removes_scripts():
     assert "<strong>Vet</strong>" in html
     assert 'href="https://vng.nl"' in html
     assert "<script" not in html and "alert('x')" not in html
-    assert "javascript:" not in html and "onerror" not in html and "onclick" not in html and "<img" not in html
+    assert (
+        "javascript:" not in html and "onerror" not in html and "onclick" not in html and "<img" not in html
+    )
 
 
 def test_script_in_an_item_never_reaches_the_mail_or_the_page(client):
@@ -54,19 +56,33 @@ def test_an_image_is_checked_by_its_content_and_size():
     newsletter = NewsletterFactory(with_items=0)
     section = newsletter.sections.first()
 
-    good = Item(section=section, title="Foto", image=_upload("foto.png", png_bytes()), image_alt="Het provinciehuis")
+    good = Item(
+        section=section, title="Foto", image=_upload("foto.png", png_bytes()), image_alt="Het provinciehuis"
+    )
     good.full_clean()
 
-    fake = Item(section=section, title="Nep", image=_upload("foto.png", b"%PDF-1.7 not an image"), image_alt="x")
+    fake = Item(
+        section=section, title="Nep", image=_upload("foto.png", b"%PDF-1.7 not an image"), image_alt="x"
+    )
     with pytest.raises(ValidationError) as error:
         fake.full_clean()
     assert "not a PNG, JPEG or WebP image" in str(error.value)
 
-    gif = Item(section=section, title="Gif", image=_upload("a.gif", b"GIF89a" + b"\x00" * 20, "image/gif"), image_alt="x")
+    gif = Item(
+        section=section,
+        title="Gif",
+        image=_upload("a.gif", b"GIF89a" + b"\x00" * 20, "image/gif"),
+        image_alt="x",
+    )
     with pytest.raises(ValidationError):
         gif.full_clean()
 
-    big = Item(section=section, title="Groot", image=_upload("big.png", png_bytes() + b"\x00" * (2 * 1024 * 1024)), image_alt="x")
+    big = Item(
+        section=section,
+        title="Groot",
+        image=_upload("big.png", png_bytes() + b"\x00" * (2 * 1024 * 1024)),
+        image_alt="x",
+    )
     with pytest.raises(ValidationError) as error:
         big.full_clean()
     assert "at most 2 MB" in str(error.value)
@@ -93,8 +109,18 @@ def test_agenda_lists_published_events_and_meetings_of_the_coming_weeks(settings
     event("Te ver weg", 70)
     event("Al geweest", -2)
     body = Body.objects.create(name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB)
-    Meeting.objects.create(body=body, title="Vergadering AB", starts_at=now + datetime.timedelta(days=5), status=Meeting.Status.PUBLISHED)
-    Meeting.objects.create(body=body, title="Concept DB", starts_at=now + datetime.timedelta(days=6), status=Meeting.Status.CONCEPT)
+    Meeting.objects.create(
+        body=body,
+        title="Vergadering AB",
+        starts_at=now + datetime.timedelta(days=5),
+        status=Meeting.Status.PUBLISHED,
+    )
+    Meeting.objects.create(
+        body=body,
+        title="Concept DB",
+        starts_at=now + datetime.timedelta(days=6),
+        status=Meeting.Status.CONCEPT,
+    )
 
     entries = agenda_entries()
 

@@ -33,7 +33,9 @@ def _subscribers(count: int) -> set[str]:
     now = timezone.now()
     Subscription.objects.bulk_create(
         [
-            Subscription(email=f"lezer{n:05d}@example.org", status="confirmed", source="import", confirmed_at=now)
+            Subscription(
+                email=f"lezer{n:05d}@example.org", status="confirmed", source="import", confirmed_at=now
+            )
             for n in range(count)
         ]
     )
@@ -115,7 +117,9 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     assert newsletter.deliveries.filter(status=Delivery.Status.SENT).count() == halfway
     in_flight = list(newsletter.deliveries.filter(status=Delivery.Status.SENDING))
     assert 1 <= len(in_flight) <= 2
-    assert newsletter.deliveries.filter(status=Delivery.Status.QUEUED).count() == COUNT - halfway - len(in_flight)
+    assert newsletter.deliveries.filter(status=Delivery.Status.QUEUED).count() == COUNT - halfway - len(
+        in_flight
+    )
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENDING
 
@@ -150,7 +154,9 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     assert len(smtp_sink.messages) == COUNT
 
 
-def test_redis_killed_and_restarted_during_a_send_every_address_once(celery_worker_process, smtp_sink, redis_server):
+def test_redis_killed_and_restarted_during_a_send_every_address_once(
+    celery_worker_process, smtp_sink, redis_server
+):
     from tests.conftest import play_beat_until
     from vzhg.mail.services import mail_sweep
 
@@ -216,7 +222,9 @@ def test_the_mail_as_a_mail_client_sees_it(celery_worker_process, smtp_sink, set
     assert "url(" not in html
 
     # RFC 2369 / RFC 8058 headers.
-    unsubscribe_url = re.search(r"<(https?://[^>]+/nieuwsbrief/afmelden/[^>]+/)>", message["List-Unsubscribe"]).group(1)
+    unsubscribe_url = re.search(
+        r"<(https?://[^>]+/nieuwsbrief/afmelden/[^>]+/)>", message["List-Unsubscribe"]
+    ).group(1)
     assert "<mailto:" in message["List-Unsubscribe"] and "subject=unsubscribe" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe_url in html and unsubscribe_url in text

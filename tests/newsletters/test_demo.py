@@ -17,8 +17,14 @@ def test_demo_newsletters_are_loaded_once(client):
     demo_load(stdout=io.StringIO())
 
     assert counts == (Newsletter.objects.count(), Subscription.objects.count(), Delivery.objects.count())
-    assert list(Newsletter.objects.order_by("date").values_list("status", flat=True)) == ["sent", "sent", "concept"]
-    assert set(Subscription.objects.filter(person__in=people).values_list("status", flat=True)) == {"confirmed"}
+    assert list(Newsletter.objects.order_by("date").values_list("status", flat=True)) == [
+        "sent",
+        "sent",
+        "concept",
+    ]
+    assert set(Subscription.objects.filter(person__in=people).values_list("status", flat=True)) == {
+        "confirmed"
+    }
     assert Subscription.objects.filter(person=None).count() == 4
     archive = client.get("/nieuwsbrief/").content.decode()
     assert "VZHG Nieuwsbrief – najaar" in archive and "winter" not in archive

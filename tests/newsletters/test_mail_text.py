@@ -30,7 +30,9 @@ def _dutch(settings):
 
 def rendered(newsletter, first_name="", subscription=None) -> dict:
     full = newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
-    return mail_render(edition=edition_render(newsletter=full), subscription=subscription, first_name=first_name)
+    return mail_render(
+        edition=edition_render(newsletter=full), subscription=subscription, first_name=first_name
+    )
 
 
 def greetings(text: str) -> list[str]:
@@ -47,7 +49,9 @@ def test_an_intro_that_greets_is_not_greeted_twice(first_name):
     assert "Het najaar is begonnen." in mail["text"] and "Het najaar is begonnen." in mail["html"]
 
 
-@pytest.mark.parametrize("opening", ["Dag van de lokale democratie op 7 november!", "Beste wensen voor 2027!"])
+@pytest.mark.parametrize(
+    "opening", ["Dag van de lokale democratie op 7 november!", "Beste wensen voor 2027!"]
+)
 def test_an_intro_without_a_greeting_is_kept_whole(opening):
     newsletter = NewsletterFactory(intro=f"{opening}\n\nMeer tekst.")
     mail = rendered(newsletter, first_name="Jan")
@@ -71,7 +75,9 @@ def test_the_agenda_counts_from_the_editions_date_not_from_today(settings):
     today = timezone.localdate()
     edition_day = today + datetime.timedelta(weeks=6)
     noon = datetime.time(12, 0, tzinfo=timezone.get_default_timezone())
-    soon = EventFactory(title="Voor de editie", starts_at=datetime.datetime.combine(today + datetime.timedelta(days=3), noon))
+    soon = EventFactory(
+        title="Voor de editie", starts_at=datetime.datetime.combine(today + datetime.timedelta(days=3), noon)
+    )
     within = EventFactory(
         title="Binnen het venster van de editie",
         starts_at=datetime.datetime.combine(edition_day + datetime.timedelta(weeks=3), noon),
@@ -88,7 +94,8 @@ def test_a_sent_edition_keeps_the_agenda_of_its_date(settings, django_capture_on
     edition_day = timezone.localdate() + datetime.timedelta(weeks=6)
     noon = datetime.time(12, 0, tzinfo=timezone.get_default_timezone())
     later = EventFactory(
-        title="Na de editie", starts_at=datetime.datetime.combine(edition_day + datetime.timedelta(days=10), noon)
+        title="Na de editie",
+        starts_at=datetime.datetime.combine(edition_day + datetime.timedelta(days=10), noon),
     )
     newsletter = NewsletterFactory(date=edition_day)
     SubscriptionFactory()

@@ -120,7 +120,9 @@ def test_scheduled_edition_is_sent_by_the_sweep(django_capture_on_commit_callbac
         newsletter_sweep()
     assert _newsletters() == []
 
-    Newsletter.objects.filter(pk=newsletter.pk).update(scheduled_for=timezone.now() - datetime.timedelta(minutes=1))
+    Newsletter.objects.filter(pk=newsletter.pk).update(
+        scheduled_for=timezone.now() - datetime.timedelta(minutes=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         newsletter_sweep()
 
@@ -174,7 +176,9 @@ def test_a_delivery_a_killed_worker_left_sending_is_decided_by_the_setting(setti
         newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENDING,
         attempts=1, last_attempt_at=timezone.now(),
     )  # fmt: skip
-    Delivery.objects.create(newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENT)
+    Delivery.objects.create(
+        newsletter=newsletter, subscription=SubscriptionFactory(), status=Delivery.Status.SENT
+    )
 
     # While a delivery may still be going out, the edition is not finished.
     assert not services.newsletter_finish(newsletter_id=newsletter.pk)

@@ -23,11 +23,17 @@ def _link(text: str, name: str) -> str:
 
 def test_subscribe_needs_confirmation_before_anything_is_sent(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("newsletters:subscribe"), {"email": "  Nieuw@Example.org "}, follow=True)
+        response = client.post(
+            reverse("newsletters:subscribe"), {"email": "  Nieuw@Example.org "}, follow=True
+        )
 
     assert "we have sent a confirmation link to nieuw@example.org" in response.content.decode()
     subscription = Subscription.objects.get()
-    assert (subscription.email, subscription.status, subscription.source) == ("nieuw@example.org", "pending", "public")
+    assert (subscription.email, subscription.status, subscription.source) == (
+        "nieuw@example.org",
+        "pending",
+        "public",
+    )
     [confirmation] = django_mail.outbox
     assert confirmation.to == ["nieuw@example.org"]
 
@@ -53,7 +59,9 @@ def test_subscribe_with_an_invalid_address_says_so_and_stores_nothing(client):
     assert not Subscription.objects.exists() and django_mail.outbox == []
 
 
-def test_subscribing_an_address_already_on_the_list_reveals_nothing(client, django_capture_on_commit_callbacks):
+def test_subscribing_an_address_already_on_the_list_reveals_nothing(
+    client, django_capture_on_commit_callbacks
+):
     SubscriptionFactory(email="al@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("newsletters:subscribe"), {"email": "al@example.org"}, follow=True)
@@ -127,7 +135,11 @@ def test_profile_card_subscribes_and_unsubscribes_the_person(client):
 
     client.post(reverse("newsletters:profile_subscription"), {"subscribe": "1"})
     subscription = Subscription.objects.get()
-    assert (subscription.person, subscription.email, subscription.status) == (person, person.email, "confirmed")
+    assert (subscription.person, subscription.email, subscription.status) == (
+        person,
+        person.email,
+        "confirmed",
+    )
     assert "You receive the VZHG newsletter at" in client.get(reverse("members:profile")).content.decode()
 
     client.post(reverse("newsletters:profile_subscription"), {"subscribe": "0"})
@@ -164,18 +176,21 @@ def test_edition_page_query_count_does_not_grow(client, django_assert_num_querie
 
 
 def _edition_with_image(status):
+    import datetime
+
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from newsletters.models import Item
 
     from .conftest import png_bytes
 
-    import datetime
-
-    from django.utils import timezone
-
-    scheduled_for = timezone.now() + datetime.timedelta(days=2) if status == Newsletter.Status.SCHEDULED else None
-    newsletter = NewsletterFactory(status=status, title="Editie met foto", with_items=1, scheduled_for=scheduled_for)
+    scheduled_for = (
+        timezone.now() + datetime.timedelta(days=2) if status == Newsletter.Status.SCHEDULED else None
+    )
+    newsletter = NewsletterFactory(
+        status=status, title="Editie met foto", with_items=1, scheduled_for=scheduled_for
+    )
     item = Item.objects.get(section__newsletter=newsletter)
     item.image.save("foto.png", ContentFile(png_bytes()), save=True)
     return newsletter, reverse("newsletters:image", kwargs={"item_id": item.pk})

@@ -47,7 +47,10 @@ def _inputs(html: str) -> set[str]:
 def test_every_field_of_the_event_and_round_forms_has_a_label(client, secretariat):
     event = make_event(rounds=1)
     round_ = event.rounds.get()
-    for url in (reverse("admin:events_event_change", args=[event.pk]), reverse("admin:events_round_change", args=[round_.pk])):
+    for url in (
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_round_change", args=[round_.pk]),
+    ):
         page = client.get(url).content.decode()
         missing = _inputs(page) - _labels(page)
         assert not missing, f"{url}: fields without a label: {sorted(missing)}"
@@ -55,7 +58,9 @@ def test_every_field_of_the_event_and_round_forms_has_a_label(client, secretaria
     page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'for="id_starts_at_1"' in page  # the time half of a split date/time field
     page = client.get(reverse("admin:events_round_change", args=[round_.pk])).content.decode()
-    assert re.search(r'<label class="vzhg-sr-only" for="id_sessions-0-title">', page)  # a cell of a table inline
+    assert re.search(
+        r'<label class="vzhg-sr-only" for="id_sessions-0-title">', page
+    )  # a cell of a table inline
 
 
 def test_the_history_page_is_dutch_with_readable_values_and_no_inline_style(client, secretariat):
@@ -85,7 +90,9 @@ def test_the_filter_horizontal_help_is_dutch(client, secretariat):
 
 
 def test_the_outbox_names_each_kind_of_mail(client, secretariat):
-    mail_queue(to="lid@delft.nl", subject="Je aanmelding", text="Tot dan.", kind="events.registration.confirmed")
+    mail_queue(
+        to="lid@delft.nl", subject="Je aanmelding", text="Tot dan.", kind="events.registration.confirmed"
+    )
 
     page = client.get(reverse("admin:mail_outgoingmail_changelist")).content.decode()
 

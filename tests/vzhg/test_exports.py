@@ -65,7 +65,9 @@ EXPORTS = {
 
 def test_every_export_is_covered_and_uses_the_safe_formats():
     """A new export in the admin fails here until it uses vzhg.exports and is tested below."""
-    exporting = {model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ExportMixin)}
+    exporting = {
+        model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ExportMixin)
+    }
     assert exporting == set(EXPORTS)
     for model in exporting:
         model_admin = admin.site._registry[model]
@@ -166,7 +168,9 @@ def test_semicolon_csv_with_dutch_headers_imports(admin_client, db):
         {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("n.csv", content.encode())},
     )
     assert not response.context["result"].invalid_rows
-    admin_client.post(reverse("admin:members_person_process_import"), response.context["confirm_form"].initial)
+    admin_client.post(
+        reverse("admin:members_person_process_import"), response.context["confirm_form"].initial
+    )
     person = Person.objects.get(email="eva@leiden.nl")
     assert (person.first_name, person.phone, person.organisation) == ("Eva", "+31 71 516 5165", organisation)
 

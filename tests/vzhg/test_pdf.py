@@ -14,8 +14,8 @@ def template_dir(tmp_path, settings):
 
 def test_render_pdf_gives_a_tagged_pdf_with_title_language_and_our_stylesheet(template_dir):
     (template_dir / "doc.html").write_text(
-        "{% load static %}<html lang=\"nl\"><head><title>Proefdocument</title>"
-        "<link rel=\"stylesheet\" href=\"{% static 'css/vzhg.css' %}\"></head>"
+        '{% load static %}<html lang="nl"><head><title>Proefdocument</title>'
+        '<link rel="stylesheet" href="{% static \'css/vzhg.css\' %}"></head>'
         "<body><h1>Hallo</h1></body></html>"
     )
     pdf = render_pdf(template_name="doc.html", context={})

@@ -10,7 +10,6 @@ from unittest import mock
 import pytest
 from django.core import mail as django_mail
 from django.db import OperationalError
-from django.urls import reverse
 
 from tests.conftest import _forget_broker_connections
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -84,7 +83,8 @@ def test_log_in_with_redis_stopped_works_and_rate_limiting_pauses(client, redis_
 
     with caplog.at_level(logging.ERROR, logger="vzhg.cache"):
         failures = [
-            client.post("/account/login/", {"login": "lid@delft.nl", "password": f"fout-{n}"}) for n in range(12)
+            client.post("/account/login/", {"login": "lid@delft.nl", "password": f"fout-{n}"})
+            for n in range(12)
         ]
         right = client.post("/account/login/", {"login": "lid@delft.nl", "password": DEFAULT_PASSWORD})
 
@@ -124,7 +124,9 @@ def test_rate_limits_apply_again_once_redis_is_back(client, production_redis, re
     client.post("/account/login/", {"login": "lid@delft.nl", "password": "fout"})
     redis_server.start()
 
-    failures = [client.post("/account/login/", {"login": "lid@delft.nl", "password": "fout"}) for _ in range(5)]
+    failures = [
+        client.post("/account/login/", {"login": "lid@delft.nl", "password": "fout"}) for _ in range(5)
+    ]
     blocked = client.post("/account/login/", {"login": "lid@delft.nl", "password": DEFAULT_PASSWORD})
 
     assert {response.status_code for response in failures} == {200}

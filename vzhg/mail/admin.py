@@ -38,8 +38,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         if obj.sensitive:
             return _("Not shown: this mail carries a login code or a link for the recipient only.")
         if obj.content_removed_at:
-            return _("Removed on %(date)s (retention).") % {"date": date_format(
-                timezone.localtime(obj.content_removed_at), "DATETIME_FORMAT")}
+            return _("Removed on %(date)s (retention).") % {
+                "date": date_format(timezone.localtime(obj.content_removed_at), "DATETIME_FORMAT")
+            }
         parts = [obj.body_text]
         if obj.body_html:
             parts.append(_("(also sent as HTML)"))
@@ -71,7 +72,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         handed = services.mail_dispatch(mail_ids=ids)
         self.message_user(
             request,
-            ngettext("%(count)d message handed to the worker.", "%(count)d messages handed to the worker.", handed)
+            ngettext(
+                "%(count)d message handed to the worker.", "%(count)d messages handed to the worker.", handed
+            )
             % {"count": handed},
         )
 

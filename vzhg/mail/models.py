@@ -23,7 +23,9 @@ class OutgoingMail(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     attachments = models.JSONField(
-        _("attachments"), default=list, blank=True,
+        _("attachments"),
+        default=list,
+        blank=True,
         help_text=_("List of {filename, mimetype, content (base64)}."),
     )
     status = models.CharField(
@@ -38,12 +40,18 @@ class OutgoingMail(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sensitive = models.BooleanField(
-        _("carries a secret"), default=False,
-        help_text=_("A login code or a link meant for the recipient only: the content is never shown "
-                    "and is removed as soon as the mail has been sent."),
+        _("carries a secret"),
+        default=False,
+        help_text=_(
+            "A login code or a link meant for the recipient only: the content is never shown "
+            "and is removed as soon as the mail has been sent."
+        ),
     )
     reference = models.CharField(
-        _("about"), max_length=100, blank=True, db_index=True,
+        _("about"),
+        max_length=100,
+        blank=True,
+        db_index=True,
         help_text=_("What the mail is about, e.g. events.registration:42, so retention can find it."),
     )
     content_removed_at = models.DateTimeField(_("content removed"), null=True, blank=True)

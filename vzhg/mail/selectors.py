@@ -25,7 +25,9 @@ def relay_state() -> RelayState | None:
 
 
 def mail_waiting_count() -> int:
-    return OutgoingMail.objects.filter(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]).count()
+    return OutgoingMail.objects.filter(
+        status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]
+    ).count()
 
 
 def relay_notice(*, waiting: int | None = None) -> str | None:

@@ -275,7 +275,9 @@ def mail_interrupted_settle(*, now: datetime | None = None) -> int:
         count = stale.filter(pk__in=ids).update(
             status=OutgoingMail.Status.QUEUED,
             next_attempt_at=None,
-            error=_("Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."),
+            error=_(
+                "Interrupted while being handed to the mail server; sent again (MAIL_RESEND_INTERRUPTED)."
+            ),
         )
         logger.warning("Mail %s interrupted while sending: queued again (may arrive twice)", ids)
     else:
@@ -388,7 +390,10 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
         return _after_failure(mail, failure)
     # The relay said 250: record it before anything else can go wrong (QUIT included).
     OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), error="", next_attempt_at=None,
+        status=OutgoingMail.Status.SENT,
+        sent_at=timezone.now(),
+        error="",
+        next_attempt_at=None,
         **_content_removal(mail),
     )
     try:
@@ -404,7 +409,9 @@ def _after_failure(mail: OutgoingMail, failure: SmtpFailure) -> OutgoingMail.Sta
     sending = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING)
     if failure.permanent:
         sending.update(
-            status=OutgoingMail.Status.FAILED, error=failure.reason[:2000], next_attempt_at=None,
+            status=OutgoingMail.Status.FAILED,
+            error=failure.reason[:2000],
+            next_attempt_at=None,
             **_content_removal(mail),
         )
         relay_success_record()  # the relay answered: it works
@@ -413,8 +420,12 @@ def _after_failure(mail: OutgoingMail, failure: SmtpFailure) -> OutgoingMail.Sta
     if failure.outcome == SmtpOutcome.RELAY:
         state = relay_failure_record(reason=failure.reason, now=now)
         next_attempt = max(next_attempt, state.next_attempt_at or now)
-    logger.info("Mail %s not sent (%s), next attempt %s: %s", mail.pk, failure.outcome, next_attempt, failure.reason)
-    sending.update(status=OutgoingMail.Status.QUEUED, error=failure.reason[:2000], next_attempt_at=next_attempt)
+    logger.info(
+        "Mail %s not sent (%s), next attempt %s: %s", mail.pk, failure.outcome, next_attempt, failure.reason
+    )
+    sending.update(
+        status=OutgoingMail.Status.QUEUED, error=failure.reason[:2000], next_attempt_at=next_attempt
+    )
     if mail.created_at <= _give_up_before(now):
         _give_up(OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.QUEUED))
         return OutgoingMail.Status.FAILED

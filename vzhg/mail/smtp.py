@@ -81,7 +81,12 @@ def smtp_failure_classify(exc: BaseException) -> SmtpFailure:
         return SmtpFailure(SmtpOutcome.RELAY, reason)
     if isinstance(
         exc,
-        (smtplib.SMTPSenderRefused, smtplib.SMTPConnectError, smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError),
+        (
+            smtplib.SMTPSenderRefused,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPHeloError,
+            smtplib.SMTPAuthenticationError,
+        ),
     ):
         # Greeting (554), HELO, AUTH (535), MAIL FROM: the relay's problem, whatever the code says.
         return SmtpFailure(SmtpOutcome.RELAY, f"{exc.smtp_code} {_text(exc.smtp_error)}")

@@ -292,9 +292,13 @@ CELERY_BEAT_SCHEDULE = {
     "governance-reminders": {"task": "governance.tasks.meeting_reminders_task", "schedule": 3600.0},
     "mail-sweep": {"task": "vzhg.mail.tasks.mail_sweep", "schedule": 60.0},
     "people-deleted-history-purge": {
-        "task": "members.tasks.people_deleted_history_purge", "schedule": crontab(hour=3, minute=37),
+        "task": "members.tasks.people_deleted_history_purge",
+        "schedule": crontab(hour=3, minute=37),
     },
-    "mail-content-purge": {"task": "vzhg.mail.tasks.mail_content_purge", "schedule": crontab(hour=3, minute=47)},
+    "mail-content-purge": {
+        "task": "vzhg.mail.tasks.mail_content_purge",
+        "schedule": crontab(hour=3, minute=47),
+    },
     # newsletters: start scheduled editions, re-start sends whose batches stopped.
     # Every 15 s, so that an edition whose worker died (quiet for NEWSLETTER_STALLED_AFTER_SECONDS)
     # is noticed and resumed within a minute.
@@ -313,7 +317,10 @@ CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds
 
 # Event mailings (invitations, cancellation notices) are prepared by the worker: hand pending
 # ones to it again and resume ones a dead worker left running.
-CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {"task": "events.tasks.event_mailings_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
+    "task": "events.tasks.event_mailings_sweep",
+    "schedule": 60.0,
+}
 
 # --- Content Security Policy (django-csp 4): no inline script anywhere ------------------------
 CONTENT_SECURITY_POLICY = {
