@@ -1,6 +1,7 @@
 """Production packaging: docker-compose.yml, the Dockerfile's build steps, the production settings
 and the README sections that describe them. No Docker engine and no services needed."""
 
+import ast
 import json
 import os
 import re
@@ -9,10 +10,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from fnmatch import fnmatch
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,3 +318,151 @@ def test_readme_configuration_lists_every_environment_variable_the_settings_read
     in_table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", section, flags=re.M))
     assert read_by_settings - in_table == set(), "variables missing from the README"
     assert in_table - read_by_settings - {"DJANGO_SETTINGS_MODULE"} == set(), "README lists unknown variables"
+
+
+# --- requirements: runtime and test -----------------------------------------------------------
+
+APP_CODE_SKIPPED = {"tests", "demo", "scripts", "node_modules", "var", ".venv", ".git"}
+TEST_TOOLS = {"pytest", "pytest-django", "playwright", "axe-playwright-python", "aiosmtpd", "faker"}
+
+
+def pinned(path):
+    """{canonical name: version} of a requirements file's `name==version` lines."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-r"):
+            name, separator, version = line.partition("==")
+            assert separator, f"{path.name}: {line!r} is not pinned"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def third_party_imports(paths):
+    """{top-level module: a file importing it} of the absolute imports that are neither the
+    standard library nor this project's own modules."""
+    own = {path.name for path in ROOT.iterdir() if (path / "__init__.py").exists()} | {"manage"}
+    found = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".", 1)[0]
+                beside = (path.parent / f"{top}.py").exists()  # a script's sibling module
+                if top not in sys.stdlib_module_names and top not in own and not beside:
+                    found.setdefault(top, path.relative_to(ROOT).as_posix())
+    return found
+
+
+def python_files(include=None):
+    """The project's .py files: the app code (every top-level directory but the tests, the demo
+    app and the tooling), or only the top-level directories named in `include`."""
+    for directory, subdirectories, files in os.walk(ROOT):
+        here = Path(directory).relative_to(ROOT)
+        if here == Path("."):
+            subdirectories[:] = [
+                d for d in subdirectories if (d in include if include else d not in APP_CODE_SKIPPED)
+            ]
+            if include:
+                continue
+        yield from (Path(directory) / name for name in files if name.endswith(".py"))
+
+
+def undeclared(imports, declared):
+    distributions = metadata.packages_distributions()
+    missing = {}
+    for module, where in imports.items():
+        providers = {canonicalize_name(name) for name in distributions.get(module, [])}
+        if not providers & declared:
+            missing[module] = (where, sorted(providers) or "no installed distribution")
+    return missing
+
+
+def test_every_third_party_import_of_the_app_is_a_declared_runtime_requirement():
+    imports = third_party_imports(python_files())
+    assert {"django", "celery", "weasyprint", "diff_match_patch"} <= set(imports)
+    runtime = set(pinned(ROOT / "requirements.txt"))
+    declared = {canonicalize_name(Requirement(r).name) for r in pyproject()["project"]["dependencies"]}
+    assert undeclared(imports, declared) == {}, "imported by the app, not in pyproject dependencies"
+    assert undeclared(imports, runtime) == {}, "imported by the app, not pinned in requirements.txt"
+
+
+def test_every_third_party_import_of_the_tests_is_a_declared_requirement():
+    imports = third_party_imports(python_files(include={"tests", "demo"}))
+    declared = set(pinned(ROOT / "requirements.txt")) | set(pinned(ROOT / "requirements-test.txt"))
+    assert undeclared(imports, declared) == {}
+
+
+def dependency_closure(requirements):
+    """Canonical names of the distributions the requirements need, from the installed metadata."""
+    seen = {}
+    stack = [Requirement(r) for r in requirements]
+    while stack:
+        requirement = stack.pop()
+        name = canonicalize_name(requirement.name)
+        extras = seen.get(name)
+        if extras is not None and set(requirement.extras) <= extras:
+            continue
+        seen[name] = (extras or set()) | set(requirement.extras)
+        for spec in metadata.requires(requirement.name) or []:
+            dependency = Requirement(spec)
+            wanted = seen[name] or {""}
+            if dependency.marker and not any(dependency.marker.evaluate({"extra": e}) for e in wanted):
+                continue
+            stack.append(dependency)
+    return set(seen)
+
+
+def test_requirements_pin_exactly_the_pyproject_dependencies_and_their_dependencies():
+    project = pyproject()["project"]
+    runtime = pinned(ROOT / "requirements.txt")
+    test_only = pinned(ROOT / "requirements-test.txt")
+    test_file = (ROOT / "requirements-test.txt").read_text().splitlines()
+    assert "-r requirements.txt" in test_file
+    assert not set(runtime) & set(test_only), "pinned twice"
+
+    assert set(runtime) == dependency_closure(project["dependencies"])
+    assert set(runtime) | set(test_only) == dependency_closure(
+        project["dependencies"] + project["optional-dependencies"]["test"]
+    )
+    for requirement in map(Requirement, project["dependencies"]):
+        assert requirement.specifier.contains(runtime[canonicalize_name(requirement.name)]), requirement
+    for requirement in map(Requirement, project["optional-dependencies"]["test"]):
+        version = test_only[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(version), requirement
+    # The image gets no test tooling.
+    assert not {canonicalize_name(tool) for tool in TEST_TOOLS} & set(runtime)
+    assert {"ruff", "mypy", "django-stubs", "import-linter"} <= set(test_only)
+
+
+def test_image_installs_the_runtime_requirements_only():
+    copies = [arguments for keyword, arguments in dockerfile_instructions() if keyword == "COPY"]
+    installs = [arguments for keyword, arguments in dockerfile_instructions() if "pip install" in arguments]
+    assert copies[0] == "requirements.txt ./"
+    assert installs == ["pip install -r requirements.txt"]
+    patterns = dockerignore_patterns()
+    for kept_out in ("demo", "demo/apps.py", "requirements-test.txt"):
+        assert is_dockerignored(kept_out, patterns), f"{kept_out} would be copied into the image"
+    setup = (ROOT / "scripts" / "setup-python").read_text()
+    assert "-r requirements-test.txt" in setup
+
+
+def test_production_settings_do_not_install_the_demo_app():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(sorted(settings.INSTALLED_APPS))",
+        env=production_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'demo'" not in result.stdout and "demo." not in result.stdout
+    assert "'members'" in result.stdout
