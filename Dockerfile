@@ -29,6 +29,8 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build-unused.sqlite3 \
     REDIS_URL=redis://localhost:6379/0 \
+    SITE_URL=https://build.invalid \
+    EMAIL_HOST=build.invalid \
     sh -c "python manage.py compilemessages -v 0 && python manage.py collectstatic --noinput -v 0"
 
 # Uploaded and generated files (a named volume in docker-compose.yml) belong to the app user.
