@@ -85,8 +85,8 @@ def person_link_account(*, user: User) -> Person:
     if person is not None:
         if person.user_id is None:
             person.user = user
-            person._change_reason = "account linked"
-            person._history_user = user
+            person._change_reason = "account linked"  # type: ignore[attr-defined]  # simple_history
+            person._history_user = user  # type: ignore[attr-defined]
             person.save()
         return person
     first_name, tussenvoegsel, last_name = name_from_email(email=email)
@@ -98,8 +98,8 @@ def person_link_account(*, user: User) -> Person:
         organisation=organisation_for_email(email=email),
         user=user,
     )
-    person._change_reason = "created at sign-up"
-    person._history_user = user
+    person._change_reason = "created at sign-up"  # type: ignore[attr-defined]  # simple_history
+    person._history_user = user  # type: ignore[attr-defined]
     person.save()
     return person
 
@@ -112,8 +112,8 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
         if field in allowed:
             setattr(person, field, value)
     person.full_clean()
-    person._change_reason = "edited own profile"
-    person._history_user = actor
+    person._change_reason = "edited own profile"  # type: ignore[attr-defined]  # simple_history
+    person._history_user = actor  # type: ignore[attr-defined]
     person.save()
     return person
 
@@ -121,7 +121,7 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
 def person_export_data(*, person: Person) -> dict:
     """Everything the app holds on a person (AVG right of access), as plain data."""
     organisation = person.organisation
-    data = {
+    data: dict[str, Any] = {
         "person": {
             "first_name": person.first_name,
             "tussenvoegsel": person.tussenvoegsel,
@@ -148,7 +148,7 @@ def person_export_data(*, person: Person) -> dict:
     user = person.user
     addresses = {person.email.lower()}
     if user is not None:
-        email_addresses = list(user.emailaddress_set.all())
+        email_addresses = list(user.emailaddress_set.all())  # type: ignore[attr-defined]  # allauth
         addresses.add(user.email.lower())
         addresses.update(address.email.lower() for address in email_addresses if address.verified)
         data["account"] = {

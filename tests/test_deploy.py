@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -396,3 +397,22 @@ def test_production_settings_do_not_install_the_demo_app():
     assert result.returncode == 0, result.stderr
     assert "'demo'" not in result.stdout and "demo." not in result.stdout
     assert "'members'" in result.stdout
+
+
+# --- the test command's static checks ---------------------------------------------------------
+
+
+def test_the_test_command_runs_the_static_checks_before_pytest():
+    assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
+    test_script = (ROOT / "scripts" / "test").read_text()
+    assert test_script.index("bash scripts/lint") < test_script.index(".venv/bin/pytest")
+    assert 'exit "$status"' in test_script and "status=$lint_status" in test_script
+    lint = (ROOT / "scripts" / "lint").read_text()
+    for check in ("ruff check .", "ruff format --check .", "bin/lint-imports", "bin/mypy"):
+        assert check in lint, check
+    assert "bash scripts/lint" in (ROOT / "Makefile").read_text()
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert "mypy_django_plugin.main" in mypy["plugins"]
+    section = readme_section("How the code is laid out")
+    for check in ("ruff check .", "ruff format --check .", "lint-imports", "mypy"):
+        assert check in section, check

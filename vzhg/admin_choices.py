@@ -6,6 +6,8 @@ wherever that model is picked: the autocomplete boxes (their search results and 
 already chosen) and the selects of admins that use ChoiceLabelsMixin.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils import timezone
@@ -25,7 +27,7 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     """The admin's autocomplete, with the picked model's `choice_label` as the text shown."""
 
     def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]  # not in django-stubs
         label = getattr(self.model_admin, "choice_label", None)
         if label is not None:
             result["text"] = str(label(obj))
@@ -38,10 +40,16 @@ def _autocomplete_view(request):
 
 # The default site builds its URLs after every admin module is imported; this module is imported
 # by those admin modules, so the site's autocomplete answers with the labels.
-admin.site.autocomplete_view = _autocomplete_view
+admin.site.autocomplete_view = _autocomplete_view  # type: ignore[method-assign]
 
 
-class ChoiceLabelsMixin:
+if TYPE_CHECKING:
+    _ModelAdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _ModelAdminBase = object
+
+
+class ChoiceLabelsMixin(_ModelAdminBase):
     """For ModelAdmins and inlines: selects and autocompletes of a related model whose admin has
     `choice_label` show that label."""
 

@@ -23,10 +23,16 @@ import datetime
 import io
 import warnings
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 from import_export.formats import base_formats
+
+if TYPE_CHECKING:
+    from import_export.resources import Resource as _ResourceBase
+else:
+    _ResourceBase = object
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
@@ -132,7 +138,7 @@ def xlsx_render(*, headers: list[str], rows, title: str = "") -> bytes:
     return stream.getvalue()
 
 
-class ExportResourceMixin:
+class ExportResourceMixin(_ResourceBase):
     """For a django-import-export resource: every exported value goes through ``cell_value``.
 
     Dates, date-times, booleans and numbers are taken as Python values (not the widget's text),

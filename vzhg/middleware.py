@@ -32,7 +32,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable during %s %s: %s", request.method, request.path, exception)
         try:
             # No request context: the page asks nothing of the session, the user or the database.
-            content = render_to_string("503.html")
+            content: str = render_to_string("503.html")
         except Exception:  # noqa: BLE001 - the fallback must never fail
             logger.exception("503 page could not be rendered")
             content = _PLAIN_503

@@ -155,7 +155,7 @@ def stamp_font_embed(writer) -> EmbeddedFont:
     file_stream = DecodedStreamObject()
     file_stream.set_data(data)
     file_stream[NameObject("/Length1")] = NumberObject(len(data))
-    file_stream = file_stream.flate_encode()
+    font_file = file_stream.flate_encode()
     descriptor = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/FontDescriptor"),
@@ -171,7 +171,7 @@ def stamp_font_embed(writer) -> EmbeddedFont:
                 round(getattr(os2, "sCapHeight", hhea.ascent) * scale) if os2 else round(hhea.ascent * scale)
             ),
             NameObject("/StemV"): NumberObject(80),
-            NameObject("/FontFile2"): writer._add_object(file_stream),
+            NameObject("/FontFile2"): writer._add_object(font_file),
         }
     )
     font_dict = DictionaryObject(

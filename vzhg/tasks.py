@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -67,7 +68,7 @@ def handoffs_sweep(
     pending_after,
     handed_after,
     max_attempts: int,
-    give_up: Callable[[object, object], list[str]],
+    give_up: Callable[[Any, Any], list[str]],  # (row, now) -> the fields to save
     dispatch: Callable[[int], bool],
     now,
     label: str,

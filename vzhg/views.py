@@ -24,7 +24,8 @@ def home(request):
     regions = list(member_selectors.regions_with_members())
     context = {
         "regions": regions,
-        "member_count": sum(len(region.members) for region in regions),
+        # `members`: the member municipalities regions_with_members() prefetched (to_attr).
+        "member_count": sum(len(region.members) for region in regions),  # type: ignore[attr-defined,misc]
     }
     return render(request, "home.html", context)
 

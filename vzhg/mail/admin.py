@@ -14,8 +14,8 @@ CONTENT_FIELDS = {"body_text", "body_html", "attachments"}
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = [
-        "subject", "to", "kind_label", "status", "attempts", "created_at", "last_attempt_at", "next_attempt_at",
-        "sent_at", "error_short",
+        "subject", "to", "kind_label", "status", "attempts", "created_at", "last_attempt_at",
+        "next_attempt_at", "sent_at", "error_short",
     ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
@@ -26,7 +26,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         for f in OutgoingMail._meta.fields
         if f.name not in CONTENT_FIELDS - {"body_text"}
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     actions = ["dispatch_again", "resend_failed"]
 
     @admin.display(description=_("kind"), ordering="kind")

@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
@@ -16,7 +17,10 @@ class LocalMailBackend(BaseEmailBackend):
 
     def __init__(self, *args, file_path=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.file_path = Path(file_path or settings.EMAIL_FILE_PATH)
+        file_path = file_path or getattr(settings, "EMAIL_FILE_PATH", None)
+        if not file_path:
+            raise ImproperlyConfigured("LocalMailBackend needs EMAIL_FILE_PATH (see vzhg/settings/local.py).")
+        self.file_path = Path(file_path)
 
     def send_messages(self, email_messages):
         self.file_path.mkdir(parents=True, exist_ok=True)

@@ -96,9 +96,9 @@ def mail_queue_message(
         if mimetype == "text/html":
             html = content
     if message.content_subtype == "html":
-        html, text = message.body, ""
+        html, text = str(message.body), ""
     else:
-        text = message.body
+        text = str(message.body)
     attachments = [
         (name, content.encode() if isinstance(content, str) else content, mimetype)
         for name, content, mimetype in message.attachments
@@ -107,7 +107,7 @@ def mail_queue_message(
     return [
         mail_queue(
             to=recipient,
-            subject=message.subject,
+            subject=str(message.subject),
             text=text,
             html=html,
             headers=dict(message.extra_headers),
@@ -345,7 +345,8 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
 
     Every step commits on its own (autocommit): "sending" with the attempt counted, once the
     connection is open and before MAIL FROM / DATA; "sent" right after the relay's 250, before
-    QUIT; or the failure with its reason. Nothing is raised for a relay failure: the row waits with its back-off for the sweep.
+    QUIT; or the failure with its reason. Nothing is raised for a relay failure: the row waits
+    with its back-off for the sweep.
     """
     now = timezone.now()
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
