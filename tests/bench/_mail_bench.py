@@ -98,7 +98,8 @@ def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess
     command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     command += [
         "-A", "vzhg", "worker", "-l", "warning", "-c", str(concurrency),
-        "-n", f"bench-{os.getpid()}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", "mail,bulk,pdf",
+        "-n", f"bench-{os.getpid()}@localhost", "--without-gossip", "--without-mingle",
+        "--without-heartbeat", "-Q", "mail,bulk,pdf",
     ]  # fmt: skip
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True

@@ -5,8 +5,8 @@ and again and restarted; this process plays Celery beat (the sweeps) until nothi
 
 Prints, per run: messages, kills, duplicates (copies beyond the first) and their rate, messages
 left "may or may not have arrived" (outbox rows and newsletter deliveries found "sending" after a
-kill: decided by MAIL_RESEND_INTERRUPTED), and the duplicate window: the time from the relay's 250 to the commit
-that records it, measured here as the UPDATE+COMMIT the sender runs at that moment on the same
+kill: decided by MAIL_RESEND_INTERRUPTED), and the duplicate window: the time from the relay's 250
+to the commit that records it, measured here as the UPDATE+COMMIT the sender runs at that moment on the same
 PostgreSQL (median and 99th percentile).
 
     bash scripts/test --run .venv/bin/python tests/bench/bench_kills.py [--count 600] [--kills 8]
@@ -151,7 +151,9 @@ def main() -> int:
     sink.reset()
     now = timezone.now()
     Subscription.objects.bulk_create(
-        Subscription(email=f"nkill{stamp}-{i:05d}@example.org", status="confirmed", source="import", confirmed_at=now)
+        Subscription(
+            email=f"nkill{stamp}-{i:05d}@example.org", status="confirmed", source="import", confirmed_at=now
+        )
         for i in range(args.count)
     )  # fmt: skip
     newsletter = newsletter_services.newsletter_create(
@@ -179,7 +181,8 @@ def main() -> int:
 
     median, p99 = window_ms()
     print(
-        f"Duplicates under repeated SIGKILLs of the worker (MAIL_RESEND_INTERRUPTED={settings.MAIL_RESEND_INTERRUPTED})"
+        "Duplicates under repeated SIGKILLs of the worker "
+        f"(MAIL_RESEND_INTERRUPTED={settings.MAIL_RESEND_INTERRUPTED})"
     )
     print(
         f"{'run':<12}{'messages':>10}{'kills':>7}{'reached':>9}{'duplicates':>12}{'rate':>9}{'unknown':>16}"

@@ -62,7 +62,9 @@ def main() -> int:
     stamp = int(time.time())
     now = timezone.now()
     Subscription.objects.bulk_create(
-        Subscription(email=f"bench{stamp}-{i:05d}@example.org", status="confirmed", source="import", confirmed_at=now)
+        Subscription(
+            email=f"bench{stamp}-{i:05d}@example.org", status="confirmed", source="import", confirmed_at=now
+        )
         for i in range(args.count)
     )  # fmt: skip
     newsletter = services.newsletter_create(
@@ -73,7 +75,10 @@ def main() -> int:
         for number in range(3):
             Item.objects.create(
                 section=section, order=number, title=f"{section.title}: bericht {number}",
-                text="Een alinea tekst met een [link](https://vng.nl) en wat *nadruk*.\n\n- punt een\n- punt twee",
+                text=(
+                    "Een alinea tekst met een [link](https://vng.nl) en wat *nadruk*.\n\n"
+                    "- punt een\n- punt twee"
+                ),
                 link="https://www.zuid-holland.nl",
             )  # fmt: skip
 
@@ -125,7 +130,8 @@ def main() -> int:
     twice = sum(1 for n in sink.recipients.values() if n > 1)
     marked = Delivery.objects.filter(newsletter=newsletter, status="sent").count()
     print(
-        f"Newsletter: one edition to {args.count} subscriptions, batches of {settings.NEWSLETTER_BATCH_SIZE}, SMTP sink on {HOST}"
+        f"Newsletter: one edition to {args.count} subscriptions, "
+        f"batches of {settings.NEWSLETTER_BATCH_SIZE}, SMTP sink on {HOST}"
     )
     print(f"  {'':40} {'messages/s':>11} {'seconds':>8}")
     print(

@@ -96,20 +96,26 @@ def main() -> None:
             ).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
     print("Meeting pack build (governance.services.meeting_pack_build), one subprocess per size")
-    header = f"{'pages':>6} {'docs':>5} {'seconds':>8} {'s/page':>7} {'ceiling s':>9} {'ratio':>6} {'peak RSS MB':>11} {'growth MB':>9} {'ceiling MB':>10} {'ratio':>6} {'file MB':>7}"
+    header = (
+        f"{'pages':>6} {'docs':>5} {'seconds':>8} {'s/page':>7} {'ceiling s':>9} {'ratio':>6} "
+        f"{'peak RSS MB':>11} {'growth MB':>9} {'ceiling MB':>10} {'ratio':>6} {'file MB':>7}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         ceiling_s = CEILING_FIXED_S + CEILING_PER_PAGE_S * row["pages"]
         print(
-            f"{row['pages']:>6} {row['documents']:>5} {row['seconds']:>8.2f} {row['seconds'] / row['pages']:>7.3f} "
+            f"{row['pages']:>6} {row['documents']:>5} {row['seconds']:>8.2f} "
+            f"{row['seconds'] / row['pages']:>7.3f} "
             f"{ceiling_s:>9.1f} {row['seconds'] / ceiling_s:>6.2f} {row['peak_rss_mb']:>11.0f} "
-            f"{row['build_rss_growth_mb']:>9.0f} {CEILING_RSS_MB:>10} {row['peak_rss_mb'] / CEILING_RSS_MB:>6.2f} {row['file_mb']:>7.2f}"
+            f"{row['build_rss_growth_mb']:>9.0f} {CEILING_RSS_MB:>10} "
+            f"{row['peak_rss_mb'] / CEILING_RSS_MB:>6.2f} {row['file_mb']:>7.2f}"
         )
     first, last = rows[0], rows[-1]
     print(
         f"\nGrowth from {first['pages']} to {last['pages']} pages (x{last['pages'] / first['pages']:.0f}): "
-        f"time x{last['seconds'] / first['seconds']:.1f}, peak memory x{last['peak_rss_mb'] / first['peak_rss_mb']:.2f}"
+        f"time x{last['seconds'] / first['seconds']:.1f}, "
+        f"peak memory x{last['peak_rss_mb'] / first['peak_rss_mb']:.2f}"
     )
 
 

@@ -312,15 +312,18 @@ def main() -> None:
     reg_rate = len(reg_lat) / reg_s
     print()
     print(
-        f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), vzhg.settings.production, PostgreSQL, Redis broker"
+        f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), "
+        "vzhg.settings.production, PostgreSQL, Redis broker"
     )
     print(f"Clients: {concurrency} concurrent keep-alive connections on {HOST}")
     print(f"{'what':<34}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     print(
-        f"{'GET /health/live/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}{percentile_ms(ceiling_lat, 0.5):>9.1f}{percentile_ms(ceiling_lat, 0.95):>9.1f}{ceiling_err:>8}"
+        f"{'GET /health/live/ (ceiling)':<34}{len(ceiling_lat):>9}{ceiling_rate:>9.0f}"
+        f"{percentile_ms(ceiling_lat, 0.5):>9.1f}{percentile_ms(ceiling_lat, 0.95):>9.1f}{ceiling_err:>8}"
     )
     print(
-        f"{'POST registration (2 rounds)':<34}{len(reg_lat):>9}{reg_rate:>9.0f}{percentile_ms(reg_lat, 0.5):>9.1f}{percentile_ms(reg_lat, 0.95):>9.1f}{reg_err:>8}"
+        f"{'POST registration (2 rounds)':<34}{len(reg_lat):>9}{reg_rate:>9.0f}"
+        f"{percentile_ms(reg_lat, 0.5):>9.1f}{percentile_ms(reg_lat, 0.95):>9.1f}{reg_err:>8}"
     )
     print(f"Ratio registration / ceiling: {reg_rate / ceiling_rate:.2f}")
     print(

@@ -322,7 +322,10 @@ def generate(years: int) -> dict:
                     activity=activity,
                     half=half,
                     light=["green", "orange", "red"][(n + half) % 3],
-                    text=f"Voortgang van activiteit {n + 1} in het {half}e halfjaar: op koers, met een kanttekening.",
+                    text=(
+                        f"Voortgang van activiteit {n + 1} in het {half}e halfjaar: "
+                        "op koers, met een kanttekening."
+                    ),
                 )
                 for n, activity in enumerate(activities)
                 for half in (1, 2)
@@ -430,7 +433,8 @@ def main() -> None:
             data = run_json(["--generate", str(size)], size_env)
             print(
                 f"  {size:>2} year(s): {data['events']} events, {data['registrations']} registrations, "
-                f"{data['meetings']} meetings, {data['deliveries']} deliveries written in {time.perf_counter() - started:.0f} s; rendering ...",
+                f"{data['meetings']} meetings, {data['deliveries']} deliveries written in "
+                f"{time.perf_counter() - started:.0f} s; rendering ...",
                 flush=True,
             )
             rows.append({**data, **run_json(["--render", str(data["last"])], size_env)})
@@ -440,8 +444,10 @@ def main() -> None:
         admin.close()
 
     print(
-        f"\nAnnual report PDF (document_context + render_pdf of pdf/annual_report.html, PDF/UA) for the latest year,\n"
-        f"PostgreSQL, one fresh subprocess per size; warm = median of {WARM_RUNS} renders after the cold one"
+        "\nAnnual report PDF (document_context + render_pdf of pdf/annual_report.html, PDF/UA) "
+        "for the latest year,\n"
+        f"PostgreSQL, one fresh subprocess per size; warm = median of {WARM_RUNS} renders "
+        "after the cold one"
     )
     header = (
         f"{'years':>5} {'events':>6} {'regs':>6} {'pages':>5} {'queries':>7} {'cold s':>7} {'warm s':>7} "
@@ -451,15 +457,19 @@ def main() -> None:
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['years']:>5} {row['events']:>6} {row['registrations']:>6} {row['pages']:>5} {row['queries']:>7} "
-            f"{row['cold_s']:>7.2f} {row['warm_s']:>7.2f} {row['rss_before_mb']:>11.0f} {row['peak_rss_mb']:>11.0f} "
+            f"{row['years']:>5} {row['events']:>6} {row['registrations']:>6} {row['pages']:>5} "
+            f"{row['queries']:>7} {row['cold_s']:>7.2f} {row['warm_s']:>7.2f} "
+            f"{row['rss_before_mb']:>11.0f} {row['peak_rss_mb']:>11.0f} "
             f"{row['traced_peak_mb']:>9.1f} {row['pdf_kb']:>7.0f}"
         )
     first, last = rows[0], rows[-1]
     print(
-        f"\nGrowth from {first['years']} to {last['years']} years of data (x{last['registrations'] / first['registrations']:.0f} rows): "
-        f"warm render x{last['warm_s'] / first['warm_s']:.2f}, peak RSS x{last['peak_rss_mb'] / first['peak_rss_mb']:.2f}, "
-        f"traced peak x{last['traced_peak_mb'] / first['traced_peak_mb']:.2f}, queries {first['queries']} -> {last['queries']}, "
+        f"\nGrowth from {first['years']} to {last['years']} years of data "
+        f"(x{last['registrations'] / first['registrations']:.0f} rows): "
+        f"warm render x{last['warm_s'] / first['warm_s']:.2f}, "
+        f"peak RSS x{last['peak_rss_mb'] / first['peak_rss_mb']:.2f}, "
+        f"traced peak x{last['traced_peak_mb'] / first['traced_peak_mb']:.2f}, "
+        f"queries {first['queries']} -> {last['queries']}, "
         f"pages {first['pages']} -> {last['pages']}"
     )
 

@@ -73,7 +73,10 @@ def _local_site_url(**env) -> str:
         k: v for k, v in os.environ.items() if k not in ("SITE_URL", "VZHG_ADDR", "DJANGO_ALLOWED_HOSTS")
     }
     environment.update(env, DJANGO_SETTINGS_MODULE="vzhg.settings.local")
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL, *s.ALLOWED_HOSTS)"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SITE_URL, *s.ALLOWED_HOSTS)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
     )

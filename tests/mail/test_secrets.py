@@ -58,7 +58,7 @@ def _secrets_mailed(client, django_capture_on_commit_callbacks) -> dict[str, str
 def _admin_pages_for(user) -> list[str]:
     """Every admin list the user may view, and the change and history page of every outbox row."""
     urls = ["/admin/"]
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         opts = model._meta
         if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             continue

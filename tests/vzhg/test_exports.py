@@ -162,7 +162,10 @@ def test_exported_people_with_escaped_cells_import_back_unchanged(admin_client, 
 
 def test_semicolon_csv_with_dutch_headers_imports(admin_client, db):
     organisation = MunicipalityFactory(name="Leiden")
-    content = "\ufeffvoornaam;achternaam;e-mailadres;telefoonnummer;organisatie\r\nEva;Jansen;eva@leiden.nl;'+31 71 516 5165;Leiden\r\n"
+    content = (
+        "\ufeffvoornaam;achternaam;e-mailadres;telefoonnummer;organisatie\r\n"
+        "Eva;Jansen;eva@leiden.nl;'+31 71 516 5165;Leiden\r\n"
+    )
     response = admin_client.post(
         reverse("admin:members_person_import"),
         {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("n.csv", content.encode())},
