@@ -62,6 +62,7 @@ def server_env(tmp: str) -> dict:
         DJANGO_MEDIA_ROOT=f"{tmp}/media",
         DJANGO_LOG_LEVEL="WARNING",
         SITE_URL=f"http://{HOST}",
+        EMAIL_HOST=os.environ.get("EMAIL_HOST", "127.0.0.1"),
     )
     return env
 

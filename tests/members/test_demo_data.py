@@ -276,6 +276,8 @@ def test_demo_data_refuses_to_run_under_production_settings(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "vzhg.example.nl",
         "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SITE_URL": "https://vzhg.example.nl",
+        "EMAIL_HOST": "smtp.example.nl",
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True
