@@ -24,12 +24,14 @@ def production_redis(settings):
     """The cache and the broker as production configures them, on the test run's Redis."""
     from vzhg.celery import app
 
+    # Read before the Django settings change: Celery loads its configuration from them lazily, so
+    # read afterwards the "saved" values would be these and the app would stay off eager mode.
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     redis_url = os.environ["REDIS_URL"]
     cache = production_setting("CACHES", REDIS_URL=redis_url)
     settings.CACHES = cache
     settings.CELERY_BROKER_URL = redis_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.task_always_eager = False
     app.conf.broker_url = redis_url
     _forget_broker_connections(app)
