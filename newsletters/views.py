@@ -11,10 +11,12 @@ from members.selectors import person_for_user
 from vzhg.privacy import private_response
 from vzhg.ratelimits import rate_limit_consume
 
-from . import selectors, services
+from . import selectors
 from .forms import SubscribeForm
 from .models import Item, Newsletter
 from .rendering import edition_render
+from .services import subscriptions as services
+from .services.editions import NewsletterError
 
 IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
 
@@ -84,7 +86,7 @@ def subscribe(request):
 def confirm(request, token):
     try:
         subscription = services.subscription_confirm(token=token)
-    except services.NewsletterError as exc:
+    except NewsletterError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     return render(request, "newsletters/confirmed.html", {"subscription": subscription})
 
@@ -97,7 +99,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     try:
         subscription = services.subscription_for_unsubscribe_token(token=token)
-    except services.NewsletterError as exc:
+    except NewsletterError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     if request.method == "POST":
         subscription = services.subscription_unsubscribe(subscription=subscription)

@@ -1,0 +1,92 @@
+"""Composing an edition and planning it: the usual sections, a test mail to oneself, scheduling.
+
+Starting, resuming and finishing a send is in sending.py; the SMTP batches in batches.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Person
+from vzhg.mail.services import mail_queue
+
+from .. import selectors
+from ..models import DEFAULT_SECTIONS, Newsletter, Section, Subscription
+from ..rendering import edition_render, mail_render
+
+
+class NewsletterError(Exception):
+    """A request the newsletter cannot honour; the message is for the person who asked."""
+
+
+def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
+    """A new edition starts with the usual sections, in order."""
+    if newsletter.sections.exists():
+        return
+    Section.objects.bulk_create(
+        [
+            Section(newsletter=newsletter, title=title, order=(index + 1) * 10)
+            for index, title in enumerate(DEFAULT_SECTIONS)
+        ]
+    )
+
+
+@transaction.atomic
+def newsletter_create(
+    *, title: str, slug: str, date: datetime.date, intro: str = "", actor=None
+) -> Newsletter:
+    newsletter = Newsletter(title=title, slug=slug, date=date, intro=intro, created_by=actor)
+    newsletter.full_clean()
+    newsletter.save()
+    newsletter_sections_ensure(newsletter=newsletter)
+    return newsletter
+
+
+def newsletter_test_send(*, newsletter: Newsletter, actor) -> None:
+    """The edition as it will arrive, to the person who asks (their own address)."""
+    if not actor.email:
+        raise NewsletterError(_("Your account has no e-mail address."))
+    full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
+    person = Person.objects.filter(user=actor).first()
+    subscription = Subscription.objects.filter(email__iexact=actor.email).first()
+    mail = mail_render(
+        edition=edition_render(newsletter=full),
+        subscription=subscription,
+        first_name=person.first_name if person else "",
+    )
+    with transaction.atomic():
+        mail_queue(
+            to=actor.email,
+            subject=_("[TEST] %(subject)s") % {"subject": mail["subject"]},
+            text=mail["text"],
+            html=mail["html"],
+            headers=mail["headers"],
+            kind="newsletter-test",
+        )
+
+
+@transaction.atomic
+def newsletter_schedule(*, newsletter: Newsletter, when: datetime.datetime, actor=None) -> Newsletter:
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if not newsletter.is_editable:
+        raise NewsletterError(_("This edition is already being sent or has been sent."))
+    if when <= timezone.now():
+        raise NewsletterError(_("Choose a moment in the future."))
+    newsletter.status = Newsletter.Status.SCHEDULED
+    newsletter.scheduled_for = when
+    newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
+
+
+@transaction.atomic
+def newsletter_unschedule(*, newsletter: Newsletter, actor=None) -> Newsletter:
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if newsletter.status == Newsletter.Status.SCHEDULED:
+        newsletter.status = Newsletter.Status.CONCEPT
+        newsletter.scheduled_for = None
+        newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
