@@ -24,11 +24,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from vzhg.markdown import markdown_to_html
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
+_TEXT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;"
 MAIL_STYLES = {
-    "p": "margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "p": "margin:0 0 12px 0;" + _TEXT,
     "a": "color:#00558c;text-decoration:underline;",
-    "ul": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
-    "ol": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "ul": "margin:0 0 12px 0;padding-left:22px;" + _TEXT,
+    "ol": "margin:0 0 12px 0;padding-left:22px;" + _TEXT,
     "li": "margin:0 0 4px 0;",
     "blockquote": "margin:0 0 12px 0;padding-left:12px;border-left:3px solid #cccccc;color:#444444;",
     "h3": "margin:16px 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:17px;color:#00558c;",
@@ -43,7 +44,8 @@ def html_for_mail(html: str) -> str:
         tag, rest = match.group(1), match.group(2)
         return f'<{tag} style="{MAIL_STYLES[tag]}"{rest}>'
 
-    return re.sub(r"<(%s)\b([^>]*)>" % "|".join(MAIL_STYLES), add_style, html)
+    tags = "|".join(MAIL_STYLES)
+    return re.sub(rf"<({tags})\b([^>]*)>", add_style, html)
 
 
 def html_to_text(html: str) -> str:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.ratelimits import rate_limit_consume
 
@@ -16,7 +16,6 @@ from .forms import SubscribeForm
 from .models import Item, Newsletter
 from .rendering import edition_render
 from .services import subscriptions as services
-from .services.editions import NewsletterError
 
 IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
 
@@ -68,13 +67,14 @@ def subscribe(request):
             return render(request, "newsletters/subscribe.html", {"form": form}, status=429)
         try:
             subscription = services.subscription_request(email=email)
-        except ValidationError:
-            form.add_error("email", _("Enter a valid e-mail address, such as name@gemeente.nl."))
+        except ServiceError as exc:
+            form.add_error("email", str(exc))
         else:
             messages.success(
                 request,
                 _(
-                    "Almost done: we have sent a confirmation link to %(email)s. The newsletter starts once you have clicked it."
+                    "Almost done: we have sent a confirmation link to %(email)s. "
+                    "The newsletter starts once you have clicked it."
                 )
                 % {"email": subscription.email},
             )
@@ -86,7 +86,7 @@ def subscribe(request):
 def confirm(request, token):
     try:
         subscription = services.subscription_confirm(token=token)
-    except NewsletterError as exc:
+    except ServiceError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     return render(request, "newsletters/confirmed.html", {"subscription": subscription})
 
@@ -99,7 +99,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     try:
         subscription = services.subscription_for_unsubscribe_token(token=token)
-    except NewsletterError as exc:
+    except ServiceError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     if request.method == "POST":
         subscription = services.subscription_unsubscribe(subscription=subscription)

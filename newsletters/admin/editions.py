@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.models import Person
+from vzhg.errors import ServiceError
 from vzhg.mail.selectors import relay_notice
 
 from .. import selectors
@@ -21,7 +22,6 @@ from ..forms import ItemForm, ScheduleForm
 from ..models import Delivery, Item, Newsletter, Section
 from ..rendering import edition_render, mail_render
 from ..services.editions import (
-    NewsletterError,
     newsletter_schedule,
     newsletter_sections_ensure,
     newsletter_test_send,
@@ -182,7 +182,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     def _send_test(self, request, obj):
         try:
             newsletter_test_send(newsletter=obj, actor=request.user)
-        except NewsletterError as exc:
+        except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(request, _("A test has been sent to %(email)s.") % {"email": request.user.email})
@@ -212,7 +212,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             return
         try:
             newsletter_schedule(newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user)
-        except NewsletterError as exc:
+        except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(

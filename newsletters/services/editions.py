@@ -12,15 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue
 
 from .. import selectors
 from ..models import DEFAULT_SECTIONS, Newsletter, Section, Subscription
 from ..rendering import edition_render, mail_render
-
-
-class NewsletterError(Exception):
-    """A request the newsletter cannot honour; the message is for the person who asked."""
 
 
 def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
@@ -49,7 +46,7 @@ def newsletter_create(
 def newsletter_test_send(*, newsletter: Newsletter, actor) -> None:
     """The edition as it will arrive, to the person who asks (their own address)."""
     if not actor.email:
-        raise NewsletterError(_("Your account has no e-mail address."))
+        raise ServiceError(_("Your account has no e-mail address."), code="no_email")
     full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
     person = Person.objects.filter(user=actor).first()
     subscription = Subscription.objects.filter(email__iexact=actor.email).first()
@@ -73,9 +70,9 @@ def newsletter_test_send(*, newsletter: Newsletter, actor) -> None:
 def newsletter_schedule(*, newsletter: Newsletter, when: datetime.datetime, actor=None) -> Newsletter:
     newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
     if not newsletter.is_editable:
-        raise NewsletterError(_("This edition is already being sent or has been sent."))
+        raise ServiceError(_("This edition is already being sent or has been sent."), code="not_editable")
     if when <= timezone.now():
-        raise NewsletterError(_("Choose a moment in the future."))
+        raise ServiceError(_("Choose a moment in the future."), code="in_the_past")
     newsletter.status = Newsletter.Status.SCHEDULED
     newsletter.scheduled_for = when
     newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])

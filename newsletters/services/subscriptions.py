@@ -20,16 +20,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import Person
+from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue, mail_reference
 
 from ..models import Subscription
 from ..rendering import absolute
 from ..tokens import confirm_token, confirm_token_read, unsubscribe_token_read
-from .editions import NewsletterError
 
 logger = logging.getLogger(__name__)
+
+CONFIRM_LINK_INVALID = gettext_lazy(
+    "This confirmation link is not valid or has expired. Subscribe again to get a new one."
+)
 
 
 def _clean_email(email: str) -> str:
@@ -41,8 +46,13 @@ def _clean_email(email: str) -> str:
 def subscription_request(*, email: str) -> Subscription:
     """The public subscribe page: a pending subscription and a confirmation mail. An address
     already on the list gets nothing new (the page says the same either way, so the page does
-    not reveal who is subscribed). Raises ValidationError for an invalid address."""
-    email = _clean_email(email)
+    not reveal who is subscribed). Raises ServiceError (code "invalid_email") for an invalid address."""
+    try:
+        email = _clean_email(email)
+    except ValidationError:
+        raise ServiceError(
+            _("Enter a valid e-mail address, such as name@gemeente.nl."), code="invalid_email"
+        ) from None
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(email__iexact=email).first()
         if subscription is not None and subscription.is_active:
@@ -85,15 +95,11 @@ def subscription_confirm(*, token: str) -> Subscription:
     """The confirmation link. A bounced address that confirms again is given another chance."""
     data = confirm_token_read(token)
     if data is None:
-        raise NewsletterError(
-            _("This confirmation link is not valid or has expired. Subscribe again to get a new one.")
-        )
+        raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(pk=data.get("s")).first()
         if subscription is None or subscription.email != data.get("e"):
-            raise NewsletterError(
-                _("This confirmation link is not valid or has expired. Subscribe again to get a new one.")
-            )
+            raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
         if subscription.status == Subscription.Status.PENDING:
             subscription.status = Subscription.Status.CONFIRMED
             subscription.confirmed_at = timezone.now()
@@ -102,8 +108,9 @@ def subscription_confirm(*, token: str) -> Subscription:
             subscription.bounce_reason = ""
             subscription.save()
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
-            raise NewsletterError(
-                _("You unsubscribed after asking for this link. Subscribe again to get a new one.")
+            raise ServiceError(
+                _("You unsubscribed after asking for this link. Subscribe again to get a new one."),
+                code="unsubscribed",
             )
         return subscription
 
@@ -112,7 +119,10 @@ def subscription_for_unsubscribe_token(*, token: str) -> Subscription:
     pk = unsubscribe_token_read(token)
     subscription = Subscription.objects.filter(pk=pk).first() if pk is not None else None
     if subscription is None:
-        raise NewsletterError(_("This unsubscribe link is not valid. Check that you copied the whole link."))
+        raise ServiceError(
+            _("This unsubscribe link is not valid. Check that you copied the whole link."),
+            code="invalid_link",
+        )
     return subscription
 
 

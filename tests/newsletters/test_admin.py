@@ -107,7 +107,8 @@ def test_send_a_test_to_myself_then_send_and_follow_progress(
     form.update(_inline_management("sections", total=len(sections), initial=len(sections)))
     for index, section in enumerate(sections):
         form.update({f"sections-{index}-id": section.pk, f"sections-{index}-newsletter": newsletter.pk,
-                     f"sections-{index}-title": section.title, f"sections-{index}-order": section.order})  # fmt: skip
+                     f"sections-{index}-title": section.title,
+                     f"sections-{index}-order": section.order})  # fmt: skip
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**form, "_send_test": "1"}, follow=True)
@@ -144,8 +145,8 @@ def test_send_a_test_to_myself_then_send_and_follow_progress(
 def test_schedule_from_the_admin(client, secretariat):
     newsletter = NewsletterFactory()
     url = reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])
-    form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(), "intro": "",
-            **_inline_management("sections")}  # fmt: skip
+    form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(),
+            "intro": "", **_inline_management("sections")}  # fmt: skip
 
     response = client.post(url, {**form, "_schedule": "1", "scheduled_for": "2020-01-01T09:00"}, follow=True)
     assert "Choose a moment in the future." in response.content.decode()

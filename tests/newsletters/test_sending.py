@@ -11,6 +11,7 @@ from newsletters.models import Delivery, Newsletter, Subscription
 from newsletters.services import batches, editions, sending, subscriptions
 from newsletters.tasks import newsletter_sweep
 from tests.factories import MemberFactory
+from vzhg.errors import ServiceError
 
 from .conftest import NewsletterFactory, SubscriptionFactory
 
@@ -133,7 +134,7 @@ def test_scheduled_edition_is_sent_by_the_sweep(django_capture_on_commit_callbac
 
 def test_scheduling_in_the_past_is_refused():
     newsletter = NewsletterFactory()
-    with pytest.raises(editions.NewsletterError):
+    with pytest.raises(ServiceError):
         editions.newsletter_schedule(newsletter=newsletter, when=timezone.now() - datetime.timedelta(hours=1))
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.CONCEPT
