@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 # The usual sections of a new edition. Content, not interface: the newsletter is written in Dutch
@@ -67,6 +68,10 @@ class Newsletter(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Who composed, scheduled, tested, sent or cancelled what (services set the acting user;
+    # admin requests get theirs from HistoryRequestMiddleware). The batches' heartbeat is no change.
+    history = HistoricalRecords(excluded_fields=["updated_at", "progress_at"])
 
     class Meta:
         verbose_name = _("newsletter")
@@ -170,6 +175,10 @@ class Subscription(models.Model):
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     bounce_reason = models.TextField(_("bounce reason"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Every status change and who made it: staff, the reader (by a link: no user, and the link's
+    # token is never stored) or the reader logged in. The row holds no secret to exclude.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("subscription")

@@ -119,7 +119,7 @@ def profile_subscription(request):
         )
         return redirect("members:profile")
     subscribe = request.POST.get("subscribe") == "1"
-    services.subscription_profile_set(person=person, subscribe=subscribe)
+    services.subscription_profile_set(person=person, subscribe=subscribe, actor=request.user)
     if subscribe:
         messages.success(
             request, _("You will receive the newsletter at %(email)s.") % {"email": person.email}

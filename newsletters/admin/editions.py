@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.models import Person
+from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
 from vzhg.errors import ServiceError
 from vzhg.mail.selectors import relay_notice
 
@@ -58,7 +59,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
+class NewsletterAdmin(ReadableHistoryAdmin):
     list_display = ["title", "date", "status", "scheduled_for", "sent_at", "progress_short"]
     list_filter = ["status"]
     search_fields = ["title"]

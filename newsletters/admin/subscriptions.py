@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
+
 from ..forms import ImportForm, PeopleSubscribeForm
 from ..models import Subscription
 from ..services import subscriptions as services
@@ -48,7 +50,7 @@ class BouncedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadableHistoryAdmin):
     list_display = [
         "email",
         "person",
@@ -144,7 +146,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def unsubscribe_selected(self, request, queryset):
         count = 0
         for subscription in queryset:
-            services.subscription_unsubscribe(subscription=subscription)
+            services.subscription_unsubscribe(
+                subscription=subscription, actor=request.user, reason="unsubscribed by staff"
+            )
             count += 1
         self.message_user(
             request,

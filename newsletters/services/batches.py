@@ -286,5 +286,6 @@ def newsletter_finish(*, newsletter_id: int) -> bool:
             return False
         newsletter.status = Newsletter.Status.SENT
         newsletter.sent_at = timezone.now()
+        newsletter._change_reason = "every delivery handled"
         newsletter.save(update_fields=["status", "sent_at", "updated_at"])
         return True

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Person
+from members.models import Person, User
 from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue
 
@@ -34,17 +34,19 @@ def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
 
 @transaction.atomic
 def newsletter_create(
-    *, title: str, slug: str, date: datetime.date, intro: str = "", actor=None
+    *, title: str, slug: str, date: datetime.date, intro: str = "", actor: User | None = None
 ) -> Newsletter:
     newsletter = Newsletter(title=title, slug=slug, date=date, intro=intro, created_by=actor)
     newsletter.full_clean()
+    newsletter._history_user = actor
     newsletter.save()
     newsletter_sections_ensure(newsletter=newsletter)
     return newsletter
 
 
-def newsletter_test_send(*, newsletter: Newsletter, actor) -> None:
-    """The edition as it will arrive, to the person who asks (their own address)."""
+def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
+    """The edition as it will arrive, to the person who asks (their own address). The edition's
+    history records who had a test sent, and to which address."""
     if not actor.email:
         raise ServiceError(_("Your account has no e-mail address."), code="no_email")
     full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
@@ -64,10 +66,15 @@ def newsletter_test_send(*, newsletter: Newsletter, actor) -> None:
             headers=mail["headers"],
             kind="newsletter-test",
         )
+        full._history_user = actor
+        full._change_reason = f"test mail sent to {actor.email}"
+        full.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
-def newsletter_schedule(*, newsletter: Newsletter, when: datetime.datetime, actor=None) -> Newsletter:
+def newsletter_schedule(
+    *, newsletter: Newsletter, when: datetime.datetime, actor: User | None = None
+) -> Newsletter:
     newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
     if not newsletter.is_editable:
         raise ServiceError(_("This edition is already being sent or has been sent."), code="not_editable")
@@ -75,15 +82,19 @@ def newsletter_schedule(*, newsletter: Newsletter, when: datetime.datetime, acto
         raise ServiceError(_("Choose a moment in the future."), code="in_the_past")
     newsletter.status = Newsletter.Status.SCHEDULED
     newsletter.scheduled_for = when
+    newsletter._history_user = actor
+    newsletter._change_reason = "scheduled"
     newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
     return newsletter
 
 
 @transaction.atomic
-def newsletter_unschedule(*, newsletter: Newsletter, actor=None) -> Newsletter:
+def newsletter_unschedule(*, newsletter: Newsletter, actor: User | None = None) -> Newsletter:
     newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
     if newsletter.status == Newsletter.Status.SCHEDULED:
         newsletter.status = Newsletter.Status.CONCEPT
         newsletter.scheduled_for = None
+        newsletter._history_user = actor
+        newsletter._change_reason = "schedule cancelled"
         newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
     return newsletter

@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.models import User
+
 from .. import selectors
 from ..models import Delivery, Newsletter
 from ..rendering import agenda_entries, agenda_start
@@ -28,10 +30,11 @@ from .batches import newsletter_finish
 logger = logging.getLogger(__name__)
 
 
-def newsletter_send(*, newsletter: Newsletter, actor=None) -> int:
+def newsletter_send(*, newsletter: Newsletter, actor: User | None = None) -> int:
     """Start sending: one Delivery per active subscription, in one transaction; the batches
     start after commit. Returns how many deliveries were created — 0 when the edition was
-    already being sent (a second click, a retry) — nobody is queued twice."""
+    already being sent (a second click, a retry) — nobody is queued twice. `actor` None: the
+    schedule started it (the sweep)."""
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if newsletter.status not in (Newsletter.Status.CONCEPT, Newsletter.Status.SCHEDULED):
@@ -40,6 +43,8 @@ def newsletter_send(*, newsletter: Newsletter, actor=None) -> int:
         newsletter.agenda = agenda_entries(start=agenda_start(newsletter=newsletter, now=now))
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = now
+        newsletter._history_user = actor
+        newsletter._change_reason = "sending started" if actor else "sending started as scheduled"
         newsletter.save(update_fields=["agenda", "status", "progress_at", "updated_at"])
         subscription_ids = selectors.subscriptions_active().values_list("pk", flat=True)
         created = Delivery.objects.bulk_create(
@@ -99,7 +104,7 @@ def deliveries_interrupted_settle(*, now: datetime.datetime | None = None) -> in
     return count
 
 
-def newsletter_failed_resend(*, newsletter: Newsletter, actor=None) -> int:
+def newsletter_failed_resend(*, newsletter: Newsletter, actor: User | None = None) -> int:
     """Failed deliveries of an edition that is being or has been sent, whose subscription is
     still active (so never a bounce or an unsubscribe), queued again and sent by the batches.
     The deliveries are taken only while failed, under a lock, so each is sent once however
@@ -122,13 +127,9 @@ def newsletter_failed_resend(*, newsletter: Newsletter, actor=None) -> int:
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, error="")
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = timezone.now()
+        newsletter._history_user = actor
+        newsletter._change_reason = f"{len(ids)} failed deliveries queued again"
         newsletter.save(update_fields=["status", "progress_at", "updated_at"])
-        logger.info(
-            "Newsletter %s: %d failed deliveries queued again by %s",
-            newsletter.pk,
-            len(ids),
-            getattr(actor, "pk", None),
-        )
         newsletter_id = newsletter.pk
         transaction.on_commit(lambda: newsletter_dispatch(newsletter_id=newsletter_id), robust=True)
     return len(ids)

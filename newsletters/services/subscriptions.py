@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,16 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
-from members.models import Person
+from members.models import Person, User
 from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue, mail_reference
 
 from ..models import Subscription
 from ..rendering import absolute
 from ..tokens import confirm_token, confirm_token_read, unsubscribe_token_read
-
-logger = logging.getLogger(__name__)
 
 CONFIRM_LINK_INVALID = gettext_lazy(
     "This confirmation link is not valid or has expired. Subscribe again to get a new one."
@@ -61,16 +59,19 @@ def subscription_request(*, email: str) -> Subscription:
             person = Person.objects.filter(email__iexact=email).first()
             try:
                 with transaction.atomic():
-                    subscription = Subscription.objects.create(
+                    subscription = Subscription(
                         email=email, person=person, status=Subscription.Status.PENDING,
                         source=Subscription.Source.PUBLIC,
                     )  # fmt: skip
+                    subscription._change_reason = "asked on the subscribe page"
+                    subscription.save(force_insert=True)
             except IntegrityError:
                 # The same address sent twice at once: the other request made the row.
                 return Subscription.objects.get(email__iexact=email)
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
             # Asking again is a new request: it waits for a new confirmation.
             subscription.status = Subscription.Status.PENDING
+            subscription._change_reason = "asked again on the subscribe page"
             subscription.save(update_fields=["status"])
         _confirmation_mail(subscription)
         return subscription
@@ -106,6 +107,7 @@ def subscription_confirm(*, token: str) -> Subscription:
             subscription.unsubscribed_at = None
             subscription.bounced_at = None
             subscription.bounce_reason = ""
+            subscription._change_reason = "confirmed by the link in the mail"
             subscription.save()
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
             raise ServiceError(
@@ -126,29 +128,44 @@ def subscription_for_unsubscribe_token(*, token: str) -> Subscription:
     return subscription
 
 
-def subscription_unsubscribe(*, subscription: Subscription) -> Subscription:
-    """Immediate; queued deliveries of an edition being sent are skipped from now on."""
+def subscription_unsubscribe(
+    *, subscription: Subscription, actor: User | None = None, reason: str = "unsubscribed by link"
+) -> Subscription:
+    """Immediate; queued deliveries of an edition being sent are skipped from now on. `actor`:
+    who did it (None for a link in a mail, whose token is not recorded); `reason` is kept in the
+    subscription's history."""
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
         if subscription.status != Subscription.Status.UNSUBSCRIBED:
             subscription.status = Subscription.Status.UNSUBSCRIBED
             subscription.unsubscribed_at = timezone.now()
+            subscription._history_user = actor
+            subscription._change_reason = reason
             subscription.save(update_fields=["status", "unsubscribed_at"])
         return subscription
 
 
-def subscription_bounce_clear(*, subscription_ids: list[int], actor=None) -> int:
+def subscription_bounce_clear(*, subscription_ids: list[int], actor: User | None) -> int:
     """Staff found a bounce recorded wrongly (a relay problem blamed on the address): the
     addresses get the next edition again. Returns how many bounces were cleared."""
     with transaction.atomic():
-        count = Subscription.objects.filter(pk__in=subscription_ids, bounced_at__isnull=False).update(
-            bounced_at=None, bounce_reason=""
+        bounced = list(
+            Subscription.objects.select_for_update().filter(pk__in=subscription_ids, bounced_at__isnull=False)
         )
-    logger.info("%d bounces cleared by %s", count, getattr(actor, "pk", None))
-    return count
+        for subscription in bounced:
+            subscription.bounced_at = None
+            subscription.bounce_reason = ""
+        bulk_update_with_history(
+            bounced,
+            Subscription,
+            ["bounced_at", "bounce_reason"],
+            default_user=actor,
+            default_change_reason="bounce cleared",
+        )
+    return len(bounced)
 
 
-def subscription_profile_set(*, person: Person, subscribe: bool) -> Subscription | None:
+def subscription_profile_set(*, person: Person, subscribe: bool, actor: User) -> Subscription | None:
     """From the profile: the person's own address (verified by logging in) on or off the list."""
     with transaction.atomic():
         subscription = (
@@ -159,7 +176,9 @@ def subscription_profile_set(*, person: Person, subscribe: bool) -> Subscription
         )
         if not subscribe:
             if subscription is not None:
-                return subscription_unsubscribe(subscription=subscription)
+                return subscription_unsubscribe(
+                    subscription=subscription, actor=actor, reason="unsubscribed in the profile"
+                )
             return None
         if subscription is None:
             subscription = Subscription(email=person.email, source=Subscription.Source.PUBLIC)
@@ -170,6 +189,8 @@ def subscription_profile_set(*, person: Person, subscribe: bool) -> Subscription
             subscription.unsubscribed_at = None
             subscription.bounced_at = None
             subscription.bounce_reason = ""
+        subscription._history_user = actor
+        subscription._change_reason = "subscribed in the profile"
         subscription.save()
         return subscription
 
@@ -182,7 +203,14 @@ class ImportReport:
     invalid: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _subscribe_addresses(*, rows: list[tuple[str, Person | None]], source: str, report: ImportReport) -> None:
+def _subscribe_addresses(
+    *,
+    rows: list[tuple[str, Person | None]],
+    source: str,
+    report: ImportReport,
+    actor: User | None,
+    reason: str,
+) -> None:
     wanted = {}
     for email, person in rows:
         wanted.setdefault(email, person)
@@ -210,10 +238,18 @@ def _subscribe_addresses(*, rows: list[tuple[str, Person | None]], source: str, 
         else:
             report.already.append(email)
     Subscription.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    # ignore_conflicts leaves the new rows without their ids: read back the ones made here (an
+    # address another request subscribed at the same moment has its own history).
+    made = Subscription.objects.filter(
+        email__in=[subscription.email for subscription in new], source=source, confirmed_at=now
+    )
+    Subscription.history.bulk_history_create(
+        list(made), batch_size=1000, default_user=actor, default_change_reason=reason
+    )
 
 
 @transaction.atomic
-def subscription_import(*, text: str, actor=None) -> ImportReport:
+def subscription_import(*, text: str, actor: User | None = None) -> ImportReport:
     """Addresses from a CSV or a pasted list (one per line, or a column named email / e-mail).
     New addresses are subscribed (confirmed); unsubscribed ones stay unsubscribed; invalid lines
     are reported with their line number and nothing of them is stored."""
@@ -247,12 +283,16 @@ def subscription_import(*, text: str, actor=None) -> ImportReport:
         rows=[(email, people.get(email)) for email in addresses],
         source=Subscription.Source.IMPORT,
         report=report,
+        actor=actor,
+        reason="imported by staff",
     )
     return report
 
 
 @transaction.atomic
-def subscription_people_subscribe(*, functions: list[str], region_ids: list[int], actor=None) -> ImportReport:
+def subscription_people_subscribe(
+    *, functions: list[str], region_ids: list[int], actor: User | None
+) -> ImportReport:
     """People of member municipalities, chosen by function and/or region, put on the list.
     People who unsubscribed before are left alone."""
     from members.selectors import member_municipalities
@@ -269,5 +309,7 @@ def subscription_people_subscribe(*, functions: list[str], region_ids: list[int]
         rows=[(person.email.lower(), person) for person in people.order_by("pk")],
         source=Subscription.Source.STAFF,
         report=report,
+        actor=actor,
+        reason="people of member municipalities subscribed by staff",
     )
     return report
