@@ -1,7 +1,5 @@
 """The secretariat composes, previews, tests, schedules, sends and follows editions here."""
 
-from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -17,6 +15,7 @@ from members.models import Person
 from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
 from vzhg.errors import ServiceError
 from vzhg.mail.selectors import relay_notice
+from vzhg.site import site_url
 
 from .. import selectors
 from ..forms import ItemForm, ScheduleForm
@@ -148,7 +147,6 @@ class NewsletterAdmin(ReadableHistoryAdmin):
             *super().get_urls(),
         ]
 
-    @csp_update({"style-src": ["'unsafe-inline'"], "img-src": [settings.SITE_URL.rstrip("/")]})
     def preview_view(self, request, object_id):
         """The mail exactly as it will arrive, for the person looking (their own greeting)."""
         if not self.has_view_permission(request):
@@ -162,7 +160,11 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         )
         if request.GET.get("part") == "text":
             return HttpResponse(mail["text"], content_type="text/plain; charset=utf-8")
-        return HttpResponse(mail["html"])
+        response = HttpResponse(mail["html"])
+        # The mail's inline styles, and its images on the site's own URL (read now, not at import):
+        # what django-csp's @csp_update sets, with a value computed per request.
+        response._csp_update = {"style-src": ["'unsafe-inline'"], "img-src": [site_url()]}
+        return response
 
     def response_change(self, request, obj):
         actions = {

@@ -10,7 +10,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -22,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
-from members.models import Person, User
+from members.models import Organisation, Person, Region, User
 from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue, mail_reference
+from vzhg.site import absolute_url, site_url
 
 from ..models import Subscription
-from ..rendering import absolute
 from ..tokens import confirm_token, confirm_token_read, unsubscribe_token_read
 
 CONFIRM_LINK_INVALID = gettext_lazy(
@@ -78,9 +77,9 @@ def subscription_request(*, email: str) -> Subscription:
 
 
 def _confirmation_mail(subscription: Subscription) -> None:
-    link = absolute(reverse("newsletters:confirm", kwargs={"token": confirm_token(subscription)}))
+    link = absolute_url(reverse("newsletters:confirm", kwargs={"token": confirm_token(subscription)}))
     subject = str(_("Confirm your subscription to the VZHG newsletter"))
-    context = {"link": link, "site_url": settings.SITE_URL, "subject": subject}
+    context = {"link": link, "site_url": site_url(), "subject": subject}
     mail_queue(
         to=subscription.email,
         subject=subject,
@@ -295,15 +294,17 @@ def subscription_people_subscribe(
 ) -> ImportReport:
     """People of member municipalities, chosen by function and/or region, put on the list.
     People who unsubscribed before are left alone."""
-    from members.selectors import member_municipalities
-
-    people = Person.objects.filter(organisation__in=member_municipalities()).exclude(email="")
+    people = Person.objects.filter(organisation__in=Organisation.objects.member_municipalities()).exclude(
+        email=""
+    )
     if functions:
         people = people.filter(function__in=functions)
     if region_ids:
-        people = people.filter(
-            Q(organisation__region_id__in=region_ids) | Q(organisation__region__parent_id__in=region_ids)
-        )
+        # A region includes the regions within it, at any depth.
+        within = set()
+        for region in Region.objects.filter(pk__in=region_ids):
+            within.update(Region.objects.within(region).values_list("pk", flat=True))
+        people = people.filter(organisation__region_id__in=within)
     report = ImportReport()
     _subscribe_addresses(
         rows=[(person.email.lower(), person) for person in people.order_by("pk")],

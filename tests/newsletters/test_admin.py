@@ -217,3 +217,28 @@ def test_members_cannot_reach_the_newsletter_admin(client):
     newsletter = NewsletterFactory()
     response = client.get(reverse("admin:newsletters_newsletter_preview", args=[newsletter.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_previews_image_source_is_the_site_url_of_the_moment(client, secretariat, settings):
+    """The preview's CSP is computed per request, not when the admin module was imported."""
+    settings.SITE_URL = "https://nieuw.vzhg.example/"
+    newsletter = NewsletterFactory()
+
+    html = client.get(reverse("admin:newsletters_newsletter_preview", args=[newsletter.pk]))
+
+    img_src = html["Content-Security-Policy"].split("img-src")[1].split(";")[0]
+    assert "https://nieuw.vzhg.example" in img_src
+
+
+def test_subscribe_people_includes_regions_nested_at_any_depth(client, secretariat):
+    province = RegionFactory(name="Zuid-Holland Zuid")
+    district = RegionFactory(name="Drechtsteden", parent=province)
+    town = RegionFactory(name="Dordrecht e.o.", parent=district)
+    deep = PersonFactory(organisation=MunicipalityFactory(region=town), function="griffier")
+    PersonFactory(organisation=MunicipalityFactory(region=RegionFactory(name="Elders")), function="griffier")
+
+    client.post(
+        reverse("admin:newsletters_subscription_subscribe_people"), {"regions": [province.pk]}, follow=True
+    )
+
+    assert list(Subscription.objects.values_list("person", flat=True)) == [deep.pk]
