@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vzhg.markdown import markdown_to_html
@@ -293,7 +292,3 @@ def _mailto_address() -> str:
     from email.utils import parseaddr
 
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "secretariaat@vzhg.nl"
-
-
-def summary(newsletter, length: int = 30) -> str:
-    return Truncator(html_to_text(markdown_to_html(newsletter.intro))).words(length)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import smtplib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -50,7 +50,6 @@ class BatchResult:
     failed: int = 0
     remaining: int = 0
     retry_in: float | None = None  # seconds until the next batch may run (rate limit, relay trouble)
-    errors: list[str] = field(default_factory=list)
 
 
 def _send_budget(now: datetime.datetime) -> tuple[int, float]:
@@ -132,7 +131,7 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
     interval = 60.0 / rate if rate else 0.0
     next_slot = time.monotonic()
     heartbeat = time.monotonic()
-    connection = get_connection(fail_silently=False)
+    connection = get_connection()
     try:
         for _index in range(budget):
             if interval:
@@ -258,7 +257,6 @@ def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
         result.failed += 1
     delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
     relay_failure_record(reason=reason, now=now)
-    result.errors.append(reason)
     return "relay"
 
 
@@ -270,7 +268,6 @@ def _transient(delivery: Delivery, reason: str, connection, result: BatchResult)
         delivery.status = Delivery.Status.FAILED
         result.failed += 1
     delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
-    result.errors.append(reason)
     return "transient"
 
 
