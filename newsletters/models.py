@@ -37,6 +37,9 @@ class Newsletter(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
 
+    # Public (the archive, the web version, its images) once sending has started.
+    PUBLISHED_STATUSES = (Status.SENDING, Status.SENT)
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The edition's web address."))
     date = models.DateField(_("date"))
@@ -93,6 +96,10 @@ class Newsletter(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.CONCEPT, self.Status.SCHEDULED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED_STATUSES
 
 
 class Section(models.Model):

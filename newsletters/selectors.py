@@ -13,7 +13,7 @@ def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Ne
 
 def newsletters_published() -> QuerySet[Newsletter]:
     """The public archive: editions that have been (or are being) sent, newest first."""
-    return Newsletter.objects.filter(status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING])
+    return Newsletter.objects.filter(status__in=Newsletter.PUBLISHED_STATUSES)
 
 
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
@@ -32,11 +32,12 @@ def subscriptions_active() -> QuerySet[Subscription]:
     return Subscription.objects.filter(status=Subscription.Status.CONFIRMED, bounced_at__isnull=True)
 
 
-def subscription_for_person(*, person) -> Subscription | None:
+def subscription_for_person(*, person, lock: bool = False) -> Subscription | None:
+    """The person's subscription: the one linked to them, else the one of their address.
+    `lock`: select it for update (a service about to change it)."""
     if person is None:
         return None
-    return (
-        Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
-        .order_by("-person_id")
-        .first()
-    )
+    queryset = Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.order_by("-person_id").first()

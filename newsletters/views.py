@@ -27,7 +27,6 @@ def archive(request):
 
 # An edition is public once it is being sent; before that (concept, scheduled) only whoever may
 # view newsletters in the admin reads it, with its images. Staff status alone gives nothing.
-PUBLIC_STATUSES = (Newsletter.Status.SENT, Newsletter.Status.SENDING)
 CONCEPT_PERMISSION = "newsletters.view_newsletter"
 
 
@@ -38,7 +37,7 @@ def _may_read_concepts(user) -> bool:
 def edition(request, slug):
     queryset = Newsletter.objects.filter(slug=slug)
     if not _may_read_concepts(request.user):
-        queryset = queryset.filter(status__in=PUBLIC_STATUSES)
+        queryset = queryset.filter(status__in=Newsletter.PUBLISHED_STATUSES)
     newsletter = selectors.newsletter_full(queryset).first()
     if newsletter is None:
         raise Http404
@@ -132,7 +131,7 @@ def profile_subscription(request):
 def image(request, item_id):
     item = get_object_or_404(Item.objects.select_related("section__newsletter"), pk=item_id)
     newsletter = item.section.newsletter
-    public = newsletter.status in PUBLIC_STATUSES
+    public = newsletter.is_published
     if not item.image or not (public or _may_read_concepts(request.user)):
         raise Http404
     handle = item.image.open("rb")

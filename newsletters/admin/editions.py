@@ -193,7 +193,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     def _send_now(self, request, obj):
         created = newsletter_send(newsletter=obj, actor=request.user)
         obj.refresh_from_db()
-        if obj.status in (Newsletter.Status.SENDING, Newsletter.Status.SENT) and created:
+        if obj.is_published and created:
             self.message_user(
                 request,
                 ngettext(
@@ -203,7 +203,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
                 )
                 % {"count": created},
             )
-        elif obj.status == Newsletter.Status.SENDING or obj.status == Newsletter.Status.SENT:
+        elif obj.is_published:
             self.message_user(
                 request, _("This edition is already being sent; nobody gets it twice."), messages.WARNING
             )

@@ -37,7 +37,7 @@ def newsletter_send(*, newsletter: Newsletter, actor: User | None = None) -> int
     schedule started it (the sweep)."""
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status not in (Newsletter.Status.CONCEPT, Newsletter.Status.SCHEDULED):
+        if not newsletter.is_editable:
             return 0
         now = timezone.now()
         newsletter.agenda = agenda_entries(start=agenda_start(newsletter=newsletter, now=now))
@@ -111,7 +111,7 @@ def newsletter_failed_resend(*, newsletter: Newsletter, actor: User | None = Non
     often this runs. Returns how many were queued again."""
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if newsletter.status not in (Newsletter.Status.SENDING, Newsletter.Status.SENT):
+        if not newsletter.is_published:
             return 0
         ids = list(
             Delivery.objects.select_for_update(of=("self",))

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url, site_url
 
+from .. import selectors
 from ..models import Subscription
 from ..tokens import confirm_token, confirm_token_read, unsubscribe_token_read
 
@@ -167,12 +167,7 @@ def subscription_bounce_clear(*, subscription_ids: list[int], actor: User | None
 def subscription_profile_set(*, person: Person, subscribe: bool, actor: User) -> Subscription | None:
     """From the profile: the person's own address (verified by logging in) on or off the list."""
     with transaction.atomic():
-        subscription = (
-            Subscription.objects.select_for_update()
-            .filter(Q(person=person) | Q(email__iexact=person.email))
-            .order_by("-person_id")
-            .first()
-        )
+        subscription = selectors.subscription_for_person(person=person, lock=True)
         if not subscribe:
             if subscription is not None:
                 return subscription_unsubscribe(
