@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.models import Person
+from members.selectors import person_for_user
 from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
 from vzhg.errors import ServiceError
 from vzhg.mail.selectors import relay_notice
@@ -154,7 +154,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         if not str(object_id).isdigit():
             raise Http404
         newsletter = get_object_or_404(selectors.newsletter_full(), pk=int(object_id))
-        person = Person.objects.filter(user=request.user).first()
+        person = person_for_user(user=request.user)
         mail = mail_render(
             edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else ""
         )

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Person, User
+from members.models import User
+from members.selectors import person_for_user
 from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue
 
@@ -50,7 +51,7 @@ def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
     if not actor.email:
         raise ServiceError(_("Your account has no e-mail address."), code="no_email")
     full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
-    person = Person.objects.filter(user=actor).first()
+    person = person_for_user(user=actor)
     subscription = Subscription.objects.filter(email__iexact=actor.email).first()
     mail = mail_render(
         edition=edition_render(newsletter=full),
