@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Person, Region
 from vzhg.uploads import image_reencode
 
-from .models import Item, Newsletter, validate_image
+from .models import Item, validate_image
 
 
 class SubscribeForm(forms.Form):
@@ -73,12 +73,6 @@ class PeopleSubscribeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: every region. A region includes the regions within it."),
     )
-
-
-class NewsletterAdminForm(forms.ModelForm):
-    class Meta:
-        model = Newsletter
-        fields = ["title", "slug", "date", "intro"]
 
 
 class ItemForm(forms.ModelForm):

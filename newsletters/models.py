@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 # The usual sections of a new edition. Content, not interface: the newsletter is written in Dutch
@@ -35,6 +36,9 @@ class Newsletter(models.Model):
         SCHEDULED = "scheduled", _("scheduled")
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
+
+    # Public (the archive, the web version, its images) once sending has started.
+    PUBLISHED_STATUSES = (Status.SENDING, Status.SENT)
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The edition's web address."))
@@ -68,6 +72,10 @@ class Newsletter(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Who composed, scheduled, tested, sent or cancelled what (services set the acting user;
+    # admin requests get theirs from HistoryRequestMiddleware). The batches' heartbeat is no change.
+    history = HistoricalRecords(excluded_fields=["updated_at", "progress_at"])
+
     class Meta:
         verbose_name = _("newsletter")
         verbose_name_plural = _("newsletters")
@@ -88,6 +96,10 @@ class Newsletter(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.CONCEPT, self.Status.SCHEDULED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED_STATUSES
 
 
 class Section(models.Model):
@@ -170,6 +182,10 @@ class Subscription(models.Model):
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     bounce_reason = models.TextField(_("bounce reason"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Every status change and who made it: staff, the reader (by a link: no user, and the link's
+    # token is never stored) or the reader logged in. The row holds no secret to exclude.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("subscription")

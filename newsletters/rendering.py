@@ -18,17 +18,18 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vzhg.markdown import markdown_to_html
+from vzhg.site import absolute_url, site_host, site_url
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
+_TEXT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;"
 MAIL_STYLES = {
-    "p": "margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "p": "margin:0 0 12px 0;" + _TEXT,
     "a": "color:#00558c;text-decoration:underline;",
-    "ul": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
-    "ol": "margin:0 0 12px 0;padding-left:22px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;",
+    "ul": "margin:0 0 12px 0;padding-left:22px;" + _TEXT,
+    "ol": "margin:0 0 12px 0;padding-left:22px;" + _TEXT,
     "li": "margin:0 0 4px 0;",
     "blockquote": "margin:0 0 12px 0;padding-left:12px;border-left:3px solid #cccccc;color:#444444;",
     "h3": "margin:16px 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:17px;color:#00558c;",
@@ -43,7 +44,8 @@ def html_for_mail(html: str) -> str:
         tag, rest = match.group(1), match.group(2)
         return f'<{tag} style="{MAIL_STYLES[tag]}"{rest}>'
 
-    return re.sub(r"<(%s)\b([^>]*)>" % "|".join(MAIL_STYLES), add_style, html)
+    tags = "|".join(MAIL_STYLES)
+    return re.sub(rf"<({tags})\b([^>]*)>", add_style, html)
 
 
 def html_to_text(html: str) -> str:
@@ -85,10 +87,6 @@ def short_date(moment: datetime.date) -> str:
 short_date_lazy = lazy(short_date, str)
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 # --- the agenda -------------------------------------------------------------------------------
 
 
@@ -122,7 +120,7 @@ def agenda_entries(*, start: datetime.datetime | None = None, weeks: int | None 
                     "starts_at": event.starts_at.isoformat(),
                     "title": event.title,
                     "where": event.venue_name,
-                    "url": absolute(event.get_absolute_url()),
+                    "url": absolute_url(event.get_absolute_url()),
                 }
             )
 
@@ -201,7 +199,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
                     "text": html_to_text(html),
                     "link": item.link,
                     "link_label": item.link_label or gettext_lazy("Read more"),
-                    "image_url": absolute(reverse("newsletters:image", kwargs={"item_id": item.pk}))
+                    "image_url": absolute_url(reverse("newsletters:image", kwargs={"item_id": item.pk}))
                     if item.image
                     else "",
                     "image_path": reverse("newsletters:image", kwargs={"item_id": item.pk})
@@ -245,9 +243,9 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
             "edition": edition,
             "newsletter": newsletter,
             "first_name": _NAME if greeted else "",
-            "web_url": absolute(newsletter.get_absolute_url()),
+            "web_url": absolute_url(newsletter.get_absolute_url()),
             "unsubscribe_url": _UNSUBSCRIBE,
-            "site_url": settings.SITE_URL.rstrip("/"),
+            "site_url": site_url(),
         }
         # Every reader gets the site's language, whoever previews or sends it.
         with translation.override(settings.LANGUAGE_CODE):
@@ -265,9 +263,9 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
     newsletter = edition.newsletter
     if subscription is not None:
         token = unsubscribe_token(subscription)
-        unsubscribe_url = absolute(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+        unsubscribe_url = absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}))
     else:
-        unsubscribe_url = absolute(reverse("newsletters:subscribe"))
+        unsubscribe_url = absolute_url(reverse("newsletters:subscribe"))
     html, text = _templates(edition, greeted=bool(first_name))
     html = html.replace(_NAME, escape(first_name)).replace(_UNSUBSCRIBE, escape(unsubscribe_url))
     text = text.replace(_NAME, first_name).replace(_UNSUBSCRIBE, unsubscribe_url)
@@ -277,7 +275,7 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{_mailto_address()}?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"VZHG nieuwsbrief <nieuwsbrief.{_host()}>",
+            "List-Id": f"VZHG nieuwsbrief <nieuwsbrief.{site_host()}>",
             "Precedence": "bulk",
         }
     return {
@@ -285,7 +283,7 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
         "html": html,
         "text": text,
         "headers": headers,
-        "web_url": absolute(newsletter.get_absolute_url()),
+        "web_url": absolute_url(newsletter.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
     }
 
@@ -294,13 +292,3 @@ def _mailto_address() -> str:
     from email.utils import parseaddr
 
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "secretariaat@vzhg.nl"
-
-
-def _host() -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def summary(newsletter, length: int = 30) -> str:
-    return Truncator(html_to_text(markdown_to_html(newsletter.intro))).words(length)

@@ -1,28 +1,19 @@
 """Reads for editions, subscriptions and delivery progress, with their relations loaded."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Delivery, Item, Newsletter, Section, Subscription
+from .models import Delivery, Newsletter, Subscription
 
 
 def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Newsletter]:
     """Editions with their sections and items prefetched in order (three queries in all)."""
     queryset = Newsletter.objects.all() if queryset is None else queryset
-    return queryset.prefetch_related(
-        Prefetch(
-            "sections",
-            queryset=Section.objects.order_by("order", "pk").prefetch_related(
-                Prefetch("items", queryset=Item.objects.order_by("order", "pk"))
-            ),
-        )
-    )
+    return queryset.prefetch_related("sections__items")  # each in its Meta order: order, then pk
 
 
 def newsletters_published() -> QuerySet[Newsletter]:
     """The public archive: editions that have been (or are being) sent, newest first."""
-    return Newsletter.objects.filter(status__in=[Newsletter.Status.SENT, Newsletter.Status.SENDING]).order_by(
-        "-date", "-pk"
-    )
+    return Newsletter.objects.filter(status__in=Newsletter.PUBLISHED_STATUSES)
 
 
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
@@ -41,11 +32,12 @@ def subscriptions_active() -> QuerySet[Subscription]:
     return Subscription.objects.filter(status=Subscription.Status.CONFIRMED, bounced_at__isnull=True)
 
 
-def subscription_for_person(*, person) -> Subscription | None:
+def subscription_for_person(*, person, lock: bool = False) -> Subscription | None:
+    """The person's subscription: the one linked to them, else the one of their address.
+    `lock`: select it for update (a service about to change it)."""
     if person is None:
         return None
-    return (
-        Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
-        .order_by("-person_id")
-        .first()
-    )
+    queryset = Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.order_by("-person_id").first()

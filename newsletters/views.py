@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,13 +7,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.ratelimits import rate_limit_consume
 
-from . import selectors, services
+from . import selectors
 from .forms import SubscribeForm
 from .models import Item, Newsletter
 from .rendering import edition_render
+from .services import subscriptions as services
 
 IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
 
@@ -26,7 +27,6 @@ def archive(request):
 
 # An edition is public once it is being sent; before that (concept, scheduled) only whoever may
 # view newsletters in the admin reads it, with its images. Staff status alone gives nothing.
-PUBLIC_STATUSES = (Newsletter.Status.SENT, Newsletter.Status.SENDING)
 CONCEPT_PERMISSION = "newsletters.view_newsletter"
 
 
@@ -37,7 +37,7 @@ def _may_read_concepts(user) -> bool:
 def edition(request, slug):
     queryset = Newsletter.objects.filter(slug=slug)
     if not _may_read_concepts(request.user):
-        queryset = queryset.filter(status__in=PUBLIC_STATUSES)
+        queryset = queryset.filter(status__in=Newsletter.PUBLISHED_STATUSES)
     newsletter = selectors.newsletter_full(queryset).first()
     if newsletter is None:
         raise Http404
@@ -66,13 +66,14 @@ def subscribe(request):
             return render(request, "newsletters/subscribe.html", {"form": form}, status=429)
         try:
             subscription = services.subscription_request(email=email)
-        except ValidationError:
-            form.add_error("email", _("Enter a valid e-mail address, such as name@gemeente.nl."))
+        except ServiceError as exc:
+            form.add_error("email", str(exc))
         else:
             messages.success(
                 request,
                 _(
-                    "Almost done: we have sent a confirmation link to %(email)s. The newsletter starts once you have clicked it."
+                    "Almost done: we have sent a confirmation link to %(email)s. "
+                    "The newsletter starts once you have clicked it."
                 )
                 % {"email": subscription.email},
             )
@@ -84,7 +85,7 @@ def subscribe(request):
 def confirm(request, token):
     try:
         subscription = services.subscription_confirm(token=token)
-    except services.NewsletterError as exc:
+    except ServiceError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     return render(request, "newsletters/confirmed.html", {"subscription": subscription})
 
@@ -97,7 +98,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     try:
         subscription = services.subscription_for_unsubscribe_token(token=token)
-    except services.NewsletterError as exc:
+    except ServiceError as exc:
         return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
     if request.method == "POST":
         subscription = services.subscription_unsubscribe(subscription=subscription)
@@ -117,7 +118,7 @@ def profile_subscription(request):
         )
         return redirect("members:profile")
     subscribe = request.POST.get("subscribe") == "1"
-    services.subscription_profile_set(person=person, subscribe=subscribe)
+    services.subscription_profile_set(person=person, subscribe=subscribe, actor=request.user)
     if subscribe:
         messages.success(
             request, _("You will receive the newsletter at %(email)s.") % {"email": person.email}
@@ -130,7 +131,7 @@ def profile_subscription(request):
 def image(request, item_id):
     item = get_object_or_404(Item.objects.select_related("section__newsletter"), pk=item_id)
     newsletter = item.section.newsletter
-    public = newsletter.status in PUBLIC_STATUSES
+    public = newsletter.is_published
     if not item.image or not (public or _may_read_concepts(request.user)):
         raise Http404
     handle = item.image.open("rb")

@@ -112,8 +112,9 @@ def main() -> int:
     from django.conf import settings
     from django.utils import timezone
 
-    from newsletters import services as newsletter_services
     from newsletters.models import Delivery, Subscription
+    from newsletters.services import editions as newsletter_editions
+    from newsletters.services import sending as newsletter_sending
     from vzhg.mail import services as mail_services
     from vzhg.mail.models import OutgoingMail
 
@@ -156,7 +157,7 @@ def main() -> int:
         )
         for i in range(args.count)
     )  # fmt: skip
-    newsletter = newsletter_services.newsletter_create(
+    newsletter = newsletter_editions.newsletter_create(
         title="Kill-editie", slug=f"kill-{stamp}", date=timezone.localdate()
     )
 
@@ -165,8 +166,8 @@ def main() -> int:
 
     killed, duplicates, reached = run(
         "newsletter", env=env, log=artifacts / "bench-kills-newsletter.log", kills=args.kills,
-        start=lambda: newsletter_services.newsletter_send(newsletter=newsletter), done=newsletter_done,
-        sweep=lambda: newsletter_services.newsletter_sweep(stalled_after=timedelta(seconds=2)),
+        start=lambda: newsletter_sending.newsletter_send(newsletter=newsletter), done=newsletter_done,
+        sweep=lambda: newsletter_sending.newsletter_sweep(stalled_after=timedelta(seconds=2)),
         sink=sink, total=args.count,
     )  # fmt: skip
     unknown_to = list(

@@ -55,9 +55,10 @@ def main() -> int:
     from django.conf import settings
     from django.utils import timezone
 
-    from newsletters import selectors, services
+    from newsletters import selectors
     from newsletters.models import Delivery, Item, Newsletter, Subscription
     from newsletters.rendering import edition_render, mail_render
+    from newsletters.services import batches, editions, sending
 
     stamp = int(time.time())
     now = timezone.now()
@@ -67,7 +68,7 @@ def main() -> int:
         )
         for i in range(args.count)
     )  # fmt: skip
-    newsletter = services.newsletter_create(
+    newsletter = editions.newsletter_create(
         title="Benchmark-nieuwsbrief", slug=f"bench-{stamp}", date=timezone.localdate(),
         intro="Beste lezer,\n\nDit is een **benchmark**-editie met een paar berichten.",
     )  # fmt: skip
@@ -89,7 +90,7 @@ def main() -> int:
     raw = []
     for subscription in subscriptions:
         mail = mail_render(edition=edition, subscription=subscription)
-        raw.append(services._message(mail, subscription.email, None).message())
+        raw.append(batches._message(mail, subscription.email, None).message())
     sink.reset()
     t0 = time.perf_counter()
     with smtplib.SMTP(HOST, port, timeout=30) as smtp:
@@ -114,7 +115,7 @@ def main() -> int:
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"bench: the Celery worker did not start; see {log}")
         t0 = time.perf_counter()
-        created = services.newsletter_send(newsletter=newsletter)
+        created = sending.newsletter_send(newsletter=newsletter)
         queued = time.perf_counter() - t0
         sent_seconds = sink.wait_for(args.count, timeout=1800) - t0
         time.sleep(0.5)

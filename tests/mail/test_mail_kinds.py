@@ -27,7 +27,9 @@ from events import staff
 from events.models import Registration
 from governance import services as governance_services
 from governance.models import Body, Mandate, Meeting
-from newsletters import services as newsletter_services
+from newsletters.services import editions as newsletter_editions
+from newsletters.services import sending as newsletter_sending
+from newsletters.services import subscriptions as newsletter_subscriptions
 from tests.events.staff_factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory, UserFactory
 from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
@@ -227,9 +229,9 @@ def test_newsletter_mails(member, django_capture_on_commit_callbacks):
     SubscriptionFactory(email="lezer@example.org")
     actor = member.user
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter_services.subscription_request(email="nieuw@example.org")
+        newsletter_subscriptions.subscription_request(email="nieuw@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter_services.newsletter_test_send(newsletter=newsletter, actor=actor)
+        newsletter_editions.newsletter_test_send(newsletter=newsletter, actor=actor)
     [confirm] = sent("newsletter-confirm")
     check(confirm, expect=())
     [test] = sent("newsletter-test")
@@ -237,7 +239,7 @@ def test_newsletter_mails(member, django_capture_on_commit_callbacks):
     # The edition itself goes straight to the relay, batch by batch, not through the outbox.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter_services.newsletter_send(newsletter=newsletter)
+        newsletter_sending.newsletter_send(newsletter=newsletter)
     [edition] = [message for message in mail.outbox if message.to == ["lezer@example.org"]]
     check(edition, expect=(TITLE, "'Bestuur & Veiligheid'"))
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services as member_services
-from newsletters import services as newsletter_services
 from newsletters.models import Delivery, Newsletter, Subscription
+from newsletters.services import batches as newsletter_batches
+from newsletters.services import sending as newsletter_sending
 from tests.factories import UserFactory
 from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
 from vzhg.mail import selectors, services
@@ -78,7 +79,7 @@ def _relay_due_now():
 def _queued_edition(count):
     newsletter = NewsletterFactory()
     subscriptions = SubscriptionFactory.create_batch(count)
-    newsletter_services.newsletter_send(newsletter=newsletter)  # batches start on commit: not here
+    newsletter_sending.newsletter_send(newsletter=newsletter)  # batches start on commit: not here
     return newsletter, subscriptions
 
 
@@ -97,7 +98,7 @@ def test_a_relay_refusal_bounces_nobody_and_the_edition_goes_out_when_fixed(rela
     for key, value in script.items():
         setattr(relay.script, key, value)
 
-    result = newsletter_services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    result = newsletter_batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     code = next(iter(script.values()))[:3]
     assert result.sent == 0 and result.failed == 0 and result.retry_in
@@ -113,7 +114,7 @@ def test_a_relay_refusal_bounces_nobody_and_the_edition_goes_out_when_fixed(rela
     # The relay is fixed; after its back-off the edition goes on where it stopped.
     relay.script = type(relay.script)()
     _relay_due_now()
-    newsletter_services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    newsletter_batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     assert sorted(relay.accepted) == sorted(s.email for s in subscriptions)
     newsletter.refresh_from_db()
@@ -128,7 +129,7 @@ def test_a_refusal_at_rcpt_bounces_only_that_address(relay):
     gone = subscriptions[1]
     relay.script.refuse = {gone.email: "550 5.1.1 Mailbox does not exist"}
 
-    newsletter_services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    newsletter_batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     assert sorted(relay.accepted) == sorted(s.email for s in subscriptions if s != gone)
     assert list(Subscription.objects.filter(bounced_at__isnull=False)) == [gone]
@@ -196,7 +197,7 @@ def test_staff_clear_wrongly_recorded_bounces(client, settings):
     assert response.status_code == 200
     assert "2 bounces cleared" in response.content.decode()
     assert not Subscription.objects.filter(bounced_at__isnull=False).exists()
-    assert newsletter_services.newsletter_send(newsletter=newsletter) == 2
+    assert newsletter_sending.newsletter_send(newsletter=newsletter) == 2
 
 
 @pytest.mark.django_db

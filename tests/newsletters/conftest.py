@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from members import services as member_services
 from newsletters.models import Item, Newsletter, Section, Subscription
-from newsletters.services import newsletter_sections_ensure
+from newsletters.services.editions import newsletter_sections_ensure
 from tests.factories import UserFactory
 
 

@@ -107,7 +107,8 @@ def test_send_a_test_to_myself_then_send_and_follow_progress(
     form.update(_inline_management("sections", total=len(sections), initial=len(sections)))
     for index, section in enumerate(sections):
         form.update({f"sections-{index}-id": section.pk, f"sections-{index}-newsletter": newsletter.pk,
-                     f"sections-{index}-title": section.title, f"sections-{index}-order": section.order})  # fmt: skip
+                     f"sections-{index}-title": section.title,
+                     f"sections-{index}-order": section.order})  # fmt: skip
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**form, "_send_test": "1"}, follow=True)
@@ -144,8 +145,8 @@ def test_send_a_test_to_myself_then_send_and_follow_progress(
 def test_schedule_from_the_admin(client, secretariat):
     newsletter = NewsletterFactory()
     url = reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])
-    form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(), "intro": "",
-            **_inline_management("sections")}  # fmt: skip
+    form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(),
+            "intro": "", **_inline_management("sections")}  # fmt: skip
 
     response = client.post(url, {**form, "_schedule": "1", "scheduled_for": "2020-01-01T09:00"}, follow=True)
     assert "Choose a moment in the future." in response.content.decode()
@@ -216,3 +217,28 @@ def test_members_cannot_reach_the_newsletter_admin(client):
     newsletter = NewsletterFactory()
     response = client.get(reverse("admin:newsletters_newsletter_preview", args=[newsletter.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_previews_image_source_is_the_site_url_of_the_moment(client, secretariat, settings):
+    """The preview's CSP is computed per request, not when the admin module was imported."""
+    settings.SITE_URL = "https://nieuw.vzhg.example/"
+    newsletter = NewsletterFactory()
+
+    html = client.get(reverse("admin:newsletters_newsletter_preview", args=[newsletter.pk]))
+
+    img_src = html["Content-Security-Policy"].split("img-src")[1].split(";")[0]
+    assert "https://nieuw.vzhg.example" in img_src
+
+
+def test_subscribe_people_includes_regions_nested_at_any_depth(client, secretariat):
+    province = RegionFactory(name="Zuid-Holland Zuid")
+    district = RegionFactory(name="Drechtsteden", parent=province)
+    town = RegionFactory(name="Dordrecht e.o.", parent=district)
+    deep = PersonFactory(organisation=MunicipalityFactory(region=town), function="griffier")
+    PersonFactory(organisation=MunicipalityFactory(region=RegionFactory(name="Elders")), function="griffier")
+
+    client.post(
+        reverse("admin:newsletters_subscription_subscribe_people"), {"regions": [province.pk]}, follow=True
+    )
+
+    assert list(Subscription.objects.values_list("person", flat=True)) == [deep.pk]

@@ -19,8 +19,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from newsletters import services
 from newsletters.models import Delivery, Newsletter, Subscription
+from newsletters.services import sending
 
 from .conftest import NewsletterFactory, SubscriptionFactory
 
@@ -64,7 +64,7 @@ def test_two_thousand_subscribers_exactly_once_when_send_is_pressed_twice(celery
     results = []
 
     def click():
-        results.append(services.newsletter_send(newsletter=newsletter))
+        results.append(sending.newsletter_send(newsletter=newsletter))
         connection.close()
 
     clicks = [threading.Thread(target=click) for _ in range(2)]
@@ -72,13 +72,13 @@ def test_two_thousand_subscribers_exactly_once_when_send_is_pressed_twice(celery
         thread.start()
     for thread in clicks:
         thread.join()
-    results.append(services.newsletter_send(newsletter=newsletter))
+    results.append(sending.newsletter_send(newsletter=newsletter))
 
     assert sorted(results) == [0, 0, COUNT]
     # Extra batch tasks for the same edition (a task retried, the sweep firing early): the
     # worker's two processes now send it side by side; the row locks keep them apart.
     for _ in range(3):
-        assert services.newsletter_dispatch(newsletter_id=newsletter.pk)
+        assert sending.newsletter_dispatch(newsletter_id=newsletter.pk)
     smtp_sink.wait_for(COUNT, timeout=180)
     _wait_finished(newsletter, celery_worker_process)
     assert len(smtp_sink.messages) == COUNT
@@ -93,7 +93,7 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     # worker is killed while it is in the middle of a delivery, holding its row lock.
     smtp_sink.hold(after=halfway)
 
-    services.newsletter_send(newsletter=newsletter)
+    sending.newsletter_send(newsletter=newsletter)
     smtp_sink.wait_for(halfway, timeout=120)
     from tests.conftest import wait_until
 
@@ -125,7 +125,7 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
 
     celery_worker_process.restart()
     # What Celery beat does every 15 s once the edition has been quiet for a while.
-    assert services.newsletter_sweep(stalled_after=timezone.timedelta(0))["resumed"] == 1
+    assert sending.newsletter_sweep(stalled_after=timezone.timedelta(0))["resumed"] == 1
 
     smtp_sink.wait_for(COUNT - len(in_flight), timeout=180)
     celery_worker_process.wait_idle(timeout=120)
@@ -134,22 +134,22 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENDING
     later = timezone.now() + timezone.timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS + 1)
-    assert services.deliveries_interrupted_settle(now=later) == len(in_flight)
-    assert services.newsletter_sweep(stalled_after=timezone.timedelta(0)) == {"started": 0, "resumed": 0}
+    assert sending.deliveries_interrupted_settle(now=later) == len(in_flight)
+    assert sending.newsletter_sweep(stalled_after=timezone.timedelta(0)) == {"started": 0, "resumed": 0}
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENT
     failed = list(newsletter.deliveries.filter(status=Delivery.Status.FAILED))
     assert {d.pk for d in failed} == {d.pk for d in in_flight}
     assert all("may or may not have arrived" in d.error for d in failed)
     # The secretariat resends them (the button "Resend the failed deliveries"): once each.
-    assert services.newsletter_failed_resend(newsletter=newsletter) == len(in_flight)
-    assert services.newsletter_failed_resend(newsletter=newsletter) == 0
+    assert sending.newsletter_failed_resend(newsletter=newsletter) == len(in_flight)
+    assert sending.newsletter_failed_resend(newsletter=newsletter) == 0
     smtp_sink.wait_for(COUNT, timeout=60)
     _wait_finished(newsletter, celery_worker_process)
     assert len(smtp_sink.messages) == COUNT
     _assert_exactly_once(smtp_sink, expected)
     # A later sweep finds nothing to do, and nothing more arrives.
-    assert services.newsletter_sweep(stalled_after=timezone.timedelta(0)) == {"started": 0, "resumed": 0}
+    assert sending.newsletter_sweep(stalled_after=timezone.timedelta(0)) == {"started": 0, "resumed": 0}
     celery_worker_process.wait_idle()
     assert len(smtp_sink.messages) == COUNT
 
@@ -164,7 +164,7 @@ def test_redis_killed_and_restarted_during_a_send_every_address_once(
     newsletter = NewsletterFactory()
     smtp_sink.delay = 0.01  # the edition takes some seconds: Redis crashes in the middle of it
 
-    services.newsletter_send(newsletter=newsletter)
+    sending.newsletter_send(newsletter=newsletter)
     smtp_sink.wait_for(100, timeout=60)
     # Redis crashes (no save: every message it held is gone, acknowledged or not) and comes back.
     redis_server.stop()
@@ -173,7 +173,7 @@ def test_redis_killed_and_restarted_during_a_send_every_address_once(
 
     def beat():
         mail_sweep()
-        services.newsletter_sweep(stalled_after=timezone.timedelta(seconds=2))
+        sending.newsletter_sweep(stalled_after=timezone.timedelta(seconds=2))
 
     exits = play_beat_until(
         celery_worker_process, beat,
@@ -202,7 +202,7 @@ def test_the_mail_as_a_mail_client_sees_it(celery_worker_process, smtp_sink, set
         intro="Beste lezer,\n\n<script>alert('x')</script>Welkom bij **deze** editie."
     )
 
-    services.newsletter_send(newsletter=newsletter)
+    sending.newsletter_send(newsletter=newsletter)
     [received] = smtp_sink.wait_for(1)
     _wait_finished_or_failed(newsletter, celery_worker_process)
 
@@ -247,7 +247,7 @@ def test_the_mail_as_a_mail_client_sees_it(celery_worker_process, smtp_sink, set
     assert bounced.bounced_at is not None and "550" in bounced.bounce_reason
     failed = Delivery.objects.get(subscription=bounced)
     assert failed.status == Delivery.Status.FAILED and "550" in failed.error
-    assert services.newsletter_send(newsletter=NewsletterFactory()) == 0
+    assert sending.newsletter_send(newsletter=NewsletterFactory()) == 0
     celery_worker_process.wait_idle()
     assert len(smtp_sink.messages) == 1
 

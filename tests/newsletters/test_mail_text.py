@@ -7,10 +7,10 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from newsletters import services
 from newsletters.models import Newsletter
 from newsletters.rendering import edition_render, mail_render
 from newsletters.selectors import newsletter_full
+from newsletters.services import sending
 from tests.events.staff_factories import EventFactory
 
 from .conftest import NewsletterFactory, SubscriptionFactory
@@ -100,6 +100,6 @@ def test_a_sent_edition_keeps_the_agenda_of_its_date(settings, django_capture_on
     newsletter = NewsletterFactory(date=edition_day)
     SubscriptionFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_send(newsletter=newsletter)
+        sending.newsletter_send(newsletter=newsletter)
     newsletter.refresh_from_db()
     assert [entry["title"] for entry in newsletter.agenda] == [later.title]

@@ -7,10 +7,11 @@ import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from newsletters import services
 from newsletters.models import Delivery, Newsletter, Subscription
+from newsletters.services import batches, editions, sending, subscriptions
 from newsletters.tasks import newsletter_sweep
 from tests.factories import MemberFactory
+from vzhg.errors import ServiceError
 
 from .conftest import NewsletterFactory, SubscriptionFactory
 
@@ -29,9 +30,9 @@ def test_send_reaches_confirmed_subscribers_only_and_once(django_capture_on_comm
     SubscriptionFactory(bounced_at=timezone.now(), bounce_reason="550 no such user")
 
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.newsletter_send(newsletter=newsletter)
+        created = sending.newsletter_send(newsletter=newsletter)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.newsletter_send(newsletter=newsletter)  # the second click
+        again = sending.newsletter_send(newsletter=newsletter)  # the second click
 
     assert (created, again) == (3, 0)
     sent = _newsletters()
@@ -48,7 +49,7 @@ def test_personal_greeting_uses_the_persons_first_name(django_capture_on_commit_
     person = MemberFactory(first_name="Fatima")
     SubscriptionFactory(email=person.email, person=person)
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_send(newsletter=NewsletterFactory())
+        sending.newsletter_send(newsletter=NewsletterFactory())
 
     [message] = _newsletters()
     assert "Dear Fatima," in message.body
@@ -58,10 +59,10 @@ def test_someone_who_unsubscribes_while_an_edition_is_queued_gets_nothing():
     newsletter = NewsletterFactory()
     stays, leaves = SubscriptionFactory.create_batch(2)
     # Queued without running the batches (they start after commit, which is not run here).
-    services.newsletter_send(newsletter=newsletter)
-    services.subscription_unsubscribe(subscription=leaves)
+    sending.newsletter_send(newsletter=newsletter)
+    subscriptions.subscription_unsubscribe(subscription=leaves)
 
-    services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     assert [m.to[0] for m in _newsletters()] == [stays.email]
     skipped = Delivery.objects.get(subscription=leaves)
@@ -82,10 +83,10 @@ def test_hourly_cap_over_a_sliding_window(settings):
         Delivery.objects.filter(pk=delivery.pk).update(sent_at=now - datetime.timedelta(minutes=minutes))
     newsletter = NewsletterFactory()
     SubscriptionFactory.create_batch(4)
-    services.newsletter_send(newsletter=newsletter)
+    sending.newsletter_send(newsletter=newsletter)
 
-    first = services.newsletter_send_batch(newsletter_id=newsletter.pk)
-    second = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    first = batches.newsletter_send_batch(newsletter_id=newsletter.pk)
+    second = batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     assert (first.sent, first.remaining) == (2, 2)  # 3 in the window + 2 = the cap of 5
     assert second.sent == 0 and second.remaining == 2
@@ -102,10 +103,10 @@ def test_rate_per_minute_limits_a_batch(settings):
     settings.NEWSLETTER_BATCH_SIZE = 100
     newsletter = NewsletterFactory()
     SubscriptionFactory.create_batch(4)
-    services.newsletter_send(newsletter=newsletter)
+    sending.newsletter_send(newsletter=newsletter)
 
     started = datetime.datetime.now()
-    result = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    result = batches.newsletter_send_batch(newsletter_id=newsletter.pk)
     elapsed = (datetime.datetime.now() - started).total_seconds()
 
     assert result.sent == 4
@@ -115,7 +116,7 @@ def test_rate_per_minute_limits_a_batch(settings):
 def test_scheduled_edition_is_sent_by_the_sweep(django_capture_on_commit_callbacks):
     newsletter = NewsletterFactory()
     SubscriptionFactory.create_batch(2)
-    services.newsletter_schedule(newsletter=newsletter, when=timezone.now() + datetime.timedelta(hours=1))
+    editions.newsletter_schedule(newsletter=newsletter, when=timezone.now() + datetime.timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
         newsletter_sweep()
     assert _newsletters() == []
@@ -133,8 +134,8 @@ def test_scheduled_edition_is_sent_by_the_sweep(django_capture_on_commit_callbac
 
 def test_scheduling_in_the_past_is_refused():
     newsletter = NewsletterFactory()
-    with pytest.raises(services.NewsletterError):
-        services.newsletter_schedule(newsletter=newsletter, when=timezone.now() - datetime.timedelta(hours=1))
+    with pytest.raises(ServiceError):
+        editions.newsletter_schedule(newsletter=newsletter, when=timezone.now() - datetime.timedelta(hours=1))
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.CONCEPT
 
@@ -142,11 +143,11 @@ def test_scheduling_in_the_past_is_refused():
 def test_sweep_resumes_a_stalled_send(django_capture_on_commit_callbacks):
     newsletter = NewsletterFactory()
     SubscriptionFactory.create_batch(3)
-    services.newsletter_send(newsletter=newsletter)  # the batches were never started (worker lost)
+    sending.newsletter_send(newsletter=newsletter)  # the batches were never started (worker lost)
     assert _newsletters() == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_sweep(stalled_after=datetime.timedelta(0))
+        sending.newsletter_sweep(stalled_after=datetime.timedelta(0))
 
     assert len(_newsletters()) == 3
     newsletter.refresh_from_db()
@@ -157,7 +158,7 @@ def test_a_newsletter_has_a_message_id_on_the_site_domain(settings, django_captu
     settings.SITE_URL = "https://vzhg.example.nl"
     SubscriptionFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_send(newsletter=NewsletterFactory())
+        sending.newsletter_send(newsletter=NewsletterFactory())
     [message] = _newsletters()
     assert message.message()["Message-ID"].strip("<>").endswith("@vzhg.example.nl")
 
@@ -181,8 +182,8 @@ def test_a_delivery_a_killed_worker_left_sending_is_decided_by_the_setting(setti
     )
 
     # While a delivery may still be going out, the edition is not finished.
-    assert not services.newsletter_finish(newsletter_id=newsletter.pk)
-    assert services.deliveries_interrupted_settle() == 1
+    assert not batches.newsletter_finish(newsletter_id=newsletter.pk)
+    assert sending.deliveries_interrupted_settle() == 1
 
     interrupted.refresh_from_db()
     recent.refresh_from_db()
@@ -193,7 +194,7 @@ def test_a_delivery_a_killed_worker_left_sending_is_decided_by_the_setting(setti
         assert interrupted.status == Delivery.Status.FAILED
         assert "may or may not have arrived" in interrupted.error
         # The secretariat's button sends it again.
-        assert services.newsletter_failed_resend(newsletter=newsletter) == 1
+        assert sending.newsletter_failed_resend(newsletter=newsletter) == 1
         interrupted.refresh_from_db()
         assert interrupted.status == Delivery.Status.QUEUED
 
@@ -212,7 +213,7 @@ def test_a_delivery_is_committed_sending_before_the_relay_gets_it(settings, monk
         return original(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
-    result = services.newsletter_send_batch(newsletter_id=newsletter.pk)
+    result = batches.newsletter_send_batch(newsletter_id=newsletter.pk)
 
     assert seen == [Delivery.Status.SENDING]
     assert result.sent == 1

@@ -7,8 +7,8 @@ from django.core import mail as django_mail
 from django.test import Client
 from django.urls import reverse
 
-from newsletters import services
 from newsletters.models import Newsletter, Subscription
+from newsletters.services import sending, subscriptions
 from newsletters.tokens import confirm_token, unsubscribe_token
 from tests.factories import MemberFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(text: str, name: str) -> str:
-    return re.search(r"https?://\S+/nieuwsbrief/%s/\S+/" % name, text).group(0)
+    return re.search(rf"https?://\S+/nieuwsbrief/{name}/\S+/", text).group(0)
 
 
 def test_subscribe_needs_confirmation_before_anything_is_sent(client, django_capture_on_commit_callbacks):
@@ -39,7 +39,7 @@ def test_subscribe_needs_confirmation_before_anything_is_sent(client, django_cap
 
     # An edition sent now does not reach the unconfirmed address.
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.newsletter_send(newsletter=NewsletterFactory()) == 0
+        assert sending.newsletter_send(newsletter=NewsletterFactory()) == 0
     assert len(django_mail.outbox) == 1
 
     link = _link(confirmation.body, "bevestigen")
@@ -116,9 +116,9 @@ def test_one_click_unsubscribe_works_without_csrf_and_is_immediate():
 
 def test_an_import_never_undoes_an_unsubscribe(secretariat):
     subscription = SubscriptionFactory(email="weg@example.org")
-    services.subscription_unsubscribe(subscription=subscription)
+    subscriptions.subscription_unsubscribe(subscription=subscription)
 
-    report = services.subscription_import(text="email\nweg@example.org\nnieuw@example.org\nkapot@\n")
+    report = subscriptions.subscription_import(text="email\nweg@example.org\nnieuw@example.org\nkapot@\n")
 
     assert report.unsubscribed == ["weg@example.org"] and report.created == ["nieuw@example.org"]
     assert report.invalid == [(4, "kapot@")]

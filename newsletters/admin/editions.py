@@ -1,27 +1,33 @@
-"""The secretariat composes, previews, tests, sends and follows editions here, and keeps the list."""
+"""The secretariat composes, previews, tests, schedules, sends and follows editions here."""
 
-from csp.decorators import csp_update
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.models import Person
+from members.selectors import person_for_user
+from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
+from vzhg.errors import ServiceError
 from vzhg.mail.selectors import relay_notice
+from vzhg.site import site_url
 
-from . import selectors, services
-from .forms import ImportForm, ItemForm, PeopleSubscribeForm, ScheduleForm
-from .models import Delivery, Item, Newsletter, Section, Subscription
-from .rendering import edition_render, mail_render
+from .. import selectors
+from ..forms import ItemForm, ScheduleForm
+from ..models import Delivery, Item, Newsletter, Section
+from ..rendering import edition_render, mail_render
+from ..services.editions import (
+    newsletter_schedule,
+    newsletter_sections_ensure,
+    newsletter_test_send,
+    newsletter_unschedule,
+)
+from ..services.sending import newsletter_failed_resend, newsletter_send
 
 
 class SectionInline(admin.TabularInline):
@@ -52,7 +58,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
+class NewsletterAdmin(ReadableHistoryAdmin):
     list_display = ["title", "date", "status", "scheduled_for", "sent_at", "progress_short"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -128,20 +134,19 @@ class NewsletterAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
-            services.newsletter_sections_ensure(newsletter=form.instance)
+            newsletter_sections_ensure(newsletter=form.instance)
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
-                name="%s_%s_preview" % info,
+                name=f"{info}_preview",
             ),
             *super().get_urls(),
         ]
 
-    @csp_update({"style-src": ["'unsafe-inline'"], "img-src": [settings.SITE_URL.rstrip("/")]})
     def preview_view(self, request, object_id):
         """The mail exactly as it will arrive, for the person looking (their own greeting)."""
         if not self.has_view_permission(request):
@@ -149,13 +154,17 @@ class NewsletterAdmin(admin.ModelAdmin):
         if not str(object_id).isdigit():
             raise Http404
         newsletter = get_object_or_404(selectors.newsletter_full(), pk=int(object_id))
-        person = Person.objects.filter(user=request.user).first()
+        person = person_for_user(user=request.user)
         mail = mail_render(
             edition=edition_render(newsletter=newsletter), first_name=person.first_name if person else ""
         )
         if request.GET.get("part") == "text":
             return HttpResponse(mail["text"], content_type="text/plain; charset=utf-8")
-        return HttpResponse(mail["html"])
+        response = HttpResponse(mail["html"])
+        # The mail's inline styles, and its images on the site's own URL (read now, not at import):
+        # what django-csp's @csp_update sets, with a value computed per request.
+        response._csp_update = {"style-src": ["'unsafe-inline'"], "img-src": [site_url()]}
+        return response
 
     def response_change(self, request, obj):
         actions = {
@@ -175,16 +184,16 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     def _send_test(self, request, obj):
         try:
-            services.newsletter_test_send(newsletter=obj, actor=request.user)
-        except services.NewsletterError as exc:
+            newsletter_test_send(newsletter=obj, actor=request.user)
+        except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(request, _("A test has been sent to %(email)s.") % {"email": request.user.email})
 
     def _send_now(self, request, obj):
-        created = services.newsletter_send(newsletter=obj, actor=request.user)
+        created = newsletter_send(newsletter=obj, actor=request.user)
         obj.refresh_from_db()
-        if obj.status in (Newsletter.Status.SENDING, Newsletter.Status.SENT) and created:
+        if obj.is_published and created:
             self.message_user(
                 request,
                 ngettext(
@@ -194,7 +203,7 @@ class NewsletterAdmin(admin.ModelAdmin):
                 )
                 % {"count": created},
             )
-        elif obj.status == Newsletter.Status.SENDING or obj.status == Newsletter.Status.SENT:
+        elif obj.is_published:
             self.message_user(
                 request, _("This edition is already being sent; nobody gets it twice."), messages.WARNING
             )
@@ -205,10 +214,8 @@ class NewsletterAdmin(admin.ModelAdmin):
             self.message_user(request, _("Enter the date and time to send at."), messages.ERROR)
             return
         try:
-            services.newsletter_schedule(
-                newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user
-            )
-        except services.NewsletterError as exc:
+            newsletter_schedule(newsletter=obj, when=form.cleaned_data["scheduled_for"], actor=request.user)
+        except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(
@@ -218,7 +225,7 @@ class NewsletterAdmin(admin.ModelAdmin):
         )
 
     def _resend_failed(self, request, obj):
-        count = services.newsletter_failed_resend(newsletter=obj, actor=request.user)
+        count = newsletter_failed_resend(newsletter=obj, actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -230,7 +237,7 @@ class NewsletterAdmin(admin.ModelAdmin):
         )
 
     def _unschedule(self, request, obj):
-        services.newsletter_unschedule(newsletter=obj, actor=request.user)
+        newsletter_unschedule(newsletter=obj, actor=request.user)
         self.message_user(request, _("The edition is a concept again and will not be sent by itself."))
 
 
@@ -275,208 +282,6 @@ class SectionAdmin(admin.ModelAdmin):
                 reverse("admin:newsletters_newsletter_change", args=[obj.newsletter_id])
             )
         return super().response_change(request, obj)
-
-
-class SubscriptionAddForm(forms.ModelForm):
-    class Meta:
-        model = Subscription
-        fields = ["email", "person"]
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        existing = Subscription.objects.filter(email__iexact=email).first()
-        if existing is not None and existing.status == Subscription.Status.UNSUBSCRIBED:
-            raise forms.ValidationError(
-                _("This address unsubscribed and stays unsubscribed; only its owner can subscribe again.")
-            )
-        if existing is not None:
-            raise forms.ValidationError(_("This address is already on the list."))
-        return email
-
-
-class BouncedFilter(admin.SimpleListFilter):
-    title = _("bounced")
-    parameter_name = "bounced"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("yes")), ("no", _("no"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(bounced_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(bounced_at__isnull=True)
-        return queryset
-
-
-@admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = [
-        "email",
-        "person",
-        "status",
-        "source",
-        "confirmed_at",
-        "unsubscribed_at",
-        "bounced_at",
-        "bounce_reason",
-    ]
-    list_filter = ["status", "source", BouncedFilter]
-    list_select_related = ["person"]
-    search_fields = ["email", "person__last_name", "person__first_name"]
-    raw_id_fields = ["person"]
-    fields = [
-        "email",
-        "person",
-        "status",
-        "source",
-        "confirmed_at",
-        "unsubscribed_at",
-        "bounced_at",
-        "bounce_reason",
-        "created_at",
-    ]
-    # The address and the status change only through the services: double opt-in (the reader
-    # confirms their own address), unsubscribing (which sticks: imports leave it alone) and the
-    # action below. Typing "confirmed" over "unsubscribed" would mail someone who said no.
-    readonly_fields = [
-        "email",
-        "status",
-        "source",
-        "confirmed_at",
-        "unsubscribed_at",
-        "bounced_at",
-        "bounce_reason",
-        "created_at",
-    ]
-    change_list_template = "admin/newsletters/subscription/change_list.html"
-    actions = ["unsubscribe_selected", "clear_bounce"]
-
-    @admin.action(
-        description=_("Clear the recorded bounce of the selected addresses"), permissions=["change"]
-    )
-    def clear_bounce(self, request, queryset):
-        count = services.subscription_bounce_clear(
-            subscription_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
-        )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d bounce cleared: the address gets the next edition again.",
-                "%(count)d bounces cleared: the addresses get the next edition again.",
-                count,
-            )
-            % {"count": count},
-        )
-
-    form = SubscriptionAddForm
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["email", "person"]
-        return self.fields
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return self.readonly_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            kwargs["form"] = forms.ModelForm
-        return super().get_form(request, obj, change, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        """A typed address is added as the import adds it (the same service: subscribed, and an
-        address that unsubscribed is never revived); the person link is kept."""
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        services.subscription_import(text=obj.email, actor=request.user)
-        subscription = Subscription.objects.get(email__iexact=obj.email)
-        if obj.person_id and subscription.person_id is None:
-            subscription.person_id = obj.person_id
-            subscription.save(update_fields=["person"])
-        obj.pk = subscription.pk
-        obj.__dict__.update(
-            {key: value for key, value in subscription.__dict__.items() if not key.startswith("_")}
-        )
-
-    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
-    def unsubscribe_selected(self, request, queryset):
-        count = 0
-        for subscription in queryset:
-            services.subscription_unsubscribe(subscription=subscription)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d address unsubscribed.", "%(count)d addresses unsubscribed.", count)
-            % {"count": count},
-        )
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
-            path(
-                "subscribe-people/",
-                self.admin_site.admin_view(self.subscribe_people_view),
-                name="%s_%s_subscribe_people" % info,
-            ),
-            *super().get_urls(),
-        ]
-
-    def _report(self, request, report):
-        self.message_user(
-            request,
-            _(
-                "%(created)d subscribed, %(already)d already on the list, %(unsubscribed)d left alone because they unsubscribed."
-            )
-            % {
-                "created": len(report.created),
-                "already": len(report.already),
-                "unsubscribed": len(report.unsubscribed),
-            },
-        )
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            report = services.subscription_import(text=form.cleaned_data["text"], actor=request.user)
-            self._report(request, report)
-            if not report.invalid:
-                return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import addresses"),
-            "form": form,
-            "report": report,
-        }
-        return TemplateResponse(request, "admin/newsletters/subscription/import.html", context)
-
-    def subscribe_people_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = PeopleSubscribeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            report = services.subscription_people_subscribe(
-                functions=form.cleaned_data["functions"],
-                region_ids=[region.pk for region in form.cleaned_data["regions"]],
-                actor=request.user,
-            )
-            self._report(request, report)
-            return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Subscribe people of member municipalities"),
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/newsletters/subscription/subscribe_people.html", context)
 
 
 @admin.register(Delivery)

@@ -1,0 +1,288 @@
+"""One sending batch of an edition: the relay's rate budget, one SMTP connection, and each
+delivery handed over at most once.
+
+The exactly-once rule is the outbox's: a Delivery is taken only while it is still queued, under
+a row lock; it goes queued → sending (committed before MAIL FROM and DATA) → sent (committed right
+after the relay's 250) or failed. A delivery a killed worker left "sending" is decided by the
+sweep (sending.deliveries_interrupted_settle) as the outbox decides (MAIL_RESEND_INTERRUPTED).
+
+SMTP failures are classified by vzhg.mail.smtp, as for the outbox: only a refusal of the address
+(at RCPT, or an enhanced status 5.1.x/5.2.x) bounces the subscription. A relay that fails (no
+connection, 4xx, 535 authentication, refused sender, 554 greeting) stops the batch, closes the
+connection, leaves every delivery queued and records the relay as failing (the admin shows it);
+the edition goes on by itself after the relay's back-off, and gives up on a delivery only when
+it has waited MAIL_GIVE_UP_AFTER_SECONDS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vzhg.mail.services import (
+    mail_message_id,
+    relay_failure_record,
+    relay_success_record,
+    relay_wait_until,
+)
+from vzhg.mail.smtp import SmtpOutcome, smtp_connection_discard, smtp_failure_classify
+
+from .. import selectors
+from ..models import Delivery, Newsletter, Subscription
+from ..rendering import edition_render, mail_render
+
+MAX_ATTEMPTS = 5
+# A batch running longer than this updates progress_at, so the sweep knows it is alive.
+PROGRESS_HEARTBEAT_SECONDS = 15
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    failed: int = 0
+    remaining: int = 0
+    retry_in: float | None = None  # seconds until the next batch may run (rate limit, relay trouble)
+
+
+def _send_budget(now: datetime.datetime) -> tuple[int, float]:
+    """How many messages may go out now, and (when none) how many seconds until one may.
+
+    Sliding windows over the deliveries really sent: the last minute for
+    NEWSLETTER_RATE_PER_MINUTE and the last hour for NEWSLETTER_HOURLY_CAP (0: no limit).
+    """
+    budget = settings.NEWSLETTER_BATCH_SIZE
+    wait = 0.0
+    for limit, window in (
+        (settings.NEWSLETTER_RATE_PER_MINUTE, datetime.timedelta(minutes=1)),
+        (settings.NEWSLETTER_HOURLY_CAP, datetime.timedelta(hours=1)),
+    ):
+        if not limit:
+            continue
+        recent = Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__gt=now - window)
+        used = recent.count()
+        if used >= limit:
+            # The window frees a slot when the (used - limit + 1)-th oldest send leaves it.
+            leaving = recent.order_by("sent_at").values_list("sent_at", flat=True)[used - limit]
+            wait = max(wait, (leaving + window - now).total_seconds() + 0.5)
+            budget = 0
+        else:
+            budget = min(budget, limit - used)
+    return budget, wait
+
+
+def _message(mail: dict, to: str, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail["subject"],
+        body=mail["text"],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Message-ID": mail_message_id(), **mail["headers"]},
+        connection=connection,
+    )
+    message.attach_alternative(mail["html"], "text/html")
+    return message
+
+
+def _first_name(subscription: Subscription) -> str:
+    return subscription.person.first_name if subscription.person_id else ""
+
+
+def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
+    """Send up to one batch of an edition's queued deliveries over one SMTP connection.
+
+    Each delivery is taken in its own short transaction: locked (skipping rows another worker
+    holds), sent while the lock is held, marked sent or failed, committed. A worker killed
+    halfway leaves the row it was sending queued (its transaction never commits) and every
+    earlier row sent; the next batch resumes there.
+    """
+    result = BatchResult()
+    newsletter = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter_id)).first()
+    if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
+        return result
+    now = timezone.now()
+    budget, wait = _send_budget(now)
+    if budget == 0:
+        Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now + datetime.timedelta(seconds=wait))
+        result.retry_in = wait
+        result.remaining = Delivery.objects.filter(
+            newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+        ).count()
+        return result
+    relay_due = relay_wait_until(now=now)
+    if relay_due is not None:
+        # The relay is failing and not due for another try: wait for it, send nothing.
+        Newsletter.objects.filter(pk=newsletter_id).update(progress_at=relay_due)
+        result.retry_in = max(1.0, (relay_due - now).total_seconds())
+        result.remaining = Delivery.objects.filter(
+            newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+        ).count()
+        return result
+    Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now)
+    edition = edition_render(newsletter=newsletter)
+    rate = settings.NEWSLETTER_RATE_PER_MINUTE
+    interval = 60.0 / rate if rate else 0.0
+    next_slot = time.monotonic()
+    heartbeat = time.monotonic()
+    connection = get_connection()
+    try:
+        for _index in range(budget):
+            if interval:
+                pause = next_slot - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                next_slot = max(next_slot, time.monotonic()) + interval
+            if time.monotonic() - heartbeat > PROGRESS_HEARTBEAT_SECONDS:
+                # A long batch shows it is alive, so the sweep can call an edition stalled early.
+                Newsletter.objects.filter(pk=newsletter_id).update(progress_at=timezone.now())
+                heartbeat = time.monotonic()
+            outcome = _send_one(
+                newsletter_id=newsletter_id, edition=edition, connection=connection, result=result
+            )
+            if outcome == "sent" and result.sent == 1:
+                relay_success_record()  # ends a recorded outage (and wakes the outbox)
+            if outcome == "none":
+                break
+            if outcome == "relay":
+                result.retry_in = max(
+                    1.0, ((relay_wait_until() or timezone.now()) - timezone.now()).total_seconds()
+                )
+                break
+            if outcome == "transient":
+                result.retry_in = 60.0
+                break
+    finally:
+        smtp_connection_discard(connection)
+    result.remaining = Delivery.objects.filter(
+        newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
+    ).count()
+    if result.remaining == 0:
+        newsletter_finish(newsletter_id=newsletter_id)
+    else:
+        due = timezone.now() + datetime.timedelta(seconds=result.retry_in or 0)
+        Newsletter.objects.filter(pk=newsletter_id).update(progress_at=due)
+    return result
+
+
+def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -> str:
+    """The next queued delivery, at most once. Three short commits, as in the outbox: the claim
+    (queued → sending, the attempt counted; once the connection is open, before MAIL FROM and
+    DATA), then "sent" right after the relay's 250 (the connection stays open for the next one;
+    QUIT only ends the batch), or the failure with its reason. A worker killed in between leaves
+    the delivery "sending": the sweep decides about it (MAIL_RESEND_INTERRUPTED)."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription", "subscription__person")
+            .filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED)
+            .order_by("pk")
+            .first()
+        )
+        if delivery is None:
+            return "none"
+        subscription = delivery.subscription
+        if not subscription.is_active:
+            # Unsubscribed or bounced after the edition was queued: never sent.
+            delivery.status = Delivery.Status.FAILED
+            delivery.error = _("Not sent: the subscription ended before it was this address's turn.")
+            delivery.save(update_fields=["status", "error"])
+            result.failed += 1
+            return "skipped"
+        delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
+        mail = mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription))
+        try:
+            connection.open()  # no-op while the connection from the last message is still open
+        except (OSError, smtplib.SMTPException) as exc:
+            return _failed(delivery, subscription, exc, connection, result)
+        delivery.status = Delivery.Status.SENDING
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
+    # Committed "sending": from here on the relay may have the message.
+    try:
+        _message(mail, subscription.email, connection).send()
+    except (OSError, smtplib.SMTPException) as exc:
+        return _failed(delivery, subscription, exc, connection, result)
+    # The relay said 250: record it at once, in its own commit.
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+    )
+    result.sent += 1
+    return "sent"
+
+
+def _failed(
+    delivery: Delivery, subscription: Subscription, exc: BaseException, connection, result: BatchResult
+) -> str:
+    failure = smtp_failure_classify(exc)
+    smtp_connection_discard(connection)  # never reuse a half-open connection
+    if failure.outcome == SmtpOutcome.RECIPIENT:
+        _bounce(delivery, subscription, failure.reason)
+        result.failed += 1
+        return "failed"
+    if failure.outcome == SmtpOutcome.MESSAGE:
+        delivery.status = Delivery.Status.FAILED
+        delivery.error = failure.reason[:2000]
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+        result.failed += 1
+        return "failed"
+    if failure.outcome == SmtpOutcome.RELAY:
+        return _relay_failing(delivery, failure.reason, result)
+    return _transient(delivery, failure.reason, connection, result)
+
+
+def _bounce(delivery: Delivery, subscription: Subscription, reason: str) -> None:
+    delivery.status = Delivery.Status.FAILED
+    delivery.error = reason[:2000]
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    Subscription.objects.filter(pk=subscription.pk).update(
+        bounced_at=timezone.now(), bounce_reason=reason[:2000]
+    )
+
+
+def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
+    """The relay, not this address: the delivery stays queued (its attempt and the error are
+    kept) unless it has waited past MAIL_GIVE_UP_AFTER_SECONDS; the batch stops."""
+    now = timezone.now()
+    delivery.error = reason[:2000]
+    delivery.status = Delivery.Status.QUEUED
+    if delivery.created_at <= now - datetime.timedelta(seconds=settings.MAIL_GIVE_UP_AFTER_SECONDS):
+        delivery.status = Delivery.Status.FAILED
+        result.failed += 1
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    relay_failure_record(reason=reason, now=now)
+    return "relay"
+
+
+def _transient(delivery: Delivery, reason: str, connection, result: BatchResult) -> str:
+    """A temporary refusal of this address (4xx at RCPT): tried again later, at most MAX_ATTEMPTS."""
+    delivery.error = reason[:2000]
+    delivery.status = Delivery.Status.QUEUED
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = Delivery.Status.FAILED
+        result.failed += 1
+    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    return "transient"
+
+
+def newsletter_finish(*, newsletter_id: int) -> bool:
+    """Sending → sent once nothing is queued any more."""
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().filter(pk=newsletter_id).first()
+        if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
+            return False
+        if newsletter.deliveries.filter(
+            status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        ).exists():
+            return False
+        newsletter.status = Newsletter.Status.SENT
+        newsletter.sent_at = timezone.now()
+        newsletter._change_reason = "every delivery handled"
+        newsletter.save(update_fields=["status", "sent_at", "updated_at"])
+        return True

@@ -1,0 +1,101 @@
+"""Composing an edition and planning it: the usual sections, a test mail to oneself, scheduling.
+
+Starting, resuming and finishing a send is in sending.py; the SMTP batches in batches.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import User
+from members.selectors import person_for_user
+from vzhg.errors import ServiceError
+from vzhg.mail.services import mail_queue
+
+from .. import selectors
+from ..models import DEFAULT_SECTIONS, Newsletter, Section, Subscription
+from ..rendering import edition_render, mail_render
+
+
+def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
+    """A new edition starts with the usual sections, in order."""
+    if newsletter.sections.exists():
+        return
+    Section.objects.bulk_create(
+        [
+            Section(newsletter=newsletter, title=title, order=(index + 1) * 10)
+            for index, title in enumerate(DEFAULT_SECTIONS)
+        ]
+    )
+
+
+@transaction.atomic
+def newsletter_create(
+    *, title: str, slug: str, date: datetime.date, intro: str = "", actor: User | None = None
+) -> Newsletter:
+    newsletter = Newsletter(title=title, slug=slug, date=date, intro=intro, created_by=actor)
+    newsletter.full_clean()
+    newsletter._history_user = actor
+    newsletter.save()
+    newsletter_sections_ensure(newsletter=newsletter)
+    return newsletter
+
+
+def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
+    """The edition as it will arrive, to the person who asks (their own address). The edition's
+    history records who had a test sent, and to which address."""
+    if not actor.email:
+        raise ServiceError(_("Your account has no e-mail address."), code="no_email")
+    full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
+    person = person_for_user(user=actor)
+    subscription = Subscription.objects.filter(email__iexact=actor.email).first()
+    mail = mail_render(
+        edition=edition_render(newsletter=full),
+        subscription=subscription,
+        first_name=person.first_name if person else "",
+    )
+    with transaction.atomic():
+        mail_queue(
+            to=actor.email,
+            subject=_("[TEST] %(subject)s") % {"subject": mail["subject"]},
+            text=mail["text"],
+            html=mail["html"],
+            headers=mail["headers"],
+            kind="newsletter-test",
+        )
+        full._history_user = actor
+        full._change_reason = f"test mail sent to {actor.email}"
+        full.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def newsletter_schedule(
+    *, newsletter: Newsletter, when: datetime.datetime, actor: User | None = None
+) -> Newsletter:
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if not newsletter.is_editable:
+        raise ServiceError(_("This edition is already being sent or has been sent."), code="not_editable")
+    if when <= timezone.now():
+        raise ServiceError(_("Choose a moment in the future."), code="in_the_past")
+    newsletter.status = Newsletter.Status.SCHEDULED
+    newsletter.scheduled_for = when
+    newsletter._history_user = actor
+    newsletter._change_reason = "scheduled"
+    newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
+
+
+@transaction.atomic
+def newsletter_unschedule(*, newsletter: Newsletter, actor: User | None = None) -> Newsletter:
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if newsletter.status == Newsletter.Status.SCHEDULED:
+        newsletter.status = Newsletter.Status.CONCEPT
+        newsletter.scheduled_for = None
+        newsletter._history_user = actor
+        newsletter._change_reason = "schedule cancelled"
+        newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
