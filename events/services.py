@@ -388,91 +388,17 @@ def feed_key_renew(*, user) -> str:
     return key
 
 
-# --- changes the registrants' calendars must follow ------------------------------------------------
-
-# The fields of an event that its calendar entry shows: a change to one of them is an update.
-EVENT_CALENDAR_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address", "online_url")
+# --- the day itself: check-in ------------------------------------------------------------------------------
 
 
-def event_ics_sequence_bump(*, event: Event) -> int:
-    """Raise the event's calendar version (the .ics SEQUENCE) by one, in the database, so it only
-    grows whoever else changes the event at the same time. Returns the new value."""
-    from django.db.models import F
-
-    Event.objects.filter(pk=event.pk).update(ics_sequence=F("ics_sequence") + 1)
-    event.ics_sequence = Event.objects.values_list("ics_sequence", flat=True).get(pk=event.pk)
-    return event.ics_sequence
-
-
-def event_update_notify(*, event: Event, actor=None) -> int:
-    """The event's time or place changed: raise its calendar version and mail every confirmed
-    registrant the new details with the .ics (METHOD:REQUEST, the same UID, a higher SEQUENCE),
-    so their calendar moves the entry. One transaction; the mails leave after commit. Returns how
-    many were told (none for a cancelled event)."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext
-
-    from vzhg.mail.services import mail_queue, mail_reference
-
-    from . import ics
-    from .tokens import cancel_token_make
-
-    def absolute(path: str) -> str:
-        return settings.SITE_URL.rstrip("/") + path
-
+def registration_check_in(*, registration: Registration, actor, present: bool = True) -> Registration:
+    """Tick a registrant present (or undo it). Only confirmed registrations can be checked in."""
     with transaction.atomic():
-        event = _lock_event(event)
-        if event.status == Event.Status.CANCELLED or event.ends_at <= timezone.now():
-            return 0
-        event_ics_sequence_bump(event=event)
-        registrations = (
-            Registration.objects.filter(
-                event=event, status=Registration.Status.CONFIRMED, person__isnull=False
-            )
-            .select_related("person", "event__host")
-            .prefetch_related("choices__session", "choices__round")
-            .order_by("pk")
-        )
-        told = 0
-        for registration in registrations:
-            person = registration.person
-            if not person.email:
-                continue
-            registration.event = event
-            with translation.override(settings.LANGUAGE_CODE):
-                context = {
-                    "person": person,
-                    "event": event,
-                    "registration": registration,
-                    "choices": sorted(registration.choices.all(), key=lambda choice: choice.round.number),
-                    "event_url": absolute(event.get_absolute_url()),
-                    "cancel_url": absolute(
-                        reverse(
-                            "events:cancel_token",
-                            kwargs={"token": cancel_token_make(registration=registration)},
-                        )
-                    ),
-                    "show_online_url": bool(event.online_url),
-                }
-                subject = gettext("Changed: %(title)s") % {"title": event.title}
-                context["subject"] = subject
-                text = render_to_string("events/email/event_updated.txt", context)
-                html = render_to_string("events/email/event_updated.html", context)
-                description = render_to_string("events/email/ics_description.txt", context).strip()
-                attachment = ics.registration_ics(
-                    registration=registration, method="REQUEST", description=description
-                )
-            mail_queue(
-                to=person.email,
-                subject=subject,
-                text=text,
-                html=html,
-                attachments=[("uitnodiging.ics", attachment, ics.content_type("REQUEST"))],
-                kind="events.updated",
-                reference=mail_reference(registration),
-            )
-            told += 1
-    return told
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status != Registration.Status.CONFIRMED:
+            raise ValueError(_("Only confirmed registrations can be checked in."))
+        if locked.attended != present:
+            locked.attended = present
+            locked.attended_at = timezone.now() if present else None
+            locked.save(update_fields=["attended", "attended_at", "updated_at"])
+    return locked

@@ -132,7 +132,8 @@ def register(request, slug):
                 messages.success(
                     request,
                     _(
-                        "You are registered. A confirmation with a calendar invitation is on its way by e-mail."
+                        "You are registered. "
+                        "A confirmation with a calendar invitation is on its way by e-mail."
                     ),
                 )
             else:
@@ -142,7 +143,8 @@ def register(request, slug):
                 messages.warning(
                     request,
                     _(
-                        "%(reason)s You are on the waiting list; we will e-mail you as soon as a place becomes free."
+                        "%(reason)s You are on the waiting list; "
+                        "we will e-mail you as soon as a place becomes free."
                     )
                     % {"reason": reason},
                 )
@@ -196,7 +198,8 @@ def registration_change(request, pk):
         messages.error(
             request,
             _(
-                "Registration is closed; your choice can no longer be changed. Mail the secretariat if you need to."
+                "Registration is closed; your choice can no longer be changed. "
+                "Mail the secretariat if you need to."
             ),
         )
         return redirect("events:mine")
@@ -279,7 +282,8 @@ def cancel_by_token(request, token):
             _("This cancel link has expired: the event is over.")
             if invalid.reason == "expired"
             else _(
-                "This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations."
+                "This cancel link is not valid. "
+                "Use the link from your e-mail, or cancel under My registrations."
             )
         )
         return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
