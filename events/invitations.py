@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Person, Region
 from members.selectors import member_municipalities
+from vzhg.errors import ServiceError
 
 from .emails import RenderedMail, event_context, staff_mail_render
 from .mailings import _mailing_record
@@ -112,7 +113,7 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
     """
     person_ids = sorted({p.pk for p in people})
     if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
-        raise ValueError(_("This event is cancelled; nobody can be invited to it."))
+        raise ServiceError(_("This event is cancelled; nobody can be invited to it."), "event_cancelled")
     already = set(
         Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list(
             "person_id", flat=True

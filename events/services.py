@@ -18,18 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
+from vzhg.errors import ServiceError
 
 from .models import Event, Registration, Session, SessionChoice
-
-
-class RegistrationError(Exception):
-    """A registration request that cannot be honoured; `message` is shown to the person."""
-
-    def __init__(self, message, code: str):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-
 
 # Why a registration went on the waiting list (shown on the page and in the mail).
 WAITLIST_REASONS = {
@@ -136,18 +127,18 @@ def _lock_sessions(session_ids) -> list[Session]:
 def _check_window(event: Event, now) -> None:
     state = event.registration_window_state(now)
     if state == Event.RegistrationState.CANCELLED:
-        raise RegistrationError(_("This event has been cancelled."), "cancelled")
+        raise ServiceError(_("This event has been cancelled."), "cancelled")
     if state == Event.RegistrationState.NOT_OPEN:
         opens = timezone.localtime(event.registration_opens_at)
-        raise RegistrationError(
+        raise ServiceError(
             _("Registration is not open yet; it opens on %(date)s.")
             % {"date": opens.strftime("%d-%m-%Y %H:%M")},
             "not_open",
         )
     if state == Event.RegistrationState.CLOSED:
-        raise RegistrationError(_("Registration for this event is closed."), "closed")
+        raise ServiceError(_("Registration for this event is closed."), "closed")
     if event.status != Event.Status.PUBLISHED:
-        raise RegistrationError(_("This event is not open for registration."), "not_published")
+        raise ServiceError(_("This event is not open for registration."), "not_published")
 
 
 ATTEND_ANY_EVENT_PERMISSION = "events.change_event"
@@ -171,22 +162,20 @@ def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
     try:
         ids = [int(session_id) for session_id in session_ids]
     except (TypeError, ValueError) as exc:
-        raise RegistrationError(_("Choose workshops from the list."), "invalid_session") from exc
+        raise ServiceError(_("Choose workshops from the list."), "invalid_session") from exc
     if len(ids) != len(set(ids)):
-        raise RegistrationError(_("You chose the same workshop twice."), "duplicate_session")
+        raise ServiceError(_("You chose the same workshop twice."), "duplicate_session")
     sessions = _lock_sessions(ids)
     if len(sessions) != len(ids) or any(session.round.event_id != event.pk for session in sessions):
-        raise RegistrationError(_("A chosen workshop does not belong to this event."), "foreign_session")
+        raise ServiceError(_("A chosen workshop does not belong to this event."), "foreign_session")
     rounds_chosen = [session.round.number for session in sessions]
     if len(rounds_chosen) != len(set(rounds_chosen)):
-        raise RegistrationError(
-            _("Choose one workshop per round, not two in the same round."), "two_in_round"
-        )
+        raise ServiceError(_("Choose one workshop per round, not two in the same round."), "two_in_round")
     missing = [
         r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen
     ]
     if missing:
-        raise RegistrationError(
+        raise ServiceError(
             _("Choose a workshop for round %(rounds)s.") % {"rounds": ", ".join(str(n) for n in missing)},
             "missing_round",
         )
@@ -220,13 +209,13 @@ def registration_create(
         _check_window(event, now)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         if not person_may_attend(event=event, person=person):
-            raise RegistrationError(
+            raise ServiceError(
                 _("This event is for members only: people of member municipalities and the board."),
                 "audience",
             )
         existing = Registration.objects.filter(event=event, person=person).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
-            raise RegistrationError(_("You are already registered for this event."), "already_registered")
+            raise ServiceError(_("You are already registered for this event."), "already_registered")
         sessions = _validated_sessions(event=event, session_ids=session_ids)
         occupancy = Occupancy.count(event=event)
         misfit = occupancy.misfit(event=event, organisation_id=person.organisation_id, sessions=sessions)
@@ -275,7 +264,7 @@ def registration_change(
             .get(pk=registration.pk)
         )
         if registration.status == Registration.Status.CANCELLED:
-            raise RegistrationError(_("This registration has been cancelled."), "cancelled_registration")
+            raise ServiceError(_("This registration has been cancelled."), "cancelled_registration")
         _check_window(event, now)
         old_ids = list(registration.choices.values_list("session_id", flat=True))
         sessions = _validated_sessions(event=event, session_ids=session_ids)
@@ -287,7 +276,7 @@ def registration_change(
             occupancy.add(organisation_id=registration.organisation_id, session_ids=old_ids, sign=-1)
             misfit = occupancy.session_misfit(organisation_id=registration.organisation_id, sessions=sessions)
             if misfit:
-                raise RegistrationError(
+                raise ServiceError(
                     _("Your choice was not changed: %(reason)s") % {"reason": waitlist_reason_text(*misfit)},
                     "session_full",
                 )
@@ -316,11 +305,9 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
             .get(pk=registration.pk)
         )
         if registration.status == Registration.Status.CANCELLED:
-            raise RegistrationError(_("This registration was already cancelled."), "already_cancelled")
+            raise ServiceError(_("This registration was already cancelled."), "already_cancelled")
         if now >= event.ends_at:
-            raise RegistrationError(
-                _("This event is over; the registration can no longer be cancelled."), "over"
-            )
+            raise ServiceError(_("This event is over; the registration can no longer be cancelled."), "over")
         _lock_sessions(registration.choices.values_list("session_id", flat=True))
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
@@ -396,7 +383,7 @@ def registration_check_in(*, registration: Registration, actor, present: bool = 
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status != Registration.Status.CONFIRMED:
-            raise ValueError(_("Only confirmed registrations can be checked in."))
+            raise ServiceError(_("Only confirmed registrations can be checked in."), "not_confirmed")
         if locked.attended != present:
             locked.attended = present
             locked.attended_at = timezone.now() if present else None

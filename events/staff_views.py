@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.models import Body
 from members.models import Person, Region
+from vzhg.errors import ServiceError
 from vzhg.pdf import render_pdf
 
 from . import invitations, selectors, services
@@ -26,10 +27,14 @@ from .models import Event, Registration
 
 
 def _event(object_id) -> Event:
-    try:
-        return Event.objects.select_related("host").get(pk=int(object_id))
-    except (ValueError, Event.DoesNotExist):
-        raise Http404(_("No such event.")) from None
+    event = (
+        Event.objects.select_related("host").filter(pk=int(object_id)).first()
+        if str(object_id).isdigit()
+        else None
+    )
+    if event is None:
+        raise Http404(_("No such event."))
+    return event
 
 
 def _require(request, *perms: str) -> None:
@@ -136,8 +141,8 @@ def invitations_view(request, object_id, model_admin):
             elif "send" in request.POST:
                 try:
                     result = invitations.invitation_send(event=event, people=recipients, actor=request.user)
-                except ValueError as exc:
-                    messages.error(request, str(exc))
+                except ServiceError as refusal:
+                    messages.error(request, refusal.message)
                     return redirect(url)
                 messages.success(
                     request,
@@ -184,16 +189,16 @@ def checkin_view(request, object_id, model_admin):
     event = _event(object_id)
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
     if request.method == "POST":
-        try:
-            registration = Registration.objects.get(pk=int(request.POST.get("registration", "")), event=event)
-        except (ValueError, Registration.DoesNotExist):
+        pk = request.POST.get("registration", "")
+        registration = Registration.objects.filter(pk=int(pk), event=event).first() if pk.isdigit() else None
+        if registration is None:
             messages.error(request, _("That registration is not on this event's list."))
         else:
             present = request.POST.get("present") == "1"
             try:
                 services.registration_check_in(registration=registration, actor=request.user, present=present)
-            except ValueError as exc:
-                messages.error(request, str(exc))
+            except ServiceError as refusal:
+                messages.error(request, refusal.message)
             else:
                 name = registration.person.full_name if registration.person_id else _("(anonymised)")
                 if present:

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 
 from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
-from .tokens import TokenInvalid, cancel_token_registration, feed_token_make, feed_token_user_id
+from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def register(request, slug):
                 session_ids=form.session_ids(),
                 remarks=form.cleaned_data["remarks"],
             )
-        except services.RegistrationError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
             _database_hiccup(form, error)
@@ -220,7 +221,7 @@ def registration_change(request, pk):
                 session_ids=form.session_ids(),
                 remarks=form.cleaned_data["remarks"],
             )
-        except services.RegistrationError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
             _database_hiccup(form, error)
@@ -252,7 +253,7 @@ def _cancel_page(request, registration, *, action):
     if request.method == "POST":
         try:
             services.registration_cancel(registration=registration)
-        except services.RegistrationError as error:
+        except ServiceError as error:
             return render(
                 request,
                 "events/cancel.html",
@@ -277,16 +278,8 @@ def cancel_by_token(request, token):
         registration = cancel_token_registration(
             token=token, registration_for=lambda pk: selectors.registration_by_pk(pk=pk)
         )
-    except TokenInvalid as invalid:
-        message = (
-            _("This cancel link has expired: the event is over.")
-            if invalid.reason == "expired"
-            else _(
-                "This cancel link is not valid. "
-                "Use the link from your e-mail, or cancel under My registrations."
-            )
-        )
-        return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
+    except ServiceError as invalid:
+        return render(request, "events/cancel_invalid.html", {"message": invalid.message}, status=400)
     return _cancel_page(request, registration, action=reverse("events:cancel_token", kwargs={"token": token}))
 
 

@@ -11,6 +11,7 @@ from events.models import Registration
 from members import services as member_services
 from tests.events.staff_factories import EventFactory, RegistrationFactory, SessionChoiceFactory, nl
 from tests.factories import MemberFactory, UserFactory
+from vzhg.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_query_count_does_not_grow(client, secretariat, django_assert_num_querie
 
 def test_service_requires_a_confirmed_registration():
     registration = RegistrationFactory(status=Registration.Status.CANCELLED)
-    with pytest.raises(ValueError):
+    with pytest.raises(ServiceError):
         services.registration_check_in(registration=registration, actor=None)
 
 

@@ -21,6 +21,7 @@ from members.models import Person
 from tests.conftest import wait_until
 from tests.events.staff_factories import EventFactory, InvitationFactory, nl
 from tests.factories import MunicipalityFactory, PersonFactory, RegionFactory, UserFactory
+from vzhg.errors import ServiceError
 from vzhg.mail import services as mail_services
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_sweep
@@ -149,7 +150,7 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
 @pytest.mark.django_db
 def test_cancelled_event_takes_no_invitations(people):
     event = EventFactory(status=Event.Status.CANCELLED)
-    with translation.override("en"), pytest.raises(ValueError, match="cancelled"):
+    with translation.override("en"), pytest.raises(ServiceError, match="cancelled"):
         invitations.invitation_send(event=event, people=[people["guest"]], actor=None)
     assert not Invitation.objects.exists()
 
