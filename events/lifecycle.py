@@ -22,20 +22,24 @@ from vzhg.site import absolute_url
 from . import ics
 from .mailings import _mailing_record
 from .models import Event, EventMailing, ProgrammeItem, Registration, Round, Session
-from .services import _lock_event
+from .services import _history_by, _lock_event
 from .tokens import cancel_token_make
 
 # --- publish / cancel / duplicate -----------------------------------------------------------------
 
 
 def event_publish(*, event: Event, actor) -> bool:
-    """Draft → published. Returns False (and changes nothing) for a cancelled or published event."""
+    """Draft → published, recorded in the event's history as done by `actor`. Returns False (and
+    changes nothing) for a cancelled or published event."""
     with transaction.atomic():
-        updated = Event.objects.filter(pk=event.pk, status=Event.Status.DRAFT).update(
-            status=Event.Status.PUBLISHED, updated_at=timezone.now()
-        )
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        published = locked.status == Event.Status.DRAFT
+        if published:
+            locked.status = Event.Status.PUBLISHED
+            _history_by(locked, actor)
+            locked.save(update_fields=["status", "updated_at"])
     event.refresh_from_db()
-    return bool(updated)
+    return published
 
 
 def event_cancel(*, event: Event, actor) -> int:
@@ -54,6 +58,7 @@ def event_cancel(*, event: Event, actor) -> int:
         now = timezone.now()
         locked.status = Event.Status.CANCELLED
         locked.cancelled_at = now
+        _history_by(locked, actor)
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
         # Registrants' calendars hold the event: the cancellation's .ics must be a newer version.
         event_ics_sequence_bump(event=locked)
@@ -130,6 +135,7 @@ def event_duplicate(*, event: Event, actor) -> Event:
         new_year = f"{timezone.localtime(copy.starts_at):%Y}"
         copy.slug = _unique_slug(copy.title if new_year in copy.title else f"{copy.title} {new_year}")
         copy.full_clean()
+        _history_by(copy, actor)
         copy.save()
         ProgrammeItem.objects.bulk_create(
             ProgrammeItem(
@@ -180,7 +186,7 @@ def event_ics_sequence_bump(*, event: Event) -> int:
     return event.ics_sequence
 
 
-def event_update_notify(*, event: Event, actor=None) -> int:
+def event_update_notify(*, event: Event) -> int:
     """The event's time or place changed: raise its calendar version and mail every confirmed
     registrant the new details with the .ics (METHOD:REQUEST, the same UID, a higher SEQUENCE),
     so their calendar moves the entry. One transaction; the mails leave after commit. Returns how

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Event(models.Model):
@@ -82,6 +83,10 @@ class Event(models.Model):
     # The SEQUENCE of the event's .ics: raised on every change registrants' calendars must follow
     # (time, place, cancellation), never lowered, so calendar programs apply the newest version.
     ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
+
+    # Who published, cancelled or changed the event, and when (the admin's "History" page); the
+    # services pass the acting user (`_history_user`), requests the logged-in one (middleware).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("event")
@@ -257,6 +262,10 @@ class Registration(models.Model):
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    # Who confirmed, cancelled or checked in the registration, and when. Retention blanks the
+    # person and remarks in these rows too (events/retention.py).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("registration")

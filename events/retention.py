@@ -23,9 +23,9 @@ from .models import Registration
 def registrations_anonymise(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
     """Forget who registered for events that ended more than `months` (EVENTS_RETENTION_MONTHS) ago.
 
-    The person link and the remarks go; the organisation stays, so counts per municipality for
-    the annual report survive. Workshop choices stay too (they name no one). Returns how many
-    registrations were anonymised.
+    The person link and the remarks go (from the registration's history too); the organisation
+    stays, so counts per municipality for the annual report survive. Workshop choices stay too
+    (they name no one). Returns how many registrations were anonymised.
     """
     now = now or timezone.now()
     months = settings.EVENTS_RETENTION_MONTHS if months is None else months
@@ -49,4 +49,6 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
             content_type=ContentType.objects.get_for_model(Registration),
             object_id__in=[reference.rsplit(":", 1)[1] for reference in references],
         ).update(object_repr=_("anonymised"))
+        # Every earlier version of the row named the person and held the remarks too.
+        Registration.history.filter(id__in=due.values("pk")).update(person=None, remarks="")
         return due.update(person=None, remarks="", anonymised_at=now, updated_at=now)

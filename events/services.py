@@ -107,6 +107,12 @@ class Occupancy:
         return None
 
 
+def _history_by(row, actor) -> None:
+    """The history row the next save() writes names `actor` (a request's user otherwise)."""
+    if actor is not None:
+        row._history_user = actor
+
+
 def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
@@ -379,7 +385,8 @@ def feed_key_renew(*, user) -> str:
 
 
 def registration_check_in(*, registration: Registration, actor, present: bool = True) -> Registration:
-    """Tick a registrant present (or undo it). Only confirmed registrations can be checked in."""
+    """Tick a registrant present (or undo it), recorded in the registration's history as done by
+    `actor`. Only confirmed registrations can be checked in."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status != Registration.Status.CONFIRMED:
@@ -387,5 +394,6 @@ def registration_check_in(*, registration: Registration, actor, present: bool = 
         if locked.attended != present:
             locked.attended = present
             locked.attended_at = timezone.now() if present else None
+            _history_by(locked, actor)
             locked.save(update_fields=["attended", "attended_at", "updated_at"])
     return locked

@@ -20,6 +20,7 @@ from events import lifecycle, services, staff_views
 from events.models import Event, ProgrammeItem, Registration, Round, Session
 from members.selectors import member_municipalities
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
+from vzhg.admin_history import ReadableHistoryAdmin
 
 from .filters import EventPeriodFilter
 
@@ -49,7 +50,7 @@ class RoundInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadableHistoryAdmin):
     list_display = (
         "title",
         "starts_at",
@@ -240,7 +241,7 @@ class EventAdmin(admin.ModelAdmin):
             return
         changed = set(form.changed_data)
         if changed & set(lifecycle.EVENT_CALENDAR_FIELDS):
-            told = lifecycle.event_update_notify(event=obj, actor=request.user)
+            told = lifecycle.event_update_notify(event=obj)
             if told:
                 self.message_user(
                     request,

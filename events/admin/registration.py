@@ -10,6 +10,7 @@ from import_export.forms import ExportForm
 from events import services
 from events.models import Registration
 from events.resources import RegistrationResource
+from vzhg.admin_history import ReadableHistoryAdmin
 from vzhg.exports import DutchCSV, SafeXLSX
 
 from .filters import EventListFilter, MunicipalityFilter, SessionFilter
@@ -28,7 +29,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(ExportMixin, ReadableHistoryAdmin):
     """Registrations are made by members (or staff on their behalf through the public form);
     here the secretariat reads, filters, exports, and corrects remarks and attendance. Status
     changes go through the services (waiting-list promotion), not through this form."""
