@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Person, Region
-from members.selectors import member_municipalities
+from members.models import Person, Region, member_municipality_q
 from vzhg.errors import ServiceError
+from vzhg.periods import active_on_q
 
 from .emails import RenderedMail, event_context, staff_mail_render
 from .mailings import _mailing_record
@@ -37,19 +37,6 @@ class Audience:
     PEOPLE = "people"
 
 
-def _region_with_children(region: Region) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    wanted, todo = {region.pk}, [region.pk]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in wanted:
-                wanted.add(child)
-                todo.append(child)
-    return wanted
-
-
 def invitation_audience(
     *,
     kind: str,
@@ -65,25 +52,21 @@ def invitation_audience(
     mandate in that governance body today (board members of any organisation); people: exactly
     the people picked (any organisation — guests can be invited by hand).
     """
-    members = Person.objects.filter(organisation__in=member_municipalities())
+    members = Person.objects.filter(member_municipality_q(prefix="organisation__"))
     if kind == Audience.ALL_MEMBERS:
         chosen = members
     elif kind == Audience.FUNCTION:
         chosen = members.filter(function__in=functions or [])
     elif kind == Audience.REGION:
         chosen = (
-            members.filter(organisation__region__in=_region_with_children(region))
+            members.filter(organisation__region__in=Region.objects.within(region))
             if region
             else members.none()
         )
     elif kind == Audience.BODY:
         today = timezone.localdate()
         chosen = (
-            Person.objects.filter(
-                pk__in=body.mandates.filter(
-                    Q(start__lte=today), Q(end__isnull=True) | Q(end__gte=today)
-                ).values("person_id")
-            )
+            Person.objects.filter(pk__in=body.mandates.filter(active_on_q(today)).values("person_id"))
             if body
             else members.none()
         )

@@ -210,19 +210,16 @@ def invitation_progress(*, event: Event, failures_limit: int = 50) -> Invitation
         sent=Count("pk", filter=Q(mail__status=OutgoingMail.Status.SENT)),
         failed=Count("pk", filter=Q(mail__status=OutgoingMail.Status.FAILED)),
     )
-    failures = list(
-        Invitation.objects.filter(event=event, mail__status=OutgoingMail.Status.FAILED)
-        .order_by("person__last_name", "pk")
-        .values(
-            "person__first_name", "person__tussenvoegsel", "person__last_name", "mail__to", "mail__error"
-        )[:failures_limit]
-    )
-    for row in failures:
-        row["name"] = " ".join(
-            part
-            for part in (row["person__first_name"], row["person__tussenvoegsel"], row["person__last_name"])
-            if part
-        )
+    failures = [
+        {
+            "name": invitation.person.full_name,
+            "mail__to": invitation.mail.to,
+            "mail__error": invitation.mail.error,
+        }
+        for invitation in Invitation.objects.filter(event=event, mail__status=OutgoingMail.Status.FAILED)
+        .select_related("person", "mail")
+        .order_by("person__last_name", "pk")[:failures_limit]
+    ]
     return InvitationProgress(failures=failures, **counts)
 
 

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members.selectors import person_for_user
 from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
+from vzhg.site import absolute_url
 
 from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
@@ -172,7 +172,7 @@ def mine(request):
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
     token = feed_token_make(user=request.user, key=selectors.feed_key_of(user_id=request.user.pk))
-    feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", kwargs={"token": token})
+    feed_url = absolute_url(reverse("events:feed", kwargs={"token": token}))
     return render(
         request,
         "events/mine.html",

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from events import lifecycle, services, staff_views
 from events.models import Event, ProgrammeItem, Registration, Round, Session
-from members.selectors import member_municipalities
+from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin
 
@@ -118,7 +118,7 @@ class EventAdmin(ReadableHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        members = member_municipalities().values("pk")
+        members = Organisation.objects.member_municipalities().values("pk")
         active = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
         return (
             super()
@@ -142,7 +142,7 @@ class EventAdmin(ReadableHistoryAdmin):
                 # "x of 50": the number of member municipalities, as a scalar subquery.
                 member_total=Coalesce(
                     Subquery(
-                        member_municipalities()
+                        Organisation.objects.member_municipalities()
                         .order_by()
                         .values("kind")
                         .annotate(total=Count("pk"))
