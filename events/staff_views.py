@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy
 from governance.models import Body
 from members.models import Person, Region
 from vzhg.errors import ServiceError
-from vzhg.pdf import render_pdf
 
-from . import invitations, selectors, services
+from . import invitations, pdfs, selectors, services
 from .models import Event, Registration
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -266,18 +265,10 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 def attendees_pdf_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
-    registrations = list(selectors.confirmed_registrations(event=event))
-    pdf = render_pdf(
-        template_name="pdf/events_attendees.html",
-        context={"event": event, "registrations": registrations, "rounds": list(event.rounds.all())},
-    )
-    return _pdf_response(pdf, f"deelnemers-{event.slug}.pdf")
+    return _pdf_response(pdfs.attendees_pdf(event=event), f"deelnemers-{event.slug}.pdf")
 
 
 def badges_pdf_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
-    registrations = list(selectors.confirmed_registrations(event=event))
-    pages = [registrations[i : i + 8] for i in range(0, len(registrations), 8)]
-    pdf = render_pdf(template_name="pdf/events_badges.html", context={"event": event, "pages": pages})
-    return _pdf_response(pdf, f"badges-{event.slug}.pdf")
+    return _pdf_response(pdfs.badges_pdf(event=event), f"badges-{event.slug}.pdf")
