@@ -112,14 +112,6 @@ class Event(models.Model):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
     @property
-    def theme_list(self) -> list[str]:
-        return [theme.strip() for theme in self.themes.split(",") if theme.strip()]
-
-    @property
-    def is_online(self) -> bool:
-        return bool(self.online_url) and not self.venue_name
-
-    @property
     def places_left(self) -> int | None:
         """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
         if self.capacity is None:
@@ -138,17 +130,16 @@ class Event(models.Model):
             return self.RegistrationState.CLOSED
         return None
 
-    def registration_state(self, now=None, confirmed_count: int | None = None) -> str:
+    def registration_state(self, now=None) -> str:
         """not_open / open / full / closed / cancelled.
 
-        confirmed_count may be given (annotated by a selector) to avoid a query.
+        Uses the `confirmed_count` annotation of the selectors when there is one (no query).
         """
         window = self.registration_window_state(now)
         if window is not None:
             return window
         if self.capacity is not None:
-            if confirmed_count is None:
-                confirmed_count = getattr(self, "confirmed_count", None)
+            confirmed_count = getattr(self, "confirmed_count", None)
             if confirmed_count is None:
                 confirmed_count = self.registrations.filter(status=Registration.Status.CONFIRMED).count()
             if confirmed_count >= self.capacity:

@@ -197,10 +197,6 @@ class InvitationProgress:
     failed: int
     failures: list[dict]
 
-    @property
-    def done(self) -> int:
-        return self.sent + self.failed
-
 
 def invitation_progress(*, event: Event, failures_limit: int = 50) -> InvitationProgress:
     """Queued / sent / failed of an event's invitations, from their outbox rows (two queries)."""
