@@ -18,7 +18,7 @@ from vzhg.errors import ServiceError
 from vzhg.periods import active_on_q
 
 from .emails import RenderedMail, event_context, staff_mail_render
-from .mailings import _mailing_record
+from .mailings import event_mailing_record
 from .models import Event, EventMailing, Invitation
 
 
@@ -106,7 +106,7 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
     mailing = None
     if todo:
         with transaction.atomic():
-            mailing = _mailing_record(
+            mailing = event_mailing_record(
                 event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor
             )
     return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)

@@ -20,9 +20,9 @@ from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
 
 from . import ics
-from .mailings import _mailing_record
+from .mailings import event_mailing_record
 from .models import Event, EventMailing, ProgrammeItem, Registration, Round, Session
-from .services import _history_by, _lock_event
+from .services import event_lock, history_actor_set
 from .tokens import cancel_token_make
 
 # --- publish / cancel / duplicate -----------------------------------------------------------------
@@ -36,7 +36,7 @@ def event_publish(*, event: Event, actor) -> bool:
         published = locked.status == Event.Status.DRAFT
         if published:
             locked.status = Event.Status.PUBLISHED
-            _history_by(locked, actor)
+            history_actor_set(locked, actor)
             locked.save(update_fields=["status", "updated_at"])
     event.refresh_from_db()
     return published
@@ -58,7 +58,7 @@ def event_cancel(*, event: Event, actor) -> int:
         now = timezone.now()
         locked.status = Event.Status.CANCELLED
         locked.cancelled_at = now
-        _history_by(locked, actor)
+        history_actor_set(locked, actor)
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
         # Registrants' calendars hold the event: the cancellation's .ics must be a newer version.
         event_ics_sequence_bump(event=locked)
@@ -72,7 +72,7 @@ def event_cancel(*, event: Event, actor) -> int:
             .values_list("pk", flat=True)
         )
         if registration_ids:
-            _mailing_record(
+            event_mailing_record(
                 event=locked,
                 kind=EventMailing.Kind.CANCELLATION,
                 recipient_ids=registration_ids,
@@ -135,7 +135,7 @@ def event_duplicate(*, event: Event, actor) -> Event:
         new_year = f"{timezone.localtime(copy.starts_at):%Y}"
         copy.slug = _unique_slug(copy.title if new_year in copy.title else f"{copy.title} {new_year}")
         copy.full_clean()
-        _history_by(copy, actor)
+        history_actor_set(copy, actor)
         copy.save()
         ProgrammeItem.objects.bulk_create(
             ProgrammeItem(
@@ -192,7 +192,7 @@ def event_update_notify(*, event: Event) -> int:
     so their calendar moves the entry. One transaction; the mails leave after commit. Returns how
     many were told (none for a cancelled event)."""
     with transaction.atomic():
-        event = _lock_event(event)
+        event = event_lock(event)
         if event.status == Event.Status.CANCELLED or event.ends_at <= timezone.now():
             return 0
         event_ics_sequence_bump(event=event)

@@ -42,7 +42,7 @@ MAILING_HANDED_REDISPATCH_AFTER = datetime.timedelta(minutes=10)
 MAILING_MAX_ATTEMPTS = 5
 
 
-def _mailing_record(*, event: Event, kind: str, recipient_ids: list[int], actor) -> EventMailing:
+def event_mailing_record(*, event: Event, kind: str, recipient_ids: list[int], actor) -> EventMailing:
     """Store the mailing (in the caller's transaction) and hand it to the worker after commit."""
     mailing = EventMailing.objects.create(
         event=event,

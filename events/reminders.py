@@ -12,8 +12,6 @@ from vzhg.mail.services import mail_queue, mail_reference
 from .emails import event_context, staff_mail_render
 from .models import Event, Registration
 
-# --- reminders -----------------------------------------------------------------------------------
-
 
 def reminders_send(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Mail confirmed registrants of events that start within their reminder_days, exactly once.

@@ -17,8 +17,6 @@ from vzhg.mail.services import mail_reference, mail_references_anonymise
 
 from .models import Registration
 
-# --- privacy -------------------------------------------------------------------------------------
-
 
 def registrations_anonymise(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
     """Forget who registered for events that ended more than `months` (EVENTS_RETENTION_MONTHS) ago.

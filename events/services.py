@@ -1,4 +1,4 @@
-"""Writes for registrations: create, change, cancel and promote from the waiting list.
+"""Writes for registrations: create, change, cancel, promote from the waiting list, check in.
 
 Every service runs in one transaction that first locks the Event row (select_for_update) and then
 the Session rows involved, always in pk order, so concurrent registrations for one event queue up
@@ -107,13 +107,14 @@ class Occupancy:
         return None
 
 
-def _history_by(row, actor) -> None:
+def history_actor_set(row, actor) -> None:
     """The history row the next save() writes names `actor` (a request's user otherwise)."""
     if actor is not None:
         row._history_user = actor
 
 
-def _lock_event(event: Event) -> Event:
+def event_lock(event: Event) -> Event:
+    """Lock the Event row: every write on the event's registrations queues up behind it."""
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
@@ -211,7 +212,7 @@ def registration_create(
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(event)
+        event = event_lock(event)
         _check_window(event, now)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         if not person_may_attend(event=event, person=person):
@@ -263,7 +264,7 @@ def registration_change(
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event)
+        event = event_lock(registration.event)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("person", "person__user", "organisation")
@@ -304,7 +305,7 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event)
+        event = event_lock(registration.event)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("person", "person__user", "organisation")
@@ -336,7 +337,7 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
     now = now or timezone.now()
     with transaction.atomic():
         if not locked:
-            event = _lock_event(event)
+            event = event_lock(event)
         waiting = list(
             Registration.objects.select_for_update(of=("self",))
             .filter(event=event, status=Registration.Status.WAITLISTED)
@@ -394,6 +395,6 @@ def registration_check_in(*, registration: Registration, actor, present: bool = 
         if locked.attended != present:
             locked.attended = present
             locked.attended_at = timezone.now() if present else None
-            _history_by(locked, actor)
+            history_actor_set(locked, actor)
             locked.save(update_fields=["attended", "attended_at", "updated_at"])
     return locked
