@@ -1,9 +1,16 @@
-"""The mails about a registration: confirmed, waitlisted, promoted, changed, cancelled.
+"""Every mail events sends, rendered here: the mails about a registration (confirmed, waitlisted,
+promoted, changed, cancelled) and the secretariat's mails (invitation, reminder, cancellation
+notice: templates/events/staff/mail/).
 
-Each is personal, rendered in the site's default language (Dutch), multipart (text + HTML) and,
-where the person has a place, carries an .ics invitation. They go through the outbox
-(vzhg.mail.services.mail_queue), which hands them to Celery after the transaction commits.
+Each is personal, rendered in the site's default language (settings.LANGUAGE_CODE, Dutch),
+multipart (text + HTML) and, where the person has a place, carries an .ics invitation. They go
+through the outbox (vzhg.mail.services.mail_queue), which hands them to Celery after the
+transaction commits.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -12,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vzhg.mail.services import mail_queue, mail_reference
+from vzhg.site import absolute_url
 
 from . import ics
 from .tokens import cancel_token_make
@@ -19,8 +27,34 @@ from .tokens import cancel_token_make
 MAIL_KIND = "events.registration"
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+# --- the secretariat's mails ----------------------------------------------------------------------
+
+
+@dataclass
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def staff_mail_render(template: str, context: dict) -> RenderedMail:
+    """templates/events/staff/mail/<template>_{subject,text,html}: personal, Dutch, multipart."""
+    with translation.override(settings.LANGUAGE_CODE):
+        base = f"events/staff/mail/{template}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        context = {**context, "subject": subject}  # the HTML part's <title>
+        return RenderedMail(
+            subject=subject,
+            text=render_to_string(f"{base}.txt", context),
+            html=render_to_string(f"{base}.html", context),
+        )
+
+
+def event_context(event) -> dict:
+    return {"event": event, "event_url": absolute_url(event.get_absolute_url())}
+
+
+# --- the mails about a registration ----------------------------------------------------------------
 
 
 def _subject(kind: str, title: str) -> str:
@@ -55,12 +89,12 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             "registration": registration,
             "choices": choices,
             "reason": waitlist_reason_text(*reason) if reason else "",
-            "event_url": absolute(event.get_absolute_url()),
-            "change_url": absolute(reverse("events:registration_change", kwargs={"pk": registration.pk})),
-            "cancel_url": absolute(
+            "event_url": absolute_url(event.get_absolute_url()),
+            "change_url": absolute_url(reverse("events:registration_change", kwargs={"pk": registration.pk})),
+            "cancel_url": absolute_url(
                 reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
             ),
-            "mine_url": absolute(reverse("events:mine")),
+            "mine_url": absolute_url(reverse("events:mine")),
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
             and kind in ("confirmed", "promoted", "changed")
@@ -72,7 +106,7 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         attachments = []
         if kind in ("changed", "cancelled"):
             # The person's calendar entry changes: its next version needs a higher SEQUENCE.
-            from .services import event_ics_sequence_bump
+            from .lifecycle import event_ics_sequence_bump
 
             event_ics_sequence_bump(event=event)
         if (

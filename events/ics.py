@@ -13,6 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar, Timezone, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from vzhg.site import absolute_url
+
 PRODID = "-//VZHG//Agenda//NL"
 TZID = "Europe/Amsterdam"
 
@@ -92,7 +94,7 @@ def _vevent(
     vevent.add("summary", event.title)
     vevent.add("location", online_url if (online_url and not event.venue_name) else event_location(event))
     vevent.add("description", description or event.summary or event.title)
-    vevent.add("url", settings.SITE_URL.rstrip("/") + event.get_absolute_url())
+    vevent.add("url", absolute_url(event.get_absolute_url()))
     vevent.add("sequence", sequence)
     organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     organizer.params["cn"] = vText("VZHG")

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Event(models.Model):
@@ -83,6 +84,10 @@ class Event(models.Model):
     # (time, place, cancellation), never lowered, so calendar programs apply the newest version.
     ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
+    # Who published, cancelled or changed the event, and when (the admin's "History" page); the
+    # services pass the acting user (`_history_user`), requests the logged-in one (middleware).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -107,14 +112,6 @@ class Event(models.Model):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
     @property
-    def theme_list(self) -> list[str]:
-        return [theme.strip() for theme in self.themes.split(",") if theme.strip()]
-
-    @property
-    def is_online(self) -> bool:
-        return bool(self.online_url) and not self.venue_name
-
-    @property
     def places_left(self) -> int | None:
         """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
         if self.capacity is None:
@@ -133,17 +130,16 @@ class Event(models.Model):
             return self.RegistrationState.CLOSED
         return None
 
-    def registration_state(self, now=None, confirmed_count: int | None = None) -> str:
+    def registration_state(self, now=None) -> str:
         """not_open / open / full / closed / cancelled.
 
-        confirmed_count may be given (annotated by a selector) to avoid a query.
+        Uses the `confirmed_count` annotation of the selectors when there is one (no query).
         """
         window = self.registration_window_state(now)
         if window is not None:
             return window
         if self.capacity is not None:
-            if confirmed_count is None:
-                confirmed_count = getattr(self, "confirmed_count", None)
+            confirmed_count = getattr(self, "confirmed_count", None)
             if confirmed_count is None:
                 confirmed_count = self.registrations.filter(status=Registration.Status.CONFIRMED).count()
             if confirmed_count >= self.capacity:
@@ -257,6 +253,10 @@ class Registration(models.Model):
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    # Who confirmed, cancelled or checked in the registration, and when. Retention blanks the
+    # person and remarks in these rows too (events/retention.py).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("registration")

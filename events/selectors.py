@@ -1,9 +1,27 @@
-"""Reads for the agenda, the event page and a person's registrations (relations preloaded)."""
+"""Reads (relations preloaded): the agenda, the event page and a person's registrations; and for
+the secretariat's pages the door list, invitation progress, mailings and counts per municipality,
+each a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Event, ProgrammeItem, Registration, Round, Session, SessionChoice
+from members.models import Organisation
+from vzhg.mail.models import OutgoingMail
+
+from .models import (
+    Event,
+    EventMailing,
+    Invitation,
+    ProgrammeItem,
+    Registration,
+    Round,
+    Session,
+    SessionChoice,
+)
 
 CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
 
@@ -141,3 +159,118 @@ def feed_key_of(*, user_id: int) -> str | None:
     from .models import FeedKey
 
     return FeedKey.objects.filter(user_id=user_id).values_list("key", flat=True).first()
+
+
+# --- the secretariat's pages ---------------------------------------------------------------------
+
+
+def confirmed_registrations(*, event: Event) -> QuerySet[Registration]:
+    """The confirmed registrants with their workshops, in name order: the door list and the PDFs."""
+    return (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED, person__isnull=False)
+        .select_related("person", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
+            )
+        )
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def event_mailings_recent(*, event: Event, limit: int = 10) -> list[EventMailing]:
+    """The event's latest mailings for the progress page (one query, no recipient lists)."""
+    return list(
+        EventMailing.objects.filter(event=event)
+        .defer("recipient_ids")
+        .select_related("created_by")
+        .order_by("-requested_at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class InvitationProgress:
+    total: int
+    queued: int
+    sent: int
+    failed: int
+    failures: list[dict]
+
+
+def invitation_progress(*, event: Event, failures_limit: int = 50) -> InvitationProgress:
+    """Queued / sent / failed of an event's invitations, from their outbox rows (two queries)."""
+    counts = Invitation.objects.filter(event=event).aggregate(
+        total=Count("pk"),
+        queued=Count("pk", filter=Q(mail__status=OutgoingMail.Status.QUEUED)),
+        sent=Count("pk", filter=Q(mail__status=OutgoingMail.Status.SENT)),
+        failed=Count("pk", filter=Q(mail__status=OutgoingMail.Status.FAILED)),
+    )
+    failures = [
+        {
+            "name": invitation.person.full_name,
+            "mail__to": invitation.mail.to,
+            "mail__error": invitation.mail.error,
+        }
+        for invitation in Invitation.objects.filter(event=event, mail__status=OutgoingMail.Status.FAILED)
+        .select_related("person", "mail")
+        .order_by("person__last_name", "pk")[:failures_limit]
+    ]
+    return InvitationProgress(failures=failures, **counts)
+
+
+def checkin_counts(*, event: Event) -> dict:
+    return Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).aggregate(
+        confirmed=Count("pk"), present=Count("pk", filter=Q(attended=True))
+    )
+
+
+# --- counts per municipality --------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityCount:
+    organisation: Organisation
+    confirmed: int
+    waitlisted: int
+    attended: int
+
+
+def municipality_counts(*, event: Event) -> tuple[list[MunicipalityCount], list[Organisation]]:
+    """Registrations per organisation (anonymised ones included) and the member municipalities
+    that have no confirmed or waiting registration. Two queries."""
+    by_org = (
+        Registration.objects.filter(event=event, organisation__isnull=False)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values("organisation")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+            attended=Count("pk", filter=Q(attended=True)),
+        )
+    )
+    counts = {row["organisation"]: row for row in by_org}
+    organisations = Organisation.objects.filter(
+        Q(pk__in=counts.keys()) | Q(pk__in=Organisation.objects.member_municipalities().values("pk"))
+    ).order_by("name")
+    rows, missing = [], []
+    for organisation in organisations:
+        row = counts.get(organisation.pk)
+        if row is None:
+            missing.append(organisation)
+        else:
+            rows.append(MunicipalityCount(organisation, row["confirmed"], row["waitlisted"], row["attended"]))
+    return rows, missing
+
+
+def municipalities_reached(*, event: Event) -> tuple[int, int]:
+    """(member municipalities with a confirmed or waiting registration, all member municipalities)."""
+    members = Organisation.objects.member_municipalities()
+    reached = (
+        Registration.objects.filter(event=event, organisation__in=members)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    return reached, members.count()

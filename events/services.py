@@ -1,4 +1,4 @@
-"""Writes for registrations: create, change, cancel and promote from the waiting list.
+"""Writes for registrations: create, change, cancel, promote from the waiting list, check in.
 
 Every service runs in one transaction that first locks the Event row (select_for_update) and then
 the Session rows involved, always in pk order, so concurrent registrations for one event queue up
@@ -18,18 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
+from vzhg.errors import ServiceError
 
 from .models import Event, Registration, Session, SessionChoice
-
-
-class RegistrationError(Exception):
-    """A registration request that cannot be honoured; `message` is shown to the person."""
-
-    def __init__(self, message, code: str):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-
 
 # Why a registration went on the waiting list (shown on the page and in the mail).
 WAITLIST_REASONS = {
@@ -116,7 +107,14 @@ class Occupancy:
         return None
 
 
-def _lock_event(event: Event) -> Event:
+def history_actor_set(row, actor) -> None:
+    """The history row the next save() writes names `actor` (a request's user otherwise)."""
+    if actor is not None:
+        row._history_user = actor
+
+
+def event_lock(event: Event) -> Event:
+    """Lock the Event row: every write on the event's registrations queues up behind it."""
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
@@ -136,18 +134,18 @@ def _lock_sessions(session_ids) -> list[Session]:
 def _check_window(event: Event, now) -> None:
     state = event.registration_window_state(now)
     if state == Event.RegistrationState.CANCELLED:
-        raise RegistrationError(_("This event has been cancelled."), "cancelled")
+        raise ServiceError(_("This event has been cancelled."), "cancelled")
     if state == Event.RegistrationState.NOT_OPEN:
         opens = timezone.localtime(event.registration_opens_at)
-        raise RegistrationError(
+        raise ServiceError(
             _("Registration is not open yet; it opens on %(date)s.")
             % {"date": opens.strftime("%d-%m-%Y %H:%M")},
             "not_open",
         )
     if state == Event.RegistrationState.CLOSED:
-        raise RegistrationError(_("Registration for this event is closed."), "closed")
+        raise ServiceError(_("Registration for this event is closed."), "closed")
     if event.status != Event.Status.PUBLISHED:
-        raise RegistrationError(_("This event is not open for registration."), "not_published")
+        raise ServiceError(_("This event is not open for registration."), "not_published")
 
 
 ATTEND_ANY_EVENT_PERMISSION = "events.change_event"
@@ -171,22 +169,20 @@ def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
     try:
         ids = [int(session_id) for session_id in session_ids]
     except (TypeError, ValueError) as exc:
-        raise RegistrationError(_("Choose workshops from the list."), "invalid_session") from exc
+        raise ServiceError(_("Choose workshops from the list."), "invalid_session") from exc
     if len(ids) != len(set(ids)):
-        raise RegistrationError(_("You chose the same workshop twice."), "duplicate_session")
+        raise ServiceError(_("You chose the same workshop twice."), "duplicate_session")
     sessions = _lock_sessions(ids)
     if len(sessions) != len(ids) or any(session.round.event_id != event.pk for session in sessions):
-        raise RegistrationError(_("A chosen workshop does not belong to this event."), "foreign_session")
+        raise ServiceError(_("A chosen workshop does not belong to this event."), "foreign_session")
     rounds_chosen = [session.round.number for session in sessions]
     if len(rounds_chosen) != len(set(rounds_chosen)):
-        raise RegistrationError(
-            _("Choose one workshop per round, not two in the same round."), "two_in_round"
-        )
+        raise ServiceError(_("Choose one workshop per round, not two in the same round."), "two_in_round")
     missing = [
         r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen
     ]
     if missing:
-        raise RegistrationError(
+        raise ServiceError(
             _("Choose a workshop for round %(rounds)s.") % {"rounds": ", ".join(str(n) for n in missing)},
             "missing_round",
         )
@@ -216,17 +212,17 @@ def registration_create(
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(event)
+        event = event_lock(event)
         _check_window(event, now)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         if not person_may_attend(event=event, person=person):
-            raise RegistrationError(
+            raise ServiceError(
                 _("This event is for members only: people of member municipalities and the board."),
                 "audience",
             )
         existing = Registration.objects.filter(event=event, person=person).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
-            raise RegistrationError(_("You are already registered for this event."), "already_registered")
+            raise ServiceError(_("You are already registered for this event."), "already_registered")
         sessions = _validated_sessions(event=event, session_ids=session_ids)
         occupancy = Occupancy.count(event=event)
         misfit = occupancy.misfit(event=event, organisation_id=person.organisation_id, sessions=sessions)
@@ -268,14 +264,14 @@ def registration_change(
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event)
+        event = event_lock(registration.event)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("person", "person__user", "organisation")
             .get(pk=registration.pk)
         )
         if registration.status == Registration.Status.CANCELLED:
-            raise RegistrationError(_("This registration has been cancelled."), "cancelled_registration")
+            raise ServiceError(_("This registration has been cancelled."), "cancelled_registration")
         _check_window(event, now)
         old_ids = list(registration.choices.values_list("session_id", flat=True))
         sessions = _validated_sessions(event=event, session_ids=session_ids)
@@ -287,7 +283,7 @@ def registration_change(
             occupancy.add(organisation_id=registration.organisation_id, session_ids=old_ids, sign=-1)
             misfit = occupancy.session_misfit(organisation_id=registration.organisation_id, sessions=sessions)
             if misfit:
-                raise RegistrationError(
+                raise ServiceError(
                     _("Your choice was not changed: %(reason)s") % {"reason": waitlist_reason_text(*misfit)},
                     "session_full",
                 )
@@ -309,18 +305,16 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event)
+        event = event_lock(registration.event)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("person", "person__user", "organisation")
             .get(pk=registration.pk)
         )
         if registration.status == Registration.Status.CANCELLED:
-            raise RegistrationError(_("This registration was already cancelled."), "already_cancelled")
+            raise ServiceError(_("This registration was already cancelled."), "already_cancelled")
         if now >= event.ends_at:
-            raise RegistrationError(
-                _("This event is over; the registration can no longer be cancelled."), "over"
-            )
+            raise ServiceError(_("This event is over; the registration can no longer be cancelled."), "over")
         _lock_sessions(registration.choices.values_list("session_id", flat=True))
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
@@ -343,7 +337,7 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
     now = now or timezone.now()
     with transaction.atomic():
         if not locked:
-            event = _lock_event(event)
+            event = event_lock(event)
         waiting = list(
             Registration.objects.select_for_update(of=("self",))
             .filter(event=event, status=Registration.Status.WAITLISTED)
@@ -388,91 +382,19 @@ def feed_key_renew(*, user) -> str:
     return key
 
 
-# --- changes the registrants' calendars must follow ------------------------------------------------
-
-# The fields of an event that its calendar entry shows: a change to one of them is an update.
-EVENT_CALENDAR_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address", "online_url")
+# --- the day itself: check-in ------------------------------------------------------------------------------
 
 
-def event_ics_sequence_bump(*, event: Event) -> int:
-    """Raise the event's calendar version (the .ics SEQUENCE) by one, in the database, so it only
-    grows whoever else changes the event at the same time. Returns the new value."""
-    from django.db.models import F
-
-    Event.objects.filter(pk=event.pk).update(ics_sequence=F("ics_sequence") + 1)
-    event.ics_sequence = Event.objects.values_list("ics_sequence", flat=True).get(pk=event.pk)
-    return event.ics_sequence
-
-
-def event_update_notify(*, event: Event, actor=None) -> int:
-    """The event's time or place changed: raise its calendar version and mail every confirmed
-    registrant the new details with the .ics (METHOD:REQUEST, the same UID, a higher SEQUENCE),
-    so their calendar moves the entry. One transaction; the mails leave after commit. Returns how
-    many were told (none for a cancelled event)."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext
-
-    from vzhg.mail.services import mail_queue, mail_reference
-
-    from . import ics
-    from .tokens import cancel_token_make
-
-    def absolute(path: str) -> str:
-        return settings.SITE_URL.rstrip("/") + path
-
+def registration_check_in(*, registration: Registration, actor, present: bool = True) -> Registration:
+    """Tick a registrant present (or undo it), recorded in the registration's history as done by
+    `actor`. Only confirmed registrations can be checked in."""
     with transaction.atomic():
-        event = _lock_event(event)
-        if event.status == Event.Status.CANCELLED or event.ends_at <= timezone.now():
-            return 0
-        event_ics_sequence_bump(event=event)
-        registrations = (
-            Registration.objects.filter(
-                event=event, status=Registration.Status.CONFIRMED, person__isnull=False
-            )
-            .select_related("person", "event__host")
-            .prefetch_related("choices__session", "choices__round")
-            .order_by("pk")
-        )
-        told = 0
-        for registration in registrations:
-            person = registration.person
-            if not person.email:
-                continue
-            registration.event = event
-            with translation.override(settings.LANGUAGE_CODE):
-                context = {
-                    "person": person,
-                    "event": event,
-                    "registration": registration,
-                    "choices": sorted(registration.choices.all(), key=lambda choice: choice.round.number),
-                    "event_url": absolute(event.get_absolute_url()),
-                    "cancel_url": absolute(
-                        reverse(
-                            "events:cancel_token",
-                            kwargs={"token": cancel_token_make(registration=registration)},
-                        )
-                    ),
-                    "show_online_url": bool(event.online_url),
-                }
-                subject = gettext("Changed: %(title)s") % {"title": event.title}
-                context["subject"] = subject
-                text = render_to_string("events/email/event_updated.txt", context)
-                html = render_to_string("events/email/event_updated.html", context)
-                description = render_to_string("events/email/ics_description.txt", context).strip()
-                attachment = ics.registration_ics(
-                    registration=registration, method="REQUEST", description=description
-                )
-            mail_queue(
-                to=person.email,
-                subject=subject,
-                text=text,
-                html=html,
-                attachments=[("uitnodiging.ics", attachment, ics.content_type("REQUEST"))],
-                kind="events.updated",
-                reference=mail_reference(registration),
-            )
-            told += 1
-    return told
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status != Registration.Status.CONFIRMED:
+            raise ServiceError(_("Only confirmed registrations can be checked in."), "not_confirmed")
+        if locked.attended != present:
+            locked.attended = present
+            locked.attended_at = timezone.now() if present else None
+            history_actor_set(locked, actor)
+            locked.save(update_fields=["attended", "attended_at", "updated_at"])
+    return locked

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,19 +17,23 @@ from django.utils.translation import gettext_lazy
 
 from governance.models import Body
 from members.models import Person, Region
-from vzhg.pdf import render_pdf
+from vzhg.errors import ServiceError
 
-from . import staff
-from .models import Event, Registration, SessionChoice
+from . import invitations, pdfs, selectors, services
+from .models import Event, Registration
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
 def _event(object_id) -> Event:
-    try:
-        return Event.objects.select_related("host").get(pk=int(object_id))
-    except (ValueError, Event.DoesNotExist):
-        raise Http404(_("No such event.")) from None
+    event = (
+        Event.objects.select_related("host").filter(pk=int(object_id)).first()
+        if str(object_id).isdigit()
+        else None
+    )
+    if event is None:
+        raise Http404(_("No such event."))
+    return event
 
 
 def _require(request, *perms: str) -> None:
@@ -49,30 +53,16 @@ def _context(request, model_admin, event: Event, title: str, **extra) -> dict:
     }
 
 
-def _confirmed_registrations(event: Event):
-    return (
-        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED, person__isnull=False)
-        .select_related("person", "organisation")
-        .prefetch_related(
-            Prefetch(
-                "choices",
-                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
-            )
-        )
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-
-
 # --- invitations ---------------------------------------------------------------------------------
 
 
 class InvitationForm(forms.Form):
     AUDIENCES = [
-        (staff.Audience.ALL_MEMBERS, gettext_lazy("Everyone in a member municipality")),
-        (staff.Audience.FUNCTION, gettext_lazy("People in member municipalities with a function")),
-        (staff.Audience.REGION, gettext_lazy("People in member municipalities of a region")),
-        (staff.Audience.BODY, gettext_lazy("Members of a governance body (today's mandates)")),
-        (staff.Audience.PEOPLE, gettext_lazy("People picked by hand")),
+        (invitations.Audience.ALL_MEMBERS, gettext_lazy("Everyone in a member municipality")),
+        (invitations.Audience.FUNCTION, gettext_lazy("People in member municipalities with a function")),
+        (invitations.Audience.REGION, gettext_lazy("People in member municipalities of a region")),
+        (invitations.Audience.BODY, gettext_lazy("Members of a governance body (today's mandates)")),
+        (invitations.Audience.PEOPLE, gettext_lazy("People picked by hand")),
     ]
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=AUDIENCES, widget=forms.RadioSelect)
     functions = forms.MultipleChoiceField(
@@ -111,19 +101,19 @@ class InvitationForm(forms.Form):
     def clean(self):
         data = super().clean()
         audience = data.get("audience")
-        if audience == staff.Audience.FUNCTION and not data.get("functions"):
+        if audience == invitations.Audience.FUNCTION and not data.get("functions"):
             self.add_error("functions", _("Choose at least one function."))
-        if audience == staff.Audience.REGION and not data.get("region"):
+        if audience == invitations.Audience.REGION and not data.get("region"):
             self.add_error("region", _("Choose a region."))
-        if audience == staff.Audience.BODY and not data.get("body"):
+        if audience == invitations.Audience.BODY and not data.get("body"):
             self.add_error("body", _("Choose a governance body."))
-        if audience == staff.Audience.PEOPLE and not data.get("people"):
+        if audience == invitations.Audience.PEOPLE and not data.get("people"):
             self.add_error("people", _("Pick at least one person."))
         return data
 
     def recipients(self):
         data = self.cleaned_data
-        return staff.invitation_audience(
+        return invitations.invitation_audience(
             kind=data["audience"],
             functions=data.get("functions"),
             region=data.get("region"),
@@ -149,9 +139,9 @@ def invitations_view(request, object_id, model_admin):
                 form.add_error(None, _("This audience holds nobody."))
             elif "send" in request.POST:
                 try:
-                    result = staff.invitation_send(event=event, people=recipients, actor=request.user)
-                except ValueError as exc:
-                    messages.error(request, str(exc))
+                    result = invitations.invitation_send(event=event, people=recipients, actor=request.user)
+                except ServiceError as refusal:
+                    messages.error(request, refusal.message)
                     return redirect(url)
                 messages.success(
                     request,
@@ -165,7 +155,7 @@ def invitations_view(request, object_id, model_admin):
             else:
                 first = new[0] if new else recipients[0]
                 preview = {
-                    "mail": staff.invitation_mail_render(event=event, person=first),
+                    "mail": invitations.invitation_mail_render(event=event, person=first),
                     "person": first,
                     "total": len(recipients),
                     "new": len(new),
@@ -181,8 +171,8 @@ def invitations_view(request, object_id, model_admin):
         form=form,
         media=model_admin.media + form.media,
         preview=preview,
-        progress=staff.invitation_progress(event=event),
-        mailings=staff.event_mailings_recent(event=event),
+        progress=selectors.invitation_progress(event=event),
+        mailings=selectors.event_mailings_recent(event=event),
         can_send=request.user.has_perm("events.add_invitation") and event.status != Event.Status.CANCELLED,
         invitations_url=reverse("admin:events_invitation_changelist") + f"?event__id__exact={event.pk}",
     )
@@ -198,16 +188,16 @@ def checkin_view(request, object_id, model_admin):
     event = _event(object_id)
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
     if request.method == "POST":
-        try:
-            registration = Registration.objects.get(pk=int(request.POST.get("registration", "")), event=event)
-        except (ValueError, Registration.DoesNotExist):
+        pk = request.POST.get("registration", "")
+        registration = Registration.objects.filter(pk=int(pk), event=event).first() if pk.isdigit() else None
+        if registration is None:
             messages.error(request, _("That registration is not on this event's list."))
         else:
             present = request.POST.get("present") == "1"
             try:
-                staff.registration_check_in(registration=registration, actor=request.user, present=present)
-            except ValueError as exc:
-                messages.error(request, str(exc))
+                services.registration_check_in(registration=registration, actor=request.user, present=present)
+            except ServiceError as refusal:
+                messages.error(request, refusal.message)
             else:
                 name = registration.person.full_name if registration.person_id else _("(anonymised)")
                 if present:
@@ -216,7 +206,7 @@ def checkin_view(request, object_id, model_admin):
                     messages.info(request, _("%(name)s is no longer marked present.") % {"name": name})
         target = reverse("admin:events_event_checkin", args=[event.pk])
         return redirect(f"{target}?q={query}#results" if query else f"{target}#results")
-    registrations = _confirmed_registrations(event)
+    registrations = selectors.confirmed_registrations(event=event)
     for word in query.split():
         registrations = registrations.filter(
             Q(person__first_name__icontains=word)
@@ -231,7 +221,7 @@ def checkin_view(request, object_id, model_admin):
         _("Check-in: %(event)s") % {"event": event},
         query=query,
         registrations=registrations,
-        counts=staff.checkin_counts(event=event),
+        counts=selectors.checkin_counts(event=event),
     )
     return TemplateResponse(request, "admin/events/event/checkin.html", context)
 
@@ -242,8 +232,8 @@ def checkin_view(request, object_id, model_admin):
 def municipalities_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
-    rows, missing = staff.municipality_counts(event=event)
-    reached, total = staff.municipalities_reached(event=event)
+    rows, missing = selectors.municipality_counts(event=event)
+    reached, total = selectors.municipalities_reached(event=event)
     context = _context(
         request,
         model_admin,
@@ -275,18 +265,10 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 def attendees_pdf_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
-    registrations = list(_confirmed_registrations(event))
-    pdf = render_pdf(
-        template_name="pdf/events_attendees.html",
-        context={"event": event, "registrations": registrations, "rounds": list(event.rounds.all())},
-    )
-    return _pdf_response(pdf, f"deelnemers-{event.slug}.pdf")
+    return _pdf_response(pdfs.attendees_pdf(event=event), f"deelnemers-{event.slug}.pdf")
 
 
 def badges_pdf_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
-    registrations = list(_confirmed_registrations(event))
-    pages = [registrations[i : i + 8] for i in range(0, len(registrations), 8)]
-    pdf = render_pdf(template_name="pdf/events_badges.html", context={"event": event, "pages": pages})
-    return _pdf_response(pdf, f"badges-{event.slug}.pdf")
+    return _pdf_response(pdfs.badges_pdf(event=event), f"badges-{event.slug}.pdf")

@@ -2,19 +2,19 @@
 
 from celery import shared_task
 
-from . import staff
+from . import mailings, reminders, retention
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
 def events_reminders_send() -> int:
     """Mail confirmed registrants reminder_days before their event, exactly once."""
-    return staff.reminders_send()
+    return reminders.reminders_send()
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
 def events_registrations_anonymise() -> int:
     """Anonymise registrations older than EVENTS_RETENTION_MONTHS after their event."""
-    return staff.registrations_anonymise()
+    return retention.registrations_anonymise()
 
 
 @shared_task(time_limit=300, soft_time_limit=240, acks_late=True)
@@ -24,13 +24,13 @@ def event_mailing_send_task(mailing_id: int) -> int:
     from celery.exceptions import SoftTimeLimitExceeded
 
     try:
-        return staff.event_mailing_send(mailing_id=mailing_id).processed
+        return mailings.event_mailing_send(mailing_id=mailing_id).processed
     except SoftTimeLimitExceeded:
-        staff.event_mailing_release(mailing_id=mailing_id)
+        mailings.event_mailing_release(mailing_id=mailing_id)
         return -1
 
 
 @shared_task(time_limit=120, soft_time_limit=90)
 def event_mailings_sweep() -> int:
     """Every minute: hand pending mailings to the worker again, resume ones a dead worker left."""
-    return staff.event_mailings_sweep()
+    return mailings.event_mailings_sweep()

@@ -14,18 +14,25 @@ import secrets
 from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from vzhg.errors import ServiceError
 
 CANCEL_SALT = "events.registration.cancel"
 FEED_SALT = "events.calendar.feed"
 SEP = "."  # URL-safe and never part of the signed value or signature alphabet
 
 
-class TokenInvalid(Exception):
-    """The token was tampered with, belongs to nothing, or has expired."""
+def _invalid() -> ServiceError:
+    """The token was tampered with or belongs to nothing."""
+    return ServiceError(
+        _("This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations."),
+        "invalid",
+    )
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason  # "invalid" or "expired"
+
+def _expired() -> ServiceError:
+    return ServiceError(_("This cancel link has expired: the event is over."), "expired")
 
 
 def _registration_state(registration) -> str:
@@ -52,21 +59,21 @@ def cancel_token_registration(*, token: str, registration_for):
         value = signer.unsign(token)
         signed_at = signing.b62_decode(token.rsplit(SEP, 2)[1])
     except (signing.BadSignature, ValueError, IndexError) as exc:
-        raise TokenInvalid("invalid") from exc
-    pk, _, state = value.partition("-")
+        raise _invalid() from exc
+    pk, __, state = value.partition("-")
     if not pk.isdigit():
-        raise TokenInvalid("invalid")
+        raise _invalid()
     registration = registration_for(int(pk))
     if registration is None or not constant_time_compare(state, _registration_state(registration)):
-        raise TokenInvalid("invalid")
+        raise _invalid()
     ends_at = registration.event.ends_at
     max_age = ends_at.timestamp() - signed_at
     try:
         signer.unsign(token, max_age=max(max_age, 0))
     except signing.SignatureExpired as exc:
-        raise TokenInvalid("expired") from exc
+        raise _expired() from exc
     if timezone.now() >= ends_at:
-        raise TokenInvalid("expired")
+        raise _expired()
     return registration
 
 
@@ -87,7 +94,7 @@ def feed_token_make(*, user, key: str | None) -> str:
 
 def feed_token_user_id(*, token: str, key_for) -> int | None:
     """The user a feed token belongs to; key_for(user_id) returns their FeedKey.key or None."""
-    user_id, _, mac = token.partition(SEP)
+    user_id, __, mac = token.partition(SEP)
     if not user_id.isdigit():
         return None
     key = key_for(int(user_id))

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.selectors import person_for_user
+from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
+from vzhg.site import absolute_url
 
 from . import ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
-from .tokens import TokenInvalid, cancel_token_registration, feed_token_make, feed_token_user_id
+from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def register(request, slug):
                 session_ids=form.session_ids(),
                 remarks=form.cleaned_data["remarks"],
             )
-        except services.RegistrationError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
             _database_hiccup(form, error)
@@ -132,7 +133,8 @@ def register(request, slug):
                 messages.success(
                     request,
                     _(
-                        "You are registered. A confirmation with a calendar invitation is on its way by e-mail."
+                        "You are registered. "
+                        "A confirmation with a calendar invitation is on its way by e-mail."
                     ),
                 )
             else:
@@ -142,7 +144,8 @@ def register(request, slug):
                 messages.warning(
                     request,
                     _(
-                        "%(reason)s You are on the waiting list; we will e-mail you as soon as a place becomes free."
+                        "%(reason)s You are on the waiting list; "
+                        "we will e-mail you as soon as a place becomes free."
                     )
                     % {"reason": reason},
                 )
@@ -169,7 +172,7 @@ def mine(request):
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
     token = feed_token_make(user=request.user, key=selectors.feed_key_of(user_id=request.user.pk))
-    feed_url = settings.SITE_URL.rstrip("/") + reverse("events:feed", kwargs={"token": token})
+    feed_url = absolute_url(reverse("events:feed", kwargs={"token": token}))
     return render(
         request,
         "events/mine.html",
@@ -196,7 +199,8 @@ def registration_change(request, pk):
         messages.error(
             request,
             _(
-                "Registration is closed; your choice can no longer be changed. Mail the secretariat if you need to."
+                "Registration is closed; your choice can no longer be changed. "
+                "Mail the secretariat if you need to."
             ),
         )
         return redirect("events:mine")
@@ -217,7 +221,7 @@ def registration_change(request, pk):
                 session_ids=form.session_ids(),
                 remarks=form.cleaned_data["remarks"],
             )
-        except services.RegistrationError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
             _database_hiccup(form, error)
@@ -249,7 +253,7 @@ def _cancel_page(request, registration, *, action):
     if request.method == "POST":
         try:
             services.registration_cancel(registration=registration)
-        except services.RegistrationError as error:
+        except ServiceError as error:
             return render(
                 request,
                 "events/cancel.html",
@@ -274,15 +278,8 @@ def cancel_by_token(request, token):
         registration = cancel_token_registration(
             token=token, registration_for=lambda pk: selectors.registration_by_pk(pk=pk)
         )
-    except TokenInvalid as invalid:
-        message = (
-            _("This cancel link has expired: the event is over.")
-            if invalid.reason == "expired"
-            else _(
-                "This cancel link is not valid. Use the link from your e-mail, or cancel under My registrations."
-            )
-        )
-        return render(request, "events/cancel_invalid.html", {"message": message}, status=400)
+    except ServiceError as invalid:
+        return render(request, "events/cancel_invalid.html", {"message": invalid.message}, status=400)
     return _cancel_page(request, registration, action=reverse("events:cancel_token", kwargs={"token": token}))
 
 

@@ -55,7 +55,7 @@ def main() -> int:
         return 2
     sink, controller, port, env = start_sink_and_django()
 
-    from events import staff
+    from events import invitations
     from events.models import Event
     from members.models import Organisation, Person
     from vzhg.mail.models import OutgoingMail
@@ -87,7 +87,7 @@ def main() -> int:
     )
 
     # The ceiling: the very messages the outbox would send, built the same way, sent raw.
-    rendered = staff.invitation_mail_render(event=event, person=people[0])
+    rendered = invitations.invitation_mail_render(event=event, person=people[0])
     template = OutgoingMail(
         to="x@example.org", subject=rendered.subject, body_text=rendered.text, body_html=rendered.html
     )
@@ -116,7 +116,7 @@ def main() -> int:
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"bench: the Celery worker did not start; see {log}")
         t0 = time.perf_counter()
-        result = staff.invitation_send(event=event, people=people, actor=None)
+        result = invitations.invitation_send(event=event, people=people, actor=None)
         queued = time.perf_counter() - t0
         outbox_seconds = sink.wait_for(args.count, timeout=1800) - t0
     finally:

@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events import services
+from events import lifecycle, services
 from events.models import Event, Registration
 from members import services as member_services
 from tests.admin_form import change_form_data
@@ -220,7 +220,7 @@ def test_the_sequence_is_a_stored_counter_that_grows_with_each_change(django_cap
     for hours in (1, 2):
         Event.objects.filter(pk=event.pk).update(starts_at=event.starts_at + datetime.timedelta(hours=hours))
         with django_capture_on_commit_callbacks(execute=True):
-            services.event_update_notify(event=event)
+            lifecycle.event_update_notify(event=event)
         sequences.append(int(_vevent(mail.outbox[-1])[1]["SEQUENCE"]))
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration=registration)

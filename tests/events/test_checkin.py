@@ -6,11 +6,12 @@ import html
 import pytest
 from django.urls import reverse
 
-from events import staff
+from events import services
 from events.models import Registration
 from members import services as member_services
 from tests.events.staff_factories import EventFactory, RegistrationFactory, SessionChoiceFactory, nl
 from tests.factories import MemberFactory, UserFactory
+from vzhg.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +117,8 @@ def test_query_count_does_not_grow(client, secretariat, django_assert_num_querie
 
 def test_service_requires_a_confirmed_registration():
     registration = RegistrationFactory(status=Registration.Status.CANCELLED)
-    with pytest.raises(ValueError):
-        staff.registration_check_in(registration=registration, actor=None)
+    with pytest.raises(ServiceError):
+        services.registration_check_in(registration=registration, actor=None)
 
 
 def test_check_in_needs_the_change_right(client, event):

@@ -14,13 +14,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events import staff
+from events import invitations, mailings
 from events.models import Event, EventMailing, Invitation
 from members import services as member_services
 from members.models import Person
 from tests.conftest import wait_until
 from tests.events.staff_factories import EventFactory, InvitationFactory, nl
 from tests.factories import MunicipalityFactory, PersonFactory, RegionFactory, UserFactory
+from vzhg.errors import ServiceError
 from vzhg.mail import services as mail_services
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_sweep
@@ -61,15 +62,17 @@ def test_audiences(people):
         return {p.pk for p in qs}
 
     members = {people[k].pk for k in ("leiden_griffier", "leiden_mayor", "gouda_griffier", "delft_alderman")}
-    assert names(staff.invitation_audience(kind="all_members")) == members
-    assert names(staff.invitation_audience(kind="function", functions=["griffier"])) == {
+    assert names(invitations.invitation_audience(kind="all_members")) == members
+    assert names(invitations.invitation_audience(kind="function", functions=["griffier"])) == {
         people["leiden_griffier"].pk, people["gouda_griffier"].pk,
     }  # fmt: skip
     holland = people["gouda_griffier"].organisation.region
-    assert names(staff.invitation_audience(kind="region", region=holland)) == {
+    assert names(invitations.invitation_audience(kind="region", region=holland)) == {
         people["leiden_griffier"].pk, people["leiden_mayor"].pk, people["gouda_griffier"].pk,
     }  # fmt: skip
-    assert names(staff.invitation_audience(kind="people", people=[people["guest"]])) == {people["guest"].pk}
+    assert names(invitations.invitation_audience(kind="people", people=[people["guest"]])) == {
+        people["guest"].pk
+    }
 
 
 @pytest.mark.django_db
@@ -92,7 +95,7 @@ def test_audience_governance_body_is_todays_mandates(
     )
     Mandate.objects.create(person=people["delft_alderman"], body=other, start=today - days(10))
 
-    chosen = staff.invitation_audience(kind="body", body=board)
+    chosen = invitations.invitation_audience(kind="body", body=board)
     assert {p.pk for p in chosen} == {people["leiden_mayor"].pk, people["guest"].pk}
 
     event = EventFactory()
@@ -110,10 +113,10 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
 ):
     event = EventFactory(title="Klankbordbijeenkomst Energie")
     actor = UserFactory()
-    griffiers = staff.invitation_audience(kind="function", functions=["griffier"])
+    griffiers = invitations.invitation_audience(kind="function", functions=["griffier"])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = staff.invitation_send(event=event, people=griffiers, actor=actor)
+        result = invitations.invitation_send(event=event, people=griffiers, actor=actor)
 
     assert (result.created, result.skipped) == (2, 0)
     assert len(callbacks) == 2  # every message is handed to the worker only after commit
@@ -124,18 +127,18 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
     assert "Lotte," in lotte.body.splitlines()[0]
     assert f"/agenda/{event.slug}/" in lotte.body
     assert lotte.alternatives[0][1] == "text/html" and "Lotte" in lotte.alternatives[0][0]
-    invitations = Invitation.objects.filter(event=event).select_related("mail")
-    assert {(i.person_id, i.mail.to, i.created_by_id) for i in invitations} == {
+    made = Invitation.objects.filter(event=event).select_related("mail")
+    assert {(i.person_id, i.mail.to, i.created_by_id) for i in made} == {
         (p.pk, p.email, actor.pk) for p in griffiers
     }
     # Each mail names whom it is about, so retention and erasure can find it.
-    assert {i.mail.reference for i in invitations} == {f"members.person:{p.pk}" for p in griffiers}
+    assert {i.mail.reference for i in made} == {f"members.person:{p.pk}" for p in griffiers}
 
     # All members now: the two griffiers are skipped, the two others get one mail each.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        again = staff.invitation_send(
-            event=event, people=staff.invitation_audience(kind="all_members"), actor=actor
+        again = invitations.invitation_send(
+            event=event, people=invitations.invitation_audience(kind="all_members"), actor=actor
         )
     assert (again.created, again.skipped) == (2, 2)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -147,8 +150,8 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
 @pytest.mark.django_db
 def test_cancelled_event_takes_no_invitations(people):
     event = EventFactory(status=Event.Status.CANCELLED)
-    with translation.override("en"), pytest.raises(ValueError, match="cancelled"):
-        staff.invitation_send(event=event, people=[people["guest"]], actor=None)
+    with translation.override("en"), pytest.raises(ServiceError, match="cancelled"):
+        invitations.invitation_send(event=event, people=[people["guest"]], actor=None)
     assert not Invitation.objects.exists()
 
 
@@ -162,7 +165,7 @@ def test_send_query_count_per_person_is_constant(django_assert_max_num_queries, 
     # The request: cancelled?, invited before?, the mailing row (in a savepoint here). No mail is
     # rendered there.
     with django_assert_max_num_queries(5):
-        staff.invitation_send(event=event, people=recipients, actor=None)
+        invitations.invitation_send(event=event, people=recipients, actor=None)
     assert Invitation.objects.count() == 0
 
     # The worker's task: claim, then one batch (lock, event, invited before, people, one bulk
@@ -170,7 +173,7 @@ def test_send_query_count_per_person_is_constant(django_assert_max_num_queries, 
     # people.
     mailing = EventMailing.objects.get()
     with django_assert_max_num_queries(15):
-        staff.event_mailing_send(mailing_id=mailing.pk)
+        mailings.event_mailing_send(mailing_id=mailing.pk)
 
     assert Invitation.objects.count() == OutgoingMail.objects.count() == size
 
@@ -305,7 +308,7 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     # yet marked sent), which is the one window no outbox can close.
     smtp_sink.hold(after=200)
 
-    result = staff.invitation_send(event=event, people=people, actor=None)
+    result = invitations.invitation_send(event=event, people=people, actor=None)
     assert result.created == 500
     # The worker prepares the 500 outbox rows (batches of 200) before the sink fills up.
     wait_until(
@@ -354,7 +357,7 @@ def test_500_invitations_arrive_exactly_once_even_when_the_worker_is_killed(cele
     assert OutgoingMail.objects.filter(kind="events.invitation", status="sent").count() == 500
 
     # Sending to the same 500 again mails nobody.
-    again = staff.invitation_send(event=event, people=people, actor=None)
+    again = invitations.invitation_send(event=event, people=people, actor=None)
     assert (again.created, again.skipped) == (0, 500)
     mail_sweep()
     celery_worker_process.wait_idle(timeout=60)
@@ -379,7 +382,7 @@ def test_redis_killed_and_restarted_during_invitations_every_address_once(
     people = list(Person.objects.filter(organisation=municipality))
     smtp_sink.delay = 0.02  # the mailing takes some seconds: Redis crashes in the middle of it
 
-    result = staff.invitation_send(event=event, people=people, actor=None)
+    result = invitations.invitation_send(event=event, people=people, actor=None)
     assert result.created == 300
     smtp_sink.wait_for(40, timeout=60)
     # Redis crashes (no save: every task it held is gone, acknowledged or not) and comes back.
@@ -388,13 +391,15 @@ def test_redis_killed_and_restarted_during_invitations_every_address_once(
     assert len(smtp_sink.messages) < 300
 
     def beat():
-        staff.event_mailings_sweep(now=timezone.now() + datetime.timedelta(minutes=11))
+        mailings.event_mailings_sweep(now=timezone.now() + datetime.timedelta(minutes=11))
         mail_sweep()
 
     exits = play_beat_until(
         celery_worker_process, beat,
         lambda: EventMailing.objects.filter(pk=result.mailing.pk, status="done").exists()
-        and not OutgoingMail.objects.filter(kind="events.invitation", status__in=["queued", "sending"]).exists(),
+        and not OutgoingMail.objects.filter(
+            kind="events.invitation", status__in=["queued", "sending"]
+        ).exists(),
         what="every invitation to be settled",
     )  # fmt: skip
     celery_worker_process.wait_ready()

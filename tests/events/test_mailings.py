@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events import staff
+from events import invitations, mailings
 from events.models import Event, EventMailing, Invitation, Registration
 from members import services as member_services
 from tests.conftest import wait_until
@@ -45,7 +45,7 @@ def test_the_request_neither_renders_mail_nor_locks_the_event():
     people = members(3)
 
     with CaptureQueriesContext(connection) as queries:
-        result = staff.invitation_send(event=event, people=people, actor=None)  # on_commit not run
+        result = invitations.invitation_send(event=event, people=people, actor=None)  # on_commit not run
 
     sql = [q["sql"] for q in queries.captured_queries]
     assert not any("FOR UPDATE" in q and '"events_event"' in q for q in sql), sql
@@ -60,16 +60,16 @@ def test_the_request_neither_renders_mail_nor_locks_the_event():
 def test_a_mailing_run_twice_and_an_overlapping_one_mail_each_person_once(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(staff, "MAILING_BATCH_SIZE", 2)  # several batches with five people
+    monkeypatch.setattr(mailings, "MAILING_BATCH_SIZE", 2)  # several batches with five people
     event = EventFactory()
     people = members(5)
-    first = staff.invitation_send(event=event, people=people[:3], actor=None).mailing
-    second = staff.invitation_send(event=event, people=people, actor=None).mailing  # 3 overlap
+    first = invitations.invitation_send(event=event, people=people[:3], actor=None).mailing
+    second = invitations.invitation_send(event=event, people=people, actor=None).mailing  # 3 overlap
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff.event_mailing_send(mailing_id=first.pk)
-        staff.event_mailing_send(mailing_id=first.pk)  # a second task for the same mailing
-        staff.event_mailing_send(mailing_id=second.pk)
+        mailings.event_mailing_send(mailing_id=first.pk)
+        mailings.event_mailing_send(mailing_id=first.pk)  # a second task for the same mailing
+        mailings.event_mailing_send(mailing_id=second.pk)
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -83,19 +83,19 @@ def test_a_mailing_run_twice_and_an_overlapping_one_mail_each_person_once(
 def test_a_mailing_a_dead_worker_left_running_resumes_where_it_stopped(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(staff, "MAILING_BATCH_SIZE", 2)
+    monkeypatch.setattr(mailings, "MAILING_BATCH_SIZE", 2)
     event = EventFactory()
     people = members(5)
-    mailing = staff.invitation_send(event=event, people=people, actor=None).mailing
+    mailing = invitations.invitation_send(event=event, people=people, actor=None).mailing
     # The worker handled one batch, then died: the mailing stays "running".
-    claimed = staff._mailing_claim(mailing_id=mailing.pk)
+    claimed = mailings._mailing_claim(mailing_id=mailing.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff._mailing_batch(mailing_id=mailing.pk, started_at=claimed.started_at) is True
+        assert mailings._mailing_batch(mailing_id=mailing.pk, started_at=claimed.started_at) is True
     assert len(mail.outbox) == 2
     EventMailing.objects.filter(pk=mailing.pk).update(started_at=timezone.now() - datetime.timedelta(hours=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff.event_mailings_sweep() == 1  # pending again, handed over (inline here)
+        assert mailings.event_mailings_sweep() == 1  # pending again, handed over (inline here)
 
     mailing.refresh_from_db()
     assert (mailing.status, mailing.processed, mailing.attempts) == ("done", 5, 2)
@@ -106,7 +106,7 @@ def test_a_mailing_a_dead_worker_left_running_resumes_where_it_stopped(
 @pytest.mark.django_db
 def test_the_page_shows_a_send_that_is_being_prepared(client, secretariat):
     event = EventFactory()
-    staff.invitation_send(event=event, people=members(2), actor=secretariat)  # on_commit not run
+    invitations.invitation_send(event=event, people=members(2), actor=secretariat)  # on_commit not run
 
     page = client.get(reverse("admin:events_event_invitations", args=[event.pk]))
 
@@ -142,18 +142,18 @@ def test_inviting_with_the_broker_down(client, secretariat, celery_worker_proces
     assert (response.status_code, response["Location"]) == (302, url)
     mailing = EventMailing.objects.get()
     assert (mailing.status, mailing.dispatched_at, mailing.total) == ("pending", None, 3)
-    assert staff.event_mailings_sweep() == 0  # within the minute it is left alone
+    assert mailings.event_mailings_sweep() == 0  # within the minute it is left alone
 
     redis_server.start()
     celery_worker_process.wait_ready()
-    assert staff.event_mailings_sweep(now=a_minute_later()) == 1
+    assert mailings.event_mailings_sweep(now=a_minute_later()) == 1
 
     smtp_sink.wait_for(3, timeout=60)
     celery_worker_process.wait_idle()
     assert sorted(r for m in smtp_sink.messages for r in m.recipients) == sorted(p.email for p in people)
     mailing.refresh_from_db()
     assert (mailing.status, mailing.queued) == ("done", 3)
-    assert staff.event_mailings_sweep(now=a_minute_later()) == 0
+    assert mailings.event_mailings_sweep(now=a_minute_later()) == 0
     mail_sweep()
     celery_worker_process.wait_idle()
     assert len(smtp_sink.messages) == 3
@@ -180,7 +180,7 @@ def test_cancelling_with_the_broker_down(client, secretariat, celery_worker_proc
 
     redis_server.start()
     celery_worker_process.wait_ready()
-    assert staff.event_mailings_sweep(now=a_minute_later()) == 1
+    assert mailings.event_mailings_sweep(now=a_minute_later()) == 1
 
     smtp_sink.wait_for(2, timeout=60)
     celery_worker_process.wait_idle()

@@ -87,3 +87,33 @@ def test_pdfs_are_for_staff_only(client):
     for name in ("attendees", "badges"):
         response = client.get(reverse(f"admin:events_event_{name}", args=[event.pk]))
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("page", ["admin:events_event_attendees", "admin:events_event_badges"])
+def test_a_repeat_request_is_not_rendered_again_until_the_list_changes(client, secretariat, page):
+    """WeasyPrint runs once per version of the list: a second GET comes from the cache, a new
+    registration (or a changed name) makes a new PDF."""
+    from unittest import mock
+
+    from events import pdfs
+
+    event = EventFactory(title="Voorjaarscongres")
+    person = MemberFactory(first_name="Eva", last_name="Bakker")
+    RegistrationFactory(event=event, person=person)
+    url = reverse(page, args=[event.pk])
+
+    with mock.patch.object(pdfs, "render_pdf", wraps=pdfs.render_pdf) as render:
+        first = client.get(url)
+        second = client.get(url)
+        assert render.call_count == 1
+        assert second.content == first.content
+
+        RegistrationFactory(event=event, person=MemberFactory(first_name="Sam", last_name="Smit"))
+        third = client.get(url)
+        assert render.call_count == 2
+        assert "Smit" in _pdf_text(third)[1]
+
+        person.last_name = "Bakker-de Wit"
+        person.save()
+        client.get(url)
+        assert render.call_count == 3

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from events import staff, tasks
+from events import reminders, tasks
 from events.models import Event, Registration
 from tests.events.staff_factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory
@@ -52,7 +52,7 @@ def test_due_confirmed_registrants_are_reminded_once(django_capture_on_commit_ca
 
     # The next beat run finds nothing left to remind.
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff.reminders_send() == 0
+        assert reminders.reminders_send() == 0
     assert len(mail.outbox) == 1
 
 
@@ -61,10 +61,10 @@ def test_a_registration_made_after_the_reminders_went_out_gets_one_too(django_ca
     event = EventFactory(starts_at=timezone.now() + datetime.timedelta(days=1))
     RegistrationFactory(event=event)
     with django_capture_on_commit_callbacks(execute=True):
-        staff.reminders_send()
+        reminders.reminders_send()
     late = RegistrationFactory(event=event)
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff.reminders_send() == 1
+        assert reminders.reminders_send() == 1
     assert [m.to for m in mail.outbox][-1] == [late.person.email]
 
 
@@ -82,7 +82,7 @@ def test_two_beat_runs_at_once_remind_each_person_once():
     def run():
         try:
             barrier.wait()
-            results.append(staff.reminders_send(batch=7))
+            results.append(reminders.reminders_send(batch=7))
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
         finally:

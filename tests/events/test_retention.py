@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events import staff, tasks
+from events import lifecycle, reminders, retention, tasks
 from events.models import Registration
 from members import services as member_services
 from members.models import Person
@@ -44,13 +44,13 @@ def test_old_registrations_lose_the_person_and_remarks_but_keep_the_organisation
     kept.refresh_from_db()
     assert kept.person is not None and kept.remarks == "rolstoel" and kept.anonymised_at is None
     # Running again changes nothing.
-    assert staff.registrations_anonymise() == 0
+    assert retention.registrations_anonymise() == 0
 
 
 def test_the_period_is_a_setting(settings):
     settings.EVENTS_RETENTION_MONTHS = 6
     registration = RegistrationFactory(event=_event_ended(7))
-    assert staff.registrations_anonymise() == 1
+    assert retention.registrations_anonymise() == 1
     registration.refresh_from_db()
     assert registration.person is None
 
@@ -66,7 +66,7 @@ def test_counts_per_municipality_survive_anonymisation(client):
     url = reverse("admin:events_event_municipalities", args=[event.pk])
     before = [(r.organisation.name, r.confirmed) for r in client.get(url).context["rows"]]
 
-    staff.registrations_anonymise()
+    retention.registrations_anonymise()
 
     after = client.get(url)
     assert [(r.organisation.name, r.confirmed) for r in after.context["rows"]] == before == [("Gouda", 3)]
@@ -133,7 +133,7 @@ def test_anonymising_reaches_the_mails_and_the_admin_log(settings, django_captur
         starts_at=ended - datetime.timedelta(hours=3), ends_at=ended
     )
 
-    assert staff.registrations_anonymise() == 1
+    assert retention.registrations_anonymise() == 1
 
     for mail in OutgoingMail.objects.exclude(pk=other.pk):
         text = _mail_text(mail)
@@ -186,9 +186,9 @@ def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callb
         reminder_days=3,
     )
     registration = registration_create(event=event, person=MemberFactory(), session_ids=[])
-    staff.reminders_send()
+    reminders.reminders_send()
     with django_capture_on_commit_callbacks(execute=True):  # the cancellation mailing is a task
-        staff.event_cancel(event=event, actor=UserFactory())
+        lifecycle.event_cancel(event=event, actor=UserFactory())
     kinds = dict(OutgoingMail.objects.values_list("kind", "reference"))
     reference = f"events.registration:{registration.pk}"
     assert kinds == {

@@ -23,7 +23,7 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from events import emails as event_emails
-from events import staff
+from events import invitations, lifecycle, reminders
 from events.models import Registration
 from governance import services as governance_services
 from governance.models import Body, Mandate, Meeting
@@ -67,7 +67,7 @@ KINDS = {
 
 def _kind_expressions() -> set[str]:
     """Every `kind=` handed to mail_queue / mail_queue_message / registration_mail_queue in the app,
-    and to events.staff._outgoing (the rows a mailing task bulk-inserts into the outbox)."""
+    and to events.mailings._outgoing (the rows a mailing task bulk-inserts into the outbox)."""
     found = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -181,11 +181,11 @@ def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_co
     event = EventFactory(title=TITLE, starts_at=now + datetime.timedelta(days=1, hours=12), reminder_days=2)
     RegistrationFactory(event=event, person=member, status=Registration.Status.CONFIRMED)
     with django_capture_on_commit_callbacks(execute=True):
-        staff.invitation_send(event=event, people=[member], actor=None)
+        invitations.invitation_send(event=event, people=[member], actor=None)
     with django_capture_on_commit_callbacks(execute=True):
-        staff.reminders_send()
+        reminders.reminders_send()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.event_cancel(event=event, actor=UserFactory(is_staff=True))
+        lifecycle.event_cancel(event=event, actor=UserFactory(is_staff=True))
     for kind in ("events.invitation", "events.reminder", "events.cancelled"):
         [message] = sent(kind)
         check(message, expect=(TITLE, NAME))
@@ -193,7 +193,7 @@ def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_co
 
 def test_event_update_mail(member, django_capture_on_commit_callbacks):
     """The secretariat moved the event: confirmed registrants get the new details with the .ics."""
-    from events.services import event_update_notify
+    from events.lifecycle import event_update_notify
 
     event = EventFactory(
         title=TITLE, starts_at=timezone.now() + datetime.timedelta(days=5), venue_name="Zaal 'A' & <B>"

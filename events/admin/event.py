@@ -1,12 +1,10 @@
-"""The secretariat's admin for events.
-
-An event is edited with its programme and workshop rounds inline; the workshops of a round are
-edited on the round's own page (linked from the event). The event's change page links to the
-staff pages that live inside the admin (events/staff_views.py): invitations with their progress,
-the check-in page, counts per municipality, and the attendee list and name badges as PDF.
+"""The admin of an event: edited with its programme and workshop rounds inline, the workshops of a
+round on the round's own page (linked from the event). Publish, cancel and duplicate are actions
+(events/lifecycle.py); the event's change page links to the staff pages that live inside the
+admin (events/staff_views.py): invitations with their progress, the check-in page, counts per
+municipality, and the attendee list and name badges as PDF.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Q, Subquery
@@ -17,16 +15,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
-from import_export.forms import ExportForm
 
-from members.selectors import member_municipalities
+from events import lifecycle, services, staff_views
+from events.models import Event, ProgrammeItem, Registration, Round, Session
+from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
-from vzhg.exports import DutchCSV, SafeXLSX
+from vzhg.admin_history import ReadableHistoryAdmin
 
-from . import services, staff, staff_views
-from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
-from .resources import RegistrationResource
+from .filters import EventPeriodFilter
 
 # --- events ----------------------------------------------------------------------------------
 
@@ -53,23 +49,8 @@ class RoundInline(admin.TabularInline):
         return getattr(obj, "session_total", 0) if obj.pk else 0
 
 
-class EventPeriodFilter(admin.SimpleListFilter):
-    title = _("period")
-    parameter_name = "period"
-
-    def lookups(self, request, model_admin):
-        return [("upcoming", _("upcoming")), ("past", _("past"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "upcoming":
-            return queryset.filter(ends_at__gte=timezone.now())
-        if self.value() == "past":
-            return queryset.filter(ends_at__lt=timezone.now())
-        return queryset
-
-
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadableHistoryAdmin):
     list_display = (
         "title",
         "starts_at",
@@ -137,7 +118,7 @@ class EventAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        members = member_municipalities().values("pk")
+        members = Organisation.objects.member_municipalities().values("pk")
         active = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
         return (
             super()
@@ -161,7 +142,7 @@ class EventAdmin(admin.ModelAdmin):
                 # "x of 50": the number of member municipalities, as a scalar subquery.
                 member_total=Coalesce(
                     Subquery(
-                        member_municipalities()
+                        Organisation.objects.member_municipalities()
                         .order_by()
                         .values("kind")
                         .annotate(total=Count("pk"))
@@ -259,14 +240,16 @@ class EventAdmin(admin.ModelAdmin):
         if not change:
             return
         changed = set(form.changed_data)
-        if changed & set(services.EVENT_CALENDAR_FIELDS):
-            told = services.event_update_notify(event=obj, actor=request.user)
+        if changed & set(lifecycle.EVENT_CALENDAR_FIELDS):
+            told = lifecycle.event_update_notify(event=obj)
             if told:
                 self.message_user(
                     request,
                     ngettext(
-                        "%(count)d registrant is sent the new time and place with an updated calendar invitation.",
-                        "%(count)d registrants are sent the new time and place with an updated calendar invitation.",
+                        "%(count)d registrant is sent the new time and place "
+                        "with an updated calendar invitation.",
+                        "%(count)d registrants are sent the new time and place "
+                        "with an updated calendar invitation.",
                         told,
                     )
                     % {"count": told},
@@ -279,7 +262,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
     def publish_events(self, request, queryset):
-        published = sum(staff.event_publish(event=event, actor=request.user) for event in queryset)
+        published = sum(lifecycle.event_publish(event=event, actor=request.user) for event in queryset)
         self.message_user(
             request,
             ngettext("%(count)d event published.", "%(count)d events published.", published)
@@ -293,7 +276,7 @@ class EventAdmin(admin.ModelAdmin):
             told = cancelled = 0
             for event in queryset:
                 if event.status != Event.Status.CANCELLED:
-                    told += staff.event_cancel(event=event, actor=request.user)
+                    told += lifecycle.event_cancel(event=event, actor=request.user)
                     cancelled += 1
             self.message_user(
                 request,
@@ -324,7 +307,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Duplicate selected events one year later (as draft)"), permissions=["add"])
     def duplicate_events(self, request, queryset):
-        copies = [staff.event_duplicate(event=event, actor=request.user) for event in queryset]
+        copies = [lifecycle.event_duplicate(event=event, actor=request.user) for event in queryset]
         self.message_user(
             request,
             ngettext(
@@ -398,187 +381,3 @@ class RoundAdmin(ChoiceLabelsMixin, admin.ModelAdmin):
     @admin.display(description=_("workshops"), ordering="sessions_count")
     def session_total(self, obj):
         return obj.sessions_count
-
-
-# --- registrations -----------------------------------------------------------------------------
-
-
-class EventListFilter(admin.RelatedOnlyFieldListFilter):
-    """The events in the list, newest first, each with its date and status: three editions of
-    the same congress are told apart."""
-
-    def field_choices(self, field, request, model_admin):
-        used = model_admin.get_queryset(request).order_by().values(f"{self.field_path}__pk")
-        return [
-            (event.pk, dated_label(event.title, event.starts_at, event.get_status_display()))
-            for event in Event.objects.filter(pk__in=used).order_by("-starts_at")
-        ]
-
-
-class SessionFilter(admin.SimpleListFilter):
-    """Registrations by workshop; the workshops offered are those of the chosen event, if any."""
-
-    title = _("workshop")
-    parameter_name = "session"
-
-    def lookups(self, request, model_admin):
-        sessions = Session.objects.select_related("round__event").order_by(
-            "round__event__starts_at", "round__number", "pk"
-        )
-        event = request.GET.get("event__id__exact")
-        if event and event.isdigit():
-            sessions = sessions.filter(round__event_id=int(event))
-        return [(str(s.pk), f"{s.round.event} — {s.round.number}: {s.title}") for s in sessions]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(choices__session_id=int(value))
-
-
-class MunicipalityFilter(admin.SimpleListFilter):
-    title = _("organisation")
-    parameter_name = "organisation"
-
-    def lookups(self, request, model_admin):
-        from members.models import Organisation
-
-        used = Registration.objects.filter(organisation__isnull=False).values("organisation")
-        return [(str(o.pk), o.name) for o in Organisation.objects.filter(pk__in=used).order_by("name")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(organisation_id=int(value))
-
-
-class RegistrationForm(forms.ModelForm):
-    class Meta:
-        model = Registration
-        fields = ("remarks", "attended")
-
-    def clean_attended(self):
-        attended = self.cleaned_data["attended"]
-        if attended and self.instance.status != Registration.Status.CONFIRMED:
-            raise forms.ValidationError(_("Only confirmed registrations can be checked in."))
-        return attended
-
-
-@admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
-    """Registrations are made by members (or staff on their behalf through the public form);
-    here the secretariat reads, filters, exports, and corrects remarks and attendance. Status
-    changes go through the services (waiting-list promotion), not through this form."""
-
-    list_display = ("person_name", "organisation", "event", "status", "workshops", "attended", "created_at")
-    list_filter = (
-        ("event", EventListFilter),
-        "status",
-        SessionFilter,
-        MunicipalityFilter,
-        "attended",
-    )
-    list_select_related = ("person", "organisation", "event")
-    search_fields = ("person__first_name", "person__last_name", "person__email", "organisation__name")
-    readonly_fields = (
-        "event",
-        "person",
-        "organisation",
-        "status",
-        "workshops",
-        "created_at",
-        "confirmed_at",
-        "cancelled_at",
-        "attended_at",
-        "reminder_sent_at",
-        "anonymised_at",
-    )
-    fields = (
-        "event",
-        "person",
-        "organisation",
-        "status",
-        "workshops",
-        "remarks",
-        "attended",
-        "created_at",
-        "confirmed_at",
-        "cancelled_at",
-        "attended_at",
-        "reminder_sent_at",
-        "anonymised_at",
-    )
-    form = RegistrationForm
-    resource_classes = [RegistrationResource]
-    # CSV for Dutch Excel (BOM, ";") and XLSX with text cells as strings: vzhg/exports.py
-    export_formats = [DutchCSV, SafeXLSX]
-    # The plain export form: the field-picking form uses an inline handler the CSP blocks.
-    export_form_class = ExportForm
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("choices__session__round")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        """Remarks are saved as typed; attendance goes through the check-in service, which
-        records when the person was ticked present."""
-        if "attended" in form.changed_data:
-            present = obj.attended
-            obj.attended = not present  # as stored: the service makes the change
-            super().save_model(request, obj, form, change)
-            checked = staff.registration_check_in(registration=obj, actor=request.user, present=present)
-            obj.attended, obj.attended_at = checked.attended, checked.attended_at
-            return
-        super().save_model(request, obj, form, change)
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def get_export_filename(self, request, queryset, file_format):
-        return f"registrations-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
-
-    @admin.display(description=_("name"), ordering="person__last_name")
-    def person_name(self, obj):
-        return obj.person.sort_name if obj.person_id else _("(anonymised)")
-
-    @admin.display(description=_("workshops"))
-    def workshops(self, obj):
-        return "; ".join(f"{c.session.round.number}: {c.session.title}" for c in obj.choices.all()) or "—"
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    """Read-only: invitations are made by the invitation page, one per person per event."""
-
-    list_display = ("person", "event", "mail_status", "mail_error", "created_at", "created_by")
-    list_filter = (("event", EventListFilter), "mail__status")
-    list_select_related = ("person", "event", "mail", "created_by")
-    search_fields = ("person__first_name", "person__last_name", "person__email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("mail status"), ordering="mail__status")
-    def mail_status(self, obj):
-        return obj.mail.get_status_display() if obj.mail_id else "—"
-
-    @admin.display(description=_("reason"))
-    def mail_error(self, obj):
-        return obj.mail.error if obj.mail_id and obj.mail.status == "failed" else ""

@@ -1,0 +1,112 @@
+"""Invitations: who an audience choice stands for, and sending them invitations (through a mailing).
+
+The invitation page (events/staff_views.py) previews the mail with `invitation_mail_render` and
+sends with `invitation_send`; the mails themselves are prepared by a worker (events/mailings.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Person, Region, member_municipality_q
+from vzhg.errors import ServiceError
+from vzhg.periods import active_on_q
+
+from .emails import RenderedMail, event_context, staff_mail_render
+from .mailings import event_mailing_record
+from .models import Event, EventMailing, Invitation
+
+
+def invitation_mail_render(*, event: Event, person: Person) -> RenderedMail:
+    return staff_mail_render("invitation", {**event_context(event), "person": person})
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+class Audience:
+    ALL_MEMBERS = "all_members"
+    FUNCTION = "function"
+    REGION = "region"
+    BODY = "body"
+    PEOPLE = "people"
+
+
+def invitation_audience(
+    *,
+    kind: str,
+    functions: list[str] | None = None,
+    region: Region | None = None,
+    body=None,
+    people: list[Person] | QuerySet[Person] | None = None,
+) -> QuerySet[Person]:
+    """The people an audience choice stands for, in name order.
+
+    all_members: everyone in a member municipality; function: those of them with one of the
+    functions; region: those of them in the region or a region inside it; body: everyone with a
+    mandate in that governance body today (board members of any organisation); people: exactly
+    the people picked (any organisation — guests can be invited by hand).
+    """
+    members = Person.objects.filter(member_municipality_q(prefix="organisation__"))
+    if kind == Audience.ALL_MEMBERS:
+        chosen = members
+    elif kind == Audience.FUNCTION:
+        chosen = members.filter(function__in=functions or [])
+    elif kind == Audience.REGION:
+        chosen = (
+            members.filter(organisation__region__in=Region.objects.within(region))
+            if region
+            else members.none()
+        )
+    elif kind == Audience.BODY:
+        today = timezone.localdate()
+        chosen = (
+            Person.objects.filter(pk__in=body.mandates.filter(active_on_q(today)).values("person_id"))
+            if body
+            else members.none()
+        )
+    elif kind == Audience.PEOPLE:
+        chosen = Person.objects.filter(pk__in=[p.pk for p in people or []])
+    else:
+        raise ValueError(f"unknown audience {kind!r}")
+    return chosen.select_related("organisation").order_by("last_name", "first_name", "pk")
+
+
+@dataclass
+class InvitationResult:
+    created: int  # people who will get an invitation (the mailing prepares and queues them)
+    skipped: int  # people invited before: no second mail
+    mailing: EventMailing | None = None
+
+
+def invitation_send(*, event: Event, people, actor) -> InvitationResult:
+    """Record a send of invitations to the people not invited yet, and return at once.
+
+    The web request neither renders nor stores a mail and does not lock the Event row (people
+    registering for the event never wait for it): it stores one EventMailing with the people's
+    ids; after commit a worker task renders the mails and inserts the Invitation and outbox rows
+    in batches (`event_mailing_send`). Nobody is invited twice: the task skips people with an
+    invitation (the unique constraint on (event, person) holds the rule in the database too).
+    With the broker down the mailing stays pending and `event_mailings_sweep` hands it over.
+    """
+    person_ids = sorted({p.pk for p in people})
+    if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
+        raise ServiceError(_("This event is cancelled; nobody can be invited to it."), "event_cancelled")
+    already = set(
+        Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    todo = [pk for pk in person_ids if pk not in already]
+    mailing = None
+    if todo:
+        with transaction.atomic():
+            mailing = event_mailing_record(
+                event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor
+            )
+    return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)
