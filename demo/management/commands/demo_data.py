@@ -31,6 +31,7 @@ class Command(BaseCommand):
         members.demo_load(stdout=self.stdout)
         events.demo_load(stdout=self.stdout)
         newsletters.demo_load(stdout=self.stdout)
+        newsletters.last_year_load(stdout=self.stdout)
         governance.demo_load(stdout=self.stdout)
         reports.demo_load(stdout=self.stdout)
 
