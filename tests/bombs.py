@@ -5,7 +5,7 @@ import struct
 import zipfile
 import zlib
 
-from governance.samples import sample_office
+from demo.samples import sample_office
 
 
 def office_bomb(*, kind: str = "docx", unpacked_mb: int = 200) -> bytes:

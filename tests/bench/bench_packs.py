@@ -38,9 +38,9 @@ def one(target_pages: int) -> dict:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0, interactive=False)
+    from demo.samples import sample_pdf
     from governance import services
     from governance.models import AgendaItem, Body, Meeting
-    from governance.samples import sample_pdf
 
     body = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB)
     meeting = Meeting.objects.create(

@@ -58,7 +58,7 @@ def demo_member_session_cookie() -> str:
     from django.contrib.auth import login
     from django.http import HttpRequest
 
-    from members.management.commands.demo_data import MEMBER_EMAIL
+    from demo.members import MEMBER_EMAIL
     from members.models import Person
 
     person = Person.objects.select_related("user", "organisation").filter(user__email=MEMBER_EMAIL).first()

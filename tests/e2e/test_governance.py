@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from demo.samples import sample_pdf
 from governance.models import Body, Document, Mandate, Meeting, MeetingPack, PersonalNote
-from governance.samples import sample_pdf
 from members import services as member_services
 from tests.factories import MemberFactory, UserFactory
 

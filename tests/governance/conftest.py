@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
 
+from demo.samples import sample_office, sample_pdf
 from governance import services
 from governance.models import AgendaItem, Body, Mandate, Meeting
-from governance.samples import sample_office, sample_pdf
 from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
 

@@ -5,9 +5,9 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.samples import sample_pdf
 from governance import services
 from governance.models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, Motion, Theme, VngCommission
-from governance.samples import sample_pdf
 from tests.factories import MemberFactory
 
 

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from demo.samples import sample_office
 from governance.models import Document, Meeting
-from governance.samples import sample_office
 from members import services as member_services
 from tests.bombs import office_bomb
 from tests.factories import UserFactory

@@ -12,8 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from members import services
-from members.management.commands.demo_data import (
+from demo.members import (
     BOARD_EMAIL,
     DEMO_PASSWORD,
     MEMBER_EMAIL,
@@ -21,6 +20,7 @@ from members.management.commands.demo_data import (
     demo_people,
     load_municipalities,
 )
+from members import services
 from members.models import EmailDomain, Organisation, Person, Region, User
 from vzhg.mail.models import OutgoingMail
 
@@ -260,6 +260,28 @@ def test_demo_people_sort_dutch_style(demo_output):
     assert len({person.last_name[0] for person in people if person.tussenvoegsel == "de"}) >= 4
 
 
+def test_production_settings_do_not_install_the_demo_app():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vzhg.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "vzhg.example.nl",
+        "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    code = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('demo'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
 def test_demo_data_refuses_to_run_under_production_settings(tmp_path):
     """Run as an operator would in the container: production settings, a fresh database."""
     import os
@@ -286,7 +308,8 @@ def test_demo_data_refuses_to_run_under_production_settings(tmp_path):
         [sys.executable, "manage.py", "demo_data"], cwd=root, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0
-    assert "runs only with the local or test settings" in result.stderr
+    # Production does not install the demo app: the command does not even exist there.
+    assert "Unknown command: 'demo_data'" in result.stderr
     import sqlite3
 
     with sqlite3.connect(database) as connection:
@@ -308,5 +331,5 @@ def test_the_image_does_not_ship_the_demo_data():
 
     root = Path(__file__).resolve().parents[2]
     ignored = (root / ".dockerignore").read_text().split()
-    assert "members/management/commands/demo_data.py" in ignored
+    assert "demo" in ignored
     assert "demo_data" not in (root / "Dockerfile").read_text()

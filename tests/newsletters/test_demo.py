@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from newsletters.demo import demo_load
+from demo.newsletters import demo_load
 from newsletters.models import Delivery, Newsletter, Subscription
 from tests.factories import MemberFactory
 

@@ -1,7 +1,7 @@
 """Local development: no environment needed. SQLite, tasks inline, mail kept on disk."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STATIC_ROOT, env
+from .base import BASE_DIR, INSTALLED_APPS, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -21,6 +21,9 @@ ALLOWED_HOSTS = env.list(
     default=sorted({"127.0.0.1", "localhost", "[::1]", SITE_URL.split("://", 1)[1].rsplit(":", 1)[0]}),
 )
 
+# The demo data (demo/, manage.py demo_data): installed in the local and test settings only,
+# never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # manage.py demo_data (published demo passwords) runs only where this is True.
 DEMO_DATA_ALLOWED = True
 

@@ -1,7 +1,7 @@
 """Settings for the test suite: PostgreSQL and Redis started by scripts/test (see README)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STATIC_ROOT, env
+from .base import BASE_DIR, INSTALLED_APPS, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
@@ -17,6 +17,9 @@ if env("VZHG_TEST_DATABASE_NAME", default=""):
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The demo data (demo/, manage.py demo_data): installed in the local and test settings only,
+# never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # manage.py demo_data (published demo passwords) runs only where this is True.
 DEMO_DATA_ALLOWED = True
 

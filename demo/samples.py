@@ -1,4 +1,6 @@
-"""Small generated documents for the demo data, the tests and the benchmark (fictional text)."""
+"""Small generated documents for the demo data, the tests and the benchmark (fictional text).
+
+The tests and benchmarks import them from here too (tests are not an app: they may import demo)."""
 
 import io
 import zipfile
