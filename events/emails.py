@@ -8,9 +8,9 @@ where the person has a place, carries an .ics invitation. They go through the ou
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 
 from . import ics
@@ -47,7 +47,7 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         return None
     event = registration.event
     choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
-    with translation.override(settings.LANGUAGE_CODE):
+    with mail_translation(recipient=person):
         context = {
             "kind": kind,
             "person": person,

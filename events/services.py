@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
+from vzhg.mail.language import mail_translation
 
 from .models import Event, Registration, Session, SessionChoice
 
@@ -412,7 +413,6 @@ def event_update_notify(*, event: Event, actor=None) -> int:
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
     from django.utils.translation import gettext
 
     from vzhg.mail.services import mail_queue, mail_reference
@@ -442,7 +442,7 @@ def event_update_notify(*, event: Event, actor=None) -> int:
             if not person.email:
                 continue
             registration.event = event
-            with translation.override(settings.LANGUAGE_CODE):
+            with mail_translation(recipient=person):
                 context = {
                     "person": person,
                     "event": event,

@@ -20,19 +20,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members.models import Organisation, Person, Region
 from members.selectors import member_municipalities
+from vzhg.mail.language import mail_translation
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_queue, mail_reference, mail_references_anonymise
 
 from .models import Event, EventMailing, Invitation, ProgrammeItem, Registration, Round, Session
-
-MAIL_LANGUAGE = "nl"
-
 
 # --- mail rendering ------------------------------------------------------------------------------
 
@@ -50,7 +48,7 @@ def _site_url(path: str) -> str:
 
 def _render_mail(template: str, context: dict) -> RenderedMail:
     """templates/events/staff/mail/<template>_{subject,text,html}: personal, Dutch, multipart."""
-    with translation.override(MAIL_LANGUAGE):
+    with mail_translation():
         base = f"events/staff/mail/{template}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         context = {**context, "subject": subject}  # the HTML part's <title>

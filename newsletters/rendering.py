@@ -15,12 +15,13 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
 from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
@@ -250,7 +251,7 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
             "site_url": settings.SITE_URL.rstrip("/"),
         }
         # Every reader gets the site's language, whoever previews or sends it.
-        with translation.override(settings.LANGUAGE_CODE):
+        with mail_translation():
             cache[greeted] = (
                 render_to_string("newsletters/mail/edition.html", context),
                 render_to_string("newsletters/mail/edition.txt", context),

@@ -14,8 +14,8 @@ CONTENT_FIELDS = {"body_text", "body_html", "attachments"}
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = [
-        "subject", "to", "kind_label", "status", "attempts", "created_at", "last_attempt_at", "next_attempt_at",
-        "sent_at", "error_short",
+        "subject", "to", "kind_label", "status", "attempts",
+        "created_at", "last_attempt_at", "next_attempt_at", "sent_at", "error_short",
     ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
