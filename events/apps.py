@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        # This app's part of the Secretariaat group and of a person's AVG export (vzhg.permissions,
+        # vzhg.personal_data): declared here, so members never imports the apps above it.
+        from vzhg.permissions import secretariat_permissions_register
+        from vzhg.personal_data import personal_data_register
+
+        from . import permissions, personal_data
+
+        secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
+        personal_data_register(app_label=self.label, export=personal_data.export)

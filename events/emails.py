@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
 
@@ -39,7 +38,7 @@ class RenderedMail:
 
 def staff_mail_render(template: str, context: dict) -> RenderedMail:
     """templates/events/staff/mail/<template>_{subject,text,html}: personal, Dutch, multipart."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with mail_translation():
         base = f"events/staff/mail/{template}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         context = {**context, "subject": subject}  # the HTML part's <title>
@@ -81,7 +80,7 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         return None
     event = registration.event
     choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
-    with translation.override(settings.LANGUAGE_CODE):
+    with mail_translation(recipient=person):
         context = {
             "kind": kind,
             "person": person,

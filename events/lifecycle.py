@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
 
@@ -210,7 +210,7 @@ def event_update_notify(*, event: Event) -> int:
             if not person.email:
                 continue
             registration.event = event
-            with translation.override(settings.LANGUAGE_CODE):
+            with mail_translation(recipient=person):
                 context = {
                     "person": person,
                     "event": event,

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue
 from vzhg.uploads import office_file_check
 
@@ -376,12 +377,12 @@ def _notices_queue(*, meeting: Meeting, kind: str) -> int:
             "when": when,
             "url": site + meeting.get_absolute_url(),
         }
-        with translation.override(settings.LANGUAGE_CODE):
+        with mail_translation(recipient=person):
             template = "published" if kind == Notice.Kind.PUBLISHED else "reminder"
             subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
             text = render_to_string(f"governance/email/{template}.txt", context)
             html = render_to_string(f"governance/email/{template}.html", {**context, "subject": subject})
-        mail = mail_queue(to=person.email, subject=subject, text=text, html=html, kind=f"governance-{kind}")
+        mail = mail_queue(to=person.email, subject=subject, text=text, html=html, kind=f"governance.meeting.{kind}")
         Notice.objects.create(
             meeting=meeting, person=person, kind=kind, publication=meeting.publication, mail=mail
         )

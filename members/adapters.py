@@ -1,13 +1,12 @@
 """django-allauth glue: mail goes through the outbox; verified accounts get their Person."""
 
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.conf import settings
 
 from vzhg.mail.services import mail_queue_message
+from vzhg.site import site_host
 
 from . import services
 
@@ -18,13 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # context gets what allauth's own send_mail adds (its templates greet from
         # current_site.name and name the address as email).
         request = allauth_context.request
-        host = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+        host = request.get_host() if request is not None else site_host()
         ctx = {"request": request, "email": email, "current_site": SimpleNamespace(name="VZHG", domain=host)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         # Every account mail may carry a code or a link for the recipient only: never shown,
         # its content removed as soon as it has left.
-        mail_queue_message(message=message, kind="account", sensitive=True)
+        mail_queue_message(message=message, kind="members.account", sensitive=True)
 
     def is_open_for_signup(self, request):
         return True

@@ -188,19 +188,10 @@ class OrganisationRegionFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         try:
-            wanted = {int(value)}
+            region = Region(pk=int(value))
         except ValueError:
             return queryset.none()
-        children: dict[int, list[int]] = {}
-        for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        todo = list(wanted)
-        while todo:
-            for child in children.get(todo.pop(), []):
-                if child not in wanted:
-                    wanted.add(child)
-                    todo.append(child)
-        return queryset.filter(organisation__region__in=wanted)
+        return queryset.filter(organisation__region__in=Region.objects.within(region))
 
 
 class OrganisationKindFilter(admin.SimpleListFilter):

@@ -15,11 +15,12 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
 from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.site import absolute_url, site_host, site_url
 
@@ -248,7 +249,7 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
             "site_url": site_url(),
         }
         # Every reader gets the site's language, whoever previews or sends it.
-        with translation.override(settings.LANGUAGE_CODE):
+        with mail_translation():
             cache[greeted] = (
                 render_to_string("newsletters/mail/edition.html", context),
                 render_to_string("newsletters/mail/edition.txt", context),

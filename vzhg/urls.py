@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from members import views as members_views
+
 from . import views
 
 admin.site.site_header = _("VZHG secretariat")
@@ -10,7 +12,7 @@ admin.site.site_title = _("VZHG secretariat")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", members_views.home, name="home"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -1,4 +1,5 @@
-"""Site-wide pages: home, health check and the error pages."""
+"""Site-wide pages: health checks, the admin's login, the favicon and the error pages.
+(The home page lists the member municipalities: members.views.home.)"""
 
 import logging
 from urllib.parse import urlencode
@@ -15,19 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from members import selectors as member_selectors
-
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    regions = list(member_selectors.regions_with_members())
-    context = {
-        "regions": regions,
-        # `members`: the member municipalities regions_with_members() prefetched (to_attr).
-        "member_count": sum(len(region.members) for region in regions),  # type: ignore[attr-defined,misc]
-    }
-    return render(request, "home.html", context)
 
 
 def _redis_urls() -> list[str]:

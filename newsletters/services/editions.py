@@ -65,7 +65,7 @@ def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
             text=mail["text"],
             html=mail["html"],
             headers=mail["headers"],
-            kind="newsletter-test",
+            kind="newsletters.test",
         )
         full._history_user = actor
         full._change_reason = f"test mail sent to {actor.email}"

@@ -85,7 +85,7 @@ def _confirmation_mail(subscription: Subscription) -> None:
         subject=subject,
         text=render_to_string("newsletters/mail/confirm.txt", context),
         html=render_to_string("newsletters/mail/confirm.html", context),
-        kind="newsletter-confirm",
+        kind="newsletters.subscription.confirm",
         sensitive=True,  # the link confirms the address: for its owner only
         reference=mail_reference(subscription),
     )

@@ -36,7 +36,7 @@ def test_publishing_mails_each_member_once_and_builds_the_pack(
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED and meeting.publication == 1
-    mails = OutgoingMail.objects.filter(kind="governance-published")
+    mails = OutgoingMail.objects.filter(kind="governance.meeting.published")
     # the DB chair also sits on the AB with one mandate there; the AB member: two people, two mails
     assert sorted(mails.values_list("to", flat=True)) == sorted(
         [people["db_member"].email, people["ab_member"].email]
@@ -118,7 +118,10 @@ def test_reminder_goes_out_once_before_the_meeting(bodies, people, django_captur
     meeting.save()
     assert services.meeting_reminders_send() == 1
     assert services.meeting_reminders_send() == 0
-    assert OutgoingMail.objects.filter(kind="governance-reminder", to=people["db_member"].email).count() == 1
+    assert (
+        OutgoingMail.objects.filter(kind="governance.meeting.reminder", to=people["db_member"].email).count()
+        == 1
+    )
 
 
 def test_decisions_page_and_pdf(client, bodies, people):

@@ -42,7 +42,7 @@ def test_login_code_mail_is_sent_by_the_worker_after_commit(client, celery_worke
     code = _pending_login_code(client)
     assert code in received.text
     mail = OutgoingMail.objects.get()
-    assert (mail.kind, mail.to, mail.status, mail.attempts) == ("account", user.email, "sent", 1)
+    assert (mail.kind, mail.to, mail.status, mail.attempts) == ("members.account", user.email, "sent", 1)
     assert mail.sent_at is not None
 
     response = client.post(reverse("account_confirm_login_code"), {"code": code})

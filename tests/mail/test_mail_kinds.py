@@ -57,11 +57,11 @@ KINDS = {
     "events.reminder",
     "events.cancelled",
     "events.updated",
-    "governance-published",
-    "governance-reminder",
-    "newsletter-confirm",
-    "newsletter-test",
-    "account",
+    "governance.meeting.published",
+    "governance.meeting.reminder",
+    "newsletters.subscription.confirm",
+    "newsletters.test",
+    "members.account",
 }
 
 
@@ -101,10 +101,13 @@ EXPRESSIONS = {
     ("_outgoing", "'events.invitation'"): {"events.invitation"},
     ("mail_queue", "'events.updated'"): {"events.updated"},
     ("mail_queue", "'events.reminder'"): {"events.reminder"},
-    ("mail_queue", "f'governance-{kind}'"): {"governance-published", "governance-reminder"},
-    ("mail_queue", "'newsletter-test'"): {"newsletter-test"},
-    ("mail_queue", "'newsletter-confirm'"): {"newsletter-confirm"},
-    ("mail_queue_message", "'account'"): {"account"},
+    ("mail_queue", "f'governance.meeting.{kind}'"): {
+        "governance.meeting.published",
+        "governance.meeting.reminder",
+    },
+    ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
+    ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
+    ("mail_queue_message", "'members.account'"): {"members.account"},
 }
 
 
@@ -219,7 +222,7 @@ def test_meeting_mails(member, django_capture_on_commit_callbacks):
         governance_services.meeting_publish(meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
         governance_services.meeting_reminders_send()
-    for kind in ("governance-published", "governance-reminder"):
+    for kind in ("governance.meeting.published", "governance.meeting.reminder"):
         [message] = sent(kind)
         check(message, expect=(TITLE, BODY, member.full_name))
 
@@ -232,9 +235,9 @@ def test_newsletter_mails(member, django_capture_on_commit_callbacks):
         newsletter_subscriptions.subscription_request(email="nieuw@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         newsletter_editions.newsletter_test_send(newsletter=newsletter, actor=actor)
-    [confirm] = sent("newsletter-confirm")
+    [confirm] = sent("newsletters.subscription.confirm")
     check(confirm, expect=())
-    [test] = sent("newsletter-test")
+    [test] = sent("newsletters.test")
     check(test, expect=(TITLE, "'Bestuur & Veiligheid'"))
     # The edition itself goes straight to the relay, batch by batch, not through the outbox.
     mail.outbox.clear()
@@ -264,7 +267,7 @@ def test_account_mails(member, template, django_capture_on_commit_callbacks):
     request = RequestFactory().get("/")
     with django_capture_on_commit_callbacks(execute=True), allauth_context.request_context(request):
         get_adapter().send_mail(f"account/email/{template}", user.email, {**context, "request": request})
-    [message] = sent("account")
+    [message] = sent("members.account")
     check(message, expect=(NAME,))
 
 

@@ -69,7 +69,7 @@ def _admin_pages_for(user) -> list[str]:
             reverse("admin:mail_outgoingmail_history", args=[row.pk]),
         ]
     urls.append(reverse("admin:mail_outgoingmail_changelist") + "?q=baas")
-    urls.append(reverse("admin:mail_outgoingmail_changelist") + "?status=sent&kind=account")
+    urls.append(reverse("admin:mail_outgoingmail_changelist") + "?status=sent&kind=members.account")
     try:
         urls.append(reverse("members:profile_export"))
     except NoReverseMatch:
@@ -137,7 +137,7 @@ def test_the_migration_takes_codes_out_of_mail_stored_before_it():
 
     migration = importlib.import_module("vzhg.mail.migrations.0002_outgoingmail_sensitive_reference")
     sent = OutgoingMail.objects.create(
-        kind="account",
+        kind="account",  # the name of the kind before migration mail 0004
         to="baas@vzhg.nl",
         subject="[VZHG] Je inlogcode: ABCD-EFGH",
         body_text="ABCD-EFGH",

@@ -320,7 +320,7 @@ def test_staff_are_mailed_when_the_relay_works_again_after_a_long_outage(
 
     assert services.mail_send(mail_id=mail.pk) == "sent"
 
-    alerts = OutgoingMail.objects.filter(kind="relay-alert")
+    alerts = OutgoingMail.objects.filter(kind="mail.relay.recovered")
     assert RelayState.objects.get().failing_since is None
     if alerted:
         [alert] = alerts

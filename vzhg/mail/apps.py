@@ -8,3 +8,11 @@ class MailConfig(AppConfig):
     name = "vzhg.mail"
     label = "mail"
     verbose_name = _("Outgoing mail")
+
+    def ready(self) -> None:
+        # The outbox's part of the Secretariaat group (vzhg.permissions).
+        from vzhg.permissions import secretariat_permissions_register
+
+        from . import permissions
+
+        secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)

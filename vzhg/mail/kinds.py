@@ -1,12 +1,15 @@
-"""What each kind of outgoing mail is called for the secretariat (the outbox in the admin).
+"""The kinds of outgoing mail, named one way, and what each is called for the secretariat (the
+outbox in the admin).
 
-The kind stored on an OutgoingMail row is a technical key ("events.registration.confirmed");
-this names it in words. A kind that is not listed here shows its key, so nothing is hidden."""
+A kind is a technical key stored on an OutgoingMail row: the label of the app that sends it,
+then what it is about, then what happened, in lower-case words joined by dots
+("events.registration.confirmed", "governance.meeting.reminder"). This names it in words. A kind
+that is not listed here shows its key, so nothing is hidden."""
 
 from django.utils.translation import gettext_lazy as _
 
 KIND_LABELS = {
-    "account": _("Account mail (login code, password, address)"),
+    "members.account": _("Account mail (login code, password, address)"),
     "events.registration.confirmed": _("Registration confirmation"),
     "events.registration.waitlisted": _("Registration on the waiting list"),
     "events.registration.promoted": _("Place from the waiting list"),
@@ -15,10 +18,22 @@ KIND_LABELS = {
     "events.invitation": _("Event invitation"),
     "events.reminder": _("Event reminder"),
     "events.cancelled": _("Event cancelled"),
-    "governance-published": _("Meeting notice"),
-    "governance-reminder": _("Meeting reminder"),
-    "newsletter-confirm": _("Newsletter: confirm subscription"),
-    "newsletter-test": _("Newsletter: test mail"),
+    "events.updated": _("Event changed"),
+    "governance.meeting.published": _("Meeting notice"),
+    "governance.meeting.reminder": _("Meeting reminder"),
+    "newsletters.subscription.confirm": _("Newsletter: confirm subscription"),
+    "newsletters.test": _("Newsletter: test mail"),
+    "mail.relay.recovered": _("Mail server works again"),
+}
+
+# The names used before they were made one way (renamed in migration mail 0004).
+RENAMED_KINDS = {
+    "account": "members.account",
+    "governance-published": "governance.meeting.published",
+    "governance-reminder": "governance.meeting.reminder",
+    "newsletter-confirm": "newsletters.subscription.confirm",
+    "newsletter-test": "newsletters.test",
+    "relay-alert": "mail.relay.recovered",
 }
 
 

@@ -22,15 +22,16 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Left
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from vzhg.site import site_host
 
 from .models import OutgoingMail, RelayState
 from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failure_classify
@@ -39,11 +40,6 @@ logger = logging.getLogger(__name__)
 
 
 ANONYMISED_ADDRESS = "anonymised@invalid"
-
-
-class TransientMailError(Exception):
-    """The relay could not take the message now; it stays queued and is tried again.
-    (Kept for callers of the old interface; mail_send no longer raises it.)"""
 
 
 def mail_queue(
@@ -217,7 +213,7 @@ def _relay_alert_queue(*, since: datetime, until: datetime, waiting: int, last_e
         to=settings.MAIL_ALERT_TO,
         subject=_("[VZHG] The mail server works again after an outage"),
         text=text,
-        kind="relay-alert",
+        kind="mail.relay.recovered",
     )
 
 
@@ -255,7 +251,7 @@ def mail_sweep(*, older_than: timedelta | None = None, limit: int = 1000) -> int
 
 def mail_message_id() -> str:
     """A Message-ID on the site's own domain (Django's default names the machine: @localhost)."""
-    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+    return make_msgid(domain=site_host())
 
 
 def mail_interrupted_settle(*, now: datetime | None = None) -> int:
@@ -476,17 +472,13 @@ def mail_references_anonymise(*, references: list[str], now=None) -> int:
     )
 
 
-def mail_give_up(*, mail_id: int, reason: str) -> None:
-    """The row ends FAILED with the reason, visible to staff (kept for older callers)."""
-    OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-        status=OutgoingMail.Status.FAILED, error=reason[:2000]
-    )
-
-
 def mail_resend(*, mail_ids: list[int], actor=None) -> int:
     """Failed rows among `mail_ids` back to queued and handed to the worker after commit.
     A row is taken only while it is failed, under a lock, so a double click or two people at
-    once resend each message once. Returns how many were queued again."""
+    once resend each message once. Returns how many were queued again.
+
+    Who resent which message (`actor`, staff in the admin) is recorded in the admin's log of each
+    row, in the same transaction; None is the system itself (a test, a shell)."""
     with transaction.atomic():
         ids = list(
             OutgoingMail.objects.select_for_update()
@@ -498,5 +490,21 @@ def mail_resend(*, mail_ids: list[int], actor=None) -> int:
         )
         if ids:
             logger.info("Mail %s queued again by %s", ids, getattr(actor, "pk", None))
+            if actor is not None:
+                _resend_log(actor=actor, ids=ids)
             transaction.on_commit(lambda: mail_dispatch(mail_ids=ids), robust=True)
     return len(ids)
+
+
+def _resend_log(*, actor, ids: list[int]) -> None:
+    """An admin log entry per resent row: "Changed status." in the row's history."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    with translation.override(None):  # stored in English, translated when shown (as the admin does)
+        status = str(OutgoingMail._meta.get_field("status").verbose_name)
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=OutgoingMail.objects.filter(pk__in=ids),
+        action_flag=CHANGE,
+        change_message=[{"changed": {"fields": [status]}}],
+    )

@@ -1,0 +1,28 @@
+"""What the Secretariaat group may do with the governance models (see vzhg.permissions)."""
+
+from vzhg.permissions import ALL, VIEW_CHANGE
+
+SECRETARIAT = {
+    # Bodies, mandates, meetings, agenda items and documents (uploads are checked by the
+    # services); personal notes and packs are not in the admin.
+    "governance.Theme": ALL,
+    "governance.Body": ALL,
+    "governance.Mandate": ALL,
+    "governance.VngCommission": ALL,
+    "governance.CommissionSeat": ALL,
+    "governance.Meeting": ALL,
+    "governance.AgendaItem": ALL,
+    "governance.Document": ALL,
+    "governance.Motion": ALL,
+    # The workplan and the annual report.
+    "governance.Objective": ALL,
+    "governance.Workplan": ALL,
+    "governance.WorkplanSection": ALL,
+    "governance.PlannedActivity": ALL,
+    "governance.ProgressReport": ALL,
+    "governance.AnnualReport": ALL,
+    "governance.AnnualReportSection": ALL,
+    # PDF versions are made by rendering and published by an action, so the secretariat may view
+    # and change them but never add or delete one.
+    "governance.ReportVersion": VIEW_CHANGE,
+}

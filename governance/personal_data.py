@@ -1,0 +1,45 @@
+"""The governance part of a person's AVG export: mandates, personal notes, workplan activities
+and progress reports (registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
+
+from .models import Mandate, PersonalNote, PlannedActivity, ProgressReport
+
+
+def export(*, person, addresses: set[str]) -> dict:
+    return {
+        "mandates": [
+            {
+                "body": mandate.body.name,
+                "role": mandate.role,
+                "start": mandate.start.isoformat(),
+                "end": mandate.end.isoformat() if mandate.end else None,
+            }
+            for mandate in Mandate.objects.filter(person=person).select_related("body").order_by("start")
+        ],
+        "personal_notes": [
+            {"document": note.document.title, "text": note.text, "updated_at": note.updated_at.isoformat()}
+            for note in PersonalNote.objects.filter(user_id=person.user_id).select_related("document")
+        ]
+        if person.user_id
+        else [],
+        "workplan_activities_responsible_for": [
+            {"year": activity.workplan.year, "activity": activity.title}
+            for activity in PlannedActivity.objects.filter(responsible=person)
+            .select_related("workplan")
+            .order_by("workplan__year", "order")
+        ],
+        "progress_reports_written": [
+            {
+                "year": report.activity.workplan.year,
+                "activity": report.activity.title,
+                "half": report.half,
+                "light": report.light,
+                "text": report.text,
+                "updated_at": report.updated_at.isoformat(),
+            }
+            for report in ProgressReport.objects.filter(written_by_id=person.user_id)
+            .select_related("activity__workplan")
+            .order_by("updated_at")
+        ]
+        if person.user_id
+        else [],
+    }

@@ -1,0 +1,45 @@
+"""members knows nothing of the apps above it: they register their part of the AVG export and
+of the Secretariaat group themselves (vzhg.personal_data, vzhg.permissions)."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from members import services
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_export_lists_every_section_in_the_same_order(client):
+    """The download keeps its shape: members' own sections, then events, governance, newsletters."""
+    member = MemberFactory()
+    client.force_login(member.user)
+    data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
+    assert list(data) == [
+        "person",
+        "account",
+        "history",
+        "sent_mail",
+        "event_registrations",
+        "mandates",
+        "personal_notes",
+        "workplan_activities_responsible_for",
+        "progress_reports_written",
+        "newsletter_subscriptions",
+        "exported_at",
+    ]
+
+
+def test_the_secretariat_group_command_assembles_the_group_once():
+    call_command("secretariat_group")
+    group = Group.objects.get(name="Secretariaat")
+    permissions = set(group.permissions.values_list("pk", flat=True))
+    assert {"members", "events", "governance", "newsletters", "mail"} <= set(
+        group.permissions.values_list("content_type__app_label", flat=True)
+    )
+    call_command("secretariat_group")
+    assert services.secretariat_group_ensure() == group
+    assert set(group.permissions.values_list("pk", flat=True)) == permissions
