@@ -15,4 +15,4 @@ class EventsConfig(AppConfig):
         from . import permissions, personal_data
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
-        personal_data_register(app_label=self.label, export=personal_data.export)
+        personal_data_register(app_label=self.label, export=personal_data.export, forget=personal_data.forget)

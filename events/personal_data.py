@@ -25,3 +25,9 @@ def export(*, person, addresses: set[str]) -> dict:
             for registration in registrations
         ],
     }
+
+
+def forget(*, person_ids: list[int]) -> int:
+    """A registration's history rows name the person and hold the remarks; the registration
+    itself lost its person when the person was deleted (SET_NULL, which writes no history)."""
+    return Registration.history.filter(person_id__in=person_ids).update(person=None, remarks="")

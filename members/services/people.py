@@ -11,7 +11,7 @@ from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
 from vzhg.mail.models import OutgoingMail
-from vzhg.personal_data import personal_data_sections
+from vzhg.personal_data import personal_data_forget, personal_data_sections
 
 from ..models import Person, User
 
@@ -93,7 +93,8 @@ def people_deleted_history_purge(*, now=None, days: int | None = None) -> int:
     """Retention for people the secretariat deleted: once deleted longer than
     PEOPLE_DELETED_HISTORY_DAYS ago, their history rows (names, addresses, phone numbers of every
     version) go too, and the admin log names them by number only. Returns how many history rows
-    were removed. Run nightly by Celery beat.
+    were removed. The apps blank the people in their own history rows too (a registration's
+    versions: vzhg.personal_data). Run nightly by Celery beat.
     """
     now = now or timezone.now()
     days = settings.PEOPLE_DELETED_HISTORY_DAYS if days is None else days
@@ -108,6 +109,8 @@ def people_deleted_history_purge(*, now=None, days: int | None = None) -> int:
         if not gone:
             return 0
         removed, _ = history.objects.filter(id__in=gone).delete()
+        # The history of other apps' rows that pointed at them (a registration's versions).
+        personal_data_forget(person_ids=gone)
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Person), object_id__in=[str(pk) for pk in gone]
         ).update(object_repr=Concat(Value("#"), "object_id"))

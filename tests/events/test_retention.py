@@ -12,7 +12,8 @@ from events.models import Registration
 from members import services as member_services
 from members.models import Person
 from tests.events.staff_factories import EventFactory, RegistrationFactory, SessionChoiceFactory, nl
-from tests.factories import MemberFactory, MunicipalityFactory, UserFactory
+from tests.factories import MemberFactory, MunicipalityFactory, PersonFactory, UserFactory
+from tests.members.test_retention import _delete as person_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,22 @@ def test_every_mail_about_a_registration_names_it(django_capture_on_commit_callb
         "events.reminder": reference,
         "events.cancelled": reference,
     }
+
+
+def test_a_deleted_persons_registrations_forget_them_in_their_history_too(settings):
+    """Deleting a person nulls their registrations by SET_NULL (no history row); the earlier
+    versions of those registrations still named them and held their remarks until the purge."""
+    settings.PEOPLE_DELETED_HISTORY_DAYS = 30
+    person = PersonFactory(last_name="Vergeten")
+    other = PersonFactory(last_name="Blijft")
+    event = EventFactory()
+    gone = Registration.objects.create(event=event, person=person, remarks="Glutenvrij")
+    kept = Registration.objects.create(event=event, person=other, remarks="Rolstoel")
+    pk = person_delete(person, days_ago=31)
+    assert Registration.history.filter(id=gone.pk, person_id=pk).exists()
+
+    member_services.people_deleted_history_purge()
+
+    assert not Registration.history.filter(person_id=pk).exists()
+    assert not Registration.history.filter(remarks="Glutenvrij").exists()
+    assert Registration.history.filter(id=kept.pk, person_id=other.pk, remarks="Rolstoel").exists()
