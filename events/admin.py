@@ -24,7 +24,7 @@ from members.selectors import member_municipalities
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.exports import DutchCSV, SafeXLSX
 
-from . import services, staff, staff_views
+from . import extensions, services, staff, staff_views
 from .models import Event, Invitation, ProgrammeItem, Registration, Round, Session
 from .resources import RegistrationResource
 
@@ -95,7 +95,6 @@ class EventAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "cancelled_at",
-        "workplan_activities",
     )
     inlines = (ProgrammeItemInline, RoundInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
@@ -112,7 +111,6 @@ class EventAdmin(admin.ModelAdmin):
                     "summary",
                     "description",
                     "themes",
-                    "workplan_activities",
                 )
             },
         ),
@@ -188,11 +186,13 @@ class EventAdmin(admin.ModelAdmin):
     def municipalities_reached(self, obj):
         return _("%(reached)s of %(total)s") % {"reached": obj.reached_count, "total": obj.member_total}
 
-    @admin.display(description=_("workplan activities"))
-    def workplan_activities(self, obj):
-        from governance.report_admin import linked_activities
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *extensions.EVENT_ADMIN_PANELS)
 
-        return linked_activities(obj)
+    def get_fieldsets(self, request, obj=None):
+        """The panels other apps add (events.extensions) close the first fieldset."""
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": (*options["fields"], *extensions.EVENT_ADMIN_PANELS)}), *rest]
 
     @admin.display(description=_("secretariat pages"))
     def staff_links(self, obj):

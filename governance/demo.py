@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from governance.board import documents as board_documents
+from governance.board import packs as board_packs
+from governance.board import services as board_services
 from members.models import Person
 
-from . import services
 from .models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, MeetingPack, Theme, VngCommission
 from .samples import sample_office, sample_pdf
 
@@ -138,7 +140,7 @@ def _meeting(body, title, days, items, *, status, documents=True, decisions=Fals
             decision=("Conform voorstel besloten." if proposal else "Kennisgenomen.") if decisions else "",
         )
         if documents and pages:
-            services.document_add(
+            board_documents.document_add(
                 item=item,
                 title=item_title,
                 uploaded=SimpleUploadedFile(
@@ -344,13 +346,13 @@ def demo_load(*, stdout) -> None:
         if alv is None:
             today = timezone.localdate()
             year = today.year if today < today.replace(month=6, day=1) else today.year + 1
-            alv = services.meeting_create_alv_from_template(
+            alv = board_services.meeting_create_alv_from_template(
                 body=bodies[Body.Kind.ALV], starts_at=timezone.make_aware(datetime.datetime(year, 6, 5, 10))
             )
             for item in alv.items.filter(title__in=["Jaarverslag", "Jaarrekening"]):
                 item.proposal = f"De ALV stelt het {item.title.lower()} vast."
                 item.save(update_fields=["proposal"])
-                services.document_add(
+                board_documents.document_add(
                     item=item,
                     title=item.title,
                     uploaded=SimpleUploadedFile(
@@ -358,7 +360,7 @@ def demo_load(*, stdout) -> None:
                     ),
                 )
             begroting = alv.items.filter(title__icontains="begroting").first()
-            services.document_add(
+            board_documents.document_add(
                 item=begroting,
                 title="Begroting (werkblad)",
                 uploaded=SimpleUploadedFile("begroting.xlsx", sample_office(kind="xlsx")),
@@ -372,7 +374,7 @@ def demo_load(*, stdout) -> None:
         meetings.append(alv)
     for meeting in meetings:
         if not meeting.packs.filter(status=MeetingPack.Status.READY).exists():
-            services.meeting_pack_build(meeting_id=meeting.pk)
+            board_packs.meeting_pack_build(meeting_id=meeting.pk)
     after = (Body.objects.count(), Mandate.objects.count(), Meeting.objects.count())
     stdout.write(
         f"Governance demo: {after[0]} bodies ({after[0] - before[0]} new), {after[1]} mandates "

@@ -25,9 +25,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from governance.reports import services as report_services
 from members.models import Organisation, Person
 
-from . import report_services
 from .models import (
     AgendaItem,
     AnnualReport,

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from vzhg.periods import PeriodQuerySet
+
 
 class Theme(models.Model):
     """An aandachtsgebied (portfolio) a board member looks after."""
@@ -78,6 +80,7 @@ class Mandate(models.Model):
     kvk_start_reported_on = models.DateField(_("start reported to the KvK on"), null=True, blank=True)
     kvk_end_reported_on = models.DateField(_("end reported to the KvK on"), null=True, blank=True)
 
+    objects = PeriodQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[portfolios])
 
     class Meta:
@@ -186,6 +189,7 @@ class CommissionSeat(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
 
+    objects = PeriodQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -38,7 +38,8 @@ def one(target_pages: int) -> dict:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0, interactive=False)
-    from governance import services
+    from governance.board import documents as board_documents
+    from governance.board import packs as board_packs
     from governance.models import AgendaItem, Body, Meeting
     from governance.samples import sample_pdf
 
@@ -57,12 +58,12 @@ def one(target_pages: int) -> dict:
             kind=AgendaItem.Kind.BESLUITVORMING,
             proposal=f"Voorstel {n}: het bestuur stemt in.",
         )
-        services.document_add(
+        board_documents.document_add(
             item=item, title=f"Bijlage {n}", uploaded=SimpleUploadedFile(f"b{n}.pdf", content)
         )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    pack = services.meeting_pack_build(meeting_id=meeting.pk)
+    pack = board_packs.meeting_pack_build(meeting_id=meeting.pk)
     seconds = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert pack.status == "ready", pack.error

@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.models import AnnualReport, Body, PersonalNote, ReportVersion, Workplan
+from governance.reports import access as report_access
 from vzhg.pdf import render_pdf
 
-from . import reports, selectors, services
+from . import access as board_access
+from . import selectors as board_selectors
+from . import services
 from .forms import NoteForm
-from .models import AnnualReport, Body, PersonalNote, ReportVersion, Workplan
 
 
 @require_GET
@@ -21,28 +24,28 @@ def board(request):
     return render(
         request,
         "governance/board.html",
-        {"mandates": selectors.current_board(), "meetings": selectors.public_upcoming_meetings()},
+        {"mandates": board_selectors.current_board(), "meetings": board_selectors.public_upcoming_meetings()},
     )
 
 
 @require_GET
 def board_history(request):
-    return render(request, "governance/board_history.html", {"mandates": selectors.board_history()})
+    return render(request, "governance/board_history.html", {"mandates": board_selectors.board_history()})
 
 
 @login_required
 @require_GET
 def portal(request):
     now = timezone.now()
-    meetings = selectors.meetings_for_user(user=request.user)
+    meetings = board_selectors.meetings_for_user(user=request.user)
     year = timezone.localdate().year
     # The workplan, progress and annual report links: today's board, and the secretariat through
     # its permissions on those documents.
     user = request.user
-    board = reports.is_board_member(user) or (
-        reports.has_concept_permission(user, kind=ReportVersion.Kind.WORKPLAN)
-        and reports.has_concept_permission(user, kind=ReportVersion.Kind.ANNUAL_REPORT)
-        and reports.has_progress_permission(user)
+    board = report_access.is_board_member(user) or (
+        report_access.has_concept_permission(user, kind=ReportVersion.Kind.WORKPLAN)
+        and report_access.has_concept_permission(user, kind=ReportVersion.Kind.ANNUAL_REPORT)
+        and report_access.has_progress_permission(user)
     )
     return render(
         request,
@@ -58,10 +61,10 @@ def portal(request):
 
 
 def _meeting_or_404(request, pk, token):
-    meeting = selectors.meeting_detail(pk=pk, token=token)
+    meeting = board_selectors.meeting_detail(pk=pk, token=token)
     if meeting is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=meeting)
+    access = board_access.Access(user=request.user, meeting=meeting)
     if not access.meeting:
         raise Http404
     return meeting, access
@@ -120,7 +123,7 @@ def meeting(request, pk, token):
 
 def _motions(meeting):
     """Only the general assembly (ALV) handles motions; other meetings cost no query."""
-    return selectors.meeting_motions(meeting=meeting) if meeting.body.kind == Body.Kind.ALV else []
+    return board_selectors.meeting_motions(meeting=meeting) if meeting.body.kind == Body.Kind.ALV else []
 
 
 def _decision_items(request, pk, token):
@@ -152,10 +155,10 @@ def decisions_pdf(request, pk, token):
 
 @require_GET
 def document(request, pk, token):
-    document = selectors.document_with_meeting(pk=pk, token=token)
+    document = board_selectors.document_with_meeting(pk=pk, token=token)
     if document is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    access = board_access.Access(user=request.user, meeting=document.item.meeting)
     if not access.item(document.item):
         raise Http404
     try:
@@ -175,10 +178,10 @@ def document(request, pk, token):
 @login_required
 @require_POST
 def note(request, pk, token):
-    document = selectors.document_with_meeting(pk=pk, token=token)
+    document = board_selectors.document_with_meeting(pk=pk, token=token)
     if document is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    access = board_access.Access(user=request.user, meeting=document.item.meeting)
     if not (access.member and access.item(document.item)):
         raise Http404
     form = NoteForm(request.POST, prefix=f"d{document.pk}")
@@ -196,11 +199,11 @@ def note(request, pk, token):
 
 @require_GET
 def pack(request, pk, token):
-    pack = selectors.pack_with_meeting(pk=pk, token=token)
+    pack = board_selectors.pack_with_meeting(pk=pk, token=token)
     if pack is None or not pack.file:
         raise Http404
     meeting = pack.meeting
-    access = selectors.Access(user=request.user, meeting=meeting)
+    access = board_access.Access(user=request.user, meeting=meeting)
     if not access.meeting or not _pack_allowed(access, meeting):
         raise Http404
     try:

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from governance.models import (
     AnnualReport,
     Body,
     Meeting,
@@ -24,6 +24,8 @@ from .models import (
     Workplan,
     WorkplanSection,
 )
+
+from . import annual, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -119,13 +121,12 @@ def annual_report_publish(*, report: AnnualReport) -> AnnualReport:
 
 def document_context(*, kind: str, year: int) -> dict:
     """The template context of a workplan or annual report, for the page and the PDF alike."""
-    from . import reports
 
     if kind == ReportVersion.Kind.WORKPLAN:
         workplan = Workplan.objects.get(year=year)
-        return {"data": reports.workplan_data(workplan=workplan), "workplan": workplan, "year": year}
+        return {"data": selectors.workplan_data(workplan=workplan), "workplan": workplan, "year": year}
     report = AnnualReport.objects.filter(year=year).first()
-    return {"data": reports.annual_report_data(year=year, report=report), "report": report, "year": year}
+    return {"data": annual.annual_report_data(year=year, report=report), "report": report, "year": year}
 
 
 # A render that has not finished after this long was cut off (the task's hard limit is 900 s).
@@ -137,9 +138,8 @@ def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion
     With the broker down the version stays pending and `report_versions_sweep` hands it over."""
     if kind == ReportVersion.Kind.WORKPLAN and not Workplan.objects.filter(year=year).exists():
         raise ValidationError(_("There is no workplan for %(year)s.") % {"year": year})
+    from governance.tasks import report_version_build_task
     from vzhg.tasks import task_dispatch_on_commit
-
-    from .tasks import report_version_build_task
 
     with transaction.atomic():
         # Lock the existing versions of this document so two requests get different numbers.
@@ -250,15 +250,14 @@ def report_versions_sweep(*, now: datetime.datetime | None = None) -> int:
     """Run by Celery beat: hand pending versions to the worker again and put versions a dead
     worker left building back to pending (failed after BUILD_MAX_ATTEMPTS). Returns how many it
     handed over."""
-    from vzhg.tasks import handoffs_sweep, task_dispatch
-
-    from .services import (
+    from governance.board.packs import (
         BUILD_MAX_ATTEMPTS,
         HANDED_REDISPATCH_AFTER,
         PENDING_REDISPATCH_AFTER,
         _build_stopped_message,
     )
-    from .tasks import report_version_build_task
+    from governance.tasks import report_version_build_task
+    from vzhg.tasks import handoffs_sweep, task_dispatch
 
     def give_up(version: ReportVersion, now) -> list[str]:
         version.status = ReportVersion.Status.FAILED
@@ -289,9 +288,8 @@ def report_version_publish(*, version: ReportVersion) -> ReportVersion:
     document itself must be public: an adopted workplan or a published annual report."""
     if version.status != ReportVersion.Status.READY:
         raise ValidationError(_("Only a finished PDF can be published."))
-    from . import reports
 
-    if not reports.document_is_public(kind=version.kind, year=version.year):
+    if not selectors.document_is_public(kind=version.kind, year=version.year):
         if version.kind == ReportVersion.Kind.WORKPLAN:
             raise ValidationError(_("Adopt the workplan before publishing its PDF."))
         raise ValidationError(_("Publish the annual report before publishing its PDF."))
