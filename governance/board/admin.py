@@ -6,7 +6,6 @@ guardrail warnings are shown on the meeting pages where staff work.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from governance.models import (
     VngCommission,
 )
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
+from vzhg.errors import ServiceError
 
 from . import selectors, services
 
@@ -44,8 +44,8 @@ class BodyAdmin(SimpleHistoryAdmin):
         for body in queryset:
             try:
                 created = services.meeting_create_alv_from_template(body=body, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            except ServiceError as error:
+                self.message_user(request, error.message, messages.ERROR)
         if created is not None:
             self.message_user(request, _("A draft ALV with the template agenda was created; check its date."))
             return redirect("admin:governance_meeting_change", created.pk)

@@ -14,6 +14,7 @@ from governance.models import (
     AgendaItem,
     Document,
 )
+from vzhg.errors import ServiceError
 from vzhg.uploads import office_file_check
 
 from . import packs
@@ -61,15 +62,15 @@ def pdf_problem(fileobj) -> str | None:
 
 def upload_check(*, uploaded) -> tuple[str, str]:
     """Check an uploaded file by name, size and content. Returns (extension, content type) or
-    raises ValidationError with a message for the person who uploaded it."""
+    raises ServiceError with a message for the person who uploaded it."""
     name = uploaded.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
-        raise ValidationError(
+        raise ServiceError(
             _("%(name)s: only PDF, Word (.docx) and Excel (.xlsx) files can be uploaded.") % {"name": name}
         )
     if uploaded.size > max_upload_bytes():
-        raise ValidationError(
+        raise ServiceError(
             _("%(name)s is %(size).1f MB; the limit is %(limit)d MB.")
             % {"name": name, "size": uploaded.size / 1024 / 1024, "limit": settings.GOVERNANCE_MAX_UPLOAD_MB}
         )
@@ -78,20 +79,23 @@ def upload_check(*, uploaded) -> tuple[str, str]:
     uploaded.seek(0)
     if extension == "pdf":
         if not head.startswith(b"%PDF-"):
-            raise ValidationError(_("%(name)s is not a PDF file, whatever its name says.") % {"name": name})
+            raise ServiceError(_("%(name)s is not a PDF file, whatever its name says.") % {"name": name})
         problem = pdf_problem(uploaded)
         if problem:
-            raise ValidationError(
+            raise ServiceError(
                 _("%(name)s cannot go into the meeting pack: %(problem)s. Save it again as a plain PDF.")
                 % {"name": name, "problem": problem}
             )
     else:
-        office_file_check(
-            uploaded,
-            name=name,
-            main_content_type=_OOXML_MAIN[extension],
-            kind="Word" if extension == "docx" else "Excel",
-        )
+        try:
+            office_file_check(
+                uploaded,
+                name=name,
+                main_content_type=_OOXML_MAIN[extension],
+                kind="Word" if extension == "docx" else "Excel",
+            )
+        except ValidationError as error:  # the shared sniffing speaks Django's form language
+            raise ServiceError(" ".join(error.messages)) from error
     return extension, ALLOWED_TYPES[extension]
 
 
@@ -103,9 +107,9 @@ def document_add(
     next version of that document; the old version is kept. A published meeting's pack is rebuilt."""
     _extension, content_type = upload_check(uploaded=uploaded)
     if replaces is not None and replaces.item_id != item.pk:
-        raise ValidationError(_("A new version must belong to the same agenda item."))
+        raise ServiceError(_("A new version must belong to the same agenda item."))
     if replaces is not None and Document.objects.filter(replaces=replaces).exists():
-        raise ValidationError(_("That document already has a newer version; replace the newest one."))
+        raise ServiceError(_("That document already has a newer version; replace the newest one."))
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in iter(lambda: uploaded.read(1024 * 1024), b""):

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -18,8 +17,9 @@ from governance.models import (
 )
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
+from vzhg.errors import ServiceError
 
-from . import documents, services
+from . import documents, extensions, services
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
@@ -160,7 +160,7 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         "publication",
         "portal_link",
     ]
-    readonly_fields += ["workplan_activities", "motion_list"]
+    readonly_fields += ["motion_list"]
     fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
     inlines = [AgendaItemInline, MeetingPackInline]
     actions = ["publish", "mark_held"]
@@ -195,11 +195,14 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         add = reverse("admin:governance_motion_add") + f"?meeting={obj.pk}"
         return format_html('<ul class="mb-1">{}</ul><a href="{}">{}</a>', rows, add, _("Add a motion"))
 
-    @admin.display(description=_("workplan activities"))
-    def workplan_activities(self, obj):
-        from governance.reports.admin_helpers import linked_activities
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *extensions.MEETING_ADMIN_PANELS]
 
-        return linked_activities(obj)
+    def get_fields(self, request, obj=None):
+        """The panels the reports room adds (board.extensions) come before the motions."""
+        fields = list(super().get_fields(request, obj))
+        at = fields.index("motion_list")
+        return [*fields[:at], *extensions.MEETING_ADMIN_PANELS, *fields[at:]]
 
     def changelist_view(self, request, extra_context=None):
         warning = services.alv_deadline_warning()
@@ -240,11 +243,10 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         for meeting in queryset:
             try:
                 services.meeting_publish(meeting=meeting, actor=request.user)
-            except ValidationError as error:
+            except ServiceError as error:
                 self.message_user(
                     request,
-                    _("%(meeting)s was not published: %(why)s")
-                    % {"meeting": meeting, "why": " ".join(error.messages)},
+                    _("%(meeting)s was not published: %(why)s") % {"meeting": meeting, "why": error.message},
                     messages.ERROR,
                 )
             else:
@@ -258,11 +260,11 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         for meeting in queryset:
             try:
                 services.meeting_mark_held(meeting=meeting, actor=request.user)
-            except ValidationError as error:
+            except ServiceError as error:
                 self.message_user(
                     request,
                     _("%(meeting)s was not marked as held: %(why)s")
-                    % {"meeting": meeting, "why": " ".join(error.messages)},
+                    % {"meeting": meeting, "why": error.message},
                     messages.ERROR,
                 )
             else:
@@ -343,8 +345,8 @@ class DocumentForm(forms.ModelForm):
         if upload is not None:
             try:
                 documents.upload_check(uploaded=upload)
-            except ValidationError as error:
-                self.add_error("upload", error)
+            except ServiceError as error:
+                self.add_error("upload", error.message)
         replaces, item = cleaned.get("replaces"), cleaned.get("item")
         if replaces is not None and item is not None:
             if replaces.item_id != item.pk:

@@ -94,10 +94,6 @@ def pack_items(*, meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def latest_pack(*, meeting: Meeting) -> MeetingPack | None:
-    return meeting.packs.filter(status=MeetingPack.Status.READY).order_by("-version").first()
-
-
 def document_with_meeting(*, pk: int, token) -> Document | None:
     return (
         Document.objects.select_related("item", "item__meeting", "item__meeting__body")

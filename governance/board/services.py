@@ -5,7 +5,6 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,7 +21,9 @@ from governance.models import (
     Notice,
     PersonalNote,
 )
+from vzhg.errors import ServiceError
 from vzhg.mail.services import mail_queue
+from vzhg.site import absolute_url
 
 from . import packs, selectors
 
@@ -59,19 +60,23 @@ ALV_TEMPLATE = [
 def meeting_create_alv_from_template(*, body: Body, starts_at: datetime | None = None, actor=None) -> Meeting:
     """A draft ALV with the agenda the law and the workplan ask for (DOMAIN R2, R4, R5)."""
     if body.kind != Body.Kind.ALV:
-        raise ValidationError(_("%(body)s is not a general assembly (ALV).") % {"body": body})
+        raise ServiceError(_("%(body)s is not a general assembly (ALV).") % {"body": body})
     if starts_at is None:
         today = timezone.localdate()
         year = today.year if today <= today.replace(month=6, day=1) else today.year + 1
         starts_at = timezone.make_aware(datetime(year, 6, 1, 10, 0))
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         body=body,
         title=_("General assembly %(year)d") % {"year": starts_at.year},
         starts_at=starts_at,
         location="VNG, Nassaulaan 12, Den Haag",
     )
+    meeting._history_user = actor  # simple_history records who did it
+    meeting.save()
     for order, (title, kind) in enumerate(ALV_TEMPLATE, start=1):
-        AgendaItem.objects.create(meeting=meeting, order=order, title=title, kind=kind)
+        item = AgendaItem(meeting=meeting, order=order, title=title, kind=kind)
+        item._history_user = actor
+        item.save()
     return meeting
 
 
@@ -150,15 +155,16 @@ def meeting_publish(*, meeting: Meeting, actor=None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     problems = meeting_guardrail_problems(meeting=meeting)
     if problems:
-        raise ValidationError(problems)
+        raise ServiceError(" ".join(problems))
     if meeting.status == Meeting.Status.HELD:
-        raise ValidationError(_("This meeting has been held; it cannot be published again."))
+        raise ServiceError(_("This meeting has been held; it cannot be published again."))
     now = timezone.now()
     agenda_renumber(meeting=meeting)
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = now
     meeting.notice_sent_at = meeting.notice_sent_at or now
     meeting.publication += 1
+    meeting._history_user = actor
     meeting.save()
     packs.meeting_pack_request(meeting=meeting)
     _notices_queue(meeting=meeting, kind=Notice.Kind.PUBLISHED)
@@ -186,8 +192,9 @@ def meeting_mark_held(*, meeting: Meeting, actor=None, now: datetime | None = No
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     problem = meeting_not_started_problem(meeting=meeting, now=now)
     if problem:
-        raise ValidationError(problem)
+        raise ServiceError(problem)
     meeting.status = Meeting.Status.HELD
+    meeting._history_user = actor
     meeting.save(update_fields=["status"])
     return meeting
 
@@ -199,8 +206,9 @@ def agenda_item_decide(*, item: AgendaItem, decision: str, actor=None) -> Agenda
     if decision:
         problem = meeting_not_started_problem(meeting=item.meeting)
         if problem:
-            raise ValidationError(problem)
+            raise ServiceError(problem)
     item.decision = decision
+    item._history_user = actor
     item.save(update_fields=["decision"])
     return item
 
@@ -233,11 +241,12 @@ def motion_decide(
         motion=motion, outcome=outcome, votes_for=votes_for, votes_against=votes_against
     )
     if problem:
-        raise ValidationError(problem)
+        raise ServiceError(problem)
     motion.outcome = outcome
     motion.votes_for = votes_for
     motion.votes_against = votes_against
     motion.outcome_note = note.strip()
+    motion._history_user = actor
     motion.save(update_fields=["outcome", "votes_for", "votes_against", "outcome_note"])
     return motion
 
@@ -249,7 +258,6 @@ def _notices_queue(*, meeting: Meeting, kind: str) -> int:
             "person_id", flat=True
         )
     )
-    site = settings.SITE_URL.rstrip("/")
     when = timezone.localtime(meeting.starts_at)
     sent = 0
     for person in people:
@@ -259,7 +267,7 @@ def _notices_queue(*, meeting: Meeting, kind: str) -> int:
             "meeting": meeting,
             "person": person,
             "when": when,
-            "url": site + meeting.get_absolute_url(),
+            "url": absolute_url(meeting.get_absolute_url()),
         }
         with translation.override(settings.LANGUAGE_CODE):
             template = "published" if kind == Notice.Kind.PUBLISHED else "reminder"

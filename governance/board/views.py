@@ -1,21 +1,25 @@
 """Public board page, board history, and the board portal. Every file goes through a view that
 checks who asks; anything out of reach answers 404."""
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.models import AnnualReport, Body, PersonalNote, ReportVersion, Workplan
-from governance.reports import access as report_access
+from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
 from . import access as board_access
+from . import extensions, services
 from . import selectors as board_selectors
-from . import services
 from .forms import NoteForm
 
 
@@ -38,26 +42,13 @@ def board_history(request):
 def portal(request):
     now = timezone.now()
     meetings = board_selectors.meetings_for_user(user=request.user)
-    year = timezone.localdate().year
-    # The workplan, progress and annual report links: today's board, and the secretariat through
-    # its permissions on those documents.
-    user = request.user
-    board = report_access.is_board_member(user) or (
-        report_access.has_concept_permission(user, kind=ReportVersion.Kind.WORKPLAN)
-        and report_access.has_concept_permission(user, kind=ReportVersion.Kind.ANNUAL_REPORT)
-        and report_access.has_progress_permission(user)
-    )
-    return render(
-        request,
-        "governance/portal.html",
-        {
-            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
-            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
-            "board": board,
-            "workplan": Workplan.objects.filter(year=year).first() if board else None,
-            "annual_report": AnnualReport.objects.filter(year=year - 1).first() if board else None,
-        },
-    )
+    context = {
+        "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+        "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+    }
+    for extra in extensions.PORTAL_CONTEXT:  # the workplan and annual report links (reports room)
+        context.update(extra(request.user))
+    return render(request, "governance/portal.html", context)
 
 
 def _meeting_or_404(request, pk, token):
@@ -140,14 +131,45 @@ def decisions(request, pk, token):
     )
 
 
+# The public list of decisions is asked for anonymously, often; it is rendered once per content
+# (what it shows, in the current language) and kept in the cache.
+DECISIONS_PDF_CACHE_SECONDS = 24 * 3600
+
+
+def _decisions_pdf(*, meeting, items, motions) -> bytes:
+    shown = [
+        get_language(),
+        meeting.pk,
+        meeting.title,
+        meeting.body.name,
+        meeting.starts_at.isoformat(),
+        [(item.order, item.title, item.decision) for item in items],
+        [
+            (
+                motion.title,
+                [organisation.name for organisation in motion.submitted_by.all()],
+                motion.outcome,
+                motion.votes_for,
+                motion.votes_against,
+            )
+            for motion in motions
+        ],
+    ]
+    key = "governance:decisions-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(
+            template_name="pdf/governance_decisions.html",
+            context={"meeting": meeting, "items": items, "motions": motions},
+        )
+        cache.set(key, pdf, DECISIONS_PDF_CACHE_SECONDS)
+    return pdf
+
+
 @require_GET
 def decisions_pdf(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
-    motions = _motions(meeting)
-    pdf = render_pdf(
-        template_name="pdf/governance_decisions.html",
-        context={"meeting": meeting, "items": items, "motions": motions},
-    )
+    pdf = _decisions_pdf(meeting=meeting, items=items, motions=_motions(meeting))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="besluitenlijst-{meeting.pk}.pdf"'
     return response

@@ -155,9 +155,6 @@ class Mandate(models.Model):
             self.end is not None and self.kvk_end_reported_on is None
         )
 
-    def active_on(self, day) -> bool:
-        return self.start <= day and (self.end is None or self.end >= day)
-
 
 class VngCommission(models.Model):
     class Kind(models.TextChoices):

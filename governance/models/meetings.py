@@ -46,10 +46,6 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting", kwargs={"pk": self.pk, "token": self.token})
 
-    @property
-    def is_visible(self) -> bool:
-        return self.status != self.Status.CONCEPT
-
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -33,6 +32,7 @@ from governance.models import (
 )
 from vzhg.admin_choices import ChoiceLabelsMixin, choice_label_for
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
+from vzhg.errors import ServiceError
 
 from . import admin_helpers, selectors, services
 
@@ -174,9 +174,9 @@ class WorkplanAdmin(SimpleHistoryAdmin):
             if form.is_valid():
                 try:
                     plan = services.workplan_copy(source=source, year=form.cleaned_data["year"])
-                except ValidationError as error:
-                    form.add_error("year", error)
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                except ServiceError as error:
+                    form.add_error("year", error.message)
+                    self.message_user(request, error.message, messages.ERROR)
                 else:
                     self.message_user(
                         request,
@@ -222,8 +222,8 @@ class WorkplanAdmin(SimpleHistoryAdmin):
                         on=form.cleaned_data["on"],
                         meeting=form.cleaned_data["meeting"],
                     )
-                except ValidationError as error:
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                except ServiceError as error:
+                    self.message_user(request, error.message, messages.ERROR)
                 else:
                     self.message_user(
                         request, gettext("%(plan)s is adopted.") % {"plan": plan}, messages.SUCCESS

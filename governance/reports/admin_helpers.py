@@ -4,7 +4,6 @@ linked activities that the meeting and event admin pages show."""
 
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -14,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from vzhg.errors import ServiceError
 
 from . import selectors, services
 
@@ -99,8 +100,8 @@ def render_pdf_versions(model_admin, request, queryset, kind: str) -> None:
     for obj in queryset:
         try:
             version = services.report_version_request(kind=kind, year=obj.year, actor=request.user)
-        except ValidationError as error:
-            model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+        except ServiceError as error:
+            model_admin.message_user(request, error.message, messages.ERROR)
             continue
         model_admin.message_user(
             request,

@@ -225,9 +225,9 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
     lines = activity_lines(workplan=workplan, now=now) if workplan else []
 
     membership = {
-        "members": Organisation.objects.filter(
-            Q(kind=Organisation.Kind.MUNICIPALITY, member_since__isnull=False, member_since__lte=last)
-            & (Q(member_until__isnull=True) | Q(member_until__gt=last))
+        # at the end of the year: a member on the last day and still one the day after
+        "members": Organisation.objects.member_municipalities_during(
+            last + datetime.timedelta(days=1), last
         ).count(),
         "joined": list(members.filter(member_since__gte=first).order_by("name")),
         "left": list(members.filter(member_until__gte=first, member_until__lte=last).order_by("name")),

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
@@ -16,6 +15,7 @@ from governance.models import (
     ReportVersion,
 )
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
+from vzhg.errors import ServiceError
 
 from . import admin_helpers, services
 
@@ -84,7 +84,7 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportVersion)
 class ReportVersionAdmin(admin.ModelAdmin):
-    """Read-only: versions are made by rendering (report_services), never uploaded by hand.
+    """Read-only: versions are made by rendering (reports.services), never uploaded by hand.
     Publishing one is the only change, and it is an action."""
 
     list_display = ["__str__", "state", "pdf", "built", "published"]
@@ -166,11 +166,11 @@ class ReportVersionAdmin(admin.ModelAdmin):
         version = versions[0]
         try:
             services.report_version_publish(version=version)
-        except ValidationError as error:
+        except ServiceError as error:
             self.message_user(
                 request,
                 gettext("%(version)s was not published: %(why)s")
-                % {"version": version, "why": " ".join(error.messages)},
+                % {"version": version, "why": error.message},
                 messages.ERROR,
             )
         else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.models import AnnualReport, Meeting, ReportVersion, Workplan
+from vzhg.errors import ServiceError
 
 from . import access, annual, selectors, services
 from .forms import ProgressForm
@@ -258,8 +259,8 @@ def progress_write(request, year: int, half: int, activity: int):
             services.progress_report_save(
                 activity=planned, half=half, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ServiceError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request, gettext("The progress of “%(activity)s” is saved.") % {"activity": planned.title}

@@ -4,7 +4,7 @@ Run: .venv/bin/python tests/bench/bench_packs.py   (no services needed)
 
 Each size runs in its own subprocess with a throwaway SQLite database and media folder, so the
 peak resident memory (getrusage) belongs to that one build. The documents are generated with
-WeasyPrint before the clock starts; the figure is governance.services.meeting_pack_build alone:
+WeasyPrint before the clock starts; the figure is governance.board.packs.meeting_pack_build alone:
 front matter (WeasyPrint), merge and page stamps (pypdf), bookmarks, writing the file.
 Printed beside a ceiling as a ratio (below 1.00 is within the ceiling). Nothing is asserted.
 """
@@ -96,7 +96,7 @@ def main() -> None:
                 text=True,
             ).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
-    print("Meeting pack build (governance.services.meeting_pack_build), one subprocess per size")
+    print("Meeting pack build (governance.board.packs.meeting_pack_build), one subprocess per size")
     header = f"{'pages':>6} {'docs':>5} {'seconds':>8} {'s/page':>7} {'ceiling s':>9} {'ratio':>6} {'peak RSS MB':>11} {'growth MB':>9} {'ceiling MB':>10} {'ratio':>6} {'file MB':>7}"
     print(header)
     print("-" * len(header))

@@ -1,5 +1,5 @@
-"""One definition of attendance for the annual report (governance/reports.py): the events section
-and ledenbinding count the same municipalities, and a check-in before the event (the check-in
+"""One definition of attendance for the annual report (governance/reports/annual.py): the events
+section and ledenbinding count the same municipalities, and a check-in before the event (the check-in
 page tried out on an upcoming event, a tick days early) is not attendance."""
 
 import datetime

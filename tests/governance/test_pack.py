@@ -4,12 +4,12 @@ import re
 import subprocess
 
 import pytest
-from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from governance.board import documents as board_documents
 from governance.board import packs as board_packs
 from governance.models import Document, MeetingPack
+from vzhg.errors import ServiceError
 
 from .conftest import add_pdf, corrupt_pdf, encrypted_pdf, make_meeting, office_upload, upload
 
@@ -107,11 +107,11 @@ def test_a_new_version_keeps_the_old_and_the_next_build_is_a_new_version(meeting
 def test_bad_uploads_are_refused_with_a_clear_message_and_the_pack_stays(meeting, name, content, message):
     before = board_packs.meeting_pack_build(meeting_id=meeting.pk)
     item = meeting.items.first()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         board_documents.document_add(item=item, title="Slecht", uploaded=upload(name, content()))
 
-    assert message in " ".join(refused.value.messages)
-    assert name in " ".join(refused.value.messages) or message == "only PDF, Word"
+    assert message in str(refused.value)
+    assert name in str(refused.value) or message == "only PDF, Word"
     assert not Document.objects.filter(title="Slecht").exists()
     assert meeting.packs.filter(status=MeetingPack.Status.READY).get() == before
 
@@ -119,9 +119,9 @@ def test_bad_uploads_are_refused_with_a_clear_message_and_the_pack_stays(meeting
 def test_oversized_upload_is_refused(meeting, settings):
     settings.GOVERNANCE_MAX_UPLOAD_MB = 1
     big = upload("groot.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10))
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         board_documents.document_add(item=meeting.items.first(), title="Groot", uploaded=big)
-    assert "the limit is 1 MB" in refused.value.messages[0]
+    assert "the limit is 1 MB" in str(refused.value)
 
 
 @pytest.mark.parametrize("bad", ["encrypted", "corrupt", "oversized"])
@@ -142,9 +142,7 @@ def test_a_bad_document_in_storage_fails_the_build_by_name_and_keeps_the_previou
     assert failed.status == MeetingPack.Status.FAILED
     assert "Begroting" in failed.error and "3. Agendapunt 3" in failed.error
     assert before.file and PdfReader(before.file.path).pages
-    from governance.board import selectors as board_selectors
-
-    assert board_selectors.latest_pack(meeting=meeting) == before
+    assert meeting.packs.filter(status=MeetingPack.Status.READY).order_by("-version").first() == before
 
 
 def test_word_and_excel_uploads_are_accepted_by_content(meeting):

@@ -1,12 +1,11 @@
-"""The workplan's and annual report's numbers, computed from the data (governance/reports.py) and
-the writes around them (governance/report_services.py): planned vs realised as linked events and
-meetings come and go, the half-year report's order, ledenbinding (engagement), the annual
-report's data, copying a plan, progress reports and publishing a PDF version."""
+"""The workplan's and annual report's numbers, computed from the data (governance/reports/
+selectors.py and annual.py) and the writes around them (governance/reports/services.py): planned
+vs realised as linked events and meetings come and go, the half-year report's order, ledenbinding
+(engagement), the annual report's data, copying a plan, progress reports and publishing a PDF version."""
 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.models import Event, Registration
@@ -36,6 +35,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from vzhg.errors import ServiceError
 
 from .conftest import seat
 
@@ -218,7 +218,7 @@ def test_workplan_copy_takes_the_plan_but_not_what_happened(plan, bodies):
 def test_workplan_copy_refuses_a_year_that_has_a_plan(plan):
     activity(plan)
     existing = Workplan.objects.create(year=YEAR + 1)
-    with pytest.raises(ValidationError, match=f"already a workplan for {YEAR + 1}"):
+    with pytest.raises(ServiceError, match=f"already a workplan for {YEAR + 1}"):
         report_services.workplan_copy(source=plan, year=YEAR + 1)
     assert not existing.activities.exists()
     assert Workplan.objects.count() == 2 and PlannedActivity.objects.count() == 1
@@ -239,7 +239,7 @@ def test_workplan_copy_refuses_a_year_that_has_a_plan(plan):
 )
 def test_progress_report_save_refuses_bad_input(plan, half, light, text, message):
     target = activity(plan)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message):
         report_services.progress_report_save(activity=target, half=half, light=light, text=text)
     assert not ProgressReport.objects.exists()
 
@@ -487,18 +487,18 @@ def version(kind, number, status=ReportVersion.Status.READY, year=YEAR):
 def test_report_version_publish_needs_a_finished_pdf_of_a_public_document(plan, bodies):
     report = AnnualReport.objects.create(year=YEAR)
     ready = version(ReportVersion.Kind.ANNUAL_REPORT, 1)
-    with pytest.raises(ValidationError, match="Publish the annual report before"):
+    with pytest.raises(ServiceError, match="Publish the annual report before"):
         report_services.report_version_publish(version=ready)
 
     report_services.annual_report_publish(report=report)
     for status in [ReportVersion.Status.BUILDING, ReportVersion.Status.FAILED]:
         unfinished = version(ReportVersion.Kind.ANNUAL_REPORT, 10 + len(status), status=status)
-        with pytest.raises(ValidationError, match="Only a finished PDF"):
+        with pytest.raises(ServiceError, match="Only a finished PDF"):
             report_services.report_version_publish(version=unfinished)
     assert not ReportVersion.objects.filter(published_at__isnull=False).exists()
 
     workplan_pdf = version(ReportVersion.Kind.WORKPLAN, 1)
-    with pytest.raises(ValidationError, match="Adopt the workplan before"):
+    with pytest.raises(ServiceError, match="Adopt the workplan before"):
         report_services.report_version_publish(version=workplan_pdf)
     report_services.workplan_adopt(workplan=plan, body=bodies["ab"], on=datetime.date(YEAR, 1, 20))
     report_services.report_version_publish(version=workplan_pdf)

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from governance.models import (
     VngCommission,
 )
 from tests.factories import MemberFactory
+from vzhg.errors import ServiceError
 from vzhg.mail.models import OutgoingMail
 
 from .conftest import add_pdf, make_meeting, seat
@@ -74,9 +74,9 @@ def test_statute_change_needs_seven_days_notice(bodies):
         meeting=meeting, order=2, title="Wijziging statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING
     )
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         board_services.meeting_publish(meeting=meeting)
-    assert "at least 7 days" in refused.value.messages[0]
+    assert "at least 7 days" in str(refused.value)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CONCEPT
 
@@ -108,7 +108,7 @@ def test_alv_template_and_the_six_month_warning(bodies):
         assert any(needed.lower() in title.lower() for title in titles), needed
     assert [item.order for item in meeting.items.all()] == list(range(1, len(titles) + 1))
     assert board_services.alv_deadline_warning(today=today) is None
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         board_services.meeting_create_alv_from_template(body=bodies["db"])
 
 
