@@ -102,7 +102,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = extensions.audience_bodies() or Person.objects.none()
+        bodies = extensions.audience_bodies()
+        self.fields["body"].queryset = bodies if bodies is not None else Person.objects.none()
         if admin_site is not None:
             field = self.fields["people"]
             field.widget = AutocompleteSelectMultiple(Registration._meta.get_field("person"), admin_site)
