@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
@@ -180,20 +181,10 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         """The motions of an ALV meeting, with their outcome, and a link to add one."""
         if not obj.pk or obj.body.kind != Body.Kind.ALV:
             return "–"
-        rows = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> — {}</li>',
-            (
-                (
-                    reverse("admin:governance_motion_change", args=[motion.pk]),
-                    motion.title,
-                    motion.get_outcome_display(),
-                )
-                for motion in obj.motions.order_by("order", "pk")
-            ),
+        return render_to_string(
+            "admin/governance/_motion_list.html",
+            {"meeting": obj, "motions": obj.motions.order_by("order", "pk")},
         )
-        add = reverse("admin:governance_motion_add") + f"?meeting={obj.pk}"
-        return format_html('<ul class="mb-1">{}</ul><a href="{}">{}</a>', rows, add, _("Add a motion"))
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *extensions.MEETING_ADMIN_PANELS]

@@ -91,3 +91,14 @@ def test_the_annual_report_lists_the_motions_of_the_meetings_held(bodies, munici
     body = render_to_string("reports/_annual_report_body.html", context)
 
     assert "Motion “Motie regiodeals”: rejected" in body
+
+
+def test_the_meeting_admin_lists_its_motions_with_their_outcome(staff_client, bodies):
+    alv = make_meeting(bodies["alv"], days=-1, items=1)
+    motion = Motion.objects.create(
+        meeting=alv, title="Motie regiodeals", text="Vraag om een regiodeal.", outcome=Motion.Outcome.ADOPTED
+    )
+    page = staff_client.get(reverse("admin:governance_meeting_change", args=[alv.pk])).content.decode()
+    assert reverse("admin:governance_motion_change", args=[motion.pk]) in page
+    assert "Motie regiodeals</a> — adopted" in page
+    assert reverse("admin:governance_motion_add") + f"?meeting={alv.pk}" in page
