@@ -16,7 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance import services
+from governance.board import documents as board_documents
+from governance.board import packs as board_packs
+from governance.board import services as board_services
 from governance.models import (
     AgendaItem,
     Body,
@@ -85,7 +87,9 @@ def _meeting(body, spec: dict, today: datetime.date) -> Meeting:
             else "",
         )
         if row["pages"]:
-            services.document_add(item=item, title=row["title"], uploaded=_pdf(row["title"], row["pages"]))
+            board_documents.document_add(
+                item=item, title=row["title"], uploaded=_pdf(row["title"], row["pages"])
+            )
     # documents first, status after: a draft meeting's uploads queue no pack builds
     Meeting.objects.filter(pk=meeting.pk).update(
         status=spec["status"], published_at=timezone.now(), notice_sent_at=timezone.now(), publication=1
@@ -100,15 +104,15 @@ def _alv(body: Body, today: datetime.date) -> Meeting:
     if alv is not None:
         return alv
     year = today.year if today < today.replace(month=6, day=1) else today.year + 1
-    alv = services.meeting_create_alv_from_template(
+    alv = board_services.meeting_create_alv_from_template(
         body=body, starts_at=timezone.make_aware(datetime.datetime(year, 6, 5, 10))
     )
     for item in alv.items.filter(title__in=load_json("governance.json")["alv_documents"]):
         item.proposal = f"De ALV stelt het {item.title.lower()} vast."
         item.save(update_fields=["proposal"])
-        services.document_add(item=item, title=item.title, uploaded=_pdf(item.title, 2))
+        board_documents.document_add(item=item, title=item.title, uploaded=_pdf(item.title, 2))
     begroting = alv.items.filter(title__icontains="begroting").first()
-    services.document_add(
+    board_documents.document_add(
         item=begroting,
         title="Begroting (werkblad)",
         uploaded=SimpleUploadedFile("begroting.xlsx", sample_office(kind="xlsx")),
@@ -343,7 +347,7 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
         meetings.append(_alv(bodies[Body.Kind.ALV], today))
     for meeting in meetings:
         if not meeting.packs.filter(status=MeetingPack.Status.READY).exists():
-            services.meeting_pack_build(meeting_id=meeting.pk)
+            board_packs.meeting_pack_build(meeting_id=meeting.pk)
     with transaction.atomic():
         history = history_meetings_load(bodies=bodies, today=today)
         motions = _motions(year=today.year - 1)

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event
-from governance import report_services
 from governance.models import (
     AnnualReport,
     AnnualReportSection,
@@ -37,6 +36,7 @@ from governance.models import (
     Workplan,
     WorkplanSection,
 )
+from governance.reports import services as report_services
 from members.models import Person
 from vzhg.errors import ServiceError
 

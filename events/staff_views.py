@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.models import Body
 from members.models import Person, Region
 from vzhg.errors import ServiceError
 
-from . import invitations, pdfs, selectors, services
+from . import extensions, invitations, pdfs, selectors, services
 from .models import Event, Registration
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -80,7 +79,7 @@ class InvitationForm(forms.Form):
     )
     body = forms.ModelChoiceField(
         label=gettext_lazy("Governance body"),
-        queryset=Body.objects.order_by("order", "name"),
+        queryset=None,  # the bodies an app above events offers (events.extensions), set below
         required=False,
         help_text=gettext_lazy("For the audience 'members of a governance body'."),
     )
@@ -93,6 +92,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        bodies = extensions.audience_bodies()
+        self.fields["body"].queryset = bodies if bodies is not None else Person.objects.none()
         if admin_site is not None:
             field = self.fields["people"]
             field.widget = AutocompleteSelectMultiple(Registration._meta.get_field("person"), admin_site)

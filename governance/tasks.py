@@ -8,24 +8,25 @@ to pending a limited number of times, then mark it failed for staff to see.
 
 from celery import shared_task
 
-from . import services
+from governance.board import packs as board_packs
+from governance.board import services as board_services
 
 PDF_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": False}
 
 
 @shared_task(time_limit=600, soft_time_limit=540, **PDF_TASK_OPTIONS)
 def meeting_pack_build_task(pack_id: int) -> int:
-    return services.meeting_pack_build(pack_id=pack_id).pk
+    return board_packs.meeting_pack_build(pack_id=pack_id).pk
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
 def meeting_reminders_task() -> int:
-    return services.meeting_reminders_send()
+    return board_services.meeting_reminders_send()
 
 
 @shared_task(time_limit=900, soft_time_limit=840, **PDF_TASK_OPTIONS)
 def report_version_build_task(version_id: int) -> int:
-    from . import report_services
+    from governance.reports import services as report_services
 
     return report_services.report_version_build(version_id=version_id).pk
 
@@ -34,6 +35,6 @@ def report_version_build_task(version_id: int) -> int:
 def pdf_builds_sweep() -> int:
     """Every minute (beat): hand pending packs and PDF versions to the worker again and recover
     the ones a dead worker left building."""
-    from . import report_services
+    from governance.reports import services as report_services
 
-    return services.meeting_packs_sweep() + report_services.report_versions_sweep()
+    return board_packs.meeting_packs_sweep() + report_services.report_versions_sweep()

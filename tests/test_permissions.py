@@ -424,7 +424,7 @@ def confidential_world():
 
     from django.core.files.base import ContentFile
 
-    from governance import services as governance_services
+    from governance.board import packs as board_packs
     from governance.models import AgendaItem, AnnualReport, Body, Meeting, ReportVersion, Workplan
     from newsletters.models import Item, Newsletter
     from tests.events.staff_factories import EventFactory, RegistrationFactory
@@ -451,10 +451,7 @@ def confidential_world():
     for key, meeting in meetings.items():
         for item in meeting.items.all():
             documents[(key, item.confidential)] = add_pdf(item, title=f"Bijlage {key} {item.pk}")
-    packs = {
-        key: governance_services.meeting_pack_build(meeting_id=meetings[key].pk)
-        for key in ("closed", "public")
-    }
+    packs = {key: board_packs.meeting_pack_build(meeting_id=meetings[key].pk) for key in ("closed", "public")}
 
     def version(kind):
         row = ReportVersion.objects.create(

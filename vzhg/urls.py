@@ -24,8 +24,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("nieuwsbrief/", include("newsletters.urls")),
     path("agenda/", include("events.urls")),
-    path("bestuur/", include("governance.urls")),
-    path("", include("governance.report_urls", namespace="reports")),
+    path("bestuur/", include("governance.board.urls")),
+    path("", include("governance.reports.urls", namespace="reports")),
 ]
 
 handler400 = "vzhg.views.bad_request"

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import lifecycle, services, staff_views
+from events import extensions, lifecycle, services, staff_views
 from events.models import Event, ProgrammeItem, Registration, Round, Session
 from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
@@ -76,7 +76,6 @@ class EventAdmin(ReadableHistoryAdmin):
         "created_at",
         "updated_at",
         "cancelled_at",
-        "workplan_activities",
     )
     inlines = (ProgrammeItemInline, RoundInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
@@ -93,7 +92,6 @@ class EventAdmin(ReadableHistoryAdmin):
                     "summary",
                     "description",
                     "themes",
-                    "workplan_activities",
                 )
             },
         ),
@@ -169,11 +167,13 @@ class EventAdmin(ReadableHistoryAdmin):
     def municipalities_reached(self, obj):
         return _("%(reached)s of %(total)s") % {"reached": obj.reached_count, "total": obj.member_total}
 
-    @admin.display(description=_("workplan activities"))
-    def workplan_activities(self, obj):
-        from governance.report_admin import linked_activities
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *extensions.EVENT_ADMIN_PANELS)
 
-        return linked_activities(obj)
+    def get_fieldsets(self, request, obj=None):
+        """The panels other apps add (events.extensions) close the first fieldset."""
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": (*options["fields"], *extensions.EVENT_ADMIN_PANELS)}), *rest]
 
     @admin.display(description=_("secretariat pages"))
     def staff_links(self, obj):

@@ -2,11 +2,11 @@
 
 from django import template
 
-from governance import charts
+from governance.reports import charts as report_charts
 
 register = template.Library()
 
 
 @register.simple_tag
 def engagement_chart(engagement, *, year, chart_id="engagement-chart"):
-    return charts.engagement_chart(engagement, year=year, chart_id=chart_id)
+    return report_charts.engagement_chart(engagement, year=year, chart_id=chart_id)

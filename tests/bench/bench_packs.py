@@ -4,7 +4,7 @@ Run: .venv/bin/python tests/bench/bench_packs.py   (no services needed)
 
 Each size runs in its own subprocess with a throwaway SQLite database and media folder, so the
 peak resident memory (getrusage) belongs to that one build. The documents are generated with
-WeasyPrint before the clock starts; the figure is governance.services.meeting_pack_build alone:
+WeasyPrint before the clock starts; the figure is governance.board.packs.meeting_pack_build alone:
 front matter (WeasyPrint), merge and page stamps (pypdf), bookmarks, writing the file.
 Printed beside a ceiling as a ratio (below 1.00 is within the ceiling). Nothing is asserted.
 """
@@ -39,7 +39,8 @@ def one(target_pages: int) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     from demo.samples import sample_pdf
-    from governance import services
+    from governance.board import documents as board_documents
+    from governance.board import packs as board_packs
     from governance.models import AgendaItem, Body, Meeting
 
     body = Body.objects.create(name="Dagelijks bestuur", slug="db", kind=Body.Kind.DB)
@@ -57,12 +58,12 @@ def one(target_pages: int) -> dict:
             kind=AgendaItem.Kind.BESLUITVORMING,
             proposal=f"Voorstel {n}: het bestuur stemt in.",
         )
-        services.document_add(
+        board_documents.document_add(
             item=item, title=f"Bijlage {n}", uploaded=SimpleUploadedFile(f"b{n}.pdf", content)
         )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    pack = services.meeting_pack_build(meeting_id=meeting.pk)
+    pack = board_packs.meeting_pack_build(meeting_id=meeting.pk)
     seconds = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert pack.status == "ready", pack.error
@@ -95,7 +96,7 @@ def main() -> None:
                 text=True,
             ).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
-    print("Meeting pack build (governance.services.meeting_pack_build), one subprocess per size")
+    print("Meeting pack build (governance.board.packs.meeting_pack_build), one subprocess per size")
     header = (
         f"{'pages':>6} {'docs':>5} {'seconds':>8} {'s/page':>7} {'ceiling s':>9} {'ratio':>6} "
         f"{'peak RSS MB':>11} {'growth MB':>9} {'ceiling MB':>10} {'ratio':>6} {'file MB':>7}"

@@ -360,8 +360,8 @@ def render(year: int) -> dict:
     from django.utils import timezone
     from pypdf import PdfReader
 
-    from governance import report_services
     from governance.models import ReportVersion
+    from governance.reports import services as report_services
     from vzhg.pdf import render_pdf
 
     kind = ReportVersion.Kind.ANNUAL_REPORT

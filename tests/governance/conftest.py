@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
 
 from demo.samples import sample_office, sample_pdf
-from governance import services
+from governance.board import documents as board_documents
 from governance.models import AgendaItem, Body, Mandate, Meeting
 from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
@@ -111,7 +111,7 @@ def make_meeting(
 
 
 def add_pdf(item, *, pages=1, title=None):
-    return services.document_add(
+    return board_documents.document_add(
         item=item,
         title=title or f"Bijlage bij {item.title}",
         uploaded=pdf_upload(title=item.title, pages=pages),

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from demo.samples import sample_pdf
-from governance import services
+from governance.board import documents as board_documents
 from governance.models import AgendaItem, Body, CommissionSeat, Mandate, Meeting, Motion, Theme, VngCommission
 from tests.factories import MemberFactory
 
@@ -25,7 +25,7 @@ def governance_one_of_each() -> None:
         body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9)
     )
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Opening")
-    services.document_add(
+    board_documents.document_add(
         item=item, title="Stuk", uploaded=SimpleUploadedFile("stuk.pdf", sample_pdf(title="Stuk"))
     )
     alv = Body.objects.create(name="Algemene Ledenvergadering", slug="alv", kind=Body.Kind.ALV)

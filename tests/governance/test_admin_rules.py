@@ -147,7 +147,7 @@ def test_the_kvk_dates_are_recorded_by_the_action_not_typed(staff_client, bodies
 
 
 def test_progress_reports_typed_in_the_admin_are_written_by_the_service(staff_client, monkeypatch):
-    from governance import report_services
+    from governance.reports import services as report_services
 
     plan = workplan_with_activities(year=2025, activities=2)
     first, second = plan.activities.order_by("order")

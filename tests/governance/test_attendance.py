@@ -1,5 +1,5 @@
-"""One definition of attendance for the annual report (governance/reports.py): the events section
-and ledenbinding count the same municipalities, and a check-in before the event (the check-in
+"""One definition of attendance for the annual report (governance/reports/annual.py): the events
+section and ledenbinding count the same municipalities, and a check-in before the event (the check-in
 page tried out on an upcoming event, a tick days early) is not attendance."""
 
 import datetime
@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Registration
-from governance import reports
+from governance.reports import annual as report_annual
 from tests.events.staff_factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory, MunicipalityFactory
 
@@ -54,7 +54,7 @@ def test_check_ins_before_the_event_do_not_count_and_both_sections_agree():
     )  # registered, did not come
 
     # At the end of the year: Delft and Leiden attended; Gouda's early tick is no attendance.
-    data = reports.annual_report_data(year=YEAR, now=NOW)
+    data = report_annual.annual_report_data(year=YEAR, now=NOW)
     assert data.engagement.reached == data.event_totals["municipalities"] == 2
     assert {o.name for o in data.engagement.not_reached} == {"Gouda", "Zwijndrecht"}
     assert data.event_totals["attended"] == sum(row.attendances for row in data.engagement.rows) == 2
@@ -63,5 +63,5 @@ def test_check_ins_before_the_event_do_not_count_and_both_sections_agree():
     # Before the November event took place, a tick at it does not count either.
     before = datetime.datetime(YEAR, 11, 1, 12, tzinfo=TZ)
     Registration.objects.filter(event=later).update(attended_at=before)
-    data = reports.annual_report_data(year=YEAR, now=before)
+    data = report_annual.annual_report_data(year=YEAR, now=before)
     assert data.engagement.reached == data.event_totals["municipalities"] == 1

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import report_services, services
+from governance.board import packs as board_packs
 from governance.models import Document, Meeting, MeetingPack, ReportVersion
+from governance.reports import services as report_services
 from members import services as member_services
 from tests.conftest import wait_until
 from tests.factories import UserFactory
@@ -58,17 +59,17 @@ def test_adding_a_document_to_a_published_meeting_with_the_broker_down(
     pack = MeetingPack.objects.get(meeting=meeting)
     assert (pack.status, pack.dispatched_at) == (MeetingPack.Status.PENDING, None)
     # Within the minute the sweep leaves it alone (the request's own hand-off may still come).
-    assert services.meeting_packs_sweep() == 0
+    assert board_packs.meeting_packs_sweep() == 0
 
     redis_server.start()
     celery_worker_process.wait_ready()
-    assert services.meeting_packs_sweep(now=a_minute_later()) == 1
+    assert board_packs.meeting_packs_sweep(now=a_minute_later()) == 1
 
     pack = wait_until(lambda: settled(MeetingPack, pack.pk), timeout=60, what="the pack to be built")
     celery_worker_process.wait_idle()
     assert pack.status == MeetingPack.Status.READY, pack.error
     assert pack.page_count >= 4 and pack.attempts == 1
-    assert services.meeting_packs_sweep(now=a_minute_later()) == 0
+    assert board_packs.meeting_packs_sweep(now=a_minute_later()) == 0
 
 
 def test_publishing_with_the_broker_down_keeps_the_pack_pending_and_the_mail_queued(
@@ -89,7 +90,7 @@ def test_publishing_with_the_broker_down_keeps_the_pack_pending_and_the_mail_que
 
     redis_server.start()
     celery_worker_process.wait_ready()
-    assert services.meeting_packs_sweep(now=a_minute_later()) == 1
+    assert board_packs.meeting_packs_sweep(now=a_minute_later()) == 1
     pack = wait_until(lambda: settled(MeetingPack, meeting.packs.get().pk), timeout=60, what="the pack")
     assert pack.status == MeetingPack.Status.READY, pack.error
 

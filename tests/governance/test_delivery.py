@@ -3,7 +3,7 @@ Run with `bash scripts/test tests/governance`."""
 
 import pytest
 
-from governance import services
+from governance.board import services as board_services
 from governance.models import Meeting, MeetingPack
 
 from .conftest import add_pdf, make_meeting
@@ -17,7 +17,7 @@ def test_publish_builds_the_pack_in_the_worker_and_mails_each_member_once(
     meeting = make_meeting(bodies["ab"], status=Meeting.Status.CONCEPT, items=2)
     add_pdf(meeting.items.first(), pages=2)
 
-    services.meeting_publish(meeting=meeting)
+    board_services.meeting_publish(meeting=meeting)
 
     received = smtp_sink.wait_for(2, timeout=30)
     celery_worker_process.wait_idle()
@@ -33,8 +33,8 @@ def test_a_pdf_version_is_rendered_by_the_worker(celery_worker_process):
     """ "PDF maken" only reserves the version; the worker renders it (PDF/UA) and marks it ready."""
     import time
 
-    from governance import report_services
     from governance.models import ReportVersion
+    from governance.reports import services as report_services
 
     from .report_data import build_year
 

@@ -6,7 +6,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Event, Registration
-from governance import reports
 from governance.models import (
     AgendaItem,
     AnnualReport,
@@ -20,6 +19,8 @@ from governance.models import (
     Theme,
     Workplan,
 )
+from governance.reports import annual as report_annual
+from governance.reports import selectors as report_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_demo_data_loads_governance_once(settings, tmp_path):
     ] == counts
 
     # Only last year's change of AB seat still has to be registered with the KvK.
-    from governance.selectors import kvk_todo
+    from governance.board.selectors import kvk_todo
 
     last_year = timezone.localdate().year - 1
     todo = list(kvk_todo())
@@ -116,7 +117,7 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
         "Organisatie",
         "Doelstellingen",
     ]
-    lines = {line.activity.title: line for line in reports.activity_lines(workplan=previous)}
+    lines = {line.activity.title: line for line in report_selectors.activity_lines(workplan=previous)}
     assert len(lines) == 12
     for title, planned in [("Dagelijks bestuur", 6), ("Algemeen bestuur", 6), ("Themabijeenkomsten", 6),
                            ("Strategennetwerk", 3), ("Najaarscongres met de provincie", 1), ("Heisessie", 1)]:  # fmt: skip
@@ -145,7 +146,7 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
         "Voorwoord",
         "Financiën in het kort",
     ]
-    data = reports.annual_report_data(year=last_year, report=report)
+    data = report_annual.annual_report_data(year=last_year, report=report)
     assert data.event_totals["count"] >= 12 and data.event_totals["attended"] > 0
     assert data.event_totals["attended"] < data.event_totals["registrations"]
     assert 0 < len(data.engagement.not_reached) < data.engagement.members
@@ -154,7 +155,7 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
     assert len(data.newsletters) == 2 and all(newsletter.delivered > 0 for newsletter in data.newsletters)
 
     current = Workplan.objects.get(year=this_year)
-    current_lines = reports.activity_lines(workplan=current)
+    current_lines = report_selectors.activity_lines(workplan=current)
     assert sum(line.realised + line.upcoming for line in current_lines) > 0
     first_half = ProgressReport.objects.filter(activity__workplan=current)
     if today.month > 6:
@@ -162,9 +163,15 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
         assert {"green", "orange", "red"} <= set(first_half.values_list("light", flat=True))
     if today > datetime.date(this_year, 1, 23):
         assert current.status == Workplan.Status.ADOPTED
-        assert reports.published_version(kind=ReportVersion.Kind.WORKPLAN, year=this_year).page_count > 1
+        assert (
+            report_selectors.published_version(kind=ReportVersion.Kind.WORKPLAN, year=this_year).page_count
+            > 1
+        )
     # the published annual report has a published PDF, so its public page links to one
-    assert reports.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=last_year).page_count > 1
+    assert (
+        report_selectors.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=last_year).page_count
+        > 1
+    )
 
 
 def test_second_demo_run_keeps_edits_to_the_workplan(settings, tmp_path):

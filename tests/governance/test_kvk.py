@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from governance import selectors, services
+from governance.board import selectors as board_selectors
+from governance.board import services as board_services
 from governance.models import Body, Mandate
 from members import services as member_services
 from tests.factories import MemberFactory, UserFactory
@@ -25,23 +26,29 @@ def test_new_and_ended_board_mandates_are_on_the_to_do_list_until_reported(bodie
     kascommissie = Body.objects.create(name="Kascommissie", slug="kas", kind=Body.Kind.KASCOMMISSIE)
     joined = seat(MemberFactory(), bodies["ab"])
     seat(MemberFactory(), kascommissie)  # not a board change: the KvK registers the board only
-    assert list(selectors.kvk_todo()) == [joined]
+    assert list(board_selectors.kvk_todo()) == [joined]
 
-    assert services.mandates_kvk_report(mandates=Mandate.objects.all(), on=datetime.date(2024, 1, 8)) == 1
+    assert (
+        board_services.mandates_kvk_report(mandates=Mandate.objects.all(), on=datetime.date(2024, 1, 8)) == 1
+    )
     joined.refresh_from_db()
-    assert joined.kvk_start_reported_on == datetime.date(2024, 1, 8) and not selectors.kvk_todo().exists()
+    assert (
+        joined.kvk_start_reported_on == datetime.date(2024, 1, 8) and not board_selectors.kvk_todo().exists()
+    )
 
     # The mandate ends: its end is a new change to report; the reported start date is kept.
     joined.end = datetime.date(2025, 6, 30)
     joined.save()
-    assert list(selectors.kvk_todo()) == [joined]
-    services.mandates_kvk_report(mandates=Mandate.objects.filter(pk=joined.pk), on=datetime.date(2025, 7, 2))
+    assert list(board_selectors.kvk_todo()) == [joined]
+    board_services.mandates_kvk_report(
+        mandates=Mandate.objects.filter(pk=joined.pk), on=datetime.date(2025, 7, 2)
+    )
     joined.refresh_from_db()
     assert (joined.kvk_start_reported_on, joined.kvk_end_reported_on) == (
         datetime.date(2024, 1, 8),
         datetime.date(2025, 7, 2),
     )
-    assert not selectors.kvk_todo().exists()
+    assert not board_selectors.kvk_todo().exists()
 
 
 def test_the_mandate_list_warns_and_the_action_marks_changes_reported(staff_client, bodies):

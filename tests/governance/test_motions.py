@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from governance import services
+from governance.board import services as board_services
 from governance.models import Motion
 from members import services as member_services
 from tests.factories import OrganisationFactory, UserFactory
@@ -61,7 +61,7 @@ def test_motions_and_their_outcome_show_on_the_meeting_and_the_list_of_decisions
         outcome=Motion.Outcome.ADOPTED, votes_for=31, votes_against=4,
     )  # fmt: skip
     motion.submitted_by.set(municipalities)
-    services.meeting_mark_held(meeting=alv)
+    board_services.meeting_mark_held(meeting=alv)
 
     page = staff_client.get(alv.get_absolute_url()).content.decode()
     assert "Motie regiodeals" in page and "Gouda, Leiden" in page and "adopted (31 for, 4 against)" in page
@@ -80,10 +80,10 @@ def test_the_annual_report_lists_the_motions_of_the_meetings_held(bodies, munici
     from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from governance import report_services
+    from governance.reports import services as report_services
 
     alv = make_meeting(bodies["alv"], days=-1, items=1)
-    services.meeting_mark_held(meeting=alv)
+    board_services.meeting_mark_held(meeting=alv)
     Motion.objects.create(meeting=alv, title="Motie regiodeals", text="...", outcome=Motion.Outcome.REJECTED)
 
     year = timezone.localtime(alv.starts_at).year
@@ -91,3 +91,14 @@ def test_the_annual_report_lists_the_motions_of_the_meetings_held(bodies, munici
     body = render_to_string("reports/_annual_report_body.html", context)
 
     assert "Motion “Motie regiodeals”: rejected" in body
+
+
+def test_the_meeting_admin_lists_its_motions_with_their_outcome(staff_client, bodies):
+    alv = make_meeting(bodies["alv"], days=-1, items=1)
+    motion = Motion.objects.create(
+        meeting=alv, title="Motie regiodeals", text="Vraag om een regiodeal.", outcome=Motion.Outcome.ADOPTED
+    )
+    page = staff_client.get(reverse("admin:governance_meeting_change", args=[alv.pk])).content.decode()
+    assert reverse("admin:governance_motion_change", args=[motion.pk]) in page
+    assert "Motie regiodeals</a> — adopted" in page
+    assert reverse("admin:governance_motion_add") + f"?meeting={alv.pk}" in page

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from governance import report_services, services
+from governance.board import packs as board_packs
 from governance.models import MeetingPack, ReportVersion
+from governance.reports import services as report_services
 from governance.tasks import meeting_pack_build_task, report_version_build_task
 
 from .conftest import add_pdf, make_meeting
@@ -54,13 +55,13 @@ def test_a_report_version_renders_outside_any_transaction(monkeypatch):
 def test_a_meeting_pack_renders_outside_any_transaction(monkeypatch, bodies):
     meeting = make_meeting(bodies["db"], items=1)
     seen = []
-    real = services._pack_front_matter
+    real = board_packs._pack_front_matter
 
     def front_spy(**kwargs):
         seen.append(connection.in_atomic_block)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "_pack_front_matter", front_spy)
+    monkeypatch.setattr(board_packs, "_pack_front_matter", front_spy)
     add_pdf(meeting.items.get(), pages=1)  # published: the pack is built on commit (inline here)
 
     pack = meeting.packs.get()
@@ -99,7 +100,7 @@ def test_the_sweep_restarts_a_pack_a_dead_worker_left_building(bodies):
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     MeetingPack.objects.filter(pk=pack.pk).update(status="building", started_at=long_ago, attempts=1)
 
-    assert services.meeting_packs_sweep() == 1  # pending again, handed over (built inline here)
+    assert board_packs.meeting_packs_sweep() == 1  # pending again, handed over (built inline here)
 
     pack.refresh_from_db()
     assert pack.status == MeetingPack.Status.READY, pack.error
@@ -113,13 +114,13 @@ def test_the_sweep_gives_up_after_the_last_attempt(bodies):
     pack = meeting.packs.get()
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     MeetingPack.objects.filter(pk=pack.pk).update(
-        status="building", started_at=long_ago, attempts=services.BUILD_MAX_ATTEMPTS
+        status="building", started_at=long_ago, attempts=board_packs.BUILD_MAX_ATTEMPTS
     )
     version = ReportVersion.objects.create(
         kind="workplan", year=2025, version=1, status="building", started_at=long_ago, attempts=3
     )
 
-    assert services.meeting_packs_sweep() == 0
+    assert board_packs.meeting_packs_sweep() == 0
     assert report_services.report_versions_sweep() == 0
 
     pack.refresh_from_db()
@@ -135,6 +136,6 @@ def test_a_build_still_running_within_its_time_limit_is_left_alone(bodies):
     pack = meeting.packs.get()
     MeetingPack.objects.filter(pk=pack.pk).update(status="building", started_at=timezone.now(), attempts=1)
 
-    assert services.meeting_packs_sweep() == 0
+    assert board_packs.meeting_packs_sweep() == 0
     pack.refresh_from_db()
     assert (pack.status, pack.attempts) == ("building", 1)

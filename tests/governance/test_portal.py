@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
+from governance.board import packs as board_packs
 from governance.models import Meeting, PersonalNote
 
 from .conftest import add_pdf, make_meeting
@@ -28,7 +28,7 @@ def world(bodies, people):
         for item in meeting.items.all():
             docs[(key, "confidential" if item.confidential else "open")] = add_pdf(item)
     packs = {
-        key: services.meeting_pack_build(meeting_id=m.pk)
+        key: board_packs.meeting_pack_build(meeting_id=m.pk)
         for key, m in (("db", db_meeting), ("ab", ab_meeting), ("ab_open", ab_open))
     }
     return {
@@ -199,7 +199,7 @@ def _bigger_world(bodies, people, n):
         add_pdf(item)
     for _ in range(n):
         make_meeting(bodies["db"], items=0)
-    services.meeting_pack_build(meeting_id=meeting.pk)
+    board_packs.meeting_pack_build(meeting_id=meeting.pk)
     return meeting
 
 

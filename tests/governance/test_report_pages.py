@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import charts, report_services
 from governance.models import AnnualReport, Body, Mandate, ReportVersion, Workplan, WorkplanSection
-from governance.reports import Engagement, EngagementRow
+from governance.reports import charts as report_charts
+from governance.reports import services as report_services
+from governance.reports.annual import Engagement, EngagementRow
 from members.models import Organisation
 from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
@@ -367,7 +368,9 @@ def engagement_of(names_and_counts):
 
 
 def test_the_chart_has_one_labelled_bar_per_municipality_and_marks_who_was_not_reached():
-    svg = charts.engagement_chart(engagement_of([("Leiden", 12), ("Gouda", 5), ("Katwijk", 0)]), year=2025)
+    svg = report_charts.engagement_chart(
+        engagement_of([("Leiden", 12), ("Gouda", 5), ("Katwijk", 0)]), year=2025
+    )
 
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert 'aria-label="Attendance per member municipality in 2025"' in svg
@@ -381,14 +384,14 @@ def test_the_chart_has_one_labelled_bar_per_municipality_and_marks_who_was_not_r
 
 
 def test_the_chart_escapes_names():
-    svg = charts.engagement_chart(engagement_of([('<script>alert("x")</script> & Co', 3)]), year=2025)
+    svg = report_charts.engagement_chart(engagement_of([('<script>alert("x")</script> & Co', 3)]), year=2025)
 
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in svg
 
 
 def test_the_chart_of_a_year_nobody_came():
-    svg = charts.engagement_chart(engagement_of([("Leiden", 0), ("Gouda", 0)]), year=2025)
+    svg = report_charts.engagement_chart(engagement_of([("Leiden", 0), ("Gouda", 0)]), year=2025)
 
     assert svg.count("not reached</text>") == 2 and "<rect" not in svg
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from governance import report_services, reports
 from governance.models import ReportVersion, Workplan
+from governance.reports import annual as report_annual
+from governance.reports import services as report_services
 from tests.factories import UserFactory
 
 from .report_data import build_year
@@ -146,7 +147,7 @@ def test_annual_report_pdf(django_capture_on_commit_callbacks):
         if "Gemeente 50" in page and ("— not reached" in page or "— niet bereikt" in page)
     )
     assert all(f"Gemeente {n:02d}" in chart_page for n in range(1, 51))
-    not_reached = reports.engagement(year=year.year).not_reached
+    not_reached = report_annual.engagement(year=year.year).not_reached
     assert 0 < len(not_reached) < 50
     assert len(re.findall(r"0 — (not reached|niet bereikt)", chart_page)) == len(not_reached)
     assert "Voortgang A1, halfjaar 2." in text  # the year-end progress text

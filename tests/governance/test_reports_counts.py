@@ -1,16 +1,14 @@
-"""The workplan's and annual report's numbers, computed from the data (governance/reports.py) and
-the writes around them (governance/report_services.py): planned vs realised as linked events and
-meetings come and go, the half-year report's order, ledenbinding (engagement), the annual
-report's data, copying a plan, progress reports and publishing a PDF version."""
+"""The workplan's and annual report's numbers, computed from the data (governance/reports/
+selectors.py and annual.py) and the writes around them (governance/reports/services.py): planned
+vs realised as linked events and meetings come and go, the half-year report's order, ledenbinding
+(engagement), the annual report's data, copying a plan, progress reports and publishing a PDF version."""
 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.models import Event, Registration
-from governance import report_services, reports
 from governance.models import (
     AnnualReport,
     AnnualReportSection,
@@ -25,6 +23,9 @@ from governance.models import (
     Workplan,
     WorkplanSection,
 )
+from governance.reports import annual as report_annual
+from governance.reports import selectors as report_selectors
+from governance.reports import services as report_services
 from newsletters.models import Delivery, Newsletter, Subscription
 from tests.events.staff_factories import EventFactory, RegistrationFactory
 from tests.factories import (
@@ -34,6 +35,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from vzhg.errors import ServiceError
 
 from .conftest import seat
 
@@ -72,9 +74,11 @@ def activity(
     )
 
 
-def line_of(plan: Workplan, target: PlannedActivity, now=NOW) -> reports.ActivityLine:
+def line_of(plan: Workplan, target: PlannedActivity, now=NOW) -> report_selectors.ActivityLine:
     return next(
-        line for line in reports.activity_lines(workplan=plan, now=now) if line.activity.pk == target.pk
+        line
+        for line in report_selectors.activity_lines(workplan=plan, now=now)
+        if line.activity.pk == target.pk
     )
 
 
@@ -157,7 +161,7 @@ def test_counts_are_per_activity_and_continuous_work_is_never_behind(plan):
     communication.events.add(event)
     other = event_at(at(4, 1))
     congress.events.add(other)
-    lines = {line.activity.title: line for line in reports.activity_lines(workplan=plan, now=NOW)}
+    lines = {line.activity.title: line for line in report_selectors.activity_lines(workplan=plan, now=NOW)}
     assert lines["Najaarscongres"].realised == 2
     assert lines["Communicatie"].realised == 1
     assert lines["Communicatie"].behind is False
@@ -214,7 +218,7 @@ def test_workplan_copy_takes_the_plan_but_not_what_happened(plan, bodies):
 def test_workplan_copy_refuses_a_year_that_has_a_plan(plan):
     activity(plan)
     existing = Workplan.objects.create(year=YEAR + 1)
-    with pytest.raises(ValidationError, match=f"already a workplan for {YEAR + 1}"):
+    with pytest.raises(ServiceError, match=f"already a workplan for {YEAR + 1}"):
         report_services.workplan_copy(source=plan, year=YEAR + 1)
     assert not existing.activities.exists()
     assert Workplan.objects.count() == 2 and PlannedActivity.objects.count() == 1
@@ -235,7 +239,7 @@ def test_workplan_copy_refuses_a_year_that_has_a_plan(plan):
 )
 def test_progress_report_save_refuses_bad_input(plan, half, light, text, message):
     target = activity(plan)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message):
         report_services.progress_report_save(activity=target, half=half, light=light, text=text)
     assert not ProgressReport.objects.exists()
 
@@ -272,7 +276,7 @@ def test_half_year_report_lists_red_then_orange_then_green_then_unreported(plan)
     # A second-half report does not belong in the first half's list.
     report_services.progress_report_save(activity=silent, half=2, light="green", text="Later gestart.")
 
-    first = reports.half_year_report(workplan=plan, half=1)
+    first = report_selectors.half_year_report(workplan=plan, half=1)
     assert [(a.title, report.light if report else None) for a, report in first] == [
         ("Rood", "red"),
         ("Ook rood", "red"),
@@ -280,7 +284,7 @@ def test_half_year_report_lists_red_then_orange_then_green_then_unreported(plan)
         ("Groen", "green"),
         ("Stil", None),
     ]
-    second = reports.half_year_report(workplan=plan, half=2)
+    second = report_selectors.half_year_report(workplan=plan, half=2)
     assert [a.title for a, report in second if report] == ["Stil"]
     assert [a.title for a, report in second][1:] == ["Groen", "Rood", "Oranje", "Ook rood"]
 
@@ -317,7 +321,7 @@ def test_engagement_counts_attendance_per_member_municipality(db):
     registration(congress, partner)
     registration(congress, gone)
 
-    result = reports.engagement(year=YEAR)
+    result = report_annual.engagement(year=YEAR)
 
     assert result.members == 4  # Oudgemeente left before the year; the province is no member
     rows = {row.organisation.name: row for row in result.rows}
@@ -335,9 +339,9 @@ def test_engagement_keeps_anonymised_registrations(db):
     delft = MunicipalityFactory(name="Delft")
     event = event_at(at(3, 1))
     kept = registration(event, delft)
-    before = reports.engagement(year=YEAR).rows[0]
+    before = report_annual.engagement(year=YEAR).rows[0]
     Registration.objects.filter(pk=kept.pk).update(person=None, anonymised_at=timezone.now())
-    after = reports.engagement(year=YEAR).rows[0]
+    after = report_annual.engagement(year=YEAR).rows[0]
     assert (
         (after.attendances, after.people, after.registrations)
         == (before.attendances, before.people, before.registrations)
@@ -360,7 +364,7 @@ def test_annual_report_data_board_on_31_december_and_the_changes_in_the_year(bod
     seat(long_gone, bodies["ab"], start=datetime.date(YEAR - 4, 1, 1), end=datetime.date(YEAR - 1, 12, 31))
     seat(PersonFactory(last_name="Kas"), bodies["alv"], start=datetime.date(YEAR, 3, 1))  # not the board
 
-    data = reports.annual_report_data(year=YEAR, now=NOW)
+    data = report_annual.annual_report_data(year=YEAR, now=NOW)
 
     assert sorted((m.person.last_name, m.body.kind) for m in data.board) == [
         ("Blijft", "ab"),
@@ -393,7 +397,7 @@ def test_annual_report_data_meetings_per_body_and_events_with_members_reached(bo
     registration(event_at(at(4, 11), status=Event.Status.DRAFT), _leiden)
     event_at(at(7, 1, hour=10))  # started, but has not ended at NOW
 
-    data = reports.annual_report_data(year=YEAR, now=NOW)
+    data = report_annual.annual_report_data(year=YEAR, now=NOW)
 
     assert [(group.body.kind, len(group.meetings)) for group in data.meetings] == [
         ("alv", 1),
@@ -434,7 +438,7 @@ def test_annual_report_data_newsletters_sent_in_the_year_with_deliveries(db):
     edition("vorig-jaar", Newsletter.Status.SENT, at(12, 1, year=YEAR - 1), delivered=5)
     edition("concept", Newsletter.Status.CONCEPT, None)
 
-    data = reports.annual_report_data(year=YEAR, now=NOW)
+    data = report_annual.annual_report_data(year=YEAR, now=NOW)
 
     assert [(n.pk, n.delivered) for n in data.newsletters] == [(spring.pk, 3), (autumn.pk, 2)]
 
@@ -451,7 +455,7 @@ def test_annual_report_data_membership_joined_and_left(db):
     )
     OrganisationFactory(name="Zuid-Holland Academie")
 
-    data = reports.annual_report_data(year=YEAR, now=NOW)
+    data = report_annual.annual_report_data(year=YEAR, now=NOW)
 
     assert data.membership["members"] == 2  # on 31 December: Alblasserdam and Nieuwkoop
     assert [o.name for o in data.membership["joined"]] == ["Nieuwkoop"]
@@ -483,22 +487,22 @@ def version(kind, number, status=ReportVersion.Status.READY, year=YEAR):
 def test_report_version_publish_needs_a_finished_pdf_of_a_public_document(plan, bodies):
     report = AnnualReport.objects.create(year=YEAR)
     ready = version(ReportVersion.Kind.ANNUAL_REPORT, 1)
-    with pytest.raises(ValidationError, match="Publish the annual report before"):
+    with pytest.raises(ServiceError, match="Publish the annual report before"):
         report_services.report_version_publish(version=ready)
 
     report_services.annual_report_publish(report=report)
     for status in [ReportVersion.Status.BUILDING, ReportVersion.Status.FAILED]:
         unfinished = version(ReportVersion.Kind.ANNUAL_REPORT, 10 + len(status), status=status)
-        with pytest.raises(ValidationError, match="Only a finished PDF"):
+        with pytest.raises(ServiceError, match="Only a finished PDF"):
             report_services.report_version_publish(version=unfinished)
     assert not ReportVersion.objects.filter(published_at__isnull=False).exists()
 
     workplan_pdf = version(ReportVersion.Kind.WORKPLAN, 1)
-    with pytest.raises(ValidationError, match="Adopt the workplan before"):
+    with pytest.raises(ServiceError, match="Adopt the workplan before"):
         report_services.report_version_publish(version=workplan_pdf)
     report_services.workplan_adopt(workplan=plan, body=bodies["ab"], on=datetime.date(YEAR, 1, 20))
     report_services.report_version_publish(version=workplan_pdf)
-    assert reports.published_version(kind=ReportVersion.Kind.WORKPLAN, year=YEAR) == workplan_pdf
+    assert report_selectors.published_version(kind=ReportVersion.Kind.WORKPLAN, year=YEAR) == workplan_pdf
 
 
 def test_report_version_publish_keeps_one_published_version(db):
@@ -508,11 +512,11 @@ def test_report_version_publish_keeps_one_published_version(db):
     ReportVersion.objects.filter(pk=other_year.pk).update(published_at=timezone.now())
 
     report_services.report_version_publish(version=first)
-    assert reports.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=YEAR) == first
+    assert report_selectors.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=YEAR) == first
     report_services.report_version_publish(version=second)
     first.refresh_from_db()
     assert first.published_at is None
-    assert reports.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=YEAR) == second
+    assert report_selectors.published_version(kind=ReportVersion.Kind.ANNUAL_REPORT, year=YEAR) == second
     # Publishing the older one again takes the place back.
     report_services.report_version_publish(version=first)
     second.refresh_from_db()

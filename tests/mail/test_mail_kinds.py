@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from events import emails as event_emails
 from events import invitations, lifecycle, reminders
 from events.models import Registration
-from governance import services as governance_services
+from governance.board import services as board_services
 from governance.models import Body, Mandate, Meeting
 from newsletters.services import editions as newsletter_editions
 from newsletters.services import sending as newsletter_sending
@@ -219,9 +219,9 @@ def test_meeting_mails(member, django_capture_on_commit_callbacks):
         status=Meeting.Status.CONCEPT,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        governance_services.meeting_publish(meeting=meeting)
+        board_services.meeting_publish(meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        governance_services.meeting_reminders_send()
+        board_services.meeting_reminders_send()
     for kind in ("governance.meeting.published", "governance.meeting.reminder"):
         [message] = sent(kind)
         check(message, expect=(TITLE, BODY, member.full_name))

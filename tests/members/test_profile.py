@@ -272,7 +272,7 @@ def test_export_includes_registrations_mandates_and_subscriptions(client, member
 
 def test_export_includes_workplan_responsibilities_and_progress_reports(client, member):
     from governance.models import PlannedActivity, Workplan
-    from governance.report_services import progress_report_save
+    from governance.reports.services import progress_report_save
 
     plan = Workplan.objects.create(year=2026)
     mine = PlannedActivity.objects.create(workplan=plan, title="Najaarscongres", planned_count=1)

@@ -53,4 +53,3 @@ def test_the_history_of_people_deleted_long_ago_is_removed(settings):
     assert settings.CELERY_BEAT_SCHEDULE["people-deleted-history-purge"]["task"] == (
         "members.tasks.people_deleted_history_purge"
     )
-

@@ -1,19 +1,26 @@
 """Public board page, board history, and the board portal. Every file goes through a view that
 checks who asks; anything out of reach answers 404."""
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
-from . import reports, selectors, services
+from . import access as board_access
+from . import extensions, services
+from . import selectors as board_selectors
 from .forms import NoteForm
-from .models import AnnualReport, Body, PersonalNote, ReportVersion, Workplan
 
 
 @require_GET
@@ -21,47 +28,34 @@ def board(request):
     return render(
         request,
         "governance/board.html",
-        {"mandates": selectors.current_board(), "meetings": selectors.public_upcoming_meetings()},
+        {"mandates": board_selectors.current_board(), "meetings": board_selectors.public_upcoming_meetings()},
     )
 
 
 @require_GET
 def board_history(request):
-    return render(request, "governance/board_history.html", {"mandates": selectors.board_history()})
+    return render(request, "governance/board_history.html", {"mandates": board_selectors.board_history()})
 
 
 @login_required
 @require_GET
 def portal(request):
     now = timezone.now()
-    meetings = selectors.meetings_for_user(user=request.user)
-    year = timezone.localdate().year
-    # The workplan, progress and annual report links: today's board, and the secretariat through
-    # its permissions on those documents.
-    user = request.user
-    board = reports.is_board_member(user) or (
-        reports.has_concept_permission(user, kind=ReportVersion.Kind.WORKPLAN)
-        and reports.has_concept_permission(user, kind=ReportVersion.Kind.ANNUAL_REPORT)
-        and reports.has_progress_permission(user)
-    )
-    return render(
-        request,
-        "governance/portal.html",
-        {
-            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
-            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
-            "board": board,
-            "workplan": Workplan.objects.filter(year=year).first() if board else None,
-            "annual_report": AnnualReport.objects.filter(year=year - 1).first() if board else None,
-        },
-    )
+    meetings = board_selectors.meetings_for_user(user=request.user)
+    context = {
+        "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+        "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+    }
+    for extra in extensions.PORTAL_CONTEXT:  # the workplan and annual report links (reports room)
+        context.update(extra(request.user))
+    return render(request, "governance/portal.html", context)
 
 
 def _meeting_or_404(request, pk, token):
-    meeting = selectors.meeting_detail(pk=pk, token=token)
+    meeting = board_selectors.meeting_detail(pk=pk, token=token)
     if meeting is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=meeting)
+    access = board_access.Access(user=request.user, meeting=meeting)
     if not access.meeting:
         raise Http404
     return meeting, access
@@ -120,7 +114,7 @@ def meeting(request, pk, token):
 
 def _motions(meeting):
     """Only the general assembly (ALV) handles motions; other meetings cost no query."""
-    return selectors.meeting_motions(meeting=meeting) if meeting.body.kind == Body.Kind.ALV else []
+    return board_selectors.meeting_motions(meeting=meeting) if meeting.body.kind == Body.Kind.ALV else []
 
 
 def _decision_items(request, pk, token):
@@ -137,14 +131,45 @@ def decisions(request, pk, token):
     )
 
 
+# The public list of decisions is asked for anonymously, often; it is rendered once per content
+# (what it shows, in the current language) and kept in the cache.
+DECISIONS_PDF_CACHE_SECONDS = 24 * 3600
+
+
+def _decisions_pdf(*, meeting, items, motions) -> bytes:
+    shown = [
+        get_language(),
+        meeting.pk,
+        meeting.title,
+        meeting.body.name,
+        meeting.starts_at.isoformat(),
+        [(item.order, item.title, item.decision) for item in items],
+        [
+            (
+                motion.title,
+                [organisation.name for organisation in motion.submitted_by.all()],
+                motion.outcome,
+                motion.votes_for,
+                motion.votes_against,
+            )
+            for motion in motions
+        ],
+    ]
+    key = "governance:decisions-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(
+            template_name="pdf/governance_decisions.html",
+            context={"meeting": meeting, "items": items, "motions": motions},
+        )
+        cache.set(key, pdf, DECISIONS_PDF_CACHE_SECONDS)
+    return pdf
+
+
 @require_GET
 def decisions_pdf(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
-    motions = _motions(meeting)
-    pdf = render_pdf(
-        template_name="pdf/governance_decisions.html",
-        context={"meeting": meeting, "items": items, "motions": motions},
-    )
+    pdf = _decisions_pdf(meeting=meeting, items=items, motions=_motions(meeting))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="besluitenlijst-{meeting.pk}.pdf"'
     return response
@@ -152,10 +177,10 @@ def decisions_pdf(request, pk, token):
 
 @require_GET
 def document(request, pk, token):
-    document = selectors.document_with_meeting(pk=pk, token=token)
+    document = board_selectors.document_with_meeting(pk=pk, token=token)
     if document is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    access = board_access.Access(user=request.user, meeting=document.item.meeting)
     if not access.item(document.item):
         raise Http404
     try:
@@ -175,10 +200,10 @@ def document(request, pk, token):
 @login_required
 @require_POST
 def note(request, pk, token):
-    document = selectors.document_with_meeting(pk=pk, token=token)
+    document = board_selectors.document_with_meeting(pk=pk, token=token)
     if document is None:
         raise Http404
-    access = selectors.Access(user=request.user, meeting=document.item.meeting)
+    access = board_access.Access(user=request.user, meeting=document.item.meeting)
     if not (access.member and access.item(document.item)):
         raise Http404
     form = NoteForm(request.POST, prefix=f"d{document.pk}")
@@ -196,11 +221,11 @@ def note(request, pk, token):
 
 @require_GET
 def pack(request, pk, token):
-    pack = selectors.pack_with_meeting(pk=pk, token=token)
+    pack = board_selectors.pack_with_meeting(pk=pk, token=token)
     if pack is None or not pack.file:
         raise Http404
     meeting = pack.meeting
-    access = selectors.Access(user=request.user, meeting=meeting)
+    access = board_access.Access(user=request.user, meeting=meeting)
     if not access.meeting or not _pack_allowed(access, meeting):
         raise Http404
     try:

@@ -1,18 +1,10 @@
-"""Reads for governance, with their relations loaded, and the access rules of the portal."""
+"""Reads for the board and its meetings, with their relations loaded."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from governance.models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack
 from members.models import Person
-
-from .models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack
-from .reports import mandate_role_rank
-
-
-def _active_on(day, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start__lte": day}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
-    )
 
 
 def current_documents() -> QuerySet[Document]:
@@ -22,9 +14,10 @@ def current_documents() -> QuerySet[Document]:
 def current_board() -> list[Mandate]:
     """Today's AB and DB mandates with person, municipality, portfolios and VNG seats."""
     today = timezone.localdate()
-    seats = CommissionSeat.objects.filter(_active_on(today)).select_related("commission")
+    seats = CommissionSeat.objects.active_on(today).select_related("commission")
     return list(
-        Mandate.objects.filter(_active_on(today), body__kind__in=[Body.Kind.AB, Body.Kind.DB])
+        Mandate.objects.active_on(today)
+        .filter(body__kind__in=[Body.Kind.AB, Body.Kind.DB])
         .select_related("body", "person", "person__organisation")
         .prefetch_related(
             "portfolios", Prefetch("person__commission_seats", queryset=seats, to_attr="current_seats")
@@ -57,50 +50,9 @@ def meeting_members(*, meeting: Meeting) -> list[Person]:
     day = timezone.localtime(meeting.starts_at).date()
     return list(
         Person.objects.filter(
-            pk__in=Mandate.objects.filter(_active_on(day), body_id=meeting.body_id).values("person_id")
+            pk__in=Mandate.objects.active_on(day).filter(body_id=meeting.body_id).values("person_id")
         ).order_by("pk")
     )
-
-
-def _person(user) -> Person | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
-
-
-def is_body_member(*, user, meeting: Meeting) -> bool:
-    if not user.is_authenticated:
-        return False
-    day = timezone.localtime(meeting.starts_at).date()
-    return Mandate.objects.filter(_active_on(day), body_id=meeting.body_id, person__user=user).exists()
-
-
-# Reading every meeting, concepts and confidential items included, is the right to view
-# meetings in the admin (the Secretariaat group has it); staff status alone gives nothing.
-MEETING_READ_PERMISSION = "governance.view_meeting"
-
-
-def may_read_all_meetings(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(MEETING_READ_PERMISSION))
-
-
-class Access:
-    """What one user may see of one meeting: everything with the meeting permission; a member of
-    the meeting's body on its date the published meeting with its confidential items; anyone else
-    a published meeting of a public body without its confidential items."""
-
-    def __init__(self, *, user, meeting: Meeting):
-        self.staff = may_read_all_meetings(user)
-        self.member = self.staff or is_body_member(user=user, meeting=meeting)
-        visible = meeting.status != Meeting.Status.CONCEPT
-        self.meeting = self.staff or (visible and (self.member or meeting.body.public_meetings))
-        self.confidential = self.member
-
-    def item(self, item: AgendaItem) -> bool:
-        return self.meeting and (self.confidential or not item.confidential)
 
 
 def meetings_for_user(*, user) -> QuerySet[Meeting]:
@@ -142,10 +94,6 @@ def pack_items(*, meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def latest_pack(*, meeting: Meeting) -> MeetingPack | None:
-    return meeting.packs.filter(status=MeetingPack.Status.READY).order_by("-version").first()
-
-
 def document_with_meeting(*, pk: int, token) -> Document | None:
     return (
         Document.objects.select_related("item", "item__meeting", "item__meeting__body")
@@ -178,3 +126,13 @@ def meeting_motions(*, meeting: Meeting) -> list:
     """The motions of a meeting with the municipalities that submitted them (two queries, one
     when there are none)."""
     return list(meeting.motions.prefetch_related("submitted_by").order_by("order", "pk"))
+
+
+def mandate_role_rank() -> Case:
+    """Order mandates by the role's rank: the chair (voorzitter) first, then the other executive
+    roles, then the members, as Mandate.Role lists them; never alphabetically by role name. Every
+    board table (the board page, the workplan, the annual report) sorts with this."""
+    return Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(Mandate.Role.values)),
+        default=Value(len(Mandate.Role.values)),
+    )

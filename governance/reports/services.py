@@ -7,14 +7,13 @@ import datetime
 import io
 import logging
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from governance.models import (
     AnnualReport,
     Body,
     Meeting,
@@ -24,6 +23,9 @@ from .models import (
     Workplan,
     WorkplanSection,
 )
+from vzhg.errors import ServiceError
+
+from . import annual, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ def workplan_copy(*, source: Workplan, year: int) -> Workplan:
     objectives, responsible board members included). Links to events and meetings and progress
     reports stay with the old year: they are what happened, not what is planned."""
     if Workplan.objects.filter(year=year).exists():
-        raise ValidationError(_("There is already a workplan for %(year)s.") % {"year": year})
+        raise ServiceError(_("There is already a workplan for %(year)s.") % {"year": year})
     title = source.title.replace(str(source.year), str(year)) if source.title else ""
     plan = Workplan.objects.create(year=year, title=title, status=Workplan.Status.CONCEPT)
     WorkplanSection.objects.bulk_create(
@@ -78,7 +80,7 @@ def workplan_adopt(
     *, workplan: Workplan, body: Body, on: datetime.date, meeting: Meeting | None = None
 ) -> Workplan:
     if meeting is not None and meeting.body_id != body.pk:
-        raise ValidationError(_("This meeting is not a meeting of the body that adopted the plan."))
+        raise ServiceError(_("This meeting is not a meeting of the body that adopted the plan."))
     workplan.status = Workplan.Status.ADOPTED
     workplan.adopted_by = body
     workplan.adopted_on = on
@@ -92,15 +94,18 @@ def progress_report_save(
 ) -> ProgressReport:
     """Write (or rewrite) the traffic light of one activity for one half year."""
     if half not in ProgressReport.Half.values:
-        raise ValidationError(_("Choose the first or the second half year."))
+        raise ServiceError(_("Choose the first or the second half year."))
     if light not in ProgressReport.Light.values:
-        raise ValidationError(_("Choose green, orange or red."))
+        raise ServiceError(_("Choose green, orange or red."))
     text = text.strip()
     if not text:
-        raise ValidationError(_("Write a short explanation with the traffic light."))
-    report, _created = ProgressReport.objects.update_or_create(
-        activity=activity, half=half, defaults={"light": light, "text": text, "written_by": actor}
-    )
+        raise ServiceError(_("Write a short explanation with the traffic light."))
+    with transaction.atomic():
+        report = ProgressReport.objects.select_for_update().filter(activity=activity, half=half).first()
+        report = report or ProgressReport(activity=activity, half=half)
+        report.light, report.text, report.written_by = light, text, actor
+        report._history_user = actor  # simple_history records who wrote it
+        report.save()
     return report
 
 
@@ -119,13 +124,12 @@ def annual_report_publish(*, report: AnnualReport) -> AnnualReport:
 
 def document_context(*, kind: str, year: int) -> dict:
     """The template context of a workplan or annual report, for the page and the PDF alike."""
-    from . import reports
 
     if kind == ReportVersion.Kind.WORKPLAN:
         workplan = Workplan.objects.get(year=year)
-        return {"data": reports.workplan_data(workplan=workplan), "workplan": workplan, "year": year}
+        return {"data": selectors.workplan_data(workplan=workplan), "workplan": workplan, "year": year}
     report = AnnualReport.objects.filter(year=year).first()
-    return {"data": reports.annual_report_data(year=year, report=report), "report": report, "year": year}
+    return {"data": annual.annual_report_data(year=year, report=report), "report": report, "year": year}
 
 
 # A render that has not finished after this long was cut off (the task's hard limit is 900 s).
@@ -136,10 +140,9 @@ def report_version_request(*, kind: str, year: int, actor=None) -> ReportVersion
     """Reserve the next version number (pending) and hand the rendering to Celery after commit.
     With the broker down the version stays pending and `report_versions_sweep` hands it over."""
     if kind == ReportVersion.Kind.WORKPLAN and not Workplan.objects.filter(year=year).exists():
-        raise ValidationError(_("There is no workplan for %(year)s.") % {"year": year})
+        raise ServiceError(_("There is no workplan for %(year)s.") % {"year": year})
+    from governance.tasks import report_version_build_task
     from vzhg.tasks import task_dispatch_on_commit
-
-    from .tasks import report_version_build_task
 
     with transaction.atomic():
         # Lock the existing versions of this document so two requests get different numbers.
@@ -250,15 +253,14 @@ def report_versions_sweep(*, now: datetime.datetime | None = None) -> int:
     """Run by Celery beat: hand pending versions to the worker again and put versions a dead
     worker left building back to pending (failed after BUILD_MAX_ATTEMPTS). Returns how many it
     handed over."""
-    from vzhg.tasks import handoffs_sweep, task_dispatch
-
-    from .services import (
+    from governance.board.packs import (
         BUILD_MAX_ATTEMPTS,
         HANDED_REDISPATCH_AFTER,
         PENDING_REDISPATCH_AFTER,
         _build_stopped_message,
     )
-    from .tasks import report_version_build_task
+    from governance.tasks import report_version_build_task
+    from vzhg.tasks import handoffs_sweep, task_dispatch
 
     def give_up(version: ReportVersion, now) -> list[str]:
         version.status = ReportVersion.Status.FAILED
@@ -288,13 +290,12 @@ def report_version_publish(*, version: ReportVersion) -> ReportVersion:
     """Make this version the public PDF of its document (one published version at a time). The
     document itself must be public: an adopted workplan or a published annual report."""
     if version.status != ReportVersion.Status.READY:
-        raise ValidationError(_("Only a finished PDF can be published."))
-    from . import reports
+        raise ServiceError(_("Only a finished PDF can be published."))
 
-    if not reports.document_is_public(kind=version.kind, year=version.year):
+    if not selectors.document_is_public(kind=version.kind, year=version.year):
         if version.kind == ReportVersion.Kind.WORKPLAN:
-            raise ValidationError(_("Adopt the workplan before publishing its PDF."))
-        raise ValidationError(_("Publish the annual report before publishing its PDF."))
+            raise ServiceError(_("Adopt the workplan before publishing its PDF."))
+        raise ServiceError(_("Publish the annual report before publishing its PDF."))
     ReportVersion.objects.select_for_update().filter(kind=version.kind, year=version.year).exclude(
         pk=version.pk
     ).update(published_at=None)

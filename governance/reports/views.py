@@ -2,12 +2,12 @@
 
 Who may see what: the adopted workplan and the published annual report, and the published PDF of
 each, are public. Concepts, progress reports, the ledenbinding page and unpublished versions are
-for today's board and for whoever holds the model permission (reports.may_read_concept,
-may_read_progress, may_read_engagement; staff status alone gives nothing). An anonymous visitor who asks for something
-that is not public is sent to the log-in page; a logged-in person without access gets 404 for a
+for today's board and for whoever holds the model permission (governance.reports.access; staff
+status alone gives nothing). An anonymous visitor who asks for something that is not public is
+sent to the log-in page; a logged-in person without access gets 404 for a
 document (its existence does not leak) and 403 for a staff page. Unknown years and versions: 404.
 
-The page and the PDF are rendered from the same context (report_services.document_context) and
+The page and the PDF are rendered from the same context (services.document_context) and
 the same body templates (templates/reports/_*_body.html).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,9 +24,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import report_services, reports
+from governance.models import AnnualReport, Meeting, ReportVersion, Workplan
+from vzhg.errors import ServiceError
+
+from . import access, annual, selectors, services
 from .forms import ProgressForm
-from .models import AnnualReport, Meeting, ReportVersion, Workplan
 
 WORKPLAN = ReportVersion.Kind.WORKPLAN
 ANNUAL_REPORT = ReportVersion.Kind.ANNUAL_REPORT
@@ -38,13 +40,13 @@ ANNUAL_REPORT = ReportVersion.Kind.ANNUAL_REPORT
 def _on_board(request) -> bool:
     """Today's AB or DB member; asked at most once per request."""
     if not hasattr(request, "_reports_on_board"):
-        request._reports_on_board = reports.is_board_member(request.user)
+        request._reports_on_board = access.is_board_member(request.user)
     return request._reports_on_board
 
 
 def _may_read_concepts(request, kind: str) -> bool:
-    """Concepts and unpublished versions of one kind of document (see reports.may_read_concept)."""
-    return reports.has_concept_permission(request.user, kind=kind) or _on_board(request)
+    """Concepts and unpublished versions of one kind of document (see access.may_read_concept)."""
+    return access.has_concept_permission(request.user, kind=kind) or _on_board(request)
 
 
 def _refuse_document(request):
@@ -74,7 +76,7 @@ def _year_has_data(year: int) -> bool:
     """Something happened in `year` that a generated report can show."""
     from events.models import Event
 
-    start, end = reports.year_bounds(year)
+    start, end = selectors.year_bounds(year)
     return (
         Workplan.objects.filter(year=year).exists()
         or Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).exists()
@@ -97,10 +99,10 @@ def _pdf_for(kind: str, year: int, *, public: bool, may_read: bool) -> ReportVer
     """The PDF a visitor gets: the published version of a public document; staff and the board
     get the newest finished version when none is published."""
     if public or may_read:
-        published = reports.published_version(kind=kind, year=year)
+        published = selectors.published_version(kind=kind, year=year)
         if published is not None and published.file:
             return published
-    return reports.newest_ready_version(kind=kind, year=year) if may_read else None
+    return selectors.newest_ready_version(kind=kind, year=year) if may_read else None
 
 
 def _document_extras(
@@ -119,7 +121,7 @@ def _document_extras(
         "versions_admin_url": None,
     }
     if tools:
-        extras["versions"] = list(reports.versions(kind=kind, year=year))
+        extras["versions"] = list(selectors.versions(kind=kind, year=year))
         extras["admin_url"] = _admin_url(admin, obj_pk) if admin and obj_pk else None
         extras["versions_admin_url"] = _admin_url("governance_reportversion_changelist")
     return extras
@@ -174,7 +176,7 @@ def workplan(request, year: int):
     workplan = _workplan_or_404(year)
     if not (workplan.is_public or _may_read_concepts(request, WORKPLAN)):
         return _refuse_document(request)
-    context = report_services.document_context(kind=WORKPLAN, year=year)
+    context = services.document_context(kind=WORKPLAN, year=year)
     context.update(
         _document_extras(
             request,
@@ -198,13 +200,13 @@ def workplan(request, year: int):
 
 @require_GET
 def half_year_report(request, year: int, half: int):
-    refused = _restricted_page(request, reports.has_progress_permission)
+    refused = _restricted_page(request, access.has_progress_permission)
     if refused is not None:
         return refused
     if half not in (1, 2):
         raise Http404
     workplan = _workplan_or_404(year)
-    rows = reports.half_year_report(workplan=workplan, half=half)
+    rows = selectors.half_year_report(workplan=workplan, half=half)
     counts = {light: 0 for light in ("red", "orange", "green", "none")}
     for _activity, report in rows:
         counts[report.light if report else "none"] += 1
@@ -213,9 +215,9 @@ def half_year_report(request, year: int, half: int):
     writable = {
         activity.pk
         for activity, _report in rows
-        if reports.may_write_progress(user=request.user, activity=activity, on_board=_on_board(request))
+        if access.may_write_progress(user=request.user, activity=activity, on_board=_on_board(request))
     }
-    may_view_admin = reports.has_progress_permission(request.user)
+    may_view_admin = access.has_progress_permission(request.user)
     return render(
         request,
         "reports/half_year.html",
@@ -238,7 +240,7 @@ def half_year_report(request, year: int, half: int):
 def progress_write(request, year: int, half: int, activity: int):
     """Permission holders and the responsible board members write an activity's traffic light for
     a half year."""
-    refused = _restricted_page(request, reports.has_progress_permission)
+    refused = _restricted_page(request, access.has_progress_permission)
     if refused is not None:
         return refused
     if half not in (1, 2):
@@ -247,18 +249,18 @@ def progress_write(request, year: int, half: int, activity: int):
     planned = workplan.activities.prefetch_related("responsible").filter(pk=activity).first()
     if planned is None:
         raise Http404
-    if not reports.may_write_progress(user=request.user, activity=planned, on_board=_on_board(request)):
+    if not access.may_write_progress(user=request.user, activity=planned, on_board=_on_board(request)):
         raise PermissionDenied
     report = planned.progress_reports.filter(half=half).first()
     initial = {"light": report.light, "text": report.text} if report else {}
     form = ProgressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            report_services.progress_report_save(
+            services.progress_report_save(
                 activity=planned, half=half, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ServiceError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request, gettext("The progress of “%(activity)s” is saved.") % {"activity": planned.title}
@@ -331,7 +333,7 @@ def annual_report(request, year: int):
     if refused is not None:
         return refused
     public = report is not None and report.is_public
-    context = report_services.document_context(kind=ANNUAL_REPORT, year=year)
+    context = services.document_context(kind=ANNUAL_REPORT, year=year)
     context.update(
         _document_extras(
             request,
@@ -350,7 +352,7 @@ def annual_report(request, year: int):
 
 @require_GET
 def engagement(request, year: int):
-    refused = _restricted_page(request, reports.has_engagement_permission)
+    refused = _restricted_page(request, access.has_engagement_permission)
     if refused is not None:
         return refused
     _sane_year(year)
@@ -358,7 +360,7 @@ def engagement(request, year: int):
         AnnualReport.objects.filter(year=year).exists() or _year_has_data(year)
     ):
         raise Http404
-    data = reports.engagement(year=year)
+    data = annual.engagement(year=year)
     return render(
         request,
         "reports/engagement.html",
@@ -392,7 +394,7 @@ def version(request, pk: int, token):
     )
     if version is None:
         raise Http404
-    public = version.published_at is not None and reports.document_is_public(
+    public = version.published_at is not None and selectors.document_is_public(
         kind=version.kind, year=version.year
     )
     if not (public or _may_read_concepts(request, version.kind)):

@@ -1,0 +1,54 @@
+"""The governance models, one module per room; everything is importable from governance.models
+(the migrations refer to the upload_to functions here)."""
+
+from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
+from .files import document_upload_to, pack_upload_to, report_upload_to
+from .meetings import (
+    AgendaItem,
+    Document,
+    Meeting,
+    MeetingPack,
+    MeetingView,
+    Motion,
+    Notice,
+    PersonalNote,
+)
+from .reports import (
+    YEAR_VALIDATORS,
+    AnnualReport,
+    AnnualReportSection,
+    Objective,
+    PlannedActivity,
+    ProgressReport,
+    ReportVersion,
+    Workplan,
+    WorkplanSection,
+)
+
+__all__ = [
+    "YEAR_VALIDATORS",
+    "AgendaItem",
+    "AnnualReport",
+    "AnnualReportSection",
+    "Body",
+    "CommissionSeat",
+    "Document",
+    "Mandate",
+    "Meeting",
+    "MeetingPack",
+    "MeetingView",
+    "Motion",
+    "Notice",
+    "Objective",
+    "PersonalNote",
+    "PlannedActivity",
+    "ProgressReport",
+    "ReportVersion",
+    "Theme",
+    "VngCommission",
+    "Workplan",
+    "WorkplanSection",
+    "document_upload_to",
+    "pack_upload_to",
+    "report_upload_to",
+]
