@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from vzhg.history import history_note
 from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
@@ -22,7 +23,7 @@ from vzhg.site import absolute_url
 from . import ics
 from .mailings import event_mailing_record
 from .models import Event, EventMailing, ProgrammeItem, Registration, Round, Session
-from .services import event_lock, history_actor_set
+from .services import event_lock
 from .tokens import cancel_token_make
 
 # --- publish / cancel / duplicate -----------------------------------------------------------------
@@ -36,7 +37,7 @@ def event_publish(*, event: Event, actor) -> bool:
         published = locked.status == Event.Status.DRAFT
         if published:
             locked.status = Event.Status.PUBLISHED
-            history_actor_set(locked, actor)
+            history_note(locked, actor=actor)
             locked.save(update_fields=["status", "updated_at"])
     event.refresh_from_db()
     return published
@@ -58,7 +59,7 @@ def event_cancel(*, event: Event, actor) -> int:
         now = timezone.now()
         locked.status = Event.Status.CANCELLED
         locked.cancelled_at = now
-        history_actor_set(locked, actor)
+        history_note(locked, actor=actor)
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
         # Registrants' calendars hold the event: the cancellation's .ics must be a newer version.
         event_ics_sequence_bump(event=locked)
@@ -135,7 +136,7 @@ def event_duplicate(*, event: Event, actor) -> Event:
         new_year = f"{timezone.localtime(copy.starts_at):%Y}"
         copy.slug = _unique_slug(copy.title if new_year in copy.title else f"{copy.title} {new_year}")
         copy.full_clean()
-        history_actor_set(copy, actor)
+        history_note(copy, actor=actor)
         copy.save()
         ProgrammeItem.objects.bulk_create(
             ProgrammeItem(

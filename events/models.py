@@ -85,7 +85,7 @@ class Event(models.Model):
     ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     # Who published, cancelled or changed the event, and when (the admin's "History" page); the
-    # services pass the acting user (`_history_user`), requests the logged-in one (middleware).
+    # services pass the acting user (vzhg.history.history_note), requests the logged-in one (middleware).
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

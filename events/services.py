@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from vzhg.errors import ServiceError
+from vzhg.history import history_note
 
 from .models import Event, Registration, Session, SessionChoice
 
@@ -105,12 +106,6 @@ class Occupancy:
             ):
                 return "session_municipality_cap", session.title
         return None
-
-
-def history_actor_set(row, actor) -> None:
-    """The history row the next save() writes names `actor` (a request's user otherwise)."""
-    if actor is not None:
-        row._history_user = actor
 
 
 def event_lock(event: Event) -> Event:
@@ -395,6 +390,6 @@ def registration_check_in(*, registration: Registration, actor, present: bool = 
         if locked.attended != present:
             locked.attended = present
             locked.attended_at = timezone.now() if present else None
-            history_actor_set(locked, actor)
+            history_note(locked, actor=actor)
             locked.save(update_fields=["attended", "attended_at", "updated_at"])
     return locked

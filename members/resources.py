@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
 from vzhg.exports import ExportResourceMixin, cell_text_unescape
+from vzhg.history import history_note
 
 from .models import Organisation, Person
 
@@ -263,8 +264,11 @@ class PersonResource(ExportResourceMixin, resources.ModelResource):
         """History records who imported the row and that it came from a file."""
         user = kwargs.get("user")
         if user is not None and user.is_authenticated:
-            instance._history_user = user
+            history_note(instance, actor=user)
         file_name = kwargs.get("file_name")
-        instance._change_reason = (
-            gettext("imported from %(file)s") % {"file": file_name} if file_name else gettext("imported")
+        history_note(
+            instance,
+            reason=gettext("imported from %(file)s") % {"file": file_name}
+            if file_name
+            else gettext("imported"),
         )

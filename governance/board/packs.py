@@ -63,8 +63,9 @@ def meeting_pack_request(*, meeting: Meeting) -> MeetingPack | None:
 
 
 def _pack_dispatch_on_commit(*, pack_id: int) -> None:
-    from governance.tasks import meeting_pack_build_task
     from vzhg.tasks import task_dispatch_on_commit
+
+    from .tasks import meeting_pack_build_task
 
     task_dispatch_on_commit(
         meeting_pack_build_task,
@@ -79,8 +80,9 @@ def meeting_packs_sweep(*, now: datetime | None = None) -> int:
     """Run by Celery beat: hand pending packs to the worker again (never handed: after a minute;
     handed but not started: after HANDED_REDISPATCH_AFTER), and put packs a dead worker left
     building back to pending, or to failed after BUILD_MAX_ATTEMPTS. Returns how many it handed."""
-    from governance.tasks import meeting_pack_build_task
     from vzhg.tasks import handoffs_sweep, task_dispatch
+
+    from .tasks import meeting_pack_build_task
 
     def give_up(pack: MeetingPack, now) -> list[str]:
         pack.status = MeetingPack.Status.FAILED

@@ -22,6 +22,7 @@ from governance.models import (
     PersonalNote,
 )
 from vzhg.errors import ServiceError
+from vzhg.history import history_note
 from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue
 from vzhg.site import absolute_url
@@ -72,11 +73,11 @@ def meeting_create_alv_from_template(*, body: Body, starts_at: datetime | None =
         starts_at=starts_at,
         location="VNG, Nassaulaan 12, Den Haag",
     )
-    meeting._history_user = actor  # simple_history records who did it
+    history_note(meeting, actor=actor)
     meeting.save()
     for order, (title, kind) in enumerate(ALV_TEMPLATE, start=1):
         item = AgendaItem(meeting=meeting, order=order, title=title, kind=kind)
-        item._history_user = actor
+        history_note(item, actor=actor)
         item.save()
     return meeting
 
@@ -165,7 +166,7 @@ def meeting_publish(*, meeting: Meeting, actor=None) -> Meeting:
     meeting.published_at = now
     meeting.notice_sent_at = meeting.notice_sent_at or now
     meeting.publication += 1
-    meeting._history_user = actor
+    history_note(meeting, actor=actor)
     meeting.save()
     packs.meeting_pack_request(meeting=meeting)
     _notices_queue(meeting=meeting, kind=Notice.Kind.PUBLISHED)
@@ -195,7 +196,7 @@ def meeting_mark_held(*, meeting: Meeting, actor=None, now: datetime | None = No
     if problem:
         raise ServiceError(problem)
     meeting.status = Meeting.Status.HELD
-    meeting._history_user = actor
+    history_note(meeting, actor=actor)
     meeting.save(update_fields=["status"])
     return meeting
 
@@ -209,7 +210,7 @@ def agenda_item_decide(*, item: AgendaItem, decision: str, actor=None) -> Agenda
         if problem:
             raise ServiceError(problem)
     item.decision = decision
-    item._history_user = actor
+    history_note(item, actor=actor)
     item.save(update_fields=["decision"])
     return item
 
@@ -247,7 +248,7 @@ def motion_decide(
     motion.votes_for = votes_for
     motion.votes_against = votes_against
     motion.outcome_note = note.strip()
-    motion._history_user = actor
+    history_note(motion, actor=actor)
     motion.save(update_fields=["outcome", "votes_for", "votes_against", "outcome_note"])
     return motion
 

@@ -24,6 +24,7 @@ from governance.models import (
     WorkplanSection,
 )
 from vzhg.errors import ServiceError
+from vzhg.history import history_note
 
 from . import annual, selectors
 
@@ -104,7 +105,7 @@ def progress_report_save(
         report = ProgressReport.objects.select_for_update().filter(activity=activity, half=half).first()
         report = report or ProgressReport(activity=activity, half=half)
         report.light, report.text, report.written_by = light, text, actor
-        report._history_user = actor  # simple_history records who wrote it
+        history_note(report, actor=actor)
         report.save()
     return report
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from vzhg.history import history_note
 from vzhg.permissions import secretariat_permissions
 
 from ..models import EmailDomain, Organisation, Person, User
@@ -87,8 +88,7 @@ def person_link_account(*, user: User) -> Person:
     if person is not None:
         if person.user_id is None:
             person.user = user
-            person._change_reason = "account linked"
-            person._history_user = user
+            history_note(person, actor=user, reason="account linked")
             person.save()
         return person
     first_name, tussenvoegsel, last_name = name_from_email(email=email)
@@ -100,8 +100,7 @@ def person_link_account(*, user: User) -> Person:
         organisation=organisation_for_email(email=email),
         user=user,
     )
-    person._change_reason = "created at sign-up"
-    person._history_user = user
+    history_note(person, actor=user, reason="created at sign-up")
     person.save()
     return person
 

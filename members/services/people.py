@@ -10,6 +10,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
+from vzhg.history import history_note
 from vzhg.mail.models import OutgoingMail
 from vzhg.personal_data import personal_data_forget, personal_data_sections
 
@@ -24,8 +25,7 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
         if field in allowed:
             setattr(person, field, value)
     person.full_clean()
-    person._change_reason = "edited own profile"
-    person._history_user = actor
+    history_note(person, actor=actor, reason="edited own profile")
     person.save()
     return person
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vzhg.history import history_note
 from vzhg.mail.services import (
     mail_message_id,
     relay_failure_record,
@@ -283,6 +284,6 @@ def newsletter_finish(*, newsletter_id: int) -> bool:
             return False
         newsletter.status = Newsletter.Status.SENT
         newsletter.sent_at = timezone.now()
-        newsletter._change_reason = "every delivery handled"
+        history_note(newsletter, reason="every delivery handled")
         newsletter.save(update_fields=["status", "sent_at", "updated_at"])
         return True

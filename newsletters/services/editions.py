@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from members.models import User
 from members.selectors import person_for_user
 from vzhg.errors import ServiceError
+from vzhg.history import history_note
 from vzhg.mail.services import mail_queue
 
 from .. import selectors
@@ -39,7 +40,7 @@ def newsletter_create(
 ) -> Newsletter:
     newsletter = Newsletter(title=title, slug=slug, date=date, intro=intro, created_by=actor)
     newsletter.full_clean()
-    newsletter._history_user = actor
+    history_note(newsletter, actor=actor)
     newsletter.save()
     newsletter_sections_ensure(newsletter=newsletter)
     return newsletter
@@ -67,8 +68,7 @@ def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
             headers=mail["headers"],
             kind="newsletters.test",
         )
-        full._history_user = actor
-        full._change_reason = f"test mail sent to {actor.email}"
+        history_note(full, actor=actor, reason=f"test mail sent to {actor.email}")
         full.save(update_fields=["updated_at"])
 
 
@@ -83,8 +83,7 @@ def newsletter_schedule(
         raise ServiceError(_("Choose a moment in the future."), code="in_the_past")
     newsletter.status = Newsletter.Status.SCHEDULED
     newsletter.scheduled_for = when
-    newsletter._history_user = actor
-    newsletter._change_reason = "scheduled"
+    history_note(newsletter, actor=actor, reason="scheduled")
     newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
     return newsletter
 
@@ -95,7 +94,6 @@ def newsletter_unschedule(*, newsletter: Newsletter, actor: User | None = None) 
     if newsletter.status == Newsletter.Status.SCHEDULED:
         newsletter.status = Newsletter.Status.CONCEPT
         newsletter.scheduled_for = None
-        newsletter._history_user = actor
-        newsletter._change_reason = "schedule cancelled"
+        history_note(newsletter, actor=actor, reason="schedule cancelled")
         newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
     return newsletter

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
+from vzhg.history import history_note
 
 from .. import selectors
 from ..models import Delivery, Newsletter
@@ -43,8 +44,9 @@ def newsletter_send(*, newsletter: Newsletter, actor: User | None = None) -> int
         newsletter.agenda = agenda_entries(start=agenda_start(newsletter=newsletter, now=now))
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = now
-        newsletter._history_user = actor
-        newsletter._change_reason = "sending started" if actor else "sending started as scheduled"
+        history_note(
+            newsletter, actor=actor, reason="sending started" if actor else "sending started as scheduled"
+        )
         newsletter.save(update_fields=["agenda", "status", "progress_at", "updated_at"])
         subscription_ids = selectors.subscriptions_active().values_list("pk", flat=True)
         created = Delivery.objects.bulk_create(
@@ -127,8 +129,7 @@ def newsletter_failed_resend(*, newsletter: Newsletter, actor: User | None = Non
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, error="")
         newsletter.status = Newsletter.Status.SENDING
         newsletter.progress_at = timezone.now()
-        newsletter._history_user = actor
-        newsletter._change_reason = f"{len(ids)} failed deliveries queued again"
+        history_note(newsletter, actor=actor, reason=f"{len(ids)} failed deliveries queued again")
         newsletter.save(update_fields=["status", "progress_at", "updated_at"])
         newsletter_id = newsletter.pk
         transaction.on_commit(lambda: newsletter_dispatch(newsletter_id=newsletter_id), robust=True)

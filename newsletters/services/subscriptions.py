@@ -22,6 +22,7 @@ from simple_history.utils import bulk_update_with_history
 
 from members.models import Organisation, Person, Region, User
 from vzhg.errors import ServiceError
+from vzhg.history import history_note
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url, site_url
 
@@ -62,7 +63,7 @@ def subscription_request(*, email: str) -> Subscription:
                         email=email, person=person, status=Subscription.Status.PENDING,
                         source=Subscription.Source.PUBLIC,
                     )  # fmt: skip
-                    subscription._change_reason = "asked on the subscribe page"
+                    history_note(subscription, reason="asked on the subscribe page")
                     subscription.save(force_insert=True)
             except IntegrityError:
                 # The same address sent twice at once: the other request made the row.
@@ -70,7 +71,7 @@ def subscription_request(*, email: str) -> Subscription:
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
             # Asking again is a new request: it waits for a new confirmation.
             subscription.status = Subscription.Status.PENDING
-            subscription._change_reason = "asked again on the subscribe page"
+            history_note(subscription, reason="asked again on the subscribe page")
             subscription.save(update_fields=["status"])
         _confirmation_mail(subscription)
         return subscription
@@ -106,7 +107,7 @@ def subscription_confirm(*, token: str) -> Subscription:
             subscription.unsubscribed_at = None
             subscription.bounced_at = None
             subscription.bounce_reason = ""
-            subscription._change_reason = "confirmed by the link in the mail"
+            history_note(subscription, reason="confirmed by the link in the mail")
             subscription.save()
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
             raise ServiceError(
@@ -138,8 +139,7 @@ def subscription_unsubscribe(
         if subscription.status != Subscription.Status.UNSUBSCRIBED:
             subscription.status = Subscription.Status.UNSUBSCRIBED
             subscription.unsubscribed_at = timezone.now()
-            subscription._history_user = actor
-            subscription._change_reason = reason
+            history_note(subscription, actor=actor, reason=reason)
             subscription.save(update_fields=["status", "unsubscribed_at"])
         return subscription
 
@@ -183,8 +183,7 @@ def subscription_profile_set(*, person: Person, subscribe: bool, actor: User) ->
             subscription.unsubscribed_at = None
             subscription.bounced_at = None
             subscription.bounce_reason = ""
-        subscription._history_user = actor
-        subscription._change_reason = "subscribed in the profile"
+        history_note(subscription, actor=actor, reason="subscribed in the profile")
         subscription.save()
         return subscription
 

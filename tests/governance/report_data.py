@@ -124,13 +124,19 @@ def build_year(
                 workplan=plan,
                 order=1,
                 title="Inleiding en achtergrond",
-                body='De VZHG is de schakel tussen de gemeenten. Het advies "Elke regio telt" staat centraal.\n\n- kennisdeling\n- ontmoeting',
+                body=(
+                    "De VZHG is de schakel tussen de gemeenten. "
+                    'Het advies "Elke regio telt" staat centraal.\n\n- kennisdeling\n- ontmoeting'
+                ),
             ),
             WorkplanSection(
                 workplan=plan,
                 order=2,
                 title="Betrokkenheid van de leden",
-                body="We willen de betrokkenheid van de leden vergroten.\n\n## Speerpunten\n\nOntmoeting en kennisdeling.",
+                body=(
+                    "We willen de betrokkenheid van de leden vergroten.\n\n## Speerpunten\n\n"
+                    "Ontmoeting en kennisdeling."
+                ),
             ),
         ]
     )

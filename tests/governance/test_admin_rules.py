@@ -57,7 +57,8 @@ def test_mark_as_held_is_refused_for_a_meeting_in_the_future_with_a_clear_messag
     assert past.status == Meeting.Status.HELD
     start = timezone.localtime(future.starts_at).strftime("%d-%m-%Y %H:%M")
     refusal = nl(
-        "%(meeting)s has not taken place yet (it starts on %(date)s); record what happened there after the meeting.",
+        "%(meeting)s has not taken place yet (it starts on %(date)s); "
+        "record what happened there after the meeting.",
         meeting="AB september",
         date=start,
     )

@@ -102,8 +102,8 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
     today = timezone.localdate()
     this_year, last_year = today.year, today.year - 1
     assert set(Workplan.objects.values_list("year", flat=True)) == {last_year, this_year}
-    for slug in ["participatie-polarisatie", "brede-welvaart", "ruimtelijke-puzzel", "jeugd", "asiel-migratie",
-                 "netwerken-samenwerkingsverbanden"]:  # fmt: skip
+    for slug in ["participatie-polarisatie", "brede-welvaart", "ruimtelijke-puzzel", "jeugd",
+                 "asiel-migratie", "netwerken-samenwerkingsverbanden"]:  # fmt: skip
         theme = Theme.objects.get(slug=slug)
         assert theme.description
         assert set(theme.activities.values_list("workplan__year", flat=True)) == {last_year, this_year}
@@ -119,8 +119,9 @@ def test_demo_data_adds_workplans_and_last_years_annual_report_once(settings, tm
     ]
     lines = {line.activity.title: line for line in report_selectors.activity_lines(workplan=previous)}
     assert len(lines) == 12
-    for title, planned in [("Dagelijks bestuur", 6), ("Algemeen bestuur", 6), ("Themabijeenkomsten", 6),
-                           ("Strategennetwerk", 3), ("Najaarscongres met de provincie", 1), ("Heisessie", 1)]:  # fmt: skip
+    for title, planned in [("Dagelijks bestuur", 6), ("Algemeen bestuur", 6),
+                           ("Themabijeenkomsten", 6), ("Strategennetwerk", 3),
+                           ("Najaarscongres met de provincie", 1), ("Heisessie", 1)]:  # fmt: skip
         assert lines[title].activity.planned_count == planned
         assert lines[title].realised == planned, title
     theme_meetings = lines["Themabijeenkomsten"].activity

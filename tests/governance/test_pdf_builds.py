@@ -8,9 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from governance.board import packs as board_packs
+from governance.board.tasks import meeting_pack_build_task
 from governance.models import MeetingPack, ReportVersion
 from governance.reports import services as report_services
-from governance.tasks import meeting_pack_build_task, report_version_build_task
+from governance.tasks import report_version_build_task
 
 from .conftest import add_pdf, make_meeting
 from .report_admin_factories import workplan_with_activities

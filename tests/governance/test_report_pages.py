@@ -261,8 +261,8 @@ def test_the_annual_report_shows_events_municipalities_and_who_was_not_reached(c
     body = client.get(f"/jaarverslag/{year.year}/").content.decode()
 
     assert (
-        "6 events were held, with 24 registrations and 18 attendances; 8 of 12 member municipalities took part."
-        in body
+        "6 events were held, with 24 registrations and 18 attendances; "
+        "8 of 12 member municipalities took part." in body
     )
     # The events section and ledenbinding count the same thing (one definition in reports.py).
     assert "8 of 12 member municipalities were reached" in body
@@ -480,7 +480,7 @@ def test_success_criteria_show_on_the_workplan_page_as_safe_markdown(client):
 
 def test_the_activities_can_be_listed_by_priority(client):
     year = build_year(activities=3)
-    for activity, priority in zip(year.activities, ["C", "", "A"]):
+    for activity, priority in zip(year.activities, ["C", "", "A"], strict=True):
         activity.priority = priority
         activity.save()
 
