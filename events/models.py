@@ -256,6 +256,11 @@ class Registration(models.Model):
 
     # Who confirmed, cancelled or checked in the registration, and when. Retention blanks the
     # person and remarks in these rows too (events/retention.py).
+    # Not stored: why registration_create put it on the waiting list (None when confirmed) and the
+    # workshop that was full, for the page and the mail that follow.
+    waitlist_reason: str | None = None
+    waitlist_session: str = ""
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -52,7 +52,7 @@ def past_events(*, now=None) -> QuerySet[Event]:
 def agenda_themes(*, now=None) -> list[str]:
     """The themes of the upcoming events, sorted, for the filter form."""
     now = now or timezone.now()
-    themes = set()
+    themes: set[str] = set()
     for value in Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=now).values_list(
         "themes", flat=True
     ):
@@ -209,8 +209,8 @@ def invitation_progress(*, event: Event, failures_limit: int = 50) -> Invitation
     failures = [
         {
             "name": invitation.person.full_name,
-            "mail__to": invitation.mail.to,
-            "mail__error": invitation.mail.error,
+            "mail__to": invitation.mail.to if invitation.mail else "",
+            "mail__error": invitation.mail.error if invitation.mail else "",
         }
         for invitation in Invitation.objects.filter(event=event, mail__status=OutgoingMail.Status.FAILED)
         .select_related("person", "mail")

@@ -154,9 +154,8 @@ def person_may_attend(*, event: Event, person: Person) -> bool:
         return True
     if person.organisation is not None and person.organisation.is_member:
         return True
-    return bool(
-        person.user_id and person.user.is_active and person.user.has_perm(ATTEND_ANY_EVENT_PERMISSION)
-    )
+    user = person.user
+    return bool(user is not None and user.is_active and user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
 
 
 def _validated_sessions(*, event: Event, session_ids) -> list[Session]:

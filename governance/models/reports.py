@@ -221,7 +221,7 @@ class ProgressReport(models.Model):
         ORANGE = "orange", _("orange (needs attention)")
         RED = "red", _("red (off track)")
 
-    LIGHT_ORDER = {Light.RED: 0, Light.ORANGE: 1, Light.GREEN: 2}
+    LIGHT_ORDER: dict[str, int] = {Light.RED: 0, Light.ORANGE: 1, Light.GREEN: 2}
 
     activity = models.ForeignKey(
         PlannedActivity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="progress_reports"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ from governance.models import (
     PlannedActivity,
     ProgressReport,
     ReportVersion,
+    Theme,
     Workplan,
 )
 from members.models import Person
@@ -119,7 +121,8 @@ class ActivityLine:
 
 def activity_lines(*, workplan: Workplan, now: datetime.datetime | None = None) -> list[ActivityLine]:
     lines = []
-    for activity in activities_with_counts(workplan=workplan, now=now):
+    for row in activities_with_counts(workplan=workplan, now=now):
+        activity = cast(Any, row)  # with the counts activities_with_counts annotated
         lines.append(
             ActivityLine(
                 activity=activity,
@@ -180,7 +183,7 @@ def secretariat_people() -> list[Person]:
 
 def workplan_data(*, workplan: Workplan, now: datetime.datetime | None = None) -> WorkplanData:
     lines = activity_lines(workplan=workplan, now=now)
-    themes = {}
+    themes: dict[int, Theme] = {}
     for line in lines:
         for theme in line.activity.themes.all():
             themes.setdefault(theme.pk, theme)

@@ -30,7 +30,7 @@ from . import annual, selectors
 
 logger = logging.getLogger(__name__)
 
-PDF_TEMPLATES = {
+PDF_TEMPLATES: dict[str, str] = {
     ReportVersion.Kind.WORKPLAN: "pdf/workplan.html",
     ReportVersion.Kind.ANNUAL_REPORT: "pdf/annual_report.html",
 }

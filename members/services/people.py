@@ -1,7 +1,9 @@
 """A person's own data: editing the profile, the AVG export, and the retention of deleted people."""
 
 from datetime import timedelta
+from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -33,7 +35,7 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
 def person_export_data(*, person: Person) -> dict:
     """Everything the app holds on a person (AVG right of access), as plain data."""
     organisation = person.organisation
-    data = {
+    data: dict[str, Any] = {
         "person": {
             "first_name": person.first_name,
             "tussenvoegsel": person.tussenvoegsel,
@@ -60,7 +62,7 @@ def person_export_data(*, person: Person) -> dict:
     user = person.user
     addresses = {person.email.lower()}
     if user is not None:
-        email_addresses = list(user.emailaddress_set.all())
+        email_addresses = list(EmailAddress.objects.filter(user=user))
         addresses.add(user.email.lower())
         addresses.update(address.email.lower() for address in email_addresses if address.verified)
         data["account"] = {

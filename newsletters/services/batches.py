@@ -93,7 +93,8 @@ def _message(mail: dict, to: str, connection) -> EmailMultiAlternatives:
 
 
 def _first_name(subscription: Subscription) -> str:
-    return subscription.person.first_name if subscription.person_id else ""
+    person = subscription.person  # no query when there is no person
+    return person.first_name if person is not None else ""
 
 
 def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:

@@ -98,7 +98,10 @@ def subscription_confirm(*, token: str) -> Subscription:
     if data is None:
         raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(pk=data.get("s")).first()
+        subscription_id = data.get("s")
+        if not isinstance(subscription_id, int):
+            raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
         if subscription is None or subscription.email != data.get("e"):
             raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
         if subscription.status == Subscription.Status.PENDING:
@@ -204,7 +207,7 @@ def _subscribe_addresses(
     actor: User | None,
     reason: str,
 ) -> None:
-    wanted = {}
+    wanted: dict[str, Person | None] = {}
     for email, person in rows:
         wanted.setdefault(email, person)
     existing = {
@@ -295,7 +298,7 @@ def subscription_people_subscribe(
         people = people.filter(function__in=functions)
     if region_ids:
         # A region includes the regions within it, at any depth.
-        within = set()
+        within: set[int] = set()
         for region in Region.objects.filter(pk__in=region_ids):
             within.update(Region.objects.within(region).values_list("pk", flat=True))
         people = people.filter(organisation__region_id__in=within)
