@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vzhg.mail.models import OutgoingMail
-from vzhg.mail.services import mail_reference, mail_references_anonymise
+from vzhg.mail.retention import mail_references_anonymise
+from vzhg.mail.services import mail_reference
 
 from .models import Registration
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader, PdfWriter
 
 from demo.samples import sample_office, sample_pdf
 from governance.board import documents as board_documents
-from governance.models import AgendaItem, Body, Mandate, Meeting
+from governance.models import AgendaItem, Body, Mandate, Meeting, Workplan
 from tests.factories import MemberFactory, secretariat_user, staff_without_rights
 
 
@@ -116,3 +116,11 @@ def add_pdf(item, *, pages=1, title=None):
         title=title or f"Bijlage bij {item.title}",
         uploaded=pdf_upload(title=item.title, pages=pages),
     )
+
+
+@pytest.fixture
+def plan(db):
+    """The workplan of the figures' year (tests/governance/report_counts.YEAR)."""
+    from .report_counts import YEAR
+
+    return Workplan.objects.create(year=YEAR)

@@ -39,9 +39,6 @@ from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failur
 logger = logging.getLogger(__name__)
 
 
-ANONYMISED_ADDRESS = "anonymised@invalid"
-
-
 def mail_queue(
     *,
     to: str,
@@ -435,41 +432,6 @@ def _content_removal(mail: OutgoingMail) -> dict:
     if not mail.sensitive:
         return {}
     return {"body_text": "", "body_html": "", "attachments": [], "content_removed_at": timezone.now()}
-
-
-def mail_content_purge(*, older_than: timedelta | None = None, now=None) -> int:
-    """Remove the content of mail that left (or failed) longer than MAIL_BODY_RETENTION_DAYS ago,
-    and of failed mail that carried a secret. Subject, address and status stay. Run nightly by beat.
-    """
-    now = now or timezone.now()
-    if older_than is None:
-        older_than = timedelta(days=settings.MAIL_BODY_RETENTION_DAYS)
-    cutoff = now - older_than
-    return (
-        OutgoingMail.objects.filter(content_removed_at__isnull=True)
-        .exclude(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING])
-        .filter(
-            Q(sent_at__lt=cutoff)
-            | Q(sent_at__isnull=True, created_at__lt=cutoff)
-            | Q(sensitive=True, status=OutgoingMail.Status.FAILED)
-        )
-        .update(body_text="", body_html="", attachments=[], content_removed_at=now)
-    )
-
-
-def mail_references_anonymise(*, references: list[str], now=None) -> int:
-    """Retention: remove the content of every mail about these rows (any status but sending:
-    a queued one is no longer wanted once its subject is forgotten) and their recipient address."""
-    now = now or timezone.now()
-    if not references:
-        return 0
-    rows = OutgoingMail.objects.filter(reference__in=references).exclude(status=OutgoingMail.Status.SENDING)
-    rows.filter(status=OutgoingMail.Status.QUEUED).update(
-        status=OutgoingMail.Status.FAILED, error="anonymised before it was sent"
-    )
-    return rows.update(
-        body_text="", body_html="", attachments=[], to=ANONYMISED_ADDRESS, content_removed_at=now
-    )
 
 
 def mail_resend(*, mail_ids: list[int], actor=None) -> int:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import retention, services
 
 
 # Idempotent by the row's state (queued → sending → sent/failed), so a redelivered message
@@ -22,4 +22,4 @@ def mail_sweep() -> int:
 @shared_task(time_limit=300, soft_time_limit=240)
 def mail_content_purge() -> int:
     """Nightly: remove the content of mail sent more than MAIL_BODY_RETENTION_DAYS ago."""
-    return services.mail_content_purge()
+    return retention.mail_content_purge()
