@@ -274,6 +274,8 @@ def test_production_settings_do_not_install_the_demo_app():
         "DJANGO_ALLOWED_HOSTS": "vzhg.example.nl",
         "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
         "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SITE_URL": "https://vzhg.example.nl",
+        "EMAIL_HOST": "smtp.example.nl",
     }
     code = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('demo'))"
     result = subprocess.run(
