@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Person, Region, member_municipality_q
 from vzhg.errors import ServiceError
+from vzhg.mail.bounces import undeliverable_exists
 from vzhg.periods import active_on_q
 
 from .emails import RenderedMail, event_context, staff_mail_render
@@ -82,6 +83,7 @@ class InvitationResult:
     created: int  # people who will get an invitation (the mailing prepares and queues them)
     skipped: int  # people invited before: no second mail
     mailing: EventMailing | None = None
+    undeliverable: int = 0  # of `created`: their address bounced, so the mailing skips them
 
 
 def invitation_send(*, event: Event, people, actor) -> InvitationResult:
@@ -109,4 +111,11 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
             mailing = event_mailing_record(
                 event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor
             )
-    return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)
+    undeliverable = (
+        Person.objects.filter(pk__in=todo).exclude(email="").filter(undeliverable_exists("email")).count()
+        if todo
+        else 0
+    )
+    return InvitationResult(
+        created=len(todo) - undeliverable, skipped=len(already), mailing=mailing, undeliverable=undeliverable
+    )
