@@ -36,7 +36,7 @@ def _sent_last(emails: list[str], before: datetime) -> dict[str, datetime]:
 
 def _unsubscribe(pk: int) -> bool:
     from .models import Subscription
-    from .services import subscription_unsubscribe
+    from .services.subscriptions import subscription_unsubscribe
 
     subscription = Subscription.objects.filter(pk=pk).first()
     if subscription is None:

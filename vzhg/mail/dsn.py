@@ -27,6 +27,7 @@ from .verp import verp_address_read, verp_kinds
 # Where the address the message was delivered to can be found, most trustworthy first.
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
+_SAYS_WHY = re.compile(r"not recogni[sz]ed|unknown|does not exist|not found|no such|rejected", re.I)
 
 
 class Outcome:
@@ -101,7 +102,11 @@ def _status_and_reason(message: Message) -> tuple[str, str]:
         match = _STATUS.search(line)
         if match and match.group(1) in "45":
             return match.group(0), " ".join(line.split())[:500]
-    return "", ""
+    # No code at all: the line that says what went wrong, else the report's subject.
+    for line in text.splitlines():
+        if _SAYS_WHY.search(line):
+            return "", " ".join(line.split())[:500]
+    return "", " ".join(str(message.get("Subject", "")).split())[:500]
 
 
 def message_read(raw: bytes) -> Reading:
