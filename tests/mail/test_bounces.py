@@ -23,6 +23,12 @@ pytestmark = pytest.mark.django_db
 RECIPIENT = "Jan.Jansen@gemeente-voorbeeld.nl"
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Reasons are read by their English msgid, whatever the Dutch catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _sent_envelope(django_capture_on_commit_callbacks, to: str = RECIPIENT) -> tuple[OutgoingMail, str]:
     """Send one outbox message (eager worker, in-memory relay); its envelope sender (VERP)."""
     django_mail.outbox.clear()

@@ -27,7 +27,7 @@ class UndeliverableFilter(admin.SimpleListFilter):
 class BounceInline(admin.TabularInline):
     model = Bounce
     fields = ["received_at", "kind", "status", "reason", "about"]
-    readonly_fields = fields
+    readonly_fields = ["received_at", "kind", "status", "reason", "about"]
     extra = 0
     can_delete = False
 
@@ -50,7 +50,7 @@ class BouncedAddressAdmin(admin.ModelAdmin):
         "email", "undeliverable_since", "reason", "hard_bounces", "soft_bounces", "last_bounce_at",
         "last_status",
     ]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the same list: nothing is edited here
     inlines = [BounceInline]
     actions = ["reset_selected"]
 

@@ -132,8 +132,8 @@ def soft_bounces_forget(*, now: datetime | None = None) -> int:
                 latest[email] = sent_at
     cleared = 0
     for email, address in candidates.items():
-        sent_at = latest.get(email)
-        if sent_at is None or address.last_bounce_at is None or sent_at <= address.last_bounce_at:
+        delivered = latest.get(email)
+        if delivered is None or address.last_bounce_at is None or delivered <= address.last_bounce_at:
             continue
         with transaction.atomic():
             row = BouncedAddress.objects.select_for_update().get(pk=address.pk)
@@ -181,7 +181,9 @@ def bounce_message_handle(*, raw: bytes) -> str:
 
     reading = message_read(raw)
     about = verp_kinds().get(reading.kind)
-    if reading.outcome == Outcome.UNSUBSCRIBE and about is not None and about.unsubscribe is not None:
+    if reading.pk is None or about is None:
+        return reading.outcome  # not tied to one of our rows (UNKNOWN)
+    if reading.outcome == Outcome.UNSUBSCRIBE and about.unsubscribe is not None:
         found = about.unsubscribe(reading.pk)
         logger.info(
             "Unsubscribe by mail for %s:%s: %s", reading.kind, reading.pk, "done" if found else "gone"
@@ -189,7 +191,7 @@ def bounce_message_handle(*, raw: bytes) -> str:
         return Outcome.UNSUBSCRIBE
     if reading.outcome != Outcome.BOUNCE:
         return reading.outcome
-    recipient = about.recipient(reading.pk) if about is not None and about.recipient is not None else None
+    recipient = about.recipient(reading.pk) if about.recipient is not None else None
     if not recipient:
         logger.info("Bounce for %s:%s, a row that no longer exists: ignored", reading.kind, reading.pk)
         return Outcome.BOUNCE

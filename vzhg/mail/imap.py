@@ -92,7 +92,7 @@ def bounces_read(*, limit: int = BATCH_LIMIT) -> ReadResult:
         if archive:
             connection.create(_quoted(archive))  # "already exists" is fine
         _check(connection.select(_quoted(settings.MAIL_BOUNCE_IMAP_FOLDER)), "SELECT")
-        data = _check(connection.uid("SEARCH", None, "UNSEEN UNDELETED"), "SEARCH")
+        data = _check(connection.uid("SEARCH", "UNSEEN UNDELETED"), "SEARCH")
         uids = (data[0] or b"").split()[:limit]
         deleted = False
         for uid in uids:
