@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person, Region, member_municipality_q
 from vzhg.errors import ServiceError
+from vzhg.mail.bounces import undeliverable_exists
 from vzhg.periods import active_on_q
 
 from .emails import RenderedMail, event_context, staff_mail_render
@@ -82,6 +83,7 @@ class InvitationResult:
     created: int  # people who will get an invitation (the mailing prepares and queues them)
     skipped: int  # people invited before: no second mail
     mailing: EventMailing | None = None
+    undeliverable: int = 0  # of `created`: their address bounced, so the mailing skips them
 
 
 def invitation_send(*, event: Event, people, actor) -> InvitationResult:
@@ -97,11 +99,17 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
     person_ids = sorted({p.pk for p in people})
     if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
         raise ServiceError(_("This event is cancelled; nobody can be invited to it."), "event_cancelled")
-    already = set(
-        Invitation.objects.filter(event_id=event.pk, person_id__in=person_ids).values_list(
-            "person_id", flat=True
-        )
+    # One query: who was invited before, and whose address bounced (the mailing skips them).
+    found = Person.objects.filter(pk__in=person_ids).annotate(
+        invited=Exists(Invitation.objects.filter(event_id=event.pk, person_id=OuterRef("pk"))),
+        undeliverable=undeliverable_exists("email"),
     )
+    already, bounced = set(), set()
+    for pk, invited, undeliverable_address in found.values_list("pk", "invited", "undeliverable"):
+        if invited:
+            already.add(pk)
+        elif undeliverable_address:
+            bounced.add(pk)
     todo = [pk for pk in person_ids if pk not in already]
     mailing = None
     if todo:
@@ -109,4 +117,6 @@ def invitation_send(*, event: Event, people, actor) -> InvitationResult:
             mailing = event_mailing_record(
                 event=event, kind=EventMailing.Kind.INVITATION, recipient_ids=todo, actor=actor
             )
-    return InvitationResult(created=len(todo), skipped=len(already), mailing=mailing)
+    return InvitationResult(
+        created=len(todo) - len(bounced), skipped=len(already), mailing=mailing, undeliverable=len(bounced)
+    )

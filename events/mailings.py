@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from vzhg.mail.bounces import undeliverable_exists
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_reference
 
@@ -178,6 +179,7 @@ def _invitations_insert(
     people = list(
         Person.objects.filter(pk__in=[pk for pk in person_ids if pk not in already])
         .exclude(email="")
+        .filter(~undeliverable_exists("email"))  # bounced: not invited (counted as skipped)
         .order_by("pk")
     )
     context = event_context(event)

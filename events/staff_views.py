@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import Person, Region
 from vzhg.errors import ServiceError
@@ -152,6 +152,16 @@ def invitations_view(request, object_id, model_admin):
                     )
                     % {"created": result.created, "skipped": result.skipped},
                 )
+                if result.undeliverable:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(count)d person was skipped: their address is undeliverable (bounced).",
+                            "%(count)d people were skipped: their addresses are undeliverable (bounced).",
+                            result.undeliverable,
+                        )
+                        % {"count": result.undeliverable},
+                    )
                 return redirect(url)
             else:
                 first = new[0] if new else recipients[0]

@@ -16,3 +16,7 @@ class NewslettersConfig(AppConfig):
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
         personal_data_register(app_label=self.label, export=personal_data.export)
+        # Bounces of deliveries and the mailto: unsubscribe, read from the bounce mailbox.
+        from .verp import newsletters_verp_register
+
+        newsletters_verp_register()

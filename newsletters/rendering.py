@@ -274,7 +274,9 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
     if subscription is not None:
         # RFC 2369 and RFC 8058: one-click unsubscribe by POST to the URL, or by mail.
         headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{_mailto_address()}?subject=unsubscribe>",
+            "List-Unsubscribe": (
+                f"<{unsubscribe_url}>, <mailto:{_mailto_address(subscription)}?subject=unsubscribe>"
+            ),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"VZHG nieuwsbrief <nieuwsbrief.{site_host()}>",
             "Precedence": "bulk",
@@ -289,7 +291,15 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
     }
 
 
-def _mailto_address() -> str:
+def _mailto_address(subscription) -> str:
+    """On the bounce mailbox with the subscription's token, where it is read and acted on
+    (newsletters/verp.py); without MAIL_BOUNCE_ADDRESS the secretariat's address, read by hand."""
     from email.utils import parseaddr
 
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "secretariaat@vzhg.nl"
+    from .verp import unsubscribe_mailto
+
+    return (
+        unsubscribe_mailto(subscription)
+        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        or "secretariaat@vzhg.nl"
+    )

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from vzhg.mail.bounces import undeliverable_emails
+
 from .models import Delivery, Newsletter, Subscription
 
 
@@ -28,8 +30,19 @@ def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
 
 
 def subscriptions_active() -> QuerySet[Subscription]:
-    """Who gets the next edition: confirmed, never bounced."""
+    """Who gets the next edition: confirmed, never bounced, and not an undeliverable address
+    (vzhg.mail.bounces: bounces read from the bounce mailbox)."""
+    return subscriptions_confirmed().exclude(email__in=undeliverable_emails())
+
+
+def subscriptions_confirmed() -> QuerySet[Subscription]:
+    """Confirmed and never refused by the relay (whatever the bounce mailbox says)."""
     return Subscription.objects.filter(status=Subscription.Status.CONFIRMED, bounced_at__isnull=True)
+
+
+def subscriptions_undeliverable_count() -> int:
+    """Confirmed subscriptions an edition skips because their address is undeliverable."""
+    return subscriptions_confirmed().filter(email__in=undeliverable_emails()).count()
 
 
 def subscription_for_person(*, person, lock: bool = False) -> Subscription | None:

@@ -42,6 +42,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.redis_server",
     "tests.fixtures.celery_worker",
+    "tests.fixtures.imap_server",
     "tests.fixtures.visitors",
 ]
 

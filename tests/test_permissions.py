@@ -109,6 +109,7 @@ ADMIN_MODELS = {
     "members.person": "manage",
     "members.user": "view",  # changing accounts could grant superuser status
     "mail.outgoingmail": "view",
+    "mail.bouncedaddress": "view",  # written by the bounce reader; reset is an action
     "events.event": "manage",
     "events.round": "manage",
     "events.registration": "manage",
@@ -244,6 +245,8 @@ ADMIN_NOT_OFFERED |= {
     ("events.invitation", "add"),
     ("events.invitation", "delete"),
 }
+# Bounced addresses: recorded by the bounce reader only, never added or removed by hand.
+ADMIN_NOT_OFFERED |= {("mail.bouncedaddress", "add"), ("mail.bouncedaddress", "delete")}
 # Newsletter deliveries: created by sending, never by hand; deleting one could send it twice.
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
@@ -286,6 +289,9 @@ def one_of_each():
     MemberFactory()
     Group.objects.create(name="Bestuur")
     mail_queue(to="iemand@example.org", subject="Test", text="Test")
+    from vzhg.mail.models import BouncedAddress
+
+    BouncedAddress.objects.create(email="weg@example.org", hard_bounces=1)
     from tests.events.staff_factories import InvitationFactory, SessionChoiceFactory
 
     choice = SessionChoiceFactory()

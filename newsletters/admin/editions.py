@@ -193,6 +193,17 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     def _send_now(self, request, obj):
         created = newsletter_send(newsletter=obj, actor=request.user)
         obj.refresh_from_db()
+        if created and (skipped := selectors.subscriptions_undeliverable_count()):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d subscriber was skipped: the address is undeliverable (bounced).",
+                    "%(count)d subscribers were skipped: their addresses are undeliverable (bounced).",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
         if obj.is_published and created:
             self.message_user(
                 request,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vzhg.history import history_note
+from vzhg.mail.bounces import undeliverable_exists
 from vzhg.mail.services import (
     mail_message_id,
     relay_failure_record,
@@ -35,10 +36,12 @@ from vzhg.mail.services import (
     relay_wait_until,
 )
 from vzhg.mail.smtp import SmtpOutcome, smtp_connection_discard, smtp_failure_classify
+from vzhg.mail.verp import verp_address
 
 from .. import selectors
 from ..models import Delivery, Newsletter, Subscription
 from ..rendering import edition_render, mail_render
+from ..verp import DELIVERY_KIND
 
 MAX_ATTEMPTS = 5
 # A batch running longer than this updates progress_at, so the sweep knows it is alive.
@@ -79,13 +82,18 @@ def _send_budget(now: datetime.datetime) -> tuple[int, float]:
     return budget, wait
 
 
-def _message(mail: dict, to: str, connection) -> EmailMultiAlternatives:
+def _message(mail: dict, to: str, connection, delivery_id: int | None = None) -> EmailMultiAlternatives:
+    # The envelope sender (Return-Path) names the delivery when bounces are read (VERP).
+    envelope = verp_address(kind=DELIVERY_KIND, pk=delivery_id)
+    headers = {"Message-ID": mail_message_id(), **mail["headers"]}
+    if envelope:
+        headers = {"From": settings.DEFAULT_FROM_EMAIL, **headers}
     message = EmailMultiAlternatives(
         subject=mail["subject"],
         body=mail["text"],
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope or settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        headers={"Message-ID": mail_message_id(), **mail["headers"]},
+        headers=headers,
         connection=connection,
     )
     message.attach_alternative(mail["html"], "text/html")
@@ -183,6 +191,7 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "subscription__person")
+            .annotate(undeliverable=undeliverable_exists("subscription__email"))
             .filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED)
             .order_by("pk")
             .first()
@@ -197,6 +206,13 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
             delivery.save(update_fields=["status", "error"])
             result.failed += 1
             return "skipped"
+        if delivery.undeliverable:
+            # The address bounced (the bounce mailbox) after the edition was queued: never sent.
+            delivery.status = Delivery.Status.FAILED
+            delivery.error = _("Not sent: the address is undeliverable.")
+            delivery.save(update_fields=["status", "error"])
+            result.failed += 1
+            return "skipped"
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         mail = mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription))
@@ -208,7 +224,7 @@ def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -
         delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
     # Committed "sending": from here on the relay may have the message.
     try:
-        _message(mail, subscription.email, connection).send()
+        _message(mail, subscription.email, connection, delivery.pk).send()
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(delivery, subscription, exc, connection, result)
     # The relay said 250: record it at once, in its own commit.

@@ -90,3 +90,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             )
             % {"count": count},
         )
+
+
+from . import bounce_admin  # noqa: E402, F401  (bounced addresses: registered there)

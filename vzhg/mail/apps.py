@@ -16,3 +16,7 @@ class MailConfig(AppConfig):
         from . import permissions
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
+        # Envelope senders "m<id>" (VERP) name outbox rows (vzhg/mail/verp.py).
+        from .bounces import outbox_verp_register
+
+        outbox_verp_register()

@@ -97,3 +97,8 @@ class RelayState(models.Model):
     @property
     def failing(self) -> bool:
         return self.failing_since is not None
+
+
+from .bounce_models import Bounce, BouncedAddress  # noqa: E402  (bounces: their own module)
+
+__all__ = ["Bounce", "BouncedAddress", "OutgoingMail", "RelayState"]

@@ -33,8 +33,10 @@ from django.utils.translation import gettext as _
 
 from vzhg.site import site_host
 
+from .bounces import email_undeliverable, undeliverable_reason
 from .models import OutgoingMail, RelayState
 from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failure_classify
+from .verp import verp_address
 
 logger = logging.getLogger(__name__)
 
@@ -315,10 +317,14 @@ def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     # Everything in the outbox is written by the system (RFC 3834: no out-of-office replies);
     # a caller that queues a personal message passes {"Auto-Submitted": "no"} in its headers.
     headers = {"Message-ID": mail_message_id(), "Auto-Submitted": "auto-generated", **mail.headers}
+    # The envelope sender (Return-Path) names this row when bounces are read (VERP).
+    envelope = verp_address(kind="m", pk=mail.pk)
+    if envelope:
+        headers = {"From": settings.DEFAULT_FROM_EMAIL, **headers}
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope or settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
         headers=headers,
     )
@@ -346,6 +352,12 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
     mail = OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).first()
     if mail is None:
         return None
+    if not mail.sensitive and (bounced := email_undeliverable(mail.to)) is not None:
+        # Undeliverable (bounced): not sent. Mail the person asked for (a login code) still goes.
+        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+            status=OutgoingMail.Status.FAILED, error=undeliverable_reason(bounced)
+        )
+        return OutgoingMail.Status.FAILED
     state = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).first()
     if state is not None and state.next_attempt_at is not None and state.next_attempt_at > now:
         # The relay is failing: wait for its next try, and say why on the row.

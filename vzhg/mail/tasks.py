@@ -23,3 +23,14 @@ def mail_sweep() -> int:
 def mail_content_purge() -> int:
     """Nightly: remove the content of mail sent more than MAIL_BODY_RETENTION_DAYS ago."""
     return retention.mail_content_purge()
+
+
+# Reads the bounce mailbox over IMAP (vzhg/mail/imap.py); an unreachable server is logged and
+# tried again at the next beat. Then forgets soft bounces of addresses that received mail since.
+@shared_task(time_limit=300, soft_time_limit=240)
+def mail_bounces_read() -> dict:
+    from . import bounces, imap
+
+    result = imap.bounces_read()
+    forgotten = bounces.soft_bounces_forget()
+    return {**result.outcomes, "error": result.error, "soft_forgotten": forgotten}

@@ -204,6 +204,27 @@ MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
 # admin pages show a notice from then on too); empty: nobody is mailed.
 MAIL_ALERT_TO = env("MAIL_ALERT_TO", default="")
 MAIL_ALERT_AFTER_SECONDS = env.int("MAIL_ALERT_AFTER_SECONDS", default=900)
+# Bounces (vzhg/mail/verp.py, vzhg/mail/imap.py). Every outgoing message gets an envelope sender
+# (Return-Path) of the form bounces+<signed token>@domain on this address, so a bounce is tied to
+# the row it answers; empty: the envelope sender stays DEFAULT_FROM_EMAIL and nothing is read.
+MAIL_BOUNCE_ADDRESS = env("MAIL_BOUNCE_ADDRESS", default="")
+# The mailbox that address delivers to, read over IMAP by Celery beat (empty host: not read).
+MAIL_BOUNCE_IMAP_HOST = env("MAIL_BOUNCE_IMAP_HOST", default="")
+MAIL_BOUNCE_IMAP_PORT = env.int("MAIL_BOUNCE_IMAP_PORT", default=993)
+MAIL_BOUNCE_IMAP_USER = env("MAIL_BOUNCE_IMAP_USER", default="")
+MAIL_BOUNCE_IMAP_PASSWORD = env("MAIL_BOUNCE_IMAP_PASSWORD", default="")
+MAIL_BOUNCE_IMAP_SSL = env.bool("MAIL_BOUNCE_IMAP_SSL", default=True)
+MAIL_BOUNCE_IMAP_FOLDER = env("MAIL_BOUNCE_IMAP_FOLDER", default="INBOX")
+# Processed messages are moved to this folder (created when missing); empty: deleted.
+MAIL_BOUNCE_IMAP_ARCHIVE = env("MAIL_BOUNCE_IMAP_ARCHIVE", default="")
+MAIL_BOUNCE_READ_SECONDS = env.int("MAIL_BOUNCE_READ_SECONDS", default=300)
+# An address is undeliverable after this many hard bounces (user unknown and the like), or this
+# many soft bounces (mailbox full, greylisting given up, policy) without a delivery in between.
+MAIL_BOUNCE_HARD_LIMIT = env.int("MAIL_BOUNCE_HARD_LIMIT", default=1)
+MAIL_BOUNCE_SOFT_LIMIT = env.int("MAIL_BOUNCE_SOFT_LIMIT", default=5)
+# Soft bounces are forgotten once a later message was accepted and no bounce came back for it
+# within this many hours.
+MAIL_BOUNCE_SOFT_RESET_HOURS = env.int("MAIL_BOUNCE_SOFT_RESET_HOURS", default=48)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # The history of a person the secretariat deleted (every version of their data) is removed this
@@ -318,6 +339,13 @@ CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds
 CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
     "task": "events.tasks.event_mailings_sweep",
     "schedule": 60.0,
+}
+
+# Bounces and mailto: unsubscribes: read the bounce mailbox (does nothing without
+# MAIL_BOUNCE_IMAP_HOST; an unreachable server is logged and tried again at the next beat).
+CELERY_BEAT_SCHEDULE["mail-bounces-read"] = {
+    "task": "vzhg.mail.tasks.mail_bounces_read",
+    "schedule": float(MAIL_BOUNCE_READ_SECONDS),
 }
 
 # --- Content Security Policy (django-csp 4): no inline script anywhere ------------------------
