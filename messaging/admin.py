@@ -100,7 +100,12 @@ class MessageAdmin(admin.ModelAdmin):
         return initial
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "message_templates": MessageTemplate.objects.all()}
+        audience = Message(audience=request.GET.get("audience", PEOPLE), source=request.GET.get("source", ""))
+        extra_context = {
+            **(extra_context or {}),
+            "message_templates": MessageTemplate.objects.all(),
+            "audience_label": audience_label(audience) if object_id is None else "",
+        }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -117,15 +122,17 @@ class MessageAdmin(admin.ModelAdmin):
         """New attachments go through the service (type, content and the size cap)."""
         if formset.model is not MessageAttachment:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for removed in formset.deleted_forms:
             if removed.instance.pk:
+                formset.deleted_objects.append(removed.instance)
                 removed.instance.delete()
         for inline_form in formset.forms:
             uploaded = inline_form.cleaned_data.get("file") if inline_form.has_changed() else None
             if inline_form in formset.deleted_forms or not uploaded or inline_form.instance.pk:
                 continue
             try:
-                services.attachment_add(message=form.instance, uploaded=uploaded)
+                formset.new_objects.append(services.attachment_add(message=form.instance, uploaded=uploaded))
             except ServiceError as refusal:
                 messages.error(request, refusal.message)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
@@ -103,7 +104,7 @@ class AttachmentForm(forms.ModelForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded and not getattr(uploaded, "_committed", True):
+        if isinstance(uploaded, UploadedFile):  # a new upload, not the stored file
             try:
                 services.attachment_check(uploaded=uploaded)
             except ServiceError as refusal:

@@ -93,7 +93,11 @@ def _source_values(source) -> dict[str, str]:
 
 
 def _formal(message: Message) -> bool | None:
-    return {SalutationStyle.FORMAL: True, SalutationStyle.INFORMAL: False}.get(message.salutation_style)
+    if message.salutation_style == SalutationStyle.FORMAL:
+        return True
+    if message.salutation_style == SalutationStyle.INFORMAL:
+        return False
+    return None  # by the person's function
 
 
 @dataclass
