@@ -134,14 +134,12 @@ def test_people_list_action_and_pasted_addresses(client, secretariat):
 
 
 def test_template_fills_the_composer(client, secretariat, event):
-    template = MessageTemplate.objects.create(
-        name="Save the date", subject="Save the date: {evenement}", body="x"
-    )
+    template = MessageTemplate.objects.create(name="Kort bericht", subject="Kort: {evenement}", body="x")
     page = client.get(
         compose_url(audience="events.waitlist", source=f"events.event:{event.pk}")
         + f"&template={template.pk}"
     ).content.decode()
-    assert "Save the date: {evenement}" in page
+    assert "Kort: {evenement}" in page
 
 
 def test_staff_without_send_right_cannot_send(client, event):
@@ -155,3 +153,63 @@ def test_staff_without_send_right_cannot_send(client, event):
     response = client.post(reverse("admin:messaging_message_send", args=[message.pk]), {"send": "1"})
     assert response.status_code == 403
     assert not OutgoingMail.objects.exists()
+
+
+def test_the_three_templates_are_there_and_valid():
+    from vzhg.merge import merge_fields_check
+
+    names = set(MessageTemplate.objects.values_list("name", flat=True))
+    assert {"Save the date", "Herinnering aanmelden", "Uitnodiging ALV"} <= names
+    for template in MessageTemplate.objects.all():
+        merge_fields_check(template.subject)
+        merge_fields_check(template.body)
+
+
+def test_meeting_members_audience_and_panel(client, secretariat):
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.models import Body, Mandate, Meeting
+    from messaging import services
+
+    body = Body.objects.create(name="Algemeen bestuur", slug="ab", kind=Body.Kind.AB, order=1)
+    member = MemberFactory(last_name="Smit", salutation="heer", function="wethouder")
+    MemberFactory()  # no mandate
+    Mandate.objects.create(person=member, body=body, role=Mandate.Role.LID, start=datetime.date(2024, 1, 1))
+    meeting = Meeting.objects.create(
+        body=body, title="AB december", starts_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    page = client.get(reverse("admin:governance_meeting_change", args=[meeting.pk])).content.decode()
+    url = compose_url(audience="governance.body_members", source=f"governance.meeting:{meeting.pk}")
+    assert url.replace("&", "&amp;") in page
+    message = services.message_create(
+        audience="governance.body_members",
+        source=f"governance.meeting:{meeting.pk}",
+        subject="{vergadering} op {datum}",
+        body="{aanhef},",
+        actor=secretariat,
+    )
+    assert services.message_send(message_id=message.pk, actor=secretariat) == 1
+    [mail] = OutgoingMail.objects.filter(kind="messaging.message.sent")
+    assert mail.to == member.email and mail.body_text == "Geachte heer Smit,"
+    assert mail.subject.startswith("AB december op ")
+    page = client.get(reverse("admin:governance_meeting_change", args=[meeting.pk])).content.decode()
+    assert reverse("admin:messaging_message_change", args=[message.pk]) in page
+
+
+# Session, user, permissions, message, recipients with organisations, municipalities, attachments.
+QUERIES_SEND_PAGE = 9
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_send_page_queries_do_not_grow(client, secretariat, django_assert_num_queries, size):
+    from messaging import services
+
+    people = [MemberFactory() for _ in range(size)]
+    message = services.message_create(audience="people", subject="Hallo", body="{aanhef}", actor=secretariat)
+    message.people.set(people)
+    url = reverse("admin:messaging_message_send", args=[message.pk])
+    client.get(url)  # warm the session and permission caches
+    with django_assert_num_queries(QUERIES_SEND_PAGE):
+        assert client.get(url).status_code == 200
