@@ -10,14 +10,17 @@ class GovernanceConfig(AppConfig):
         """governance extends the layers below it, never the other way round: its part of the
         Secretariaat group and of a person's AVG export (vzhg.permissions, vzhg.personal_data);
         on the event's admin page the workplan activities it realises, and invitations to the
-        members of a body (events.extensions). Within governance the reports extend the board
+        members of a body (events.extensions); the audience "members of the body" and the messages
+        panel on the meeting's page (messaging). Within governance the reports extend the board
         likewise (board.extensions)."""
         from events import extensions as events_extensions
+        from messaging import panels as messaging_panels
         from vzhg.permissions import secretariat_permissions_register
         from vzhg.personal_data import personal_data_register
 
         from . import permissions, personal_data
         from .board import extensions as board_extensions
+        from .board.messaging import messaging_audiences_register
         from .models import Body
         from .reports.admin_helpers import linked_activities
         from .reports.portal import portal_context
@@ -28,3 +31,5 @@ class GovernanceConfig(AppConfig):
         events_extensions.audience_bodies_set(lambda: Body.objects.order_by("order", "name"))
         board_extensions.meeting_admin_panel_add(linked_activities)
         board_extensions.portal_context_add(portal_context)
+        messaging_audiences_register()
+        board_extensions.meeting_admin_panel_add(messaging_panels.meeting_messages)

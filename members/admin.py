@@ -21,6 +21,7 @@ from import_export.results import RowResult
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.exports import DutchCSV, SafeXLSX
 
+from . import extensions
 from .forms import PersonImportForm
 from .models import EmailDomain, Organisation, Person, Region, User
 from .resources import PersonResource
@@ -226,7 +227,7 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Person.get_absolute_url is the signed-in person's own profile, not this person's page.
     view_on_site = False
     fieldsets = (
-        (None, {"fields": ("first_name", "tussenvoegsel", "last_name", "email", "phone")}),
+        (None, {"fields": ("salutation", "first_name", "tussenvoegsel", "last_name", "email", "phone")}),
         (_("Organisation"), {"fields": ("organisation", "function", "job_title")}),
         (_("Account"), {"fields": ("user", "created_at", "updated_at")}),
     )
@@ -256,6 +257,24 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("account"), boolean=True, ordering="user_id")
     def has_account(self, obj):
         return obj.user_id is not None
+
+    # Panels and actions of the apps above members (members.extensions).
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *extensions.PERSON_ADMIN_PANELS)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not extensions.PERSON_ADMIN_PANELS:
+            return fieldsets
+        return (*fieldsets, (_("Messages"), {"fields": tuple(extensions.PERSON_ADMIN_PANELS)}))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in extensions.PERSON_ADMIN_ACTIONS:
+            found = self.get_action(action)
+            if found is not None:
+                actions[found[1]] = found
+        return actions
 
     def has_import_permission(self, request):
         """Importing adds and changes people, so it needs both permissions."""

@@ -239,11 +239,26 @@ class Person(models.Model):
         SECRETARIAAT = "secretariaat", _("secretariat staff")
         OTHER = "other", _("other")
 
+    class Salutation(models.TextChoices):
+        NEUTRAL = "", _("neutral (first and last name)")
+        HEER = "heer", _("Mr (heer)")
+        MEVROUW = "mevrouw", _("Ms (mevrouw)")
+
     first_name = models.CharField(_("first name"), max_length=100)
     tussenvoegsel = models.CharField(
         _("tussenvoegsel"), max_length=20, blank=True, help_text=_("e.g. 'van der' in Jan van der Berg")
     )
     last_name = models.CharField(_("last name"), max_length=100)
+    salutation = models.CharField(
+        _("salutation"),
+        max_length=10,
+        choices=Salutation.choices,
+        blank=True,
+        default=Salutation.NEUTRAL,
+        help_text=_(
+            "How formal mail addresses this person: 'Geachte heer Jansen'; neutral: 'Geachte Anna Jansen'."
+        ),
+    )
     email = models.EmailField(_("e-mail address"), max_length=254)
     phone = models.CharField(
         _("phone"),

@@ -133,6 +133,8 @@ ADMIN_MODELS = {
     "newsletters.section": "manage",
     "newsletters.subscription": "manage",
     "newsletters.delivery": "view",  # written by the sending batches only
+    "messaging.message": "manage",
+    "messaging.messagetemplate": "manage",
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -235,6 +237,8 @@ ADMIN_PAGE_NEEDS = {
     # newsletters: the mail preview of an edition; subscribing people by function/region
     "preview": "view",
     "subscribe_people": "manage",
+    # messaging: a message's preview, test and send page (sending itself needs send_message)
+    "send": "view",
 }
 # Pages the admin does not offer to anyone, superusers included.
 ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
@@ -306,6 +310,10 @@ def one_of_each():
     from tests.newsletters.conftest import NewsletterFactory, SubscriptionFactory
 
     Delivery.objects.create(newsletter=NewsletterFactory(), subscription=SubscriptionFactory())
+    from messaging.models import Message, MessageTemplate
+
+    Message.objects.create(audience="people", subject="Bericht", body="{aanhef}")
+    MessageTemplate.objects.get_or_create(name="Save the date", defaults={"subject": "x", "body": "{aanhef}"})
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

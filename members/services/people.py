@@ -38,6 +38,7 @@ def person_export_data(*, person: Person) -> dict:
     data: dict[str, Any] = {
         "person": {
             "first_name": person.first_name,
+            "salutation": person.salutation,
             "tussenvoegsel": person.tussenvoegsel,
             "last_name": person.last_name,
             "email": person.email,

@@ -38,7 +38,7 @@ from vzhg.mail.models import OutgoingMail
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("members", "events", "governance", "newsletters", "vzhg")
+APPS = ("members", "events", "governance", "newsletters", "messaging", "vzhg")
 # A person's name, an event's title and a body's name as members and staff may type them.
 NAME = "Zoë O'Neil & <Co>"
 TITLE = "Bestuur & Veiligheid: 'samen' <sterk>"
@@ -62,6 +62,8 @@ KINDS = {
     "newsletters.subscription.confirm",
     "newsletters.test",
     "members.account",
+    "messaging.message.sent",
+    "messaging.message.test",
 }
 
 
@@ -108,6 +110,8 @@ EXPRESSIONS = {
     ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
     ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
     ("mail_queue_message", "'members.account'"): {"members.account"},
+    ("mail_queue", "'messaging.message.sent'"): {"messaging.message.sent"},
+    ("mail_queue", "'messaging.message.test'"): {"messaging.message.test"},
 }
 
 
@@ -245,6 +249,32 @@ def test_newsletter_mails(member, django_capture_on_commit_callbacks):
         newsletter_sending.newsletter_send(newsletter=newsletter)
     [edition] = [message for message in mail.outbox if message.to == ["lezer@example.org"]]
     check(edition, expect=(TITLE, "'Bestuur & Veiligheid'"))
+
+
+def test_message_mails(member, django_capture_on_commit_callbacks):
+    """A message to a group (and its test mail), with the name, the event and the text's own
+    `&`, `'` and `<` in the subject and the Markdown text."""
+    from messaging import services as messaging_services
+
+    event = EventFactory(title=TITLE)
+    RegistrationFactory(event=event, person=member, status=Registration.Status.WAITLISTED)
+    staff = UserFactory(is_staff=True)
+    message = messaging_services.message_create(
+        audience="events.waitlist",
+        source=f"events.event:{event.pk}",
+        subject="{evenement}: 'wachtlijst' & meer",
+        body="{aanhef},\n\nBeste {voornaam}, over **{evenement}**: 'samen' & <sterk>.",
+        actor=staff,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging_services.message_test_send(
+            message=message, as_person=member, addresses=["test@vzhg.nl"], actor=staff
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging_services.message_send(message_id=message.pk, actor=staff)
+    for kind in ("messaging.message.test", "messaging.message.sent"):
+        [message_sent] = sent(kind)
+        check(message_sent, expect=(TITLE, NAME, "'wachtlijst' & meer"))
 
 
 @pytest.mark.parametrize("template", ACCOUNT_TEMPLATES)

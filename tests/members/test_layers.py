@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_export_lists_every_section_in_the_same_order(client):
-    """The download keeps its shape: members' own sections, then events, governance, newsletters."""
+    """The download keeps its shape: members' own sections, then events, governance, newsletters,
+    messaging."""
     member = MemberFactory()
     client.force_login(member.user)
     data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
@@ -29,6 +30,7 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "workplan_activities_responsible_for",
         "progress_reports_written",
         "newsletter_subscriptions",
+        "messages_received",
         "exported_at",
     ]
 

@@ -1,6 +1,9 @@
+from django.apps import apps
 from django.contrib import admin, messages
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,6 +29,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         for f in OutgoingMail._meta.fields
         if f.name not in CONTENT_FIELDS - {"body_text"}
     ]
+    readonly_fields = [*readonly_fields, "about_link"]
     fields = tuple(readonly_fields)
     actions = ["dispatch_again", "resend_failed"]
 
@@ -45,7 +49,18 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         if obj.body_html:
             parts.append(_("(also sent as HTML)"))
         parts += [_("Attachment: %(name)s") % {"name": a.get("filename", "")} for a in obj.attachments]
-        return "\n\n".join(parts)
+        return "\n\n".join(str(part) for part in parts)
+
+    @admin.display(description=_("about (link)"))
+    def about_link(self, obj):
+        """The admin page of what the mail is about ("messaging.message:42" → that message)."""
+        label, _sep, pk = obj.reference.partition(":")
+        try:
+            model = apps.get_model(label)
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+        except (LookupError, ValueError, NoReverseMatch):
+            return "–"
+        return format_html('<a href="{}">{}</a>', url, obj.reference)
 
     def has_add_permission(self, request):
         return False

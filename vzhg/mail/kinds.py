@@ -23,6 +23,8 @@ KIND_LABELS = {
     "governance.meeting.reminder": _("Meeting reminder"),
     "newsletters.subscription.confirm": _("Newsletter: confirm subscription"),
     "newsletters.test": _("Newsletter: test mail"),
+    "messaging.message.sent": _("Message to a group"),
+    "messaging.message.test": _("Message to a group: test mail"),
     "mail.relay.recovered": _("Mail server works again"),
 }
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "events",
     "governance",
     "newsletters",
+    "messaging",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,22 @@
+"""Extension points of members: an app above members (messaging) adds to the person admin
+through these, in its AppConfig.ready(), so members never imports it.
+
+- `person_admin_panel_add(panel)`: a read-only panel (an `admin.display` function of one person,
+  returning HTML) in a fieldset of its own at the end of the person's admin page;
+- `person_admin_action_add(action)`: an admin action on the people list.
+"""
+
+from collections.abc import Callable
+
+PERSON_ADMIN_PANELS: list[Callable] = []
+PERSON_ADMIN_ACTIONS: list[Callable] = []
+
+
+def person_admin_panel_add(panel: Callable) -> None:
+    if panel not in PERSON_ADMIN_PANELS:
+        PERSON_ADMIN_PANELS.append(panel)
+
+
+def person_admin_action_add(action: Callable) -> None:
+    if action not in PERSON_ADMIN_ACTIONS:
+        PERSON_ADMIN_ACTIONS.append(action)

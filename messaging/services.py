@@ -1,0 +1,289 @@
+"""Writes of messaging: draft a message, check and attach files, test it, send it exactly once.
+
+Sending (`message_send`) locks the message row, so two clicks on "Send" (two requests, two
+workers) send once: the second finds it sent and is refused. Every recipient is one
+MessageRecipient row (unique per message and address) linked to its outbox row, whose status
+is the delivery's (queued → sending → sent / failed with the reason).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from members.models import Person
+from vzhg.errors import ServiceError
+from vzhg.mail.language import mail_translation
+from vzhg.mail.services import mail_queue, mail_reference
+from vzhg.markdown import markdown_to_html
+from vzhg.merge import merge_fields_check, merge_fields_fill, merge_values_person
+from vzhg.site import absolute_url
+from vzhg.uploads import office_file_check
+
+from .audiences import PEOPLE, audience_get, source_parse
+from .models import Message, MessageAttachment, MessageRecipient, MessageTemplate, SalutationStyle
+from .selectors import message_recipients
+
+# All attachments of one message together (each recipient's outbox row carries a copy).
+MAX_ATTACHMENTS_MB = 10
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_OOXML_MAIN = {"docx": b"wordprocessingml.document.main+xml", "xlsx": b"spreadsheetml.sheet.main+xml"}
+PERSON_FIELDS = frozenset({"aanhef", "voornaam", "achternaam", "naam", "gemeente", "functie"})
+
+
+# --- merge fields ---------------------------------------------------------------------------------
+
+
+def message_allowed_fields(*, audience: str) -> frozenset[str]:
+    """The fields a message to `audience` may use: about the person, and about its source."""
+    found = audience_get(audience)
+    return PERSON_FIELDS | (found.merge_fields if found is not None else frozenset())
+
+
+def message_texts_check(*, subject: str, body: str, audience: str) -> None:
+    """Raise ValidationError (per field) for an unknown merge field in the subject or text."""
+    allowed = message_allowed_fields(audience=audience)
+    errors = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            merge_fields_check(text, allowed=allowed)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
+def template_texts_check(*, subject: str, body: str) -> None:
+    errors = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            merge_fields_check(text)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
+def _source_values(source) -> dict[str, str]:
+    """The fields about what the message is about (an event; a meeting; nothing)."""
+    if source is None:
+        return {}
+    values = {}
+    starts_at = getattr(source, "starts_at", None)
+    if starts_at is not None:
+        values["datum"] = date_format(timezone.localtime(starts_at), "DATE_FORMAT")
+    if source._meta.label_lower == "events.event":
+        values["evenement"] = source.title
+        values["mijn-aanmelding"] = absolute_url(reverse("events:mine"))
+    if source._meta.label_lower == "governance.meeting":
+        values["vergadering"] = source.title
+    return values
+
+
+def _formal(message: Message) -> bool | None:
+    if message.salutation_style == SalutationStyle.FORMAL:
+        return True
+    if message.salutation_style == SalutationStyle.INFORMAL:
+        return False
+    return None  # by the person's function
+
+
+@dataclass
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    body_html: str  # the sanitised text with the fields filled, for the preview in the admin
+
+
+def message_render(*, message: Message, person: Person, source=None) -> RenderedMessage:
+    """The message as `person` receives it, merge fields filled, in the mail's language."""
+    with mail_translation(recipient=person):
+        values = {**merge_values_person(person, formal=_formal(message)), **_source_values(source)}
+        subject = " ".join(merge_fields_fill(message.subject, values).split())
+        text = merge_fields_fill(message.body, values)
+        body_html = merge_fields_fill(markdown_to_html(message.body), values, html=True)
+        html = render_to_string("messaging/email/message.html", {"subject": subject, "body_html": body_html})
+    return RenderedMessage(subject=subject, text=text, html=html, body_html=body_html)
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_create(
+    *,
+    audience: str,
+    subject: str,
+    body: str,
+    actor,
+    source: str = "",
+    people: list[Person] | None = None,
+    reply_to: str = "",
+    salutation_style: str = SalutationStyle.AUTO,
+    template: MessageTemplate | None = None,
+    draft: bool = False,
+) -> Message:
+    """A draft message (checked: audience known, merge fields known). `draft`: subject and text
+    may still be empty (the people list's action opens the composer with the people chosen)."""
+    if audience != PEOPLE and audience_get(audience) is None:
+        raise ServiceError(_("Unknown audience."), code="unknown_audience")
+    if template is not None:
+        subject, body, salutation_style = template.subject, template.body, template.salutation_style
+    message = Message(
+        audience=audience,
+        source=source,
+        subject=subject,
+        body=body,
+        reply_to=reply_to,
+        salutation_style=salutation_style,
+        template=template,
+        created_by=actor,
+    )
+    message_texts_check(subject=subject, body=body, audience=audience)
+    if not draft:
+        message.full_clean(exclude=["people"])
+    message.save()
+    if people:
+        message.people.set(people)
+    return message
+
+
+def people_from_addresses(*, text: str) -> tuple[list[Person], list[str]]:
+    """The known people among pasted addresses (any separator), and the addresses not known."""
+    addresses = {a.lower() for a in re.findall(r"[^\s,;<>()\"']+@[^\s,;<>()\"']+", text or "")}
+    people = list(Person.objects.filter(email__in=addresses))
+    known = {person.email.lower() for person in people}
+    return people, sorted(addresses - known)
+
+
+def attachment_check(*, uploaded) -> str:
+    """Check an upload like a meeting document (type by content, Office files by their ZIP
+    directory). Returns its content type or raises ServiceError."""
+    name = uploaded.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_TYPES:
+        raise ServiceError(
+            _("%(name)s: only PDF, Word (.docx) and Excel (.xlsx) files can be attached.") % {"name": name}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if extension == "pdf":
+        if not head.startswith(b"%PDF-"):
+            raise ServiceError(_("%(name)s is not a PDF file, whatever its name says.") % {"name": name})
+    else:
+        try:
+            office_file_check(
+                uploaded,
+                name=name,
+                main_content_type=_OOXML_MAIN[extension],
+                kind="Word" if extension == "docx" else "Excel",
+            )
+        except ValidationError as error:
+            raise ServiceError(" ".join(error.messages)) from error
+    return ALLOWED_TYPES[extension]
+
+
+@transaction.atomic
+def attachment_add(*, message: Message, uploaded) -> MessageAttachment:
+    if message.status != Message.Status.DRAFT:
+        raise ServiceError(_("This message has been sent; it can no longer change."), code="sent")
+    content_type = attachment_check(uploaded=uploaded)
+    total = sum(message.attachments.values_list("size", flat=True)) + uploaded.size
+    if total > MAX_ATTACHMENTS_MB * 1024 * 1024:
+        raise ServiceError(
+            _("The attachments together would be %(size).1f MB; a message may carry %(limit)d MB.")
+            % {"size": total / 1024 / 1024, "limit": MAX_ATTACHMENTS_MB},
+            code="too_large",
+        )
+    return MessageAttachment.objects.create(
+        message=message, file=uploaded, name=uploaded.name, content_type=content_type, size=uploaded.size
+    )
+
+
+def _attachments(message: Message) -> list[tuple[str, bytes, str]]:
+    files = []
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            files.append((attachment.name, handle.read(), attachment.content_type))
+    return files
+
+
+def _headers(message: Message) -> dict:
+    headers = {"Auto-Submitted": "no"}  # written by a person: out-of-office replies are welcome
+    if message.reply_to:
+        headers["Reply-To"] = message.reply_to
+    return headers
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_test_send(*, message: Message, as_person: Person, addresses: list[str], actor) -> int:
+    """The message as `as_person` receives it, to each of `addresses` (staff), marked as a test."""
+    rendered = message_render(message=message, person=as_person, source=source_parse(message.source))
+    attachments = _attachments(message)
+    addresses = sorted({address.strip().lower() for address in addresses if address and address.strip()})
+    for address in addresses:
+        mail_queue(
+            to=address,
+            subject=_("[Test] %(subject)s") % {"subject": rendered.subject},
+            text=rendered.text,
+            html=rendered.html,
+            headers=_headers(message),
+            attachments=attachments,
+            kind="messaging.message.test",
+            reference=mail_reference(message),
+        )
+    return len(addresses)
+
+
+def message_send(*, message_id: int, actor) -> int:
+    """Send the message to its recipients through the outbox, once. Returns the number of
+    recipients. A second call (a double click) is refused: the row is locked and found sent."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != Message.Status.DRAFT:
+            raise ServiceError(_("This message has already been sent."), code="already_sent")
+        people = message_recipients(message=message)
+        if not people:
+            raise ServiceError(
+                _("This message reaches nobody: no recipient has an e-mail address."), code="empty"
+            )
+        source = source_parse(message.source)
+        attachments = _attachments(message)
+        headers = _headers(message)
+        reference = mail_reference(message)
+        for person in people:
+            rendered = message_render(message=message, person=person, source=source)
+            mail = mail_queue(
+                to=person.email.strip().lower(),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                headers=headers,
+                attachments=attachments,
+                kind="messaging.message.sent",
+                reference=reference,
+            )
+            MessageRecipient.objects.create(message=message, person=person, email=mail.to, mail=mail)
+        message.status = Message.Status.SENT
+        message.recipient_count = len(people)
+        message.sent_by = actor
+        message.sent_at = timezone.now()
+        message.save(update_fields=["status", "recipient_count", "sent_by", "sent_at"])
+    return len(people)
