@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Person
 from vzhg.errors import ServiceError
+from vzhg.mail.attachments import StoredAttachment
 from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.markdown import markdown_to_html
@@ -32,7 +33,7 @@ from .audiences import PEOPLE, audience_get, source_parse
 from .models import Message, MessageAttachment, MessageRecipient, MessageTemplate, SalutationStyle
 from .selectors import message_recipients
 
-# All attachments of one message together (each recipient's outbox row carries a copy).
+# All attachments of one message together: what a mail may carry (stored once; the outbox rows name the file).
 MAX_ATTACHMENTS_MB = 10
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
@@ -214,12 +215,14 @@ def attachment_add(*, message: Message, uploaded) -> MessageAttachment:
     )
 
 
-def _attachments(message: Message) -> list[tuple[str, bytes, str]]:
-    files = []
-    for attachment in message.attachments.all():
-        with attachment.file.open("rb") as handle:
-            files.append((attachment.name, handle.read(), attachment.content_type))
-    return files
+def _attachments(message: Message) -> list[StoredAttachment]:
+    """The message's files, attached by reference: stored once, however many recipients."""
+    return [
+        StoredAttachment(
+            filename=attachment.name, path=attachment.file.name, mimetype=attachment.content_type
+        )
+        for attachment in message.attachments.all()
+    ]
 
 
 def _headers(message: Message) -> dict:

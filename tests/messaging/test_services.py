@@ -167,6 +167,31 @@ def test_attachments_travel_with_every_mail(staff, settings, tmp_path, django_ca
     assert [a["filename"] for a in mail.attachments] == ["programma.pdf"]
 
 
+def test_an_attachment_is_stored_once_and_read_when_each_mail_is_sent(staff, settings, tmp_path, mailoutbox):
+    """Every outbox row names the message's file instead of carrying its bytes; the mail that
+    leaves carries the file. A file gone from storage fails the row with the reason."""
+    from vzhg.mail import services as mail_services
+
+    settings.MEDIA_ROOT = tmp_path
+    people = [MemberFactory() for _ in range(3)]
+    message = services.message_create(audience="people", subject="Stukken", body="Zie bijlage", actor=staff)
+    message.people.set(people)
+    attachment = services.attachment_add(message=message, uploaded=pdf_upload())
+    services.message_send(message_id=message.pk, actor=staff)
+    mails = list(OutgoingMail.objects.filter(kind="messaging.message.sent").order_by("pk"))
+
+    assert len(mails) == 3 and all("content" not in row for mail in mails for row in mail.attachments)
+    assert mail_services.mail_send(mail_id=mails[0].pk) == OutgoingMail.Status.SENT
+    [sent] = mailoutbox
+    with attachment.file.open("rb") as handle:
+        assert sent.attachments[0][1] == handle.read()
+
+    attachment.file.storage.delete(attachment.file.name)
+    assert mail_services.mail_send(mail_id=mails[1].pk) == OutgoingMail.Status.FAILED
+    mails[1].refresh_from_db()
+    assert "attachment could not be read" in mails[1].error
+
+
 def test_test_send_goes_to_the_addresses_only(event, staff):
     person = RegistrationFactory(event=event, status="waitlisted").person
     message = waitlist_message(event, staff)

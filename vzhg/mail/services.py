@@ -17,7 +17,6 @@ waiting goes out as soon as one gets through. Only after MAIL_GIVE_UP_AFTER_SECO
 waiting message fail; failed mail can be resent by hand (`mail_resend`).
 """
 
-import base64
 import logging
 import smtplib
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from vzhg.site import site_host
 
+from .attachments import attachment_content, attachments_for_row
 from .bounces import email_undeliverable, undeliverable_reason
 from .models import OutgoingMail, RelayState
 from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failure_classify
@@ -48,7 +48,7 @@ def mail_queue(
     text: str,
     html: str = "",
     headers: dict | None = None,
-    attachments: list[tuple[str, bytes, str]] | None = None,
+    attachments: list | None = None,
     kind: str = "",
     sensitive: bool = False,
     reference: str = "",
@@ -68,10 +68,7 @@ def mail_queue(
         body_text=text,
         body_html=html,
         headers=headers or {},
-        attachments=[
-            {"filename": name, "mimetype": mimetype, "content": base64.b64encode(content).decode()}
-            for name, content, mimetype in (attachments or [])
-        ],
+        attachments=attachments_for_row(attachments),
     )
     transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]), robust=True)
     return mail
@@ -331,9 +328,7 @@ def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
     for attachment in mail.attachments:
-        message.attach(
-            attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
-        )
+        message.attach(attachment["filename"], attachment_content(attachment), attachment["mimetype"])
     return message
 
 
@@ -365,7 +360,14 @@ def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
             next_attempt_at=state.next_attempt_at, error=state.last_error
         )
         return None
-    message = _build_message(mail)
+    try:
+        message = _build_message(mail)
+    except OSError as exc:  # an attachment kept by reference is gone from storage
+        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+            status=OutgoingMail.Status.FAILED,
+            error=_("An attachment could not be read: %(error)s") % {"error": exc},
+        )
+        return OutgoingMail.Status.FAILED
 
     def claim() -> bool:
         return bool(
