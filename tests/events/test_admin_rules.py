@@ -129,6 +129,8 @@ def test_moving_an_event_sends_confirmed_registrants_an_ics_update_with_the_same
     waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
     mail.outbox.clear()
     new_start = timezone.localtime(event.starts_at) + datetime.timedelta(days=1)
+    # The end moves with it, to its own day: late in the evening an event may end after midnight.
+    new_end = timezone.localtime(event.ends_at) + datetime.timedelta(days=1)
     data = change_form_data(client, reverse("admin:events_event_change", args=[event.pk]))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,7 +138,7 @@ def test_moving_an_event_sends_confirmed_registrants_an_ics_update_with_the_same
             client,
             event,
             starts_at_0=new_start.strftime("%d-%m-%Y"),
-            ends_at_0=new_start.strftime("%d-%m-%Y"),
+            ends_at_0=new_end.strftime("%d-%m-%Y"),
             venue_name="Stadhuis Gouda",
         )
 
