@@ -2,7 +2,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Person, Region
+from members.models import Person, Region, User
 from vzhg.uploads import image_reencode
 
 from .models import Item, validate_image
@@ -23,6 +23,30 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+
+
+class ColleagueChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class TestSendForm(forms.Form):
+    """Who besides the sender gets the test: colleagues with access to the admin."""
+
+    test_colleagues = ColleagueChoiceField(
+        label=_("Also send the test to"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["test_colleagues"].queryset = (
+            User.objects.filter(is_staff=True, is_active=True).exclude(email="").exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "email")
+        )  # fmt: skip
 
 
 class ImportForm(forms.Form):

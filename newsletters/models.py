@@ -44,6 +44,13 @@ class Newsletter(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The edition's web address."))
     date = models.DateField(_("date"))
     intro = models.TextField(_("opening word"), blank=True, help_text=_("Markdown."))
+    closing = models.TextField(
+        _("closing word"),
+        blank=True,
+        help_text=_(
+            "Markdown, after the items and the agenda. A new edition takes it from the previous one."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONCEPT, db_index=True
     )

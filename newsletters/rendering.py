@@ -182,6 +182,9 @@ class RenderedEdition:
     intro_text: str
     sections: list[dict]
     agenda: list[dict]
+    closing_html: str = ""
+    closing_mail_html: str = ""
+    closing_text: str = ""
     rendered: dict = field(default_factory=dict)  # greeted? -> (html, text) with stand-ins
 
 
@@ -220,6 +223,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
     intro_html = markdown_to_html(newsletter.intro)
     # The mail greets the reader itself; the intro's own greeting would be a second one.
     intro_mail = markdown_to_html(intro_without_greeting(newsletter.intro))
+    closing_html = markdown_to_html(newsletter.closing)
     return RenderedEdition(
         newsletter=newsletter,
         intro_html=intro_html,
@@ -227,6 +231,9 @@ def edition_render(*, newsletter) -> RenderedEdition:
         intro_text=html_to_text(intro_mail),
         sections=sections,
         agenda=_agenda_for_display(agenda),
+        closing_html=closing_html,
+        closing_mail_html=html_for_mail(closing_html),
+        closing_text=html_to_text(closing_html),
     )
 
 
