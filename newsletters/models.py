@@ -1,6 +1,7 @@
 """Newsletter editions, their sections and items, subscriptions and per-recipient deliveries."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -144,11 +145,30 @@ class Item(models.Model):
         help_text=_("PNG, JPEG or WebP, at most 2 MB."),
     )
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    # An event or board meeting the item is about (newsletters.linking: which kinds, and whether
+    # the reader gets a link). Generic, so newsletters depends on neither app.
+    linked_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("linked kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    linked_id = models.PositiveIntegerField(_("linked id"), null=True, blank=True)
+    linked = GenericForeignKey("linked_type", "linked_id")
 
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(linked_type__isnull=True, linked_id__isnull=True)
+                | models.Q(linked_type__isnull=False, linked_id__isnull=False),
+                name="item_linked_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -24,6 +24,8 @@ from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.site import absolute_url, site_host, site_url
 
+from .linking import linked_for_display
+
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
 _TEXT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;"
 MAIL_STYLES = {
@@ -210,6 +212,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
                     if item.image
                     else "",
                     "image_alt": item.image_alt,
+                    "linked": linked_for_display(item.linked),
                 }
             )
         if items:

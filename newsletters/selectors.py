@@ -6,9 +6,10 @@ from .models import Delivery, Newsletter, Subscription
 
 
 def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Newsletter]:
-    """Editions with their sections and items prefetched in order (three queries in all)."""
+    """Editions with their sections and items prefetched in order (three queries in all), and the
+    events or meetings items link (one more query per kind linked)."""
     queryset = Newsletter.objects.all() if queryset is None else queryset
-    return queryset.prefetch_related("sections__items")  # each in its Meta order: order, then pk
+    return queryset.prefetch_related("sections__items__linked")  # each in its Meta order: order, then pk
 
 
 def newsletters_published() -> QuerySet[Newsletter]:

@@ -281,7 +281,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
 class ItemInline(admin.StackedInline):
     model = Item
     form = ItemForm
-    fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
+    fields = ["title", "order", "text", "linked_choice", "link", "link_label", "image", "image_alt"]
     extra = 1
 
     def _editable(self, obj):
