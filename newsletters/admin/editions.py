@@ -67,8 +67,11 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     inlines = [SectionInline]
     change_form_template = "admin/newsletters/newsletter/change_form.html"
     change_list_template = "admin/newsletters/newsletter/change_list.html"
-    fields = ["title", "slug", "date", "intro", "closing", "status", "scheduled_for", "sent_at", "progress"]
-    readonly_fields = ["status", "scheduled_for", "sent_at", "progress"]
+    fields = [
+        "title", "slug", "date", "intro", "closing",
+        "status", "scheduled_for", "sent_at", "progress", "report",
+    ]  # fmt: skip
+    readonly_fields = ["status", "scheduled_for", "sent_at", "progress", "report"]
 
     class Media:
         js = ["js/newsletters.js"]
@@ -110,6 +113,15 @@ class NewsletterAdmin(ReadableHistoryAdmin):
                 '{}<br><strong class="errornote relay-notice" role="alert">{}</strong>', progress, notice
             )
         return progress
+
+    @admin.display(description=_("delivery report"))
+    def report(self, obj):
+        if obj is None or not obj.is_published:
+            return "–"
+        return _(
+            "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
+            "%(unsubscribed)d unsubscribed since"
+        ) % selectors.newsletter_report(newsletter=obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -309,6 +321,15 @@ class SectionAdmin(admin.ModelAdmin):
 
     def get_model_perms(self, request):
         return {}  # not listed on the admin index: sections live inside an edition
+
+    @admin.display(description=_("delivery report"))
+    def report(self, obj):
+        if obj is None or not obj.is_published:
+            return "–"
+        return _(
+            "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
+            "%(unsubscribed)d unsubscribed since"
+        ) % selectors.newsletter_report(newsletter=obj)
 
     def get_readonly_fields(self, request, obj=None):
         return ["newsletter"] if obj is not None else []
