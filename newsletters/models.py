@@ -269,3 +269,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.newsletter} → {self.subscription}"
+
+
+from .clicks import LinkClick  # noqa: E402, F401  (its own module; registered with the app here)

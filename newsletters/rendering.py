@@ -24,6 +24,7 @@ from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.site import absolute_url, site_host, site_url
 
+from .clicks import edition_links, html_links_tracked
 from .linking import linked_for_display
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
@@ -261,7 +262,11 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
         # Every reader gets the site's language, whoever previews or sends it.
         with mail_translation():
             cache[greeted] = (
-                render_to_string("newsletters/mail/edition.html", context),
+                html_links_tracked(
+                    render_to_string("newsletters/mail/edition.html", context),
+                    newsletter_id=newsletter.pk,
+                    links=edition_links(edition),
+                ),
                 render_to_string("newsletters/mail/edition.txt", context),
             )
     return cache[greeted]

@@ -97,6 +97,7 @@ OBJECT_URLS = {
     "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
     "newsletters:unsubscribe": "tests/newsletters/test_views.py",  # signed token; bad one: 400
+    "newsletters:click": "tests/newsletters/test_clicks.py",  # signed (edition, link); else 400
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}

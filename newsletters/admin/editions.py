@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpRespo
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -69,9 +69,9 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     change_list_template = "admin/newsletters/newsletter/change_list.html"
     fields = [
         "title", "slug", "date", "intro", "closing",
-        "status", "scheduled_for", "sent_at", "progress", "report",
+        "status", "scheduled_for", "sent_at", "progress", "report", "clicks",
     ]  # fmt: skip
-    readonly_fields = ["status", "scheduled_for", "sent_at", "progress", "report"]
+    readonly_fields = ["status", "scheduled_for", "sent_at", "progress", "report", "clicks"]
 
     class Media:
         js = ["js/newsletters.js"]
@@ -122,6 +122,16 @@ class NewsletterAdmin(ReadableHistoryAdmin):
             "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
             "%(unsubscribed)d unsubscribed since"
         ) % selectors.newsletter_report(newsletter=obj)
+
+    @admin.display(description=_("clicks per link"))
+    def clicks(self, obj):
+        rows = obj.link_clicks.all() if obj is not None and obj.pk else []
+        if not rows:
+            return "–"
+        return format_html(
+            '<ul class="newsletter-clicks">{}</ul>',
+            format_html_join("", "<li>{} × {}</li>", ((row.count, row.url) for row in rows)),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -330,6 +340,16 @@ class SectionAdmin(admin.ModelAdmin):
             "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
             "%(unsubscribed)d unsubscribed since"
         ) % selectors.newsletter_report(newsletter=obj)
+
+    @admin.display(description=_("clicks per link"))
+    def clicks(self, obj):
+        rows = obj.link_clicks.all() if obj is not None and obj.pk else []
+        if not rows:
+            return "–"
+        return format_html(
+            '<ul class="newsletter-clicks">{}</ul>',
+            format_html_join("", "<li>{} × {}</li>", ((row.count, row.url) for row in rows)),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ["newsletter"] if obj is not None else []
