@@ -55,6 +55,15 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="hosted_events",
     )
+    # An event the association announces but does not organise itself (provincie, VNG, a partner):
+    # its name and a link out, shown on the agenda and the event page.
+    organiser_name = models.CharField(
+        _("external organiser"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only when someone else organises it, e.g. Provincie Zuid-Holland or VNG."),
+    )
+    organiser_url = models.URLField(_("organiser's page"), max_length=500, blank=True)
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
     online_url = models.URLField(
@@ -95,6 +104,11 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organiser_url="") | ~models.Q(organiser_name=""),
+                name="event_organiser_url_has_name",
+                violation_error_message=_("Give the organiser's name with the link to its page."),
             ),
             models.CheckConstraint(
                 condition=models.Q(registration_opens_at__isnull=True)

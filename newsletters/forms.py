@@ -2,9 +2,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Person, Region
+from members.models import Person, Region, User
 from vzhg.uploads import image_reencode
 
+from .linking import linkable_choices, linkable_parse
 from .models import Item, validate_image
 
 
@@ -23,6 +24,30 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+
+
+class ColleagueChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class TestSendForm(forms.Form):
+    """Who besides the sender gets the test: colleagues with access to the admin."""
+
+    test_colleagues = ColleagueChoiceField(
+        label=_("Also send the test to"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["test_colleagues"].queryset = (
+            User.objects.filter(is_staff=True, is_active=True).exclude(email="").exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "email")
+        )  # fmt: skip
 
 
 class ImportForm(forms.Form):
@@ -79,9 +104,36 @@ class ItemForm(forms.ModelForm):
     """A newsletter item. A newly uploaded image is checked (type, size, pixels) and stored
     re-encoded: upright, without metadata, at most 2000 pixels on its long side."""
 
+    linked_choice = forms.ChoiceField(
+        label=_("Event or meeting"),
+        required=False,
+        help_text=_("The item then shows its date; an event also gets a link to its page."),
+    )
+
     class Meta:
         model = Item
         fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["linked_choice"]
+        field.choices = [("", "—"), *linkable_choices()]
+        if self.instance.linked_type_id:
+            current = f"{self.instance.linked_type_id}:{self.instance.linked_id}"
+            field.initial = current
+            if not any(current == value for _group, options in field.choices[1:] for value, _l in options):
+                field.choices = [*field.choices, (current, str(self.instance.linked or current))]
+
+    def clean_linked_choice(self):
+        value = self.cleaned_data.get("linked_choice") or ""
+        if value and linkable_parse(value) is None:
+            raise forms.ValidationError(_("Choose an event or meeting from the list."))
+        return value
+
+    def save(self, commit: bool = True):
+        picked = linkable_parse(self.cleaned_data.get("linked_choice") or "")
+        self.instance.linked_type, self.instance.linked_id = picked if picked else (None, None)
+        return super().save(commit)
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

@@ -1,6 +1,7 @@
 """Newsletter editions, their sections and items, subscriptions and per-recipient deliveries."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -44,6 +45,13 @@ class Newsletter(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The edition's web address."))
     date = models.DateField(_("date"))
     intro = models.TextField(_("opening word"), blank=True, help_text=_("Markdown."))
+    closing = models.TextField(
+        _("closing word"),
+        blank=True,
+        help_text=_(
+            "Markdown, after the items and the agenda. A new edition takes it from the previous one."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONCEPT, db_index=True
     )
@@ -137,11 +145,30 @@ class Item(models.Model):
         help_text=_("PNG, JPEG or WebP, at most 2 MB."),
     )
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    # An event or board meeting the item is about (newsletters.linking: which kinds, and whether
+    # the reader gets a link). Generic, so newsletters depends on neither app.
+    linked_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("linked kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    linked_id = models.PositiveIntegerField(_("linked id"), null=True, blank=True)
+    linked = GenericForeignKey("linked_type", "linked_id")
 
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(linked_type__isnull=True, linked_id__isnull=True)
+                | models.Q(linked_type__isnull=False, linked_id__isnull=False),
+                name="item_linked_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -242,3 +269,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.newsletter} → {self.subscription}"
+
+
+from .clicks import LinkClick  # noqa: E402, F401  (its own module; registered with the app here)

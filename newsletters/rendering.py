@@ -24,6 +24,9 @@ from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.site import absolute_url, site_host, site_url
 
+from .clicks import edition_links, html_links_tracked
+from .linking import linked_for_display
+
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
 _TEXT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:22px;color:#222222;"
 MAIL_STYLES = {
@@ -182,6 +185,9 @@ class RenderedEdition:
     intro_text: str
     sections: list[dict]
     agenda: list[dict]
+    closing_html: str = ""
+    closing_mail_html: str = ""
+    closing_text: str = ""
     rendered: dict = field(default_factory=dict)  # greeted? -> (html, text) with stand-ins
 
 
@@ -207,6 +213,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
                     if item.image
                     else "",
                     "image_alt": item.image_alt,
+                    "linked": linked_for_display(item.linked),
                 }
             )
         if items:
@@ -220,6 +227,7 @@ def edition_render(*, newsletter) -> RenderedEdition:
     intro_html = markdown_to_html(newsletter.intro)
     # The mail greets the reader itself; the intro's own greeting would be a second one.
     intro_mail = markdown_to_html(intro_without_greeting(newsletter.intro))
+    closing_html = markdown_to_html(newsletter.closing)
     return RenderedEdition(
         newsletter=newsletter,
         intro_html=intro_html,
@@ -227,6 +235,9 @@ def edition_render(*, newsletter) -> RenderedEdition:
         intro_text=html_to_text(intro_mail),
         sections=sections,
         agenda=_agenda_for_display(agenda),
+        closing_html=closing_html,
+        closing_mail_html=html_for_mail(closing_html),
+        closing_text=html_to_text(closing_html),
     )
 
 
@@ -251,7 +262,11 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
         # Every reader gets the site's language, whoever previews or sends it.
         with mail_translation():
             cache[greeted] = (
-                render_to_string("newsletters/mail/edition.html", context),
+                html_links_tracked(
+                    render_to_string("newsletters/mail/edition.html", context),
+                    newsletter_id=newsletter.pk,
+                    links=edition_links(edition),
+                ),
                 render_to_string("newsletters/mail/edition.txt", context),
             )
     return cache[greeted]

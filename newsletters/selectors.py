@@ -8,9 +8,10 @@ from .models import Delivery, Newsletter, Subscription
 
 
 def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Newsletter]:
-    """Editions with their sections and items prefetched in order (three queries in all)."""
+    """Editions with their sections and items prefetched in order (three queries in all), and the
+    events or meetings items link (one more query per kind linked)."""
     queryset = Newsletter.objects.all() if queryset is None else queryset
-    return queryset.prefetch_related("sections__items")  # each in its Meta order: order, then pk
+    return queryset.prefetch_related("sections__items__linked")  # each in its Meta order: order, then pk
 
 
 def newsletters_published() -> QuerySet[Newsletter]:
@@ -54,3 +55,18 @@ def subscription_for_person(*, person, lock: bool = False) -> Subscription | Non
     if lock:
         queryset = queryset.select_for_update()
     return queryset.order_by("-person_id").first()
+
+
+def newsletter_report(*, newsletter: Newsletter) -> dict[str, int]:
+    """How an edition went out, in one query: delivered to the relay, failed, the readers whose
+    address has since turned out undeliverable, and those who unsubscribed after it was sent."""
+    from django.db.models import Min
+
+    first_sent = newsletter.deliveries.aggregate(first=Min("sent_at"))["first"]
+    since = Q(subscription__unsubscribed_at__gte=first_sent) if first_sent else Q(pk__in=[])
+    return newsletter.deliveries.aggregate(
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        undeliverable=Count("pk", filter=Q(subscription__bounced_at__isnull=False)),
+        unsubscribed=Count("pk", filter=since & Q(subscription__status=Subscription.Status.UNSUBSCRIBED)),
+    )

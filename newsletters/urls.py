@@ -11,5 +11,6 @@ urlpatterns = [
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("mijn-abonnement/", views.profile_subscription, name="profile_subscription"),
     path("afbeelding/<int:item_id>/", views.image, name="image"),
+    path("klik/<str:token>/", views.click, name="click"),
     path("<slug:slug>/", views.edition, name="edition"),
 ]

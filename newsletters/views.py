@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from members.selectors import person_for_user
 from vzhg.errors import ServiceError
@@ -12,6 +12,7 @@ from vzhg.privacy import private_response
 from vzhg.ratelimits import rate_limit_consume
 
 from . import selectors
+from .clicks import link_click_record
 from .forms import SubscribeForm
 from .models import Item, Newsletter
 from .rendering import edition_render
@@ -146,3 +147,13 @@ def image(request, item_id):
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
+
+
+@require_GET
+def click(request, token):
+    """A link in a newsletter mail: counted for the edition (not the reader), then followed."""
+    try:
+        url = link_click_record(token=token)
+    except ServiceError as exc:
+        return render(request, "newsletters/link_problem.html", {"problem": str(exc)}, status=400)
+    return HttpResponseRedirect(url)

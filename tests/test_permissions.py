@@ -97,6 +97,7 @@ OBJECT_URLS = {
     "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
     "newsletters:unsubscribe": "tests/newsletters/test_views.py",  # signed token; bad one: 400
+    "newsletters:click": "tests/newsletters/test_clicks.py",  # signed (edition, link); else 400
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -239,6 +240,7 @@ ADMIN_PAGE_NEEDS = {
     "subscribe_people": "manage",
     # messaging: a message's preview, test and send page (sending itself needs send_message)
     "send": "view",
+    "copy_previous": "manage",  # POST: a new edition from the previous one (needs add)
 }
 # Pages the admin does not offer to anyone, superusers included.
 ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
@@ -256,7 +258,14 @@ ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", 
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
-ADMIN_POST_ONLY = {"process_import"}
+ADMIN_POST_ONLY = {"process_import", "copy_previous"}
+# POST-only pages that do their work and answer with a redirect (POST/redirect/GET), not a page.
+ADMIN_POST_REDIRECTS = {"copy_previous"}
+
+
+def admin_page_opened(kind: str) -> int:
+    """The status of an admin page the visitor may open."""
+    return 302 if kind in ADMIN_POST_REDIRECTS else 200
 
 
 def _admin_page_kind(label: str, url_name: str) -> str:
@@ -346,7 +355,7 @@ def secretariat_expects(label: str, kind: str) -> int:
     rights = ADMIN_MODELS[label]
     needs = ADMIN_PAGE_NEEDS[kind]
     if rights == "manage" or (rights == "view" and needs == "view"):
-        return 200
+        return admin_page_opened(kind)
     return 403
 
 
@@ -384,7 +393,7 @@ def test_secretariat_rights_in_the_admin(client, one_of_each, secretariat, label
 def test_superuser_opens_the_whole_admin(client, one_of_each, superuser, label, kind, url_name):
     response = open_admin_page(client, label, kind, url_name)
 
-    assert response.status_code == (403 if (label, kind) in ADMIN_NOT_OFFERED else 200)
+    assert response.status_code == (403 if (label, kind) in ADMIN_NOT_OFFERED else admin_page_opened(kind))
 
 
 # --- custom admin URLs with a non-numeric id --------------------------------------------------------

@@ -97,7 +97,18 @@ class EventAdmin(ReadableHistoryAdmin):
         ),
         (
             _("When and where"),
-            {"fields": ("starts_at", "ends_at", "host", "venue_name", "venue_address", "online_url")},
+            {
+                "fields": (
+                    "starts_at",
+                    "ends_at",
+                    "host",
+                    "organiser_name",
+                    "organiser_url",
+                    "venue_name",
+                    "venue_address",
+                    "online_url",
+                )
+            },
         ),
         (
             _("Registration"),

@@ -3,11 +3,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,9 +18,10 @@ from vzhg.mail.selectors import relay_notice
 from vzhg.site import site_url
 
 from .. import selectors
-from ..forms import ItemForm, ScheduleForm
+from ..forms import ItemForm, ScheduleForm, TestSendForm
 from ..models import Delivery, Item, Newsletter, Section
 from ..rendering import edition_render, mail_render
+from ..services.copying import newsletter_copy_previous
 from ..services.editions import (
     newsletter_schedule,
     newsletter_sections_ensure,
@@ -65,8 +66,12 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
     change_form_template = "admin/newsletters/newsletter/change_form.html"
-    fields = ["title", "slug", "date", "intro", "status", "scheduled_for", "sent_at", "progress"]
-    readonly_fields = ["status", "scheduled_for", "sent_at", "progress"]
+    change_list_template = "admin/newsletters/newsletter/change_list.html"
+    fields = [
+        "title", "slug", "date", "intro", "closing",
+        "status", "scheduled_for", "sent_at", "progress", "report", "clicks",
+    ]  # fmt: skip
+    readonly_fields = ["status", "scheduled_for", "sent_at", "progress", "report", "clicks"]
 
     class Media:
         js = ["js/newsletters.js"]
@@ -109,9 +114,28 @@ class NewsletterAdmin(ReadableHistoryAdmin):
             )
         return progress
 
+    @admin.display(description=_("delivery report"))
+    def report(self, obj):
+        if obj is None or not obj.is_published:
+            return "–"
+        return _(
+            "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
+            "%(unsubscribed)d unsubscribed since"
+        ) % selectors.newsletter_report(newsletter=obj)
+
+    @admin.display(description=_("clicks per link"))
+    def clicks(self, obj):
+        rows = obj.link_clicks.all() if obj is not None and obj.pk else []
+        if not rows:
+            return "–"
+        return format_html(
+            '<ul class="newsletter-clicks">{}</ul>',
+            format_html_join("", "<li>{} × {}</li>", ((row.count, row.url) for row in rows)),
+        )
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
-            return ["title", "slug", "date", "intro", *self.readonly_fields]
+            return ["title", "slug", "date", "intro", "closing", *self.readonly_fields]
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
@@ -136,6 +160,10 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         if not change:
             newsletter_sections_ensure(newsletter=form.instance)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "test_form": TestSendForm(user=request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
@@ -144,8 +172,33 @@ class NewsletterAdmin(ReadableHistoryAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name=f"{info}_preview",
             ),
+            path(
+                "copy-previous/",
+                self.admin_site.admin_view(self.copy_previous_view),
+                name=f"{info}_copy_previous",
+            ),
             *super().get_urls(),
         ]
+
+    def copy_previous_view(self, request):
+        """POST: a new concept edition from the previous one, then its page to write the items."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            newsletter = newsletter_copy_previous(actor=request.user)
+        except ServiceError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:newsletters_newsletter_changelist"))
+        self.message_user(
+            request,
+            _(
+                "A new edition has been made from the previous one: "
+                "its sections and fixed texts, without items."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_newsletter_change", args=[newsletter.pk]))
 
     def preview_view(self, request, object_id):
         """The mail exactly as it will arrive, for the person looking (their own greeting)."""
@@ -183,12 +236,18 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         return super().response_change(request, obj)
 
     def _send_test(self, request, obj):
+        form = TestSendForm(request.POST, user=request.user)
+        if not form.is_valid():
+            self.message_user(request, _("Choose colleagues from the list."), messages.ERROR)
+            return
         try:
-            newsletter_test_send(newsletter=obj, actor=request.user)
+            sent_to = newsletter_test_send(
+                newsletter=obj, actor=request.user, colleagues=list(form.cleaned_data["test_colleagues"])
+            )
         except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
-        self.message_user(request, _("A test has been sent to %(email)s.") % {"email": request.user.email})
+        self.message_user(request, _("A test has been sent to %(email)s.") % {"email": ", ".join(sent_to)})
 
     def _send_now(self, request, obj):
         created = newsletter_send(newsletter=obj, actor=request.user)
@@ -255,7 +314,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
 class ItemInline(admin.StackedInline):
     model = Item
     form = ItemForm
-    fields = ["title", "order", "text", "link", "link_label", "image", "image_alt"]
+    fields = ["title", "order", "text", "linked_choice", "link", "link_label", "image", "image_alt"]
     extra = 1
 
     def _editable(self, obj):
@@ -283,6 +342,25 @@ class SectionAdmin(admin.ModelAdmin):
 
     def get_model_perms(self, request):
         return {}  # not listed on the admin index: sections live inside an edition
+
+    @admin.display(description=_("delivery report"))
+    def report(self, obj):
+        if obj is None or not obj.is_published:
+            return "–"
+        return _(
+            "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
+            "%(unsubscribed)d unsubscribed since"
+        ) % selectors.newsletter_report(newsletter=obj)
+
+    @admin.display(description=_("clicks per link"))
+    def clicks(self, obj):
+        rows = obj.link_clicks.all() if obj is not None and obj.pk else []
+        if not rows:
+            return "–"
+        return format_html(
+            '<ul class="newsletter-clicks">{}</ul>',
+            format_html_join("", "<li>{} × {}</li>", ((row.count, row.url) for row in rows)),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ["newsletter"] if obj is not None else []

@@ -6,6 +6,7 @@ Starting, resuming and finishing a send is in sending.py; the SMTP batches in ba
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,30 +47,40 @@ def newsletter_create(
     return newsletter
 
 
-def newsletter_test_send(*, newsletter: Newsletter, actor: User) -> None:
-    """The edition as it will arrive, to the person who asks (their own address). The edition's
-    history records who had a test sent, and to which address."""
+def newsletter_test_send(
+    *, newsletter: Newsletter, actor: User, colleagues: Sequence[User] = ()
+) -> list[str]:
+    """The edition as it will arrive, to the person who asks (their own address) and to the
+    colleagues they pick (active staff only), each with their own greeting. The edition's history
+    records who had a test sent, and to which addresses. Returns the addresses, in order."""
     if not actor.email:
         raise ServiceError(_("Your account has no e-mail address."), code="no_email")
+    if any(not (user.is_staff and user.is_active and user.email) for user in colleagues):
+        raise ServiceError(_("A test can only go to colleagues of the secretariat."), code="not_staff")
     full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
-    person = person_for_user(user=actor)
-    subscription = Subscription.objects.filter(email__iexact=actor.email).first()
-    mail = mail_render(
-        edition=edition_render(newsletter=full),
-        subscription=subscription,
-        first_name=person.first_name if person else "",
-    )
+    edition = edition_render(newsletter=full)
+    recipients: dict[str, User] = {}
+    for user in [actor, *colleagues]:
+        recipients.setdefault(user.email.lower(), user)
     with transaction.atomic():
-        mail_queue(
-            to=actor.email,
-            subject=_("[TEST] %(subject)s") % {"subject": mail["subject"]},
-            text=mail["text"],
-            html=mail["html"],
-            headers=mail["headers"],
-            kind="newsletters.test",
-        )
-        history_note(full, actor=actor, reason=f"test mail sent to {actor.email}")
+        for address, user in recipients.items():
+            person = person_for_user(user=user)
+            subscription = Subscription.objects.filter(email__iexact=address).first()
+            mail = mail_render(
+                edition=edition, subscription=subscription, first_name=person.first_name if person else ""
+            )
+            mail_queue(
+                to=user.email,
+                subject=_("[TEST] %(subject)s") % {"subject": mail["subject"]},
+                text=mail["text"],
+                html=mail["html"],
+                headers=mail["headers"],
+                kind="newsletters.test",
+            )
+        sent_to = [user.email for user in recipients.values()]
+        history_note(full, actor=actor, reason=f"test mail sent to {', '.join(sent_to)}")
         full.save(update_fields=["updated_at"])
+    return sent_to
 
 
 @transaction.atomic
