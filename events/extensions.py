@@ -4,7 +4,11 @@ these, in its AppConfig.ready(), so events never imports it.
 - `event_admin_panel_add(panel)`: a read-only panel (an `admin.display` function of one event,
   returning HTML) at the end of the first fieldset of the event's admin page;
 - `audience_bodies_set(queryset)`: the bodies offered for the invitation audience "members of a
-  governance body" (a callable returning a queryset of objects with `mandates`).
+  governance body" (a callable returning a queryset of objects with `mandates`);
+- `event_page_section_add(section)`: a function of one event returning HTML (or "") shown on the
+  event's public page (governance: the agenda and documents of the meeting held there);
+- `event_duplicated_add(hook)`: called as `hook(original=, copy=, actor=)` inside the transaction
+  that copies an event a year later (governance: the meeting held there is copied and linked).
 """
 
 from collections.abc import Callable
@@ -12,12 +16,29 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 
 EVENT_ADMIN_PANELS: list[Callable] = []
+EVENT_PAGE_SECTIONS: list[Callable] = []
+EVENT_DUPLICATED: list[Callable] = []
 _audience_bodies: list[Callable[[], QuerySet]] = []
 
 
 def event_admin_panel_add(panel: Callable) -> None:
     if panel not in EVENT_ADMIN_PANELS:
         EVENT_ADMIN_PANELS.append(panel)
+
+
+def event_page_section_add(section: Callable) -> None:
+    if section not in EVENT_PAGE_SECTIONS:
+        EVENT_PAGE_SECTIONS.append(section)
+
+
+def event_page_sections(event) -> list[str]:
+    """The HTML other apps add to the event's public page (empty ones left out)."""
+    return [html for section in EVENT_PAGE_SECTIONS if (html := section(event))]
+
+
+def event_duplicated_add(hook: Callable) -> None:
+    if hook not in EVENT_DUPLICATED:
+        EVENT_DUPLICATED.append(hook)
 
 
 def audience_bodies_set(queryset: Callable[[], QuerySet]) -> None:

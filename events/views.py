@@ -16,7 +16,7 @@ from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.site import absolute_url
 
-from . import ics, selectors, services
+from . import extensions, ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
 from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
@@ -78,6 +78,7 @@ def detail(request, slug):
             ),
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),
+            "sections": extensions.event_page_sections(event),
         },
     )
 

@@ -10,13 +10,15 @@ class GovernanceConfig(AppConfig):
         """governance extends the layers below it, never the other way round: its part of the
         Secretariaat group and of a person's AVG export (vzhg.permissions, vzhg.personal_data);
         on the event's admin page the workplan activities it realises, and invitations to the
-        members of a body (events.extensions). Within governance the reports extend the board
+        members of a body, the agenda of the meeting held at an event and the copy of that meeting with
+        its event (events.extensions). Within governance the reports extend the board
         likewise (board.extensions)."""
         from events import extensions as events_extensions
         from vzhg.permissions import secretariat_permissions_register
         from vzhg.personal_data import personal_data_register
 
         from . import permissions, personal_data
+        from .board import congress
         from .board import extensions as board_extensions
         from .models import Body
         from .reports.admin_helpers import linked_activities
@@ -26,5 +28,7 @@ class GovernanceConfig(AppConfig):
         personal_data_register(app_label=self.label, export=personal_data.export)
         events_extensions.event_admin_panel_add(linked_activities)
         events_extensions.audience_bodies_set(lambda: Body.objects.order_by("order", "name"))
+        events_extensions.event_page_section_add(congress.event_page_meeting)
+        events_extensions.event_duplicated_add(congress.event_duplicated)
         board_extensions.meeting_admin_panel_add(linked_activities)
         board_extensions.portal_context_add(portal_context)

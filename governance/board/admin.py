@@ -47,7 +47,13 @@ class BodyAdmin(SimpleHistoryAdmin):
             except ServiceError as error:
                 self.message_user(request, error.message, messages.ERROR)
         if created is not None:
-            self.message_user(request, _("A draft ALV with the template agenda was created; check its date."))
+            self.message_user(
+                request,
+                _(
+                    "A draft ALV with the template agenda was created; check its date, and link its "
+                    "congress event below or create one with the action “Create the congress event”."
+                ),
+            )
             return redirect("admin:governance_meeting_change", created.pk)
         return None
 

@@ -20,7 +20,7 @@ from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import documents, extensions, services
+from . import congress, convocation, documents, extensions, services
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
@@ -161,10 +161,11 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         "publication",
         "portal_link",
     ]
-    readonly_fields += ["motion_list"]
-    fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
+    readonly_fields += ["congress_panel", "motion_list"]
+    fields = ["body", "title", "starts_at", "location", "online_url", "event", *readonly_fields]
+    autocomplete_fields = ["event"]
     inlines = [AgendaItemInline, MeetingPackInline]
-    actions = ["publish", "mark_held"]
+    actions = ["publish", "mark_held", "congress_create", "remind_municipalities"]
 
     def choice_label(self, obj):
         """How a meeting reads where it is picked: title, date and status."""
@@ -175,6 +176,11 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         if not obj.pk:
             return "–"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open in the board portal"))
+
+    @admin.display(description=_("event, convocation and responses"))
+    def congress_panel(self, obj):
+        """The linked event's registrations per municipality, who responded, convocation progress."""
+        return congress.meeting_congress_panel(obj)
 
     @admin.display(description=_("motions"))
     def motion_list(self, obj):
@@ -243,6 +249,39 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
             else:
                 self.message_user(
                     request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting}
+                )
+
+    @admin.action(description=_("Create the congress event"), permissions=["change"])
+    def congress_create(self, request, queryset):
+        """A draft event of the kind "ALV and spring congress" on the meeting's day, linked to it."""
+        for meeting in queryset:
+            try:
+                event = congress.congress_event_create(meeting=meeting, actor=request.user)
+            except ServiceError as error:
+                self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(meeting)s is held together with a new draft event:") % {"meeting": meeting},
+                        reverse("admin:events_event_change", args=[event.pk]),
+                        event,
+                    ),
+                )
+
+    @admin.action(description=_("Remind the municipalities that have not responded"), permissions=["change"])
+    def remind_municipalities(self, request, queryset):
+        for meeting in queryset:
+            try:
+                count = convocation.meeting_convocation_remind(meeting=meeting)
+            except ServiceError as error:
+                self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(meeting)s: a reminder goes to %(count)d municipalities.")
+                    % {"meeting": meeting, "count": count},
                 )
 
     @admin.action(description=_("Mark as held (decisions can be entered)"), permissions=["change"])

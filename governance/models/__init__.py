@@ -2,6 +2,7 @@
 (the migrations refer to the upload_to functions here)."""
 
 from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
+from .convocation import ConvocationRecipient, LateDocumentNotice
 from .files import document_upload_to, pack_upload_to, report_upload_to
 from .meetings import (
     AgendaItem,
@@ -32,7 +33,9 @@ __all__ = [
     "AnnualReportSection",
     "Body",
     "CommissionSeat",
+    "ConvocationRecipient",
     "Document",
+    "LateDocumentNotice",
     "Mandate",
     "Meeting",
     "MeetingPack",

@@ -214,6 +214,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Governance: largest document upload (MB); reminders go out this many hours before a meeting.
 GOVERNANCE_MAX_UPLOAD_MB = env.int("GOVERNANCE_MAX_UPLOAD_MB", default=20)
 GOVERNANCE_REMINDER_HOURS = 48
+# Who of each member municipality gets the convocation (oproeping) of a general assembly (ALV):
+# people whose Person.function is one of these (members.models.Person.Function values).
+GOVERNANCE_CONVOCATION_FUNCTIONS = env.list(
+    "GOVERNANCE_CONVOCATION_FUNCTIONS", default=["burgemeester", "griffier"]
+)
 
 # --- rate limits of the site's own public forms (vzhg/ratelimits.py, allauth's notation) -------
 # The newsletter sign-up mails a confirmation link: at most 3 per address and 30 per client an
