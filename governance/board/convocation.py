@@ -12,6 +12,7 @@ retry, a double click) mails nobody twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -93,7 +94,8 @@ def meeting_responses(*, meeting: Meeting) -> Responses:
 # --- sending ----------------------------------------------------------------------------------------
 
 
-def _context(*, meeting: Meeting, person: Person, event: Event | None) -> dict:
+def _context(*, meeting: Meeting, event: Event | None) -> dict:
+    """What every convocation of the meeting shows (the person is added per mail)."""
     items = list(meeting.items.filter(confidential=False).order_by("order", "pk"))
     documents: dict[int, list[Document]] = {}
     for document in Document.objects.filter(
@@ -102,7 +104,6 @@ def _context(*, meeting: Meeting, person: Person, event: Event | None) -> dict:
         documents.setdefault(document.item_id, []).append(document)
     return {
         "meeting": meeting,
-        "person": person,
         "when": timezone.localtime(meeting.starts_at),
         "url": absolute_url(meeting.get_absolute_url()),
         "agenda": [
@@ -130,10 +131,11 @@ def meeting_convocation_send(
     )
     template = "convocation" if kind == ConvocationRecipient.Kind.CONVOCATION else "convocation_reminder"
     queued = 0
+    shared = _context(meeting=meeting, event=meeting.event)
     for person in convocation_people(organisation_ids=organisation_ids):
         if person.pk in already or person.organisation is None:
             continue
-        context = _context(meeting=meeting, person=person, event=meeting.event)
+        context = {**shared, "person": person}
         with mail_translation(recipient=person):
             subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
             text = render_to_string(f"governance/email/{template}.txt", context)
@@ -194,6 +196,40 @@ def meeting_convocation_remind(*, meeting: Meeting) -> int:
         organisation_ids=[organisation.pk for organisation in waiting],
     )
     return len(waiting)
+
+
+# A convocation not complete this long after publication was not taken up (broker away, message
+# lost): the sweep hands it to the worker again.
+CONVOCATION_REDISPATCH_AFTER = timedelta(minutes=2)
+
+
+def convocations_sweep(*, now: datetime | None = None) -> int:
+    """Every minute (beat): hand the convocation of each published, coming ALV whose rows for the
+    current publication are fewer than its designated people to the worker again. The task only
+    mails people without a row, so this is safe to repeat. Returns how many it handed over."""
+    from vzhg.tasks import task_dispatch
+
+    from .tasks import meeting_convocation_send_task
+
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        body__kind=Body.Kind.ALV,
+        status=Meeting.Status.PUBLISHED,
+        starts_at__gt=now,
+        published_at__lte=now - CONVOCATION_REDISPATCH_AFTER,
+    ).select_related("body")
+    expected = None
+    handed = 0
+    for meeting in meetings:
+        expected = len(convocation_people()) if expected is None else expected
+        progress = convocation_progress(meeting=meeting)
+        if progress is None or progress.queued >= expected:
+            continue
+        args = (meeting.pk, ConvocationRecipient.Kind.CONVOCATION, meeting.publication, None)
+        if not task_dispatch(meeting_convocation_send_task, args=args):
+            break
+        handed += 1
+    return handed
 
 
 @dataclass

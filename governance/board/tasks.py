@@ -38,3 +38,8 @@ def meeting_convocation_send_task(
     return convocation.meeting_convocation_send(
         meeting_id=meeting_id, kind=kind, round=round, organisation_ids=organisation_ids
     )
+
+
+@shared_task(name="governance.tasks.convocations_sweep_task", time_limit=120, soft_time_limit=90)
+def convocations_sweep_task() -> int:
+    return convocation.convocations_sweep()

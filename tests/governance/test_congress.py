@@ -120,3 +120,21 @@ def test_the_admin_actions_create_the_congress_and_remind(
         )
     assert "a reminder goes to 1 municipalities" in response.content.decode()
     assert meeting.convocations.filter(kind="reminder", round=1, organisation=town).count() == 1
+
+
+def test_the_meeting_admin_page_does_not_grow_with_the_municipalities(staff_client, bodies):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = make_meeting(bodies["alv"], days=30, status=Meeting.Status.PUBLISHED)
+    congress.congress_event_create(meeting=meeting)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    counts = []
+    for more in (3, 27):  # 3 municipalities, then 30
+        for _ in range(more):
+            town = MunicipalityFactory()
+            RegistrationFactory(event=meeting.event, person=MemberFactory(organisation=town))
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -169,3 +169,30 @@ def test_a_late_document_on_an_alv_reaches_the_convoked_people(alv, django_captu
     publish(alv, django_capture_on_commit_callbacks)
     add_pdf(alv.items.first())
     assert LateDocumentNotice.objects.count() == 6
+
+
+def test_a_convocation_the_broker_lost_is_handed_over_again_by_the_sweep(
+    alv, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the broker never heard of it
+        board_services.meeting_publish(meeting=alv)
+    alv.refresh_from_db()
+    assert not ConvocationRecipient.objects.exists()
+    assert convocation.convocations_sweep(now=alv.published_at) == 0  # too early
+    later = alv.published_at + datetime.timedelta(minutes=3)
+    assert convocation.convocations_sweep(now=later) == 1
+    assert ConvocationRecipient.objects.count() == 6
+    assert convocation.convocations_sweep(now=later) == 0  # complete: nothing to hand over
+
+
+@pytest.mark.parametrize("towns", [3, 12])
+def test_sending_the_convocation_costs_the_same_queries_per_person(bodies, towns, django_assert_num_queries):
+    for _ in range(towns):
+        MemberFactory(organisation=MunicipalityFactory(), function=Function.GRIFFIER)
+    meeting = make_meeting(bodies["alv"], days=30, items=2)
+    # savepoint, meeting, rows already sent, agenda items, documents, people, release; then per
+    # person its outbox row and its convocation row
+    with django_assert_num_queries(7 + 2 * towns):
+        assert (
+            convocation.meeting_convocation_send(meeting_id=meeting.pk, kind="convocation", round=1) == towns
+        )

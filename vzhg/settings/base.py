@@ -263,6 +263,7 @@ CELERY_TASK_ROUTES = {
     "vzhg.mail.tasks.*": {"queue": "mail"},
     "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
     "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "governance.tasks.meeting_convocation_send_task": {"queue": "bulk"},  # ALV convocation, reminders
     "events.tasks.*invit*": {"queue": "bulk"},
     "events.tasks.*cancel*": {"queue": "bulk"},
     "governance.tasks.meeting_pack_build_task": {"queue": "pdf"},
@@ -322,6 +323,12 @@ CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds
 # ones to it again and resume ones a dead worker left running.
 CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
     "task": "events.tasks.event_mailings_sweep",
+    "schedule": 60.0,
+}
+
+# The convocation of a published ALV: hand it to the worker again when it was not taken up.
+CELERY_BEAT_SCHEDULE["governance-convocations-sweep"] = {
+    "task": "governance.tasks.convocations_sweep_task",
     "schedule": 60.0,
 }
 
