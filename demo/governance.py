@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from governance.board import congress as board_congress
 from governance.board import documents as board_documents
 from governance.board import packs as board_packs
 from governance.board import services as board_services
@@ -123,6 +124,10 @@ def _alv(body: Body, today: datetime.date) -> Meeting:
         notice_sent_at=timezone.now(),
         publication=1,
     )
+    # This year's ALV is held at the spring congress (demo/data/events.json), when that is loaded.
+    congress = board_congress.congress_events_free().filter(slug="alv-en-voorjaarscongres").first()
+    if congress is not None:
+        board_congress.meeting_event_link(meeting=alv, event=congress)
     return alv
 
 

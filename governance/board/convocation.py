@@ -31,7 +31,7 @@ from vzhg.site import absolute_url
 
 KIND_MAIL = {
     ConvocationRecipient.Kind.CONVOCATION: "governance.meeting.convocation",
-    ConvocationRecipient.Kind.REMINDER: "governance.meeting.convocation_reminder",
+    ConvocationRecipient.Kind.REMINDER: "governance.convocation.reminder",
 }
 
 
@@ -294,7 +294,7 @@ def late_document_notify(*, document: Document) -> int:
                 "governance/email/documents_added.html", {**context, "person": person, "subject": subject}
             )
         mail = mail_queue(
-            to=person.email, subject=subject, text=text, html=html, kind="governance.meeting.documents_added"
+            to=person.email, subject=subject, text=text, html=html, kind="governance.documents.added"
         )
         LateDocumentNotice.objects.create(document=document, person=person, mail=mail)
         queued += 1

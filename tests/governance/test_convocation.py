@@ -124,7 +124,7 @@ def test_responses_and_a_reminder_to_only_those_who_did_not_respond(
     with django_capture_on_commit_callbacks(execute=True):
         convocation.meeting_convocation_remind(meeting=alv)
     assert ConvocationRecipient.objects.filter(kind="reminder", round=2).count() == 4
-    assert OutgoingMail.objects.filter(kind="governance.meeting.convocation_reminder").count() == 8
+    assert OutgoingMail.objects.filter(kind="governance.convocation.reminder").count() == 8
 
 
 def test_a_reminder_needs_a_published_alv_with_an_event(alv):
@@ -142,7 +142,7 @@ def test_a_late_document_tells_those_who_got_the_notice_once_naming_it(
     noticed = OutgoingMail.objects.filter(kind="governance.meeting.published").count()
     assert noticed == 2
     late = add_pdf(meeting.items.last(), title="Nagekomen begroting")
-    mails = OutgoingMail.objects.filter(kind="governance.meeting.documents_added")
+    mails = OutgoingMail.objects.filter(kind="governance.documents.added")
     assert mails.count() == noticed
     assert "Nagekomen begroting" in mails.first().body_text
     assert OutgoingMail.objects.filter(kind="governance.meeting.published").count() == noticed
@@ -161,7 +161,7 @@ def test_a_replaced_document_says_it_changed(bodies, people, django_capture_on_c
     first = add_pdf(meeting.items.first(), title="Begroting")
     publish(meeting, django_capture_on_commit_callbacks)
     documents.document_add(item=first.item, title="Begroting", uploaded=pdf_upload(), replaces=first)
-    mail = OutgoingMail.objects.get(kind="governance.meeting.documents_added")
+    mail = OutgoingMail.objects.get(kind="governance.documents.added")
     assert "v2" in mail.body_text and "Begroting" in mail.body_text
 
 

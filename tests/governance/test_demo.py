@@ -80,6 +80,8 @@ def test_demo_data_loads_governance_once(settings, tmp_path):
     assert set(Mandate.Role.values) <= set(Mandate.objects.values_list("role", flat=True))
     assert AgendaItem.objects.filter(confidential=True).exists()
     assert Meeting.objects.filter(body__kind="alv").exists()
+    # This year's ALV is held at the spring congress.
+    assert Meeting.objects.filter(body__kind="alv", event__slug="alv-en-voorjaarscongres").exists()
     assert (
         Meeting.objects.filter(status="held").exists() and Meeting.objects.filter(status="published").exists()
     )

@@ -60,8 +60,8 @@ KINDS = {
     "governance.meeting.published",
     "governance.meeting.reminder",
     "governance.meeting.convocation",
-    "governance.meeting.convocation_reminder",
-    "governance.meeting.documents_added",
+    "governance.convocation.reminder",
+    "governance.documents.added",
     "newsletters.subscription.confirm",
     "newsletters.test",
     "members.account",
@@ -110,9 +110,9 @@ EXPRESSIONS = {
     },
     ("mail_queue", "KIND_MAIL[kind]"): {
         "governance.meeting.convocation",
-        "governance.meeting.convocation_reminder",
+        "governance.convocation.reminder",
     },
-    ("mail_queue", "'governance.meeting.documents_added'"): {"governance.meeting.documents_added"},
+    ("mail_queue", "'governance.documents.added'"): {"governance.documents.added"},
     ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
     ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
     ("mail_queue_message", "'members.account'"): {"members.account"},
@@ -266,10 +266,10 @@ def test_convocation_and_late_document_mails(member, django_capture_on_commit_ca
             title="Stuk 'A' & <B>",
             uploaded=SimpleUploadedFile("a.pdf", sample_pdf(title="A"), "application/pdf"),
         )
-    for kind in ("governance.meeting.convocation", "governance.meeting.convocation_reminder"):
+    for kind in ("governance.meeting.convocation", "governance.convocation.reminder"):
         [message] = sent(kind)
         check(message, expect=(TITLE, member.full_name, municipality.name))
-    [late] = sent("governance.meeting.documents_added")
+    [late] = sent("governance.documents.added")
     check(late, expect=(TITLE, "Stuk 'A' & <B>"))
 
 
