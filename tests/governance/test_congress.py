@@ -68,7 +68,13 @@ def test_the_event_page_shows_the_published_agenda_and_documents(client, bodies,
     page = client.get(url).content.decode()
     assert "Agendapunt 1" in page
     assert "Agendapunt 2" not in page  # confidential
+    assert "Jaarrekening 2025" in page
+    assert document.get_absolute_url() not in page  # the ALV's meetings are not public here
+    bodies["alv"].public_meetings = True
+    bodies["alv"].save()
+    page = client.get(url).content.decode()
     assert document.get_absolute_url() in page and "Jaarrekening 2025" in page
+    assert client.get(document.get_absolute_url()).status_code == 200
 
 
 def test_copying_the_event_a_year_later_copies_the_meeting_and_keeps_them_linked(bodies, staff):
