@@ -114,8 +114,8 @@ def event_duplicated(*, original: Event, copy: Event, actor=None) -> None:
 def event_page_meeting(event: Event) -> str:
     """events.extensions section: on the event's public page, the agenda and published
     documents of the (published) meeting held there; the documents are links only where the
-    body's meetings are public (elsewhere the portal would refuse the visitor). Only congresses are looked at, so the pages
-    of the many other events cost no query."""
+    body's meetings are public (elsewhere the portal would refuse the visitor). Only congresses
+    are looked at, so the pages of the many other events cost no query."""
     if event.kind not in MEETING_EVENT_KINDS:
         return ""
     meeting = (
