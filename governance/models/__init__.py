@@ -1,6 +1,7 @@
 """The governance models, one module per room; everything is importable from governance.models
 (the migrations refer to the upload_to functions here)."""
 
+from .assembly import AssemblyRules, Ballot, Delegate, MunicipalityWeight, Presence, Vote
 from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
 from .files import document_upload_to, pack_upload_to, report_upload_to
 from .meetings import (
@@ -26,6 +27,13 @@ from .reports import (
 )
 
 __all__ = [
+    # assembly (alv-votes)
+    "AssemblyRules",
+    "Ballot",
+    "Delegate",
+    "MunicipalityWeight",
+    "Presence",
+    "Vote",
     "YEAR_VALIDATORS",
     "AgendaItem",
     "AnnualReport",

@@ -1,0 +1,214 @@
+"""The ALV as an assembly of member municipalities: the voting rules (weights, quorum), the
+delegate of each municipality, and who is present on the day."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import AssemblyRules, Body, Delegate, Meeting, MunicipalityWeight, Presence
+from members.models import Organisation, Person
+from vzhg.errors import ServiceError
+from vzhg.history import history_note
+
+# Who of a member municipality may name its delegate on the member page.
+NAMING_FUNCTIONS = (Person.Function.GRIFFIER, Person.Function.BURGEMEESTER)
+
+
+def rules_get() -> AssemblyRules:
+    """The association's voting rules (the single row, created with the defaults when absent)."""
+    rules, _created = AssemblyRules.objects.get_or_create(pk=1)
+    return rules
+
+
+def weights(*, rules: AssemblyRules) -> dict[int, int]:
+    """Municipality id -> votes, for the municipalities whose weight differs from the default."""
+    return dict(MunicipalityWeight.objects.filter(rules=rules).values_list("municipality_id", "weight"))
+
+
+def rules_summary(*, rules: AssemblyRules, members: int) -> str:
+    """The rules in one sentence, shown on the presence page and with every result."""
+    parts = [_("%(weight)d vote(s) per member municipality") % {"weight": rules.default_weight}]
+    if MunicipalityWeight.objects.filter(rules=rules).exists():
+        parts[0] += _(" (some municipalities have another weight)")
+    parts.append(quorum_text(rules=rules, members=members))
+    if rules.proxies_allowed:
+        parts.append(
+            _("proxies allowed, at most %(count)d per delegate") % {"count": rules.max_proxies_per_delegate}
+        )
+    else:
+        parts.append(_("no proxies"))
+    return "; ".join(parts)
+
+
+def quorum_needed(*, rules: AssemblyRules, members: int) -> int:
+    """How many member municipalities must be present (0: no quorum)."""
+    if rules.quorum == AssemblyRules.Quorum.NUMBER:
+        return rules.quorum_value or 0
+    if rules.quorum == AssemblyRules.Quorum.SHARE:
+        share = rules.quorum_value or 0
+        return -(-members * share // 100)  # rounded up
+    return 0
+
+
+def quorum_text(*, rules: AssemblyRules, members: int) -> str:
+    needed = quorum_needed(rules=rules, members=members)
+    if not needed:
+        return _("no quorum")
+    if rules.quorum == AssemblyRules.Quorum.SHARE:
+        return _("quorum: %(share)d%% of the member municipalities (%(needed)d of %(members)d) present") % {
+            "share": rules.quorum_value,
+            "needed": needed,
+            "members": members,
+        }
+    return _("quorum: %(needed)d member municipalities present") % {"needed": needed}
+
+
+def check_alv(meeting: Meeting) -> None:
+    if meeting.body.kind != Body.Kind.ALV:
+        raise ServiceError(_("Only a general assembly (ALV) has delegates and votes."), code="not_alv")
+
+
+def may_name_delegate(*, user, municipality: Organisation) -> bool:
+    """The griffier or burgemeester of the member municipality itself."""
+    if not user.is_authenticated:
+        return False
+    person = Person.objects.filter(user=user).only("organisation_id", "function").first()
+    return bool(
+        person
+        and municipality.is_member
+        and person.organisation_id == municipality.pk
+        and person.function in NAMING_FUNCTIONS
+    )
+
+
+@transaction.atomic
+def delegate_set(
+    *, meeting: Meeting, municipality: Organisation, person: Person, deputy: Person | None = None, actor=None
+) -> Delegate:
+    """Name (or change) the municipality's delegate and deputy for this ALV; the change is kept
+    in the history with who made it."""
+    check_alv(meeting)
+    if not municipality.is_member:
+        raise ServiceError(
+            _("%(name)s is not a member municipality.") % {"name": municipality}, code="not_member"
+        )
+    for someone in (person, deputy):
+        if someone is not None and someone.organisation_id != municipality.pk:
+            raise ServiceError(
+                _("%(person)s does not work for %(municipality)s.")
+                % {"person": someone, "municipality": municipality},
+                code="wrong_municipality",
+            )
+    if deputy is not None and deputy.pk == person.pk:
+        raise ServiceError(
+            _("The deputy must be someone other than the delegate."), code="deputy_is_delegate"
+        )
+    delegate = Delegate.objects.select_for_update().filter(meeting=meeting, municipality=municipality).first()
+    if delegate is None:
+        delegate = Delegate(meeting=meeting, municipality=municipality)
+    delegate.person = person
+    delegate.deputy = deputy
+    history_note(delegate, actor=actor)
+    try:
+        with transaction.atomic():
+            delegate.save()
+    except IntegrityError as error:  # someone else named one at the same moment
+        raise ServiceError(
+            _("Another delegate was just named for %(municipality)s; reload the page.")
+            % {"municipality": municipality},
+            code="conflict",
+        ) from error
+    return delegate
+
+
+def delegate_for_user(*, user, meeting: Meeting) -> Delegate | None:
+    """The delegation this user votes for at this meeting (as delegate or deputy), if any."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Delegate.objects.filter(meeting=meeting)
+        .filter(Q(person__user=user) | Q(deputy__user=user))
+        .select_related("municipality", "person", "deputy")
+        .first()
+    )
+
+
+@transaction.atomic
+def presence_check_in(
+    *, meeting: Meeting, municipality: Organisation, person: Person | None = None, actor=None
+) -> Presence:
+    """Record that the municipality is present (its delegate or deputy checked in)."""
+    check_alv(meeting)
+    if not municipality.is_member:
+        raise ServiceError(
+            _("%(name)s is not a member municipality.") % {"name": municipality}, code="not_member"
+        )
+    if person is None:
+        delegate = Delegate.objects.filter(meeting=meeting, municipality=municipality).first()
+        person = delegate.person if delegate else None
+    presence, created = Presence.objects.get_or_create(
+        meeting=meeting,
+        municipality=municipality,
+        defaults={"person": person, "checked_in_at": timezone.now()},
+    )
+    if not created and person is not None and presence.person_id != person.pk:
+        presence.person = person
+        history_note(presence, actor=actor)
+        presence.save(update_fields=["person"])
+    return presence
+
+
+@transaction.atomic
+def presence_undo(*, meeting: Meeting, municipality: Organisation, actor=None) -> None:
+    for presence in Presence.objects.filter(meeting=meeting, municipality=municipality):
+        history_note(presence, actor=actor, reason=_("checked in by mistake"))
+        presence.delete()
+
+
+@dataclass
+class PresenceSummary:
+    members: int
+    present: list = field(default_factory=list)  # (municipality, presence, delegate)
+    absent: list = field(default_factory=list)  # (municipality, delegate)
+    quorum_needed: int = 0
+    rules_text: str = ""
+
+    @property
+    def present_count(self) -> int:
+        return len(self.present)
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.present_count >= self.quorum_needed
+
+    @property
+    def headline(self) -> str:
+        return _("%(present)d of %(members)d municipalities present") % {
+            "present": self.present_count,
+            "members": self.members,
+        }
+
+
+def presence_summary(*, meeting: Meeting) -> PresenceSummary:
+    """Who is present and who is absent, with the quorum from the settings: five queries."""
+    rules = rules_get()
+    municipalities = list(Organisation.objects.member_municipalities().order_by("name"))
+    presences = {
+        p.municipality_id: p for p in Presence.objects.filter(meeting=meeting).select_related("person")
+    }
+    delegates = {
+        d.municipality_id: d
+        for d in Delegate.objects.filter(meeting=meeting).select_related("person", "deputy")
+    }
+    summary = PresenceSummary(members=len(municipalities))
+    for municipality in municipalities:
+        if municipality.pk in presences:
+            summary.present.append((municipality, presences[municipality.pk], delegates.get(municipality.pk)))
+        else:
+            summary.absent.append((municipality, delegates.get(municipality.pk)))
+    summary.quorum_needed = quorum_needed(rules=rules, members=summary.members)
+    summary.rules_text = rules_summary(rules=rules, members=summary.members)
+    return summary

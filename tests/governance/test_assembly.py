@@ -1,0 +1,136 @@
+"""The ALV as an assembly: voting rules as settings, delegates, presence and the quorum."""
+
+import pytest
+
+from governance.board import assembly
+from governance.models import AssemblyRules, Delegate, MunicipalityWeight
+from members.models import Person
+from tests.factories import MemberFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from vzhg.errors import ServiceError
+
+from .assembly_data import alv_meeting, delegations
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_default_rules_are_one_vote_each_no_quorum_and_no_proxies():
+    rules = assembly.rules_get()
+
+    assert (rules.default_weight, rules.quorum, rules.proxies_allowed) == (
+        1,
+        AssemblyRules.Quorum.NONE,
+        False,
+    )
+    assert assembly.quorum_needed(rules=rules, members=50) == 0
+    assert (
+        assembly.rules_summary(rules=rules, members=50)
+        == "1 vote(s) per member municipality; no quorum; no proxies"
+    )
+
+
+def test_a_quorum_as_a_share_of_the_member_municipalities_is_rounded_up():
+    rules = assembly.rules_get()
+    rules.quorum, rules.quorum_value = AssemblyRules.Quorum.SHARE, 50
+    rules.save()
+
+    assert assembly.quorum_needed(rules=rules, members=49) == 25
+    assert "50% of the member municipalities (25 of 49)" in assembly.rules_summary(rules=rules, members=49)
+
+
+def test_the_database_holds_one_rules_row_and_a_valid_quorum():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssemblyRules.objects.create(pk=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssemblyRules.objects.create(pk=1, quorum=AssemblyRules.Quorum.SHARE, quorum_value=150)
+
+
+def test_one_delegate_per_municipality_and_a_change_keeps_who_made_it():
+    meeting = alv_meeting(days=10)
+    town = MunicipalityFactory()
+    first = MemberFactory(organisation=town)
+    second = MemberFactory(organisation=town)
+    griffier = UserFactory()
+
+    assembly.delegate_set(meeting=meeting, municipality=town, person=first)
+    assembly.delegate_set(meeting=meeting, municipality=town, person=second, deputy=first, actor=griffier)
+
+    delegate = Delegate.objects.get()
+    assert (delegate.person, delegate.deputy) == (second, first)
+    history = list(delegate.history.order_by("history_id"))
+    assert [row.person_id for row in history] == [first.pk, second.pk]
+    assert history[-1].history_user == griffier
+
+
+def test_the_database_refuses_a_second_delegate_row():
+    from django.db import IntegrityError
+
+    meeting = alv_meeting(days=10)
+    town = MunicipalityFactory()
+    assembly.delegate_set(meeting=meeting, municipality=town, person=MemberFactory(organisation=town))
+    with pytest.raises(IntegrityError):
+        Delegate.objects.create(meeting=meeting, municipality=town, person=MemberFactory(organisation=town))
+
+
+def test_a_delegate_must_work_for_the_municipality_and_the_meeting_be_an_alv(bodies):
+    from .conftest import make_meeting
+
+    meeting = alv_meeting(days=10)
+    town = MunicipalityFactory()
+    with pytest.raises(ServiceError) as refused:
+        assembly.delegate_set(meeting=meeting, municipality=town, person=MemberFactory())
+    assert refused.value.code == "wrong_municipality"
+    partner = OrganisationFactory()
+    with pytest.raises(ServiceError) as refused:
+        assembly.delegate_set(
+            meeting=meeting, municipality=partner, person=MemberFactory(organisation=partner)
+        )
+    assert refused.value.code == "not_member"
+    board = make_meeting(bodies["db"])
+    with pytest.raises(ServiceError) as refused:
+        assembly.delegate_set(meeting=board, municipality=town, person=MemberFactory(organisation=town))
+    assert refused.value.code == "not_alv"
+
+
+def test_only_the_griffier_or_burgemeester_of_the_municipality_names_its_delegate():
+    town = MunicipalityFactory()
+    griffier = MemberFactory(organisation=town, function=Person.Function.GRIFFIER)
+    mayor = MemberFactory(organisation=town, function=Person.Function.BURGEMEESTER)
+    officer = MemberFactory(organisation=town)
+    elsewhere = MemberFactory(function=Person.Function.GRIFFIER)
+
+    assert assembly.may_name_delegate(user=griffier.user, municipality=town)
+    assert assembly.may_name_delegate(user=mayor.user, municipality=town)
+    assert not assembly.may_name_delegate(user=officer.user, municipality=town)
+    assert not assembly.may_name_delegate(user=elsewhere.user, municipality=town)
+
+
+def test_presence_counts_the_present_lists_the_absent_and_applies_the_quorum(django_assert_num_queries):
+    meeting = alv_meeting()
+    delegations(meeting, 5, present=3)
+    rules = assembly.rules_get()
+    rules.quorum, rules.quorum_value = AssemblyRules.Quorum.NUMBER, 4
+    rules.save()
+
+    with django_assert_num_queries(5):
+        summary = assembly.presence_summary(meeting=meeting)
+
+    assert summary.headline == "3 of 5 municipalities present"
+    assert len(summary.absent) == 2 and all(delegate is not None for _town, delegate in summary.absent)
+    assert not summary.quorum_met and "quorum: 4 member municipalities present" in summary.rules_text
+    town = summary.absent[0][0]
+    assembly.presence_check_in(meeting=meeting, municipality=town)
+    assert assembly.presence_summary(meeting=meeting).quorum_met
+
+
+def test_presence_summary_does_not_grow_with_the_municipalities(django_assert_num_queries):
+    meeting = alv_meeting()
+    delegations(meeting, 20, present=15)
+    MunicipalityWeight.objects.create(
+        rules=assembly.rules_get(), municipality=MunicipalityFactory(), weight=3
+    )
+
+    with django_assert_num_queries(5):
+        summary = assembly.presence_summary(meeting=meeting)
+    assert summary.headline == "15 of 21 municipalities present"
