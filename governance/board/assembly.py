@@ -84,6 +84,25 @@ def may_name_delegate(*, user, municipality: Organisation) -> bool:
     )
 
 
+def delegate_problem(
+    *, meeting: Meeting, municipality: Organisation, person: Person, deputy: Person | None = None
+) -> str | None:
+    """Why this person (and deputy) cannot be the municipality's delegate at this meeting, or None."""
+    if meeting.body.kind != Body.Kind.ALV:
+        return _("Only a general assembly (ALV) has delegates and votes.")
+    if not municipality.is_member:
+        return _("%(name)s is not a member municipality.") % {"name": municipality}
+    for someone in (person, deputy):
+        if someone is not None and someone.organisation_id != municipality.pk:
+            return _("%(person)s does not work for %(municipality)s.") % {
+                "person": someone,
+                "municipality": municipality,
+            }
+    if deputy is not None and deputy.pk == person.pk:
+        return _("The deputy must be someone other than the delegate.")
+    return None
+
+
 @transaction.atomic
 def delegate_set(
     *, meeting: Meeting, municipality: Organisation, person: Person, deputy: Person | None = None, actor=None
@@ -95,17 +114,9 @@ def delegate_set(
         raise ServiceError(
             _("%(name)s is not a member municipality.") % {"name": municipality}, code="not_member"
         )
-    for someone in (person, deputy):
-        if someone is not None and someone.organisation_id != municipality.pk:
-            raise ServiceError(
-                _("%(person)s does not work for %(municipality)s.")
-                % {"person": someone, "municipality": municipality},
-                code="wrong_municipality",
-            )
-    if deputy is not None and deputy.pk == person.pk:
-        raise ServiceError(
-            _("The deputy must be someone other than the delegate."), code="deputy_is_delegate"
-        )
+    problem = delegate_problem(meeting=meeting, municipality=municipality, person=person, deputy=deputy)
+    if problem:
+        raise ServiceError(problem, code="wrong_municipality")
     delegate = Delegate.objects.select_for_update().filter(meeting=meeting, municipality=municipality).first()
     if delegate is None:
         delegate = Delegate(meeting=meeting, municipality=municipality)

@@ -14,12 +14,31 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import AgendaItem, Ballot, Meeting, Motion, Presence, Vote
+from governance.models import AgendaItem, Ballot, Body, Meeting, Motion, Presence, Vote
 from members.models import Organisation
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
 from . import assembly, services
+
+
+def vote_open_problem(*, motion: Motion | None = None, item: AgendaItem | None = None) -> str | None:
+    """Why no vote can be opened on this motion or agenda item now, or None."""
+    if (motion is None) == (item is None):
+        return _("A vote is on one motion or one agenda item.")
+    if item is not None and item.kind != AgendaItem.Kind.BESLUITVORMING:
+        return _("Only an agenda item for decision is voted on.")
+    subject = motion or item
+    assert subject is not None
+    meeting = Meeting.objects.select_related("body").get(pk=subject.meeting_id)
+    if meeting.body.kind != Body.Kind.ALV:
+        return _("Only a general assembly (ALV) has delegates and votes.")
+    problem = services.meeting_not_started_problem(meeting=meeting)
+    if problem:
+        return problem
+    if Vote.objects.filter(status=Vote.Status.OPEN, motion=motion, item=item).exists():
+        return _("A vote on “%(title)s” is already open.") % {"title": subject.title}
+    return None
 
 
 @transaction.atomic
@@ -32,20 +51,14 @@ def vote_open(
     actor=None,
 ) -> Vote:
     """Open a vote on a motion or on an agenda item for decision, once the meeting has begun."""
-    if (motion is None) == (item is None):
-        raise ServiceError(_("A vote is on one motion or one agenda item."), code="subject")
-    if item is not None and item.kind != AgendaItem.Kind.BESLUITVORMING:
-        raise ServiceError(_("Only an agenda item for decision is voted on."), code="not_for_decision")
     subject = motion or item
-    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=subject.meeting_id)
-    assembly.check_alv(meeting)
-    problem = services.meeting_not_started_problem(meeting=meeting)
+    if subject is not None:  # one opening per meeting at a time
+        Meeting.objects.select_for_update().filter(pk=subject.meeting_id).first()
+    problem = vote_open_problem(motion=motion, item=item)
     if problem:
-        raise ServiceError(problem, code="not_started")
-    if Vote.objects.filter(meeting=meeting, status=Vote.Status.OPEN, motion=motion, item=item).exists():
-        raise ServiceError(
-            _("A vote on “%(title)s” is already open.") % {"title": subject.title}, code="open"
-        )
+        raise ServiceError(problem, code="not_open")
+    assert subject is not None
+    meeting = subject.meeting
     vote = Vote(
         meeting=meeting, motion=motion, item=item, title=title.strip() or subject.title, secret=secret
     )

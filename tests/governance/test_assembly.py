@@ -80,7 +80,7 @@ def test_a_delegate_must_work_for_the_municipality_and_the_meeting_be_an_alv(bod
     town = MunicipalityFactory()
     with pytest.raises(ServiceError) as refused:
         assembly.delegate_set(meeting=meeting, municipality=town, person=MemberFactory())
-    assert refused.value.code == "wrong_municipality"
+    assert "does not work for" in refused.value.message
     partner = OrganisationFactory()
     with pytest.raises(ServiceError) as refused:
         assembly.delegate_set(
@@ -91,6 +91,7 @@ def test_a_delegate_must_work_for_the_municipality_and_the_meeting_be_an_alv(bod
     with pytest.raises(ServiceError) as refused:
         assembly.delegate_set(meeting=board, municipality=town, person=MemberFactory(organisation=town))
     assert refused.value.code == "not_alv"
+    assert assembly.delegate_problem(meeting=meeting, municipality=town, person=MemberFactory()) is not None
 
 
 def test_only_the_griffier_or_burgemeester_of_the_municipality_names_its_delegate():
