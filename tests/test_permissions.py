@@ -77,6 +77,10 @@ OBJECT_URLS = {
     "governance:document": "tests/governance/test_portal.py",
     "governance:note": "tests/governance/test_portal.py",
     "governance:pack": "tests/governance/test_portal.py",
+    # The ALV: naming the delegate (griffier/burgemeester of a member municipality) and voting
+    # from the phone (the delegate or deputy); anyone else 404.
+    "governance:delegate": "tests/governance/test_assembly_pages.py",
+    "governance:ballot": "tests/governance/test_assembly_pages.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",

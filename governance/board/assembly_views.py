@@ -1,0 +1,123 @@
+"""The member-facing pages of the ALV: the griffier or burgemeester of a member municipality names
+its delegate, and the delegate (or deputy) votes from their own phone while a vote is open.
+Anything out of the visitor's reach answers 404."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from governance.models import Ballot, Body, Delegate, Meeting, Presence, Vote
+from members.models import Person
+from vzhg.errors import ServiceError
+
+from . import assembly, votes
+
+
+class DelegateForm(forms.Form):
+    person = forms.ModelChoiceField(label=gettext_lazy("delegate"), queryset=Person.objects.none())
+    deputy = forms.ModelChoiceField(
+        label=gettext_lazy("deputy"), queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(organisation=municipality).order_by("last_name", "first_name")
+        self.fields["person"].queryset = people
+        self.fields["deputy"].queryset = people
+
+
+def _alv(pk, token) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("body")
+        .filter(pk=pk, token=token, body__kind=Body.Kind.ALV)
+        .exclude(status=Meeting.Status.CONCEPT)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegate(request, pk, token):
+    """Name (or change) my municipality's delegate and deputy for this ALV."""
+    meeting = _alv(pk, token)
+    person = Person.objects.filter(user=request.user).select_related("organisation").first()
+    municipality = person.organisation if person else None
+    if municipality is None or not assembly.may_name_delegate(user=request.user, municipality=municipality):
+        raise Http404
+    current = Delegate.objects.filter(meeting=meeting, municipality=municipality).first()
+    initial = {"person": current.person_id, "deputy": current.deputy_id} if current else {}
+    form = DelegateForm(request.POST or None, municipality=municipality, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assembly.delegate_set(
+                meeting=meeting,
+                municipality=municipality,
+                person=form.cleaned_data["person"],
+                deputy=form.cleaned_data["deputy"],
+                actor=request.user,
+            )
+        except ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is the delegate of %(municipality)s.")
+                % {"person": form.cleaned_data["person"], "municipality": municipality},
+            )
+            return redirect(reverse("governance:delegate", kwargs={"pk": meeting.pk, "token": meeting.token}))
+    return render(
+        request,
+        "governance/delegate.html",
+        {"meeting": meeting, "municipality": municipality, "form": form, "current": current},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot(request, pk, token):
+    """The delegate's phone: the open votes of this ALV, one tap for, against or abstain."""
+    meeting = _alv(pk, token)
+    delegation = assembly.delegate_for_user(user=request.user, meeting=meeting)
+    if delegation is None:
+        raise Http404
+    municipality = delegation.municipality
+    if request.method == "POST":
+        vote = Vote.objects.filter(pk=request.POST.get("vote") or 0, meeting=meeting).first()
+        if vote is None:
+            raise Http404
+        try:
+            votes.ballot_cast(
+                vote=vote,
+                municipality=municipality,
+                choice=request.POST.get("choice", ""),
+                actor=request.user,
+            )
+        except ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Your vote on “%(title)s” is recorded.") % {"title": vote.title})
+        return redirect(reverse("governance:ballot", kwargs={"pk": meeting.pk, "token": meeting.token}))
+    open_votes = list(meeting.votes.filter(status=Vote.Status.OPEN).order_by("opened_at"))
+    mine = dict(
+        Ballot.objects.filter(vote__in=open_votes, municipality=municipality).values_list("vote_id", "choice")
+    )
+    return render(
+        request,
+        "governance/ballot.html",
+        {
+            "meeting": meeting,
+            "municipality": municipality,
+            "present": Presence.objects.filter(meeting=meeting, municipality=municipality).exists(),
+            "rows": [(vote, mine.get(vote.pk, "")) for vote in open_votes],
+            "choices": Ballot.Choice.choices,
+        },
+    )
