@@ -121,3 +121,23 @@ def ballot(request, pk, token):
             "choices": Ballot.Choice.choices,
         },
     )
+
+
+def meeting_links(*, user, meeting: Meeting) -> dict | None:
+    """For the meeting page of a published ALV: may this visitor name the delegate, vote? Two
+    queries, and none for other meetings or anonymous visitors."""
+    if meeting.body.kind != Body.Kind.ALV or meeting.status == Meeting.Status.CONCEPT:
+        return None
+    if not user.is_authenticated:
+        return None
+    person = Person.objects.filter(user=user).select_related("organisation").first()
+    municipality = person.organisation if person else None
+    return {
+        "name_delegate": bool(
+            municipality is not None
+            and municipality.is_member
+            and person is not None
+            and person.function in assembly.NAMING_FUNCTIONS
+        ),
+        "vote": assembly.delegate_for_user(user=user, meeting=meeting) is not None,
+    }

@@ -12,7 +12,8 @@ from tests.factories import MemberFactory, MunicipalityFactory
 
 def alv_meeting(*, days: int = -1, title: str = "ALV") -> Meeting:
     body, _created = Body.objects.get_or_create(
-        slug="alv", defaults={"name": "Algemene ledenvergadering", "kind": Body.Kind.ALV}
+        slug="alv",
+        defaults={"name": "Algemene ledenvergadering", "kind": Body.Kind.ALV, "public_meetings": True},
     )
     meeting = Meeting.objects.create(
         body=body,

@@ -98,3 +98,17 @@ def test_the_deputy_votes_for_the_municipality_too(client):
     client.post(page(meeting, "ballot"), {"vote": vote.pk, "choice": "abstain"})
 
     assert Ballot.objects.get(vote=vote).municipality == people[0].organisation
+
+
+def test_the_meeting_page_links_the_griffier_and_the_delegate_to_their_pages(client):
+    meeting = alv_meeting()
+    people = delegations(meeting, 1)  # a griffier, named as delegate
+    officer = MemberFactory(organisation=people[0].organisation)
+
+    client.force_login(people[0].user)
+    page_html = client.get(meeting.get_absolute_url()).content.decode()
+    assert page(meeting, "delegate") in page_html and page(meeting, "ballot") in page_html
+
+    client.force_login(officer.user)
+    page_html = client.get(meeting.get_absolute_url()).content.decode()
+    assert page(meeting, "delegate") not in page_html and page(meeting, "ballot") not in page_html
