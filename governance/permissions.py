@@ -20,6 +20,7 @@ SECRETARIAT = {
     "governance.MunicipalityWeight": ALL,
     "governance.Delegate": ALL,
     "governance.Presence": ALL,
+    "governance.Proxy": ALL,
     "governance.Vote": ALL,
     "governance.Ballot": ALL,
     # The workplan and the annual report.

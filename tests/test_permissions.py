@@ -128,6 +128,7 @@ ADMIN_MODELS = {
     "governance.motion": "manage",
     "governance.assemblyrules": "manage",  # one row: changed, never added or deleted
     "governance.delegate": "manage",
+    "governance.proxy": "manage",  # volmachten, within the voting rules
     "governance.vote": "manage",  # opened, recorded and closed through the services
     "governance.objective": "manage",
     "governance.workplan": "manage",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import AssemblyRules, Body, Delegate, Meeting, MunicipalityWeight, Presence
+from governance.models import AssemblyRules, Body, Delegate, Meeting, MunicipalityWeight, Presence, Proxy
 from members.models import Organisation, Person
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
@@ -179,11 +179,77 @@ def presence_undo(*, meeting: Meeting, municipality: Organisation, actor=None) -
         presence.delete()
 
 
+def proxy_problem(*, meeting: Meeting, grantor: Organisation, holder: Organisation) -> str | None:
+    """Why the grantor cannot authorise the holder's delegate at this meeting, or None."""
+    rules = rules_get()
+    if not rules.proxies_allowed:
+        return _("The voting rules of the association do not allow proxies.")
+    if grantor.pk == holder.pk or not (grantor.is_member and holder.is_member):
+        return _("A proxy goes from one member municipality to another.")
+    if not Delegate.objects.filter(meeting=meeting, municipality=holder).exists():
+        return _("%(holder)s has no delegate at this meeting yet.") % {"holder": holder}
+    proxies = Proxy.objects.filter(meeting=meeting).exclude(grantor=grantor)
+    if proxies.filter(grantor=holder).exists() or proxies.filter(holder=grantor).exists():
+        return _("A municipality that gives a proxy cannot carry one, and the other way round.")
+    if proxies.filter(holder=holder).count() >= rules.max_proxies_per_delegate:
+        return _("The delegate of %(holder)s already carries the most proxies allowed (%(count)d).") % {
+            "holder": holder,
+            "count": rules.max_proxies_per_delegate,
+        }
+    return None
+
+
+@transaction.atomic
+def proxy_grant(*, meeting: Meeting, grantor: Organisation, holder: Organisation, actor=None) -> Proxy:
+    """Record the grantor's proxy to the holder's delegate (replacing an earlier one), within the
+    limits of the voting rules. One at a time per meeting (the meeting row is locked)."""
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    check_alv(meeting)
+    problem = proxy_problem(meeting=meeting, grantor=grantor, holder=holder)
+    if problem:
+        raise ServiceError(problem, code="proxy")
+    proxy = Proxy.objects.filter(meeting=meeting, grantor=grantor).first() or Proxy(
+        meeting=meeting, grantor=grantor
+    )
+    proxy.holder = holder
+    history_note(proxy, actor=actor)
+    proxy.save()
+    return proxy
+
+
+def proxies_held(*, meeting: Meeting, holder: Organisation) -> list[Organisation]:
+    """The municipalities whose votes the holder's delegate carries."""
+    return [
+        proxy.grantor
+        for proxy in Proxy.objects.filter(meeting=meeting, holder=holder).select_related("grantor")
+    ]
+
+
+def voting_municipalities(*, meeting_id: int):
+    """Member municipalities that may vote: present, or represented by a proxy to a present
+    municipality's delegate (a queryset, ordered by name)."""
+    present = Presence.objects.filter(meeting_id=meeting_id).values("municipality")
+    by_proxy = Proxy.objects.filter(meeting_id=meeting_id, holder__in=present).values("grantor")
+    return Organisation.objects.filter(Q(pk__in=present) | Q(pk__in=by_proxy)).order_by("name")
+
+
+def represented_count(*, meeting_id: int) -> int:
+    """Municipalities present, or represented by a proxy to a present municipality's delegate."""
+    present = Presence.objects.filter(meeting_id=meeting_id)
+    by_proxy = (
+        Proxy.objects.filter(meeting_id=meeting_id, holder__in=present.values("municipality"))
+        .exclude(grantor__in=present.values("municipality"))
+        .count()
+    )
+    return present.count() + by_proxy
+
+
 @dataclass
 class PresenceSummary:
     members: int
     present: list = field(default_factory=list)  # (municipality, presence, delegate)
-    absent: list = field(default_factory=list)  # (municipality, delegate)
+    absent: list = field(default_factory=list)  # (municipality, delegate, proxy holder or None)
+    represented: int = 0  # absent, but their vote is carried by a present delegate (proxy)
     quorum_needed: int = 0
     rules_text: str = ""
 
@@ -193,7 +259,8 @@ class PresenceSummary:
 
     @property
     def quorum_met(self) -> bool:
-        return self.present_count >= self.quorum_needed
+        """Present or represented by a proxy counts towards the quorum."""
+        return self.present_count + self.represented >= self.quorum_needed
 
     @property
     def headline(self) -> str:
@@ -204,7 +271,8 @@ class PresenceSummary:
 
 
 def presence_summary(*, meeting: Meeting) -> PresenceSummary:
-    """Who is present and who is absent, with the quorum from the settings: five queries."""
+    """Who is present and who is absent (and who carries their proxy), with the quorum from the
+    settings: six queries."""
     rules = rules_get()
     municipalities = list(Organisation.objects.member_municipalities().order_by("name"))
     presences = {
@@ -214,12 +282,17 @@ def presence_summary(*, meeting: Meeting) -> PresenceSummary:
         d.municipality_id: d
         for d in Delegate.objects.filter(meeting=meeting).select_related("person", "deputy")
     }
+    holders = dict(Proxy.objects.filter(meeting=meeting).values_list("grantor_id", "holder__name"))
     summary = PresenceSummary(members=len(municipalities))
+    present_names = {m.name for m in municipalities if m.pk in presences}
     for municipality in municipalities:
         if municipality.pk in presences:
             summary.present.append((municipality, presences[municipality.pk], delegates.get(municipality.pk)))
         else:
-            summary.absent.append((municipality, delegates.get(municipality.pk)))
+            holder = holders.get(municipality.pk)
+            summary.absent.append((municipality, delegates.get(municipality.pk), holder))
+            if holder in present_names:
+                summary.represented += 1
     summary.quorum_needed = quorum_needed(rules=rules, members=summary.members)
     summary.rules_text = rules_summary(rules=rules, members=summary.members)
     return summary

@@ -8,7 +8,16 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import AgendaItem, AssemblyRules, Body, Delegate, Motion, MunicipalityWeight, Vote
+from governance.models import (
+    AgendaItem,
+    AssemblyRules,
+    Body,
+    Delegate,
+    Motion,
+    MunicipalityWeight,
+    Proxy,
+    Vote,
+)
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
@@ -100,6 +109,39 @@ class DelegateAdmin(SimpleHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "alv_meetings": assembly_staff.alv_meetings()}
         return super().changelist_view(request, extra_context)
+
+
+class ProxyForm(forms.ModelForm):
+    class Meta:
+        model = Proxy
+        fields = ["meeting", "grantor", "holder"]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, grantor, holder = (cleaned.get(name) for name in ("meeting", "grantor", "holder"))
+        if meeting and grantor and holder:
+            problem = assembly.proxy_problem(meeting=meeting, grantor=grantor, holder=holder)
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
+@admin.register(Proxy)
+class ProxyAdmin(SimpleHistoryAdmin):
+    """Proxies (volmachten), within the limits of the voting rules; shown on the presence page."""
+
+    list_display = ["grantor", "holder", "meeting"]
+    list_filter = ["meeting"]
+    list_select_related = ["grantor", "holder", "meeting"]
+    search_fields = ["grantor__name", "holder__name"]
+    autocomplete_fields = ["meeting", "grantor", "holder"]
+    form = ProxyForm
+
+    def save_model(self, request, obj, form, change):
+        proxy = assembly.proxy_grant(
+            meeting=obj.meeting, grantor=obj.grantor, holder=obj.holder, actor=request.user
+        )
+        obj.pk = proxy.pk
 
 
 class VoteForm(forms.ModelForm):

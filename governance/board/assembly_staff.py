@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from governance.models import Ballot, Body, Meeting, Presence, Vote
+from governance.models import Ballot, Body, Meeting, Vote
 from members.models import Organisation
 from vzhg.errors import ServiceError
 
@@ -99,14 +99,12 @@ def record_view(request, object_id, model_admin):
     vote = _vote(object_id)
     if request.method == "POST":
         counted = 0
-        for presence in Presence.objects.filter(meeting_id=vote.meeting_id).select_related("municipality"):
-            choice = request.POST.get(f"m{presence.municipality_id}", "")
+        for municipality in assembly.voting_municipalities(meeting_id=vote.meeting_id):
+            choice = request.POST.get(f"m{municipality.pk}", "")
             if not choice:
                 continue
             try:
-                votes.ballot_cast(
-                    vote=vote, municipality=presence.municipality, choice=choice, actor=request.user
-                )
+                votes.ballot_cast(vote=vote, municipality=municipality, choice=choice, actor=request.user)
             except ServiceError as refusal:
                 messages.error(request, refusal.message)
                 break
@@ -116,10 +114,8 @@ def record_view(request, object_id, model_admin):
         return redirect(reverse("admin:governance_vote_record", args=[vote.pk]))
     ballots = {ballot.municipality_id: ballot.choice for ballot in Ballot.objects.filter(vote=vote)}
     rows = [
-        (presence.municipality, ballots.get(presence.municipality_id, ""))
-        for presence in Presence.objects.filter(meeting_id=vote.meeting_id)
-        .select_related("municipality")
-        .order_by("municipality__name")
+        (municipality, ballots.get(municipality.pk, ""))
+        for municipality in assembly.voting_municipalities(meeting_id=vote.meeting_id)
     ]
     context = _context(
         request,

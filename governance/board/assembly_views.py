@@ -90,9 +90,11 @@ def ballot(request, pk, token):
     if delegation is None:
         raise Http404
     municipality = delegation.municipality
+    carried = [municipality, *assembly.proxies_held(meeting=meeting, holder=municipality)]
     if request.method == "POST":
         vote = Vote.objects.filter(pk=request.POST.get("vote") or 0, meeting=meeting).first()
-        if vote is None:
+        for_town = next((town for town in carried if str(town.pk) == request.POST.get("municipality")), None)
+        if vote is None or for_town is None:
             raise Http404
         try:
             votes.ballot_cast(
@@ -104,12 +106,19 @@ def ballot(request, pk, token):
         except ServiceError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("Your vote on “%(title)s” is recorded.") % {"title": vote.title})
+            messages.success(
+                request,
+                _("The vote of %(municipality)s on “%(title)s” is recorded.")
+                % {"municipality": for_town, "title": vote.title},
+            )
         return redirect(reverse("governance:ballot", kwargs={"pk": meeting.pk, "token": meeting.token}))
     open_votes = list(meeting.votes.filter(status=Vote.Status.OPEN).order_by("opened_at"))
-    mine = dict(
-        Ballot.objects.filter(vote__in=open_votes, municipality=municipality).values_list("vote_id", "choice")
-    )
+    cast = {
+        (vote_id, town_id): choice
+        for vote_id, town_id, choice in Ballot.objects.filter(
+            vote__in=open_votes, municipality__in=carried
+        ).values_list("vote_id", "municipality_id", "choice")
+    }
     return render(
         request,
         "governance/ballot.html",
@@ -117,7 +126,9 @@ def ballot(request, pk, token):
             "meeting": meeting,
             "municipality": municipality,
             "present": Presence.objects.filter(meeting=meeting, municipality=municipality).exists(),
-            "rows": [(vote, mine.get(vote.pk, "")) for vote in open_votes],
+            "rows": [
+                (vote, [(town, cast.get((vote.pk, town.pk), "")) for town in carried]) for vote in open_votes
+            ],
             "choices": Ballot.Choice.choices,
         },
     )

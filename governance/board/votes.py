@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import AgendaItem, Ballot, Body, Meeting, Motion, Presence, Vote
+from governance.models import AgendaItem, Ballot, Body, Meeting, Motion, Presence, Proxy, Vote
 from members.models import Organisation
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
@@ -79,7 +79,11 @@ def ballot_cast(*, vote: Vote, municipality: Organisation, choice: str, actor=No
     locked = Vote.objects.select_for_update().get(pk=vote.pk)
     if not locked.is_open:
         raise ServiceError(closed_message(locked), code="closed")
-    if not Presence.objects.filter(meeting_id=locked.meeting_id, municipality=municipality).exists():
+    present = Presence.objects.filter(meeting_id=locked.meeting_id)
+    by_proxy = Proxy.objects.filter(
+        meeting_id=locked.meeting_id, grantor=municipality, holder__in=present.values("municipality")
+    )
+    if not (present.filter(municipality=municipality).exists() or by_proxy.exists()):
         raise ServiceError(
             _("%(municipality)s is not checked in as present; only present municipalities vote.")
             % {"municipality": municipality},
@@ -158,7 +162,7 @@ def vote_tally(*, vote: Vote, named: bool = False) -> Tally:
     tally = Tally(
         vote=vote,
         members=members,
-        present=Presence.objects.filter(meeting_id=vote.meeting_id).count(),
+        present=assembly.represented_count(meeting_id=vote.meeting_id),
         quorum_needed=assembly.quorum_needed(rules=rules, members=members),
         rules_text=assembly.rules_summary(rules=rules, members=members),
     )

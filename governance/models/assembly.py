@@ -274,3 +274,41 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} — {self.vote}"
+
+
+class Proxy(models.Model):
+    """A volmacht: a member municipality authorises another member municipality's delegate to vote
+    for it at one ALV. Allowed, and how many one delegate may carry, per AssemblyRules."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="proxies"
+    )
+    grantor = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("municipality giving the proxy"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("municipality whose delegate votes"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proxy (volmacht)")
+        verbose_name_plural = _("proxies (volmachten)")
+        ordering = ["meeting", "grantor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "grantor"], name="proxy_one_per_grantor"),
+            models.CheckConstraint(
+                condition=~models.Q(grantor=models.F("holder")), name="proxy_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} → {self.holder}"

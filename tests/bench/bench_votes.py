@@ -150,7 +150,7 @@ def main() -> None:
     print(f"{'ballot latency p95 (ms)':<38}{percentile_ms(latencies, 0.95):>12.1f}")
     print(f"{'ballot latency max (ms)':<38}{max(latencies, default=float('nan')) * 1000:>12.1f}")
     print(f"{'tally (ms)':<38}{tally_s * 1000:>12.1f}")
-    print(f"{'tally queries (pinned at 5 in tests)':<38}{len(queries):>12}")
+    print(f"{'tally queries (pinned at 6 in tests)':<38}{len(queries):>12}")
     print(f"{'close and write the outcome (ms)':<38}{close_s * 1000:>12.1f}")
     print(f"Result: {tally.summary} → {closed.get_result_display()} ({tally.rules_text})")
     print(f"Check: {counted} ballots counted of {delegates}, {len(errors)} errors")

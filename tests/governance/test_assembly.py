@@ -114,11 +114,13 @@ def test_presence_counts_the_present_lists_the_absent_and_applies_the_quorum(dja
     rules.quorum, rules.quorum_value = AssemblyRules.Quorum.NUMBER, 4
     rules.save()
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         summary = assembly.presence_summary(meeting=meeting)
 
     assert summary.headline == "3 of 5 municipalities present"
-    assert len(summary.absent) == 2 and all(delegate is not None for _town, delegate in summary.absent)
+    assert len(summary.absent) == 2 and all(
+        delegate is not None for _town, delegate, _holder in summary.absent
+    )
     assert not summary.quorum_met and "quorum: 4 member municipalities present" in summary.rules_text
     town = summary.absent[0][0]
     assembly.presence_check_in(meeting=meeting, municipality=town)
@@ -132,6 +134,55 @@ def test_presence_summary_does_not_grow_with_the_municipalities(django_assert_nu
         rules=assembly.rules_get(), municipality=MunicipalityFactory(), weight=3
     )
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         summary = assembly.presence_summary(meeting=meeting)
     assert summary.headline == "15 of 21 municipalities present"
+
+
+def _proxies_allowed(count=1):
+    rules = assembly.rules_get()
+    rules.proxies_allowed, rules.max_proxies_per_delegate = True, count
+    rules.save()
+
+
+def test_proxies_are_refused_unless_the_rules_allow_them_and_within_the_limit():
+    from governance.models import Proxy
+
+    meeting = alv_meeting()
+    holder, first, second = (person.organisation for person in delegations(meeting, 3, present=1))
+    with pytest.raises(ServiceError) as refused:
+        assembly.proxy_grant(meeting=meeting, grantor=first, holder=holder)
+    assert "do not allow proxies" in refused.value.message
+
+    _proxies_allowed(count=1)
+    assembly.proxy_grant(meeting=meeting, grantor=first, holder=holder)
+    with pytest.raises(ServiceError) as refused:
+        assembly.proxy_grant(meeting=meeting, grantor=second, holder=holder)
+    assert "already carries the most proxies allowed (1)" in refused.value.message
+    with pytest.raises(ServiceError):
+        assembly.proxy_grant(meeting=meeting, grantor=holder, holder=second)  # no chains
+    assert Proxy.objects.count() == 1
+
+    summary = assembly.presence_summary(meeting=meeting)
+    assert summary.represented == 1
+    assert [holder_name for _town, _delegate, holder_name in summary.absent] == [holder.name, None] or [
+        holder_name for _town, _delegate, holder_name in summary.absent
+    ] == [None, holder.name]
+
+
+def test_a_delegate_votes_for_the_municipality_that_gave_a_proxy():
+    from governance.board import votes
+
+    from .assembly_data import motion_on
+
+    meeting = alv_meeting()
+    holder, grantor = (person.organisation for person in delegations(meeting, 2, present=1))
+    _proxies_allowed()
+    assembly.proxy_grant(meeting=meeting, grantor=grantor, holder=holder)
+    vote = votes.vote_open(motion=motion_on(meeting))
+
+    votes.ballot_cast(vote=vote, municipality=holder, choice="for")
+    votes.ballot_cast(vote=vote, municipality=grantor, choice="for")
+
+    tally = votes.vote_tally(vote=vote)
+    assert (tally.votes_for, tally.present) == (2, 2)

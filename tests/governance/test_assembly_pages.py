@@ -75,14 +75,17 @@ def test_the_delegate_votes_from_the_phone_changes_it_and_is_refused_after_closi
     people = delegations(meeting, 2)
     vote = votes.vote_open(motion=motion_on(meeting, "Motie regiodeal"))
     client.force_login(people[0].user)
+    town = people[0].organisation.pk
 
     assert "Motie regiodeal" in client.get(page(meeting, "ballot")).content.decode()
-    client.post(page(meeting, "ballot"), {"vote": vote.pk, "choice": "for"})
-    client.post(page(meeting, "ballot"), {"vote": vote.pk, "choice": "against"})
+    client.post(page(meeting, "ballot"), {"vote": vote.pk, "municipality": town, "choice": "for"})
+    client.post(page(meeting, "ballot"), {"vote": vote.pk, "municipality": town, "choice": "against"})
     assert list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True)) == ["against"]
 
     votes.vote_close(vote=vote)
-    late = client.post(page(meeting, "ballot"), {"vote": vote.pk, "choice": "for"}, follow=True)
+    late = client.post(
+        page(meeting, "ballot"), {"vote": vote.pk, "municipality": town, "choice": "for"}, follow=True
+    )
     assert "The vote on “Motie regiodeal” is closed; your vote was not counted." in late.content.decode()
     assert Ballot.objects.get(vote=vote).choice == "against"
 
@@ -95,7 +98,10 @@ def test_the_deputy_votes_for_the_municipality_too(client):
     vote = votes.vote_open(motion=motion_on(meeting))
     client.force_login(deputy.user)
 
-    client.post(page(meeting, "ballot"), {"vote": vote.pk, "choice": "abstain"})
+    client.post(
+        page(meeting, "ballot"),
+        {"vote": vote.pk, "municipality": people[0].organisation.pk, "choice": "abstain"},
+    )
 
     assert Ballot.objects.get(vote=vote).municipality == people[0].organisation
 

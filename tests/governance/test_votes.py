@@ -137,6 +137,6 @@ def test_the_tally_costs_the_same_queries_for_5_and_50_municipalities(django_ass
         people = delegations(meeting, size)
         vote = votes.vote_open(motion=motion_on(meeting))
         cast(vote, people, ["for"] * size)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             tally = votes.vote_tally(vote=vote)
         assert tally.votes_for == size
