@@ -99,7 +99,7 @@ def ballot(request, pk, token):
         try:
             votes.ballot_cast(
                 vote=vote,
-                municipality=municipality,
+                municipality=for_town,
                 choice=request.POST.get("choice", ""),
                 actor=request.user,
             )

@@ -118,3 +118,30 @@ def test_the_meeting_page_links_the_griffier_and_the_delegate_to_their_pages(cli
     client.force_login(officer.user)
     page_html = client.get(meeting.get_absolute_url()).content.decode()
     assert page(meeting, "delegate") not in page_html and page(meeting, "ballot") not in page_html
+
+
+def test_the_delegate_votes_from_the_phone_for_a_municipality_that_gave_a_proxy(client):
+    from governance.board import assembly
+
+    meeting = alv_meeting()
+    holder, grantor = delegations(meeting, 2, present=1)
+    rules = assembly.rules_get()
+    rules.proxies_allowed = True
+    rules.save()
+    assembly.proxy_grant(meeting=meeting, grantor=grantor.organisation, holder=holder.organisation)
+    vote = votes.vote_open(motion=motion_on(meeting))
+    client.force_login(holder.user)
+
+    assert f"{grantor.organisation.name} (proxy)" in client.get(page(meeting, "ballot")).content.decode()
+    client.post(
+        page(meeting, "ballot"), {"vote": vote.pk, "municipality": grantor.organisation.pk, "choice": "for"}
+    )
+    stranger = MunicipalityFactory()
+    refused = client.post(
+        page(meeting, "ballot"), {"vote": vote.pk, "municipality": stranger.pk, "choice": "for"}
+    )
+
+    assert refused.status_code == 404
+    assert list(Ballot.objects.filter(vote=vote).values_list("municipality", flat=True)) == [
+        grantor.organisation.pk
+    ]
