@@ -51,6 +51,7 @@ def test_the_presence_page_checks_in_counts_and_lists_the_absent(client, secreta
     meeting = alv_meeting()
     people = delegations(meeting, 3, present=1)
     url = reverse("admin:governance_delegate_presence", args=[meeting.pk])
+    assert url in client.get(reverse("admin:governance_delegate_changelist")).content.decode()
 
     page = client.get(url).content.decode()
     assert "1 of 3 municipalities present" in page and "Absent (2)" in page
