@@ -14,7 +14,18 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import AgendaItem, Ballot, Body, Meeting, Motion, Presence, Proxy, Vote
+from governance.models import (
+    AgendaItem,
+    Ballot,
+    Body,
+    Candidate,
+    Mandate,
+    Meeting,
+    Motion,
+    Presence,
+    Proxy,
+    Vote,
+)
 from members.models import Organisation
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
@@ -72,13 +83,24 @@ def closed_message(vote: Vote) -> str:
 
 
 @transaction.atomic
-def ballot_cast(*, vote: Vote, municipality: Organisation, choice: str, actor=None) -> Ballot:
-    """Record (or change) the municipality's vote while the vote is open; never a second ballot."""
+def ballot_cast(
+    *, vote: Vote, municipality: Organisation, choice: str, candidate: Candidate | None = None, actor=None
+) -> Ballot:
+    """Record (or change) the municipality's vote while the vote is open; never a second ballot.
+    In an election the choice is "for" one candidate, or "abstain"."""
     if choice not in Ballot.Choice.values:
         raise ServiceError(_("Choose for, against or abstain."), code="choice")
     locked = Vote.objects.select_for_update().get(pk=vote.pk)
     if not locked.is_open:
         raise ServiceError(closed_message(locked), code="closed")
+    if locked.mandate_body_id is not None:
+        valid = (choice == Ballot.Choice.ABSTAIN and candidate is None) or (
+            choice == Ballot.Choice.FOR and candidate is not None and candidate.vote_id == locked.pk
+        )
+        if not valid:
+            raise ServiceError(_("Choose one of the candidates, or abstain."), code="candidate")
+    elif candidate is not None:
+        raise ServiceError(_("This vote has no candidates."), code="candidate")
     present = Presence.objects.filter(meeting_id=locked.meeting_id)
     by_proxy = Proxy.objects.filter(
         meeting_id=locked.meeting_id, grantor=municipality, holder__in=present.values("municipality")
@@ -94,7 +116,13 @@ def ballot_cast(*, vote: Vote, municipality: Organisation, choice: str, actor=No
     ballot, _created = Ballot.objects.update_or_create(
         vote=locked,
         municipality=municipality,
-        defaults={"choice": choice, "weight": weight, "cast_by": actor, "cast_at": timezone.now()},
+        defaults={
+            "choice": choice,
+            "candidate": candidate,
+            "weight": weight,
+            "cast_by": actor,
+            "cast_at": timezone.now(),
+        },
     )
     return ballot
 
@@ -113,16 +141,29 @@ class Tally:
     quorum_needed: int = 0
     rules_text: str = ""
     named: list = field(default_factory=list)  # ballots, only for an open named vote or a closed named vote
+    candidates: list = field(default_factory=list)  # an election: (candidate, weighted votes), most first
 
     @property
     def quorum_met(self) -> bool:
         return self.present >= self.quorum_needed
 
     @property
+    def elected(self):
+        """An election's winner: the candidate with more than half of the votes cast for
+        candidates (abstentions are not counted), else None."""
+        if not self.candidates or not self.quorum_met:
+            return None
+        candidate, weight = self.candidates[0]
+        return candidate if weight * 2 > sum(w for _c, w in self.candidates) else None
+
+    @property
     def result(self) -> str:
-        """Adopted with more votes for than against (abstentions are not counted as cast)."""
+        """Adopted with more votes for than against (abstentions are not counted as cast); an
+        election is adopted when a candidate has the majority."""
         if not self.quorum_met:
             return Vote.Result.NO_QUORUM
+        if self.vote.mandate_body_id is not None:
+            return Vote.Result.ADOPTED if self.elected is not None else Vote.Result.REJECTED
         return Vote.Result.ADOPTED if self.votes_for > self.votes_against else Vote.Result.REJECTED
 
     @property
@@ -180,7 +221,20 @@ def vote_tally(*, vote: Vote, named: bool = False) -> Tally:
             vote.votes_abstain,
         )
     if named and not vote.secret:
-        tally.named = list(Ballot.objects.filter(vote=vote).select_related("municipality"))
+        tally.named = list(
+            Ballot.objects.filter(vote=vote).select_related("municipality", "candidate__person")
+        )
+    if vote.mandate_body_id is not None:
+        weights = dict(
+            Ballot.objects.filter(vote=vote, candidate__isnull=False)
+            .values("candidate")
+            .annotate(weight=Sum("weight"))
+            .values_list("candidate", "weight")
+        )
+        candidates = Candidate.objects.filter(vote=vote).select_related("person")
+        tally.candidates = sorted(
+            ((candidate, weights.get(candidate.pk, 0)) for candidate in candidates), key=lambda row: -row[1]
+        )
     return tally
 
 
@@ -204,13 +258,23 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
     vote.closed_at = timezone.now()
     history_note(vote, actor=actor)
     vote.save()
+    if vote.mandate_body_id is not None:
+        vote.elected = tally.elected.person if tally.elected is not None else None
+        vote.save(update_fields=["elected"])
     if vote.secret:
-        Ballot.objects.filter(vote=vote).update(choice="", cast_by=None)
+        Ballot.objects.filter(vote=vote).update(choice="", candidate=None, cast_by=None)
     note = _("%(result)s by vote: %(summary)s (%(rules)s).") % {
         "result": tally.result_label,
         "summary": tally.summary,
         "rules": tally.rules_text,
     }
+    if vote.mandate_body_id is not None:
+        note = _("Election: %(votes)s. %(outcome)s") % {
+            "votes": ", ".join(f"{candidate.person} {weight}" for candidate, weight in tally.candidates),
+            "outcome": _("%(person)s is elected.") % {"person": vote.elected}
+            if vote.elected
+            else _("No candidate has the majority."),
+        }
     note = note[0].upper() + note[1:]
     if vote.motion_id is not None and vote.result != Vote.Result.NO_QUORUM:
         outcome = Motion.Outcome.ADOPTED if vote.result == Vote.Result.ADOPTED else Motion.Outcome.REJECTED
@@ -227,3 +291,43 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
         decision = f"{item.decision.strip()}\n{note}".strip() if item.decision.strip() else note
         services.agenda_item_decide(item=item, decision=decision, actor=actor)
     return vote
+
+
+@transaction.atomic
+def election_open(
+    *, item: AgendaItem, people: list, body: Body, role: str, title: str = "", secret: bool = True, actor=None
+) -> Vote:
+    """Open an election on an agenda item for decision: one seat, candidates `people`; the winner
+    may then be given the mandate (election_mandate_create)."""
+    if len(people) < 1:
+        raise ServiceError(_("An election needs at least one candidate."), code="candidates")
+    vote = vote_open(item=item, title=title, secret=secret, actor=actor)
+    vote.mandate_body, vote.mandate_role = body, role
+    vote.save(update_fields=["mandate_body", "mandate_role"])
+    Candidate.objects.bulk_create([Candidate(vote=vote, person=person) for person in people])
+    return vote
+
+
+@transaction.atomic
+def election_mandate_create(*, vote: Vote, start, actor=None) -> Mandate:
+    """Give the elected candidate the mandate the election was for, checked by the mandate's own
+    rules (one holder of each executive role, not in the kascommissie at the same time)."""
+    from django.core.exceptions import ValidationError
+
+    vote = (
+        Vote.objects.select_for_update(of=("self",)).select_related("mandate_body", "elected").get(pk=vote.pk)
+    )
+    if vote.is_open or vote.elected is None or vote.mandate_body is None:
+        raise ServiceError(
+            _("Only a closed election with an elected candidate gives a mandate."), code="no_winner"
+        )
+    mandate = Mandate(
+        person=vote.elected, body=vote.mandate_body, role=vote.mandate_role or Mandate.Role.LID, start=start
+    )
+    try:
+        mandate.full_clean()
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages), code="mandate") from error
+    history_note(mandate, actor=actor, reason=_("elected at %(meeting)s") % {"meeting": vote.meeting})
+    mandate.save()
+    return mandate

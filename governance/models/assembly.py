@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .board import Body, Mandate
 from .meetings import AgendaItem, Meeting, Motion
 
 
@@ -211,6 +212,26 @@ class Vote(models.Model):
     votes_against = models.PositiveIntegerField(_("votes against"), default=0)
     votes_abstain = models.PositiveIntegerField(_("abstentions"), default=0)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default="", blank=True)
+    # An election (benoeming): the candidates are Candidate rows; the mandate the winner gets.
+    mandate_body = models.ForeignKey(
+        Body,
+        verbose_name=_("body of the mandate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mandate_role = models.CharField(
+        _("role of the mandate"), max_length=30, choices=Mandate.Role.choices, blank=True
+    )
+    elected = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("elected"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -253,6 +274,14 @@ class Ballot(models.Model):
         "members.Organisation", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
     )
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices, blank=True)
+    candidate = models.ForeignKey(
+        "Candidate",
+        verbose_name=_("candidate"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     weight = models.PositiveSmallIntegerField(_("votes"), default=1)
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -312,3 +341,23 @@ class Proxy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantor} → {self.holder}"
+
+
+class Candidate(models.Model):
+    """A person standing in an election (a vote with candidates)."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="candidacies"
+    )
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["vote", "person__last_name"]
+        constraints = [models.UniqueConstraint(fields=["vote", "person"], name="candidate_once_per_vote")]
+
+    def __str__(self) -> str:
+        return str(self.person)
