@@ -225,16 +225,18 @@ def vote_tally(*, vote: Vote, named: bool = False) -> Tally:
             Ballot.objects.filter(vote=vote).select_related("municipality", "candidate__person")
         )
     if vote.mandate_body_id is not None:
-        weights = dict(
-            Ballot.objects.filter(vote=vote, candidate__isnull=False)
-            .values("candidate")
-            .annotate(weight=Sum("weight"))
-            .values_list("candidate", "weight")
-        )
         candidates = Candidate.objects.filter(vote=vote).select_related("person")
-        tally.candidates = sorted(
-            ((candidate, weights.get(candidate.pk, 0)) for candidate in candidates), key=lambda row: -row[1]
-        )
+        if vote.is_open:
+            weights = dict(
+                Ballot.objects.filter(vote=vote, candidate__isnull=False)
+                .values("candidate")
+                .annotate(weight=Sum("weight"))
+                .values_list("candidate", "weight")
+            )
+            rows = [(candidate, weights.get(candidate.pk, 0)) for candidate in candidates]
+        else:  # the totals kept at closing (a secret election's choices are erased)
+            rows = [(candidate, candidate.votes) for candidate in candidates]
+        tally.candidates = sorted(rows, key=lambda row: -row[1])
     return tally
 
 
@@ -259,6 +261,9 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
     history_note(vote, actor=actor)
     vote.save()
     if vote.mandate_body_id is not None:
+        for candidate, weight in tally.candidates:
+            candidate.votes = weight
+            candidate.save(update_fields=["votes"])
         vote.elected = tally.elected.person if tally.elected is not None else None
         vote.save(update_fields=["elected"])
     if vote.secret:

@@ -352,6 +352,7 @@ class Candidate(models.Model):
     person = models.ForeignKey(
         "members.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="candidacies"
     )
+    votes = models.PositiveIntegerField(_("votes"), default=0, help_text=_("Kept when the election closes."))
 
     class Meta:
         verbose_name = _("candidate")

@@ -73,3 +73,18 @@ def test_an_election_ballot_names_a_candidate_of_this_election(election):
     with pytest.raises(ServiceError) as refused:
         votes.ballot_cast(vote=vote, municipality=people[0].organisation, choice="against")
     assert refused.value.code == "candidate"
+
+
+def test_the_vote_page_in_the_admin_shows_the_candidates_and_who_is_elected(client, secretariat, election):
+    from django.urls import reverse
+
+    vote, people, anna, _bert = election
+    for person in people[:3]:
+        votes.ballot_cast(
+            vote=vote, municipality=person.organisation, choice="for", candidate=candidate_of(vote, anna)
+        )
+    votes.vote_close(vote=vote)
+
+    page = client.get(reverse("admin:governance_vote_change", args=[vote.pk])).content.decode()
+
+    assert f"{anna.full_name}: 3" in page and f"{anna.full_name} is elected." in page
