@@ -77,6 +77,10 @@ OBJECT_URLS = {
     "governance:document": "tests/governance/test_portal.py",
     "governance:note": "tests/governance/test_portal.py",
     "governance:pack": "tests/governance/test_portal.py",
+    # The ALV: naming the delegate (griffier/burgemeester of a member municipality) and voting
+    # from the phone (the delegate or deputy); anyone else 404.
+    "governance:delegate": "tests/governance/test_assembly_pages.py",
+    "governance:ballot": "tests/governance/test_assembly_pages.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",
@@ -122,6 +126,10 @@ ADMIN_MODELS = {
     "governance.agendaitem": "manage",
     "governance.document": "manage",
     "governance.motion": "manage",
+    "governance.assemblyrules": "manage",  # one row: changed, never added or deleted
+    "governance.delegate": "manage",
+    "governance.proxy": "manage",  # volmachten, within the voting rules
+    "governance.vote": "manage",  # opened, recorded and closed through the services
     "governance.objective": "manage",
     "governance.workplan": "manage",
     "governance.plannedactivity": "manage",
@@ -234,6 +242,11 @@ ADMIN_PAGE_NEEDS = {
     # newsletters: the mail preview of an edition; subscribing people by function/region
     "preview": "view",
     "subscribe_people": "manage",
+    # governance: the ALV's presence page, recording the room's votes, the projector and its JSON
+    "presence": "view",
+    "record": "manage",
+    "projector": "view",
+    "result_json": "view",
 }
 # Pages the admin does not offer to anyone, superusers included.
 ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
@@ -248,6 +261,8 @@ ADMIN_NOT_OFFERED |= {
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
+# The voting rules are one row, made when first opened.
+ADMIN_NOT_OFFERED |= {("governance.assemblyrules", "add"), ("governance.assemblyrules", "delete")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
 ADMIN_POST_ONLY = {"process_import"}
 
@@ -316,6 +331,8 @@ def open_admin_page(client, label: str, kind: str, url_name: str):
         args = [obj.pk, obj.history.order_by("history_id").first().pk]
     elif params in (["object_id"], ["id"]):
         args = [obj.pk]
+    elif params == ["meeting_id"]:  # the ALV's presence page
+        args = [obj.meeting_id]
     elif not params and "(" not in str(admin_pattern.pattern):
         args = []
     else:
@@ -379,6 +396,7 @@ def test_superuser_opens_the_whole_admin(client, one_of_each, superuser, label, 
 # The admin pages the project adds itself (ModelAdmin.get_urls) and the history pages: an id that
 # is not a number is 404, never a 500.
 ADMIN_CUSTOM_PAGES = {"invitations", "checkin", "municipalities", "attendees", "badges", "preview"}
+ADMIN_CUSTOM_PAGES |= {"presence", "record", "projector", "result_json"}
 
 
 def _admin_params(label: str, url_name: str) -> list[str]:

@@ -18,7 +18,7 @@ from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
 from . import access as board_access
-from . import extensions, services
+from . import assembly_views, extensions, services
 from . import selectors as board_selectors
 from .forms import NoteForm
 
@@ -108,6 +108,7 @@ def meeting(request, pk, token):
             "access": access,
             "can_note": request.user.is_authenticated and access.member,
             "motions": _motions(meeting),
+            "assembly": assembly_views.meeting_links(user=request.user, meeting=meeting),
         },
     )
 

@@ -1,6 +1,7 @@
 """The governance models, one module per room; everything is importable from governance.models
 (the migrations refer to the upload_to functions here)."""
 
+from .assembly import AssemblyRules, Ballot, Candidate, Delegate, MunicipalityWeight, Presence, Proxy, Vote
 from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
 from .convocation import ConvocationRecipient, LateDocumentNotice
 from .files import document_upload_to, pack_upload_to, report_upload_to
@@ -27,6 +28,15 @@ from .reports import (
 )
 
 __all__ = [
+    # assembly (alv-votes)
+    "AssemblyRules",
+    "Ballot",
+    "Candidate",
+    "Delegate",
+    "MunicipalityWeight",
+    "Presence",
+    "Proxy",
+    "Vote",
     "YEAR_VALIDATORS",
     "AgendaItem",
     "AnnualReport",

@@ -36,3 +36,11 @@ def governance_one_of_each() -> None:
         meeting=alv_meeting, title="Motie jeugdzorg", text="Het DB wordt gevraagd ..."
     )
     motion.submitted_by.add(person.organisation)
+    from governance.board.assembly import rules_get
+    from governance.models import Delegate, Proxy, Vote
+    from tests.factories import MunicipalityFactory
+
+    rules_get()
+    Delegate.objects.create(meeting=alv_meeting, municipality=person.organisation, person=person)
+    Vote.objects.create(meeting=alv_meeting, motion=motion, title=motion.title)
+    Proxy.objects.create(meeting=alv_meeting, grantor=MunicipalityFactory(), holder=person.organisation)
