@@ -14,6 +14,10 @@ SECRETARIAT = {
     "governance.AgendaItem": ALL,
     "governance.Document": ALL,
     "governance.Motion": ALL,
+    # Minutes, their attendance (recorded on the minutes' page) and the action list.
+    "governance.Minutes": ALL,
+    "governance.Attendance": ALL,
+    "governance.Action": ALL,
     # The workplan and the annual report.
     "governance.Objective": ALL,
     "governance.Workplan": ALL,

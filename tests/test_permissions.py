@@ -32,6 +32,7 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "governance:board",
     "governance:board_history",
+    "governance:archive",  # held meetings of public bodies, per body and year
     "reports:workplan_index",  # adopted workplans; staff and the board also see concepts
     "reports:annual_report_index",  # published annual reports; staff and the board also see concepts
     "events:agenda",
@@ -77,6 +78,11 @@ OBJECT_URLS = {
     "governance:document": "tests/governance/test_portal.py",
     "governance:note": "tests/governance/test_portal.py",
     "governance:pack": "tests/governance/test_portal.py",
+    # Concept minutes: the body and the secretariat; adopted: whoever may read the meeting.
+    "governance:minutes": "tests/governance/test_minutes.py",
+    "governance:minutes_pdf": "tests/governance/test_minutes.py",
+    # A public body's held meetings of a year: anyone; a closed body, or a year without any: 404.
+    "governance:archive_year": "tests/governance/test_archive.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",
@@ -122,6 +128,9 @@ ADMIN_MODELS = {
     "governance.agendaitem": "manage",
     "governance.document": "manage",
     "governance.motion": "manage",
+    "governance.minutes": "manage",
+    "governance.attendance": "manage",  # recorded on the minutes' page, so never added on its own
+    "governance.action": "manage",
     "governance.objective": "manage",
     "governance.workplan": "manage",
     "governance.plannedactivity": "manage",
@@ -248,6 +257,8 @@ ADMIN_NOT_OFFERED |= {
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
+# Attendance is recorded per member on the page of the meeting's minutes.
+ADMIN_NOT_OFFERED |= {("governance.attendance", "add")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
 ADMIN_POST_ONLY = {"process_import"}
 

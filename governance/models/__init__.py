@@ -13,6 +13,7 @@ from .meetings import (
     Notice,
     PersonalNote,
 )
+from .minutes import Action, Attendance, Minutes
 from .reports import (
     YEAR_VALIDATORS,
     AnnualReport,
@@ -27,9 +28,11 @@ from .reports import (
 
 __all__ = [
     "YEAR_VALIDATORS",
+    "Action",
     "AgendaItem",
     "AnnualReport",
     "AnnualReportSection",
+    "Attendance",
     "Body",
     "CommissionSeat",
     "Document",
@@ -37,6 +40,7 @@ __all__ = [
     "Meeting",
     "MeetingPack",
     "MeetingView",
+    "Minutes",
     "Motion",
     "Notice",
     "Objective",
