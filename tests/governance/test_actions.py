@@ -111,3 +111,20 @@ def test_the_secretariat_keeps_the_action_list_in_the_admin(client, agreed, peop
     agreed["open"].refresh_from_db()
     assert agreed["open"].status == Action.Status.DONE
     assert agreed["open"].history.latest().history_user == people["staff"]
+
+
+def test_a_persons_actions_and_attendance_are_in_their_avg_export(client, agreed, people):
+    from governance.models import Attendance
+
+    owner = people["db_member"]
+    Attendance.objects.create(
+        meeting=agreed["meeting"], person=owner.person, status=Attendance.Status.EXCUSED
+    )
+    client.force_login(owner)
+
+    data = client.get(reverse("members:profile_export")).json()
+
+    assert [row["action"] for row in data["actions"]] == ["Brief aan Gedeputeerde Staten", "Zaal reserveren"]
+    assert [(row["meeting"], row["attendance"]) for row in data["meeting_attendance"]] == [
+        ("DB maart", "excused")
+    ]
