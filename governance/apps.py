@@ -18,6 +18,7 @@ class GovernanceConfig(AppConfig):
 
         from . import permissions, personal_data
         from .board import extensions as board_extensions
+        from .board.minutes_panel import minutes_and_actions
         from .models import Body
         from .reports.admin_helpers import linked_activities
         from .reports.portal import portal_context
@@ -27,4 +28,5 @@ class GovernanceConfig(AppConfig):
         events_extensions.event_admin_panel_add(linked_activities)
         events_extensions.audience_bodies_set(lambda: Body.objects.order_by("order", "name"))
         board_extensions.meeting_admin_panel_add(linked_activities)
+        board_extensions.meeting_admin_panel_add(minutes_and_actions)
         board_extensions.portal_context_add(portal_context)

@@ -248,3 +248,17 @@ def test_concept_minutes_are_put_on_a_later_agenda_before_adoption(client, db_pa
     client.force_login(people["db_member"])
     content = client.get(upcoming.get_absolute_url()).content.decode()
     assert reverse("governance:minutes", kwargs={"pk": first.pk, "token": first.token}) in content
+
+
+def test_the_meeting_admin_page_links_to_its_minutes_and_actions(client, db_pair, people):
+    first, _second = db_pair
+    client.force_login(people["staff"])
+    url = reverse("admin:governance_meeting_change", args=[first.pk])
+
+    page = client.get(url).content.decode()
+    assert f"{reverse('admin:governance_minutes_add')}?meeting={first.pk}" in page
+
+    minutes = board_minutes.minutes_save(meeting=first, text="Notulen")
+    page = client.get(url).content.decode()
+    assert reverse("admin:governance_minutes_change", args=[minutes.pk]) in page
+    assert f"{reverse('admin:governance_action_add')}?meeting={first.pk}&amp;body={first.body_id}" in page
