@@ -32,9 +32,31 @@ def minutes_save(*, meeting: Meeting, text: str, actor=None) -> Minutes:
         elif minutes.status == Minutes.Status.ADOPTED:
             raise ServiceError(_("These minutes have been adopted; they can no longer be changed."))
         minutes.text = text.strip()
+        if minutes.adoption_item_id is None:
+            minutes.adoption_item = _next_adoption_item(meeting=meeting)
         history_note(minutes, actor=actor)
         minutes.save()
     return minutes
+
+
+ADOPTION_ITEM_TITLE = "Vaststellen notulen"
+
+
+def _next_adoption_item(*, meeting: Meeting) -> AgendaItem | None:
+    """The item "Vaststellen notulen…" of the body's next meeting, when it has one that adopts no
+    other minutes yet: the minutes are put on that agenda by themselves."""
+    following = (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__gt=meeting.starts_at)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    return (
+        following.items.filter(title__istartswith=ADOPTION_ITEM_TITLE, minutes_to_adopt__isnull=True)
+        .order_by("order", "pk")
+        .first()
+    )
 
 
 def _item_problem(*, minutes: Minutes, item: AgendaItem) -> str | None:

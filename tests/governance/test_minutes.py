@@ -262,3 +262,14 @@ def test_the_meeting_admin_page_links_to_its_minutes_and_actions(client, db_pair
     page = client.get(url).content.decode()
     assert reverse("admin:governance_minutes_change", args=[minutes.pk]) in page
     assert f"{reverse('admin:governance_action_add')}?meeting={first.pk}&amp;body={first.body_id}" in page
+
+
+def test_minutes_put_themselves_on_the_next_meetings_item_vaststellen_notulen(db_pair, bodies):
+    first, second = db_pair
+    item = second.items.get(order=1)  # "Vaststellen notulen"
+
+    minutes = board_minutes.minutes_save(meeting=first, text="Notulen januari")
+
+    assert minutes.adoption_item == item
+    # The minutes of the second meeting find no such item on a later agenda: not linked.
+    assert board_minutes.minutes_save(meeting=second, text="Notulen februari").adoption_item is None
