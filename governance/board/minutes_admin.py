@@ -50,7 +50,7 @@ class MinutesForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         meeting = cleaned.get("meeting") or (self.instance.meeting if self.instance.meeting_id else None)
-        if meeting is not None and "text" in self.changed_data:
+        if meeting is not None and ("text" in self.changed_data or not self.instance.pk):
             problem = meeting_not_started_problem(meeting=meeting)
             if problem:
                 self.add_error("text", problem)

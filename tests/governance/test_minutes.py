@@ -273,3 +273,13 @@ def test_minutes_put_themselves_on_the_next_meetings_item_vaststellen_notulen(db
     assert minutes.adoption_item == item
     # The minutes of the second meeting find no such item on a later agenda: not linked.
     assert board_minutes.minutes_save(meeting=second, text="Notulen februari").adoption_item is None
+
+
+def test_the_admin_refuses_minutes_for_a_meeting_that_has_not_begun(client, bodies, people):
+    upcoming = make_meeting(bodies["db"], days=3)
+    client.force_login(people["staff"])
+
+    response = client.post(reverse("admin:governance_minutes_add"), {"meeting": upcoming.pk, "text": ""})
+
+    assert response.status_code == 200 and "has not taken place yet" in response.content.decode()
+    assert not Minutes.objects.exists()
