@@ -34,6 +34,7 @@ from governance.models import (
 )
 from members.models import Organisation, Person
 
+from . import minutes as demo_minutes
 from .content import DATA_DIR, at, load_json, weekday
 from .samples import sample_office, sample_pdf
 
@@ -356,6 +357,7 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
     with transaction.atomic():
         history = history_meetings_load(bodies=bodies, today=today)
         motions = _motions(year=today.year - 1)
+    demo_minutes.minutes_load(today=today)
     after = (Body.objects.count(), Mandate.objects.count(), Meeting.objects.count())
     stdout.write(
         f"Governance demo: {after[0]} bodies ({after[0] - before[0]} new), {after[1]} mandates "

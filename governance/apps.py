@@ -20,6 +20,7 @@ class GovernanceConfig(AppConfig):
         from . import permissions, personal_data
         from .board import congress
         from .board import extensions as board_extensions
+        from .board.minutes_panel import minutes_and_actions
         from .models import Body
         from .reports.admin_helpers import linked_activities
         from .reports.portal import portal_context
@@ -31,4 +32,5 @@ class GovernanceConfig(AppConfig):
         events_extensions.event_page_section_add(congress.event_page_meeting)
         events_extensions.event_duplicated_add(congress.event_duplicated)
         board_extensions.meeting_admin_panel_add(linked_activities)
+        board_extensions.meeting_admin_panel_add(minutes_and_actions)
         board_extensions.portal_context_add(portal_context)

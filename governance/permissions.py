@@ -23,6 +23,10 @@ SECRETARIAT = {
     "governance.Proxy": ALL,
     "governance.Vote": ALL,
     "governance.Ballot": ALL,
+    # Minutes, their attendance (recorded on the minutes' page) and the action list.
+    "governance.Minutes": ALL,
+    "governance.Attendance": ALL,
+    "governance.Action": ALL,
     # The workplan and the annual report.
     "governance.Objective": ALL,
     "governance.Workplan": ALL,

@@ -1,7 +1,8 @@
-"""The governance part of a person's AVG export: mandates, personal notes, workplan activities
-and progress reports (registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
+"""The governance part of a person's AVG export: mandates, personal notes, workplan activities,
+progress reports, meeting attendance and actions (registered in GovernanceConfig.ready(); see
+vzhg.personal_data)."""
 
-from .models import Mandate, PersonalNote, PlannedActivity, ProgressReport
+from .models import Action, Attendance, Mandate, PersonalNote, PlannedActivity, ProgressReport
 
 
 def export(*, person, addresses: set[str]) -> dict:
@@ -42,4 +43,23 @@ def export(*, person, addresses: set[str]) -> dict:
         ]
         if person.user_id
         else [],
+        "meeting_attendance": [
+            {
+                "meeting": row.meeting.title,
+                "date": row.meeting.starts_at.isoformat(),
+                "attendance": row.status,
+            }
+            for row in Attendance.objects.filter(person=person)
+            .select_related("meeting")
+            .order_by("meeting__starts_at")
+        ],
+        "actions": [
+            {
+                "body": action.body.name,
+                "action": action.title,
+                "due": action.due.isoformat() if action.due else None,
+                "status": action.status,
+            }
+            for action in Action.objects.filter(owner=person).select_related("body").order_by("created_at")
+        ],
     }

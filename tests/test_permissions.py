@@ -32,6 +32,7 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "governance:board",
     "governance:board_history",
+    "governance:archive",  # held meetings of public bodies, per body and year
     "reports:workplan_index",  # adopted workplans; staff and the board also see concepts
     "reports:annual_report_index",  # published annual reports; staff and the board also see concepts
     "events:agenda",
@@ -81,6 +82,11 @@ OBJECT_URLS = {
     # from the phone (the delegate or deputy); anyone else 404.
     "governance:delegate": "tests/governance/test_assembly_pages.py",
     "governance:ballot": "tests/governance/test_assembly_pages.py",
+    # Concept minutes: the body and the secretariat; adopted: whoever may read the meeting.
+    "governance:minutes": "tests/governance/test_minutes.py",
+    "governance:minutes_pdf": "tests/governance/test_minutes.py",
+    # A public body's held meetings of a year: anyone; a closed body, or a year without any: 404.
+    "governance:archive_year": "tests/governance/test_archive.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",
@@ -130,6 +136,9 @@ ADMIN_MODELS = {
     "governance.delegate": "manage",
     "governance.proxy": "manage",  # volmachten, within the voting rules
     "governance.vote": "manage",  # opened, recorded and closed through the services
+    "governance.minutes": "manage",
+    "governance.attendance": "manage",  # recorded on the minutes' page, so never added on its own
+    "governance.action": "manage",
     "governance.objective": "manage",
     "governance.workplan": "manage",
     "governance.plannedactivity": "manage",
@@ -263,6 +272,8 @@ ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", 
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
 # The voting rules are one row, made when first opened.
 ADMIN_NOT_OFFERED |= {("governance.assemblyrules", "add"), ("governance.assemblyrules", "delete")}
+# Attendance is recorded per member on the page of the meeting's minutes.
+ADMIN_NOT_OFFERED |= {("governance.attendance", "add")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
 ADMIN_POST_ONLY = {"process_import"}
 

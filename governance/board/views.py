@@ -18,7 +18,7 @@ from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
 from . import access as board_access
-from . import assembly_views, extensions, services
+from . import actions, assembly_views, extensions, minutes_views, services
 from . import selectors as board_selectors
 from .forms import NoteForm
 
@@ -45,6 +45,7 @@ def portal(request):
     context = {
         "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
         "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+        "actions": list(actions.open_actions_of(user=request.user)),
     }
     for extra in extensions.PORTAL_CONTEXT:  # the workplan and annual report links (reports room)
         context.update(extra(request.user))
@@ -109,7 +110,15 @@ def meeting(request, pk, token):
             "can_note": request.user.is_authenticated and access.member,
             "motions": _motions(meeting),
             "assembly": assembly_views.meeting_links(user=request.user, meeting=meeting),
+            "minutes": _minutes_shown(access, meeting),
         },
+    )
+
+
+def _minutes_shown(access, meeting):
+    minutes = getattr(meeting, "minutes", None)
+    return (
+        minutes if minutes_views.minutes_readable(access=access, meeting=meeting, minutes=minutes) else None
     )
 
 

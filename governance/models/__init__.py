@@ -15,6 +15,7 @@ from .meetings import (
     Notice,
     PersonalNote,
 )
+from .minutes import Action, Attendance, Minutes
 from .reports import (
     YEAR_VALIDATORS,
     AnnualReport,
@@ -38,9 +39,11 @@ __all__ = [
     "Proxy",
     "Vote",
     "YEAR_VALIDATORS",
+    "Action",
     "AgendaItem",
     "AnnualReport",
     "AnnualReportSection",
+    "Attendance",
     "Body",
     "CommissionSeat",
     "ConvocationRecipient",
@@ -50,6 +53,7 @@ __all__ = [
     "Meeting",
     "MeetingPack",
     "MeetingView",
+    "Minutes",
     "Motion",
     "Notice",
     "Objective",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from governance.models import (
     AnnualReport,
+    Attendance,
     Body,
     Mandate,
     Meeting,
@@ -128,8 +129,22 @@ def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement
 
 @dataclass
 class BodyMeetings:
+    """A body's meetings of the year; each carries its attendance as recorded by the secretariat
+    (`present`, `excused`, `absent`, annotated by annual_report_data)."""
+
     body: Body
     meetings: list[Meeting]
+
+    @property
+    def present(self) -> int:
+        return sum(meeting.present for meeting in self.meetings)  # type: ignore[attr-defined]
+
+    @property
+    def recorded(self) -> int:
+        return sum(
+            meeting.present + meeting.excused + meeting.absent  # type: ignore[attr-defined]
+            for meeting in self.meetings
+        )
 
 
 @dataclass
@@ -178,6 +193,11 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
     held = Q(status=Meeting.Status.HELD) | Q(status=Meeting.Status.PUBLISHED, starts_at__lte=now)
     meetings = list(
         Meeting.objects.filter(held, starts_at__gte=start, starts_at__lt=end)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)),
+            excused=Count("attendance", filter=Q(attendance__status=Attendance.Status.EXCUSED)),
+            absent=Count("attendance", filter=Q(attendance__status=Attendance.Status.ABSENT)),
+        )
         .select_related("body")
         .prefetch_related(Prefetch("motions", queryset=Motion.objects.order_by("order", "pk")))
         .order_by("body__order", "body__name", "starts_at")

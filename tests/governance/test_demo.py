@@ -195,3 +195,19 @@ def test_second_demo_run_keeps_edits_to_the_workplan(settings, tmp_path):
     assert not activity.events.exists() and not activity.progress_reports.exists()
     assert not plan.activities.filter(title="Strategennetwerk").exists()
     assert AnnualReport.objects.get(year=plan.year).status == AnnualReport.Status.CONCEPT
+
+
+def test_demo_data_holds_adopted_minutes_attendance_and_open_actions(settings, tmp_path):
+    from governance.models import Action, Attendance, Minutes
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+    counts = [Minutes.objects.count(), Attendance.objects.count(), Action.objects.count()]
+    call_command("demo_data", stdout=io.StringIO())
+
+    assert [Minutes.objects.count(), Attendance.objects.count(), Action.objects.count()] == counts
+    held = Meeting.objects.filter(status=Meeting.Status.HELD, starts_at__lt=timezone.now())
+    assert Minutes.objects.count() == held.count() > 0
+    assert Minutes.objects.filter(status=Minutes.Status.ADOPTED).exists()
+    assert Attendance.objects.filter(status=Attendance.Status.PRESENT).exists()
+    assert Action.objects.filter(status=Action.Status.OPEN, owner__isnull=False).exists()

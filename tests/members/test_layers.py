@@ -28,6 +28,8 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "personal_notes",
         "workplan_activities_responsible_for",
         "progress_reports_written",
+        "meeting_attendance",
+        "actions",
         "newsletter_subscriptions",
         "exported_at",
     ]
