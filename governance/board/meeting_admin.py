@@ -61,7 +61,16 @@ def _save_agenda_item(request, form, item: AgendaItem) -> None:
 class AgendaItemInline(meeting_prep.DocumentDropInlineMixin, admin.TabularInline):
     model = AgendaItem
     form = meeting_prep.with_document_drop(AgendaItemForm)
-    fields = ["order", "title", "kind", "rapporteur", "confidential", "decision", "document_list", "new_documents"]
+    fields = [
+        "order",
+        "title",
+        "kind",
+        "rapporteur",
+        "confidential",
+        "decision",
+        "document_list",
+        "new_documents",
+    ]
     readonly_fields = ["document_list"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
     autocomplete_fields = ["rapporteur"]

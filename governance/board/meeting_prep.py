@@ -165,7 +165,9 @@ class MeetingPrepMixin:
                 messages.error(request, _("Only a published meeting has a meeting pack."))
             else:
                 messages.success(
-                    request, _("The meeting pack is being built again (version %(version)d).") % {"version": pack.version}
+                    request,
+                    _("The meeting pack is being built again (version %(version)d).")
+                    % {"version": pack.version},
                 )
         url = reverse("admin:governance_meeting_change", args=[quote(obj.pk)])
         return HttpResponseRedirect(url)

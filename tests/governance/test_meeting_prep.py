@@ -54,7 +54,7 @@ def test_several_documents_per_item_row(staff_client, meeting):
     assert Document.objects.get(original_filename="begroting.pdf").title == "begroting"
 
     page = staff_client.get(url).content.decode()
-    assert "begroting (v1)" in page and 'multiple' in page and 'accept=".pdf,.docx,.xlsx"' in page
+    assert "begroting (v1)" in page and "multiple" in page and 'accept=".pdf,.docx,.xlsx"' in page
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,10 @@ def test_a_refused_file_is_named_and_nothing_else_is_lost(staff_client, meeting,
     meeting.refresh_from_db()
     assert meeting.title == "AB juni (nieuwe titel)"
     assert meeting.items.get(order=2).title == "Begroting, herzien"
-    assert sorted(Document.objects.values_list("original_filename", flat=True)) == ["goed.pdf", "ook-goed.pdf"]
+    assert sorted(Document.objects.values_list("original_filename", flat=True)) == [
+        "goed.pdf",
+        "ook-goed.pdf",
+    ]
 
 
 def test_a_refused_file_on_a_new_meeting_keeps_the_meeting_and_opens_it(staff_client, bodies, people):
@@ -138,7 +141,9 @@ def test_save_and_publish_from_the_meeting_page(staff_client, meeting, django_ca
 
 
 def test_publish_from_the_page_refuses_a_late_statute_change(staff_client, meeting):
-    AgendaItem.objects.create(meeting=meeting, order=4, title="Statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING)
+    AgendaItem.objects.create(
+        meeting=meeting, order=4, title="Statuten", kind=AgendaItem.Kind.STATUTENWIJZIGING
+    )
     meeting.starts_at = timezone.now() + datetime.timedelta(days=3)
     meeting.save()
     url = change_url(meeting)
@@ -174,7 +179,11 @@ def test_a_failed_pack_shows_why_and_can_be_built_again(
     )
     url = change_url(meeting)
     page = staff_client.get(url).content.decode()
-    assert "<strong>failed</strong>" in page and "begroting.pdf is kapot" in page and 'name="_rebuild_pack"' in page
+    assert (
+        "<strong>failed</strong>" in page
+        and "begroting.pdf is kapot" in page
+        and 'name="_rebuild_pack"' in page
+    )
     data = change_form_data(staff_client, url)
     data["_rebuild_pack"] = "Opslaan en pakket opnieuw bouwen"
     with django_capture_on_commit_callbacks(execute=True):
