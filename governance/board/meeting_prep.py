@@ -138,6 +138,16 @@ class MeetingPrepMixin:
     change_form_template = "admin/governance/meeting/change_form.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.FILES:
+            # Rendered after a post only when the form has errors: no file was stored, and a
+            # browser never fills a file field in again.
+            messages.warning(
+                request,
+                _(
+                    "The files you chose were not stored because the form has errors; correct them "
+                    "and choose the files again."
+                ),
+            )
         may_change = self.has_change_permission(request, obj)  # type: ignore[attr-defined]
         pack = latest_pack(obj)
         context["can_publish"] = may_change and (obj is None or obj.status == Meeting.Status.CONCEPT)

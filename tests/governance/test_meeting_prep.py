@@ -89,6 +89,17 @@ def test_a_refused_file_is_named_and_nothing_else_is_lost(staff_client, meeting,
     ]
 
 
+def test_files_on_a_form_with_errors_are_asked_for_again(staff_client, meeting):
+    url = change_url(meeting)
+    data = change_form_data(staff_client, url)
+    data["items-1-title"] = ""
+    data["items-0-new_documents"] = [pdf_upload("goed.pdf")]
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "choose the files again" in page_messages(response)
+    assert not Document.objects.exists()
+
+
 def test_a_refused_file_on_a_new_meeting_keeps_the_meeting_and_opens_it(staff_client, bodies, people):
     data = {
         "body": bodies["ab"].pk,
