@@ -61,6 +61,9 @@ def with_document_drop(form_class: type[forms.ModelForm]) -> type[forms.ModelFor
 class DocumentDropInlineMixin:
     """For the agenda item inline: each row lists its documents; they are read in one query."""
 
+    class Media:
+        js = ["js/meeting_prep.js"]  # the chosen files' names under the field (not needed to work)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("documents")  # type: ignore[misc]
 
