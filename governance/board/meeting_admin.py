@@ -20,7 +20,7 @@ from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import congress, convocation, documents, extensions, services
+from . import congress, convocation, documents, extensions, meeting_prep, services
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
@@ -58,10 +58,20 @@ def _save_agenda_item(request, form, item: AgendaItem) -> None:
     services.agenda_item_decide(item=item, decision=decision, actor=request.user)
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(meeting_prep.DocumentDropInlineMixin, admin.TabularInline):
     model = AgendaItem
-    form = AgendaItemForm
-    fields = ["order", "title", "kind", "rapporteur", "confidential", "decision"]
+    form = meeting_prep.with_document_drop(AgendaItemForm)
+    fields = [
+        "order",
+        "title",
+        "kind",
+        "rapporteur",
+        "confidential",
+        "decision",
+        "document_list",
+        "new_documents",
+    ]
+    readonly_fields = ["document_list"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
     autocomplete_fields = ["rapporteur"]
     extra = 1
@@ -148,7 +158,7 @@ class MotionAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
+class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "status", "published_at"]
     list_filter = ["body", "status"]
     date_hierarchy = "starts_at"
@@ -160,6 +170,7 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         "reminder_sent_at",
         "publication",
         "portal_link",
+        "pack_status",
     ]
     readonly_fields += ["congress_panel", "motion_list"]
     fields = ["body", "title", "starts_at", "location", "online_url", "event", *readonly_fields]
@@ -181,6 +192,9 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     def congress_panel(self, obj):
         """The linked event's registrations per municipality, who responded, convocation progress."""
         return congress.meeting_congress_panel(obj)
+    @admin.display(description=_("meeting pack"))
+    def pack_status(self, obj):
+        return meeting_prep.pack_status_panel(obj)
 
     @admin.display(description=_("motions"))
     def motion_list(self, obj):
@@ -227,6 +241,7 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()
+        meeting_prep.documents_add_from_formset(request, formset)
         return None
 
     def save_related(self, request, form, formsets, change):
@@ -238,18 +253,7 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
     )
     def publish(self, request, queryset):
         for meeting in queryset:
-            try:
-                services.meeting_publish(meeting=meeting, actor=request.user)
-            except ServiceError as error:
-                self.message_user(
-                    request,
-                    _("%(meeting)s was not published: %(why)s") % {"meeting": meeting, "why": error.message},
-                    messages.ERROR,
-                )
-            else:
-                self.message_user(
-                    request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting}
-                )
+            meeting_prep.meeting_publish_and_tell(request, meeting)
 
     @admin.action(description=_("Create the congress event"), permissions=["change"])
     def congress_create(self, request, queryset):
