@@ -192,6 +192,7 @@ class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHisto
     def congress_panel(self, obj):
         """The linked event's registrations per municipality, who responded, convocation progress."""
         return congress.meeting_congress_panel(obj)
+
     @admin.display(description=_("meeting pack"))
     def pack_status(self, obj):
         return meeting_prep.pack_status_panel(obj)
