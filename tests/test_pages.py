@@ -233,9 +233,10 @@ def test_data_export_query_count(client, size, django_assert_num_queries):
     client.force_login(member.user)
 
     # session, user, person, history, e-mail addresses, mail; then event registrations, mandates,
-    # personal notes, workplan activities, progress reports and newsletter subscriptions (the
-    # workshop choices are prefetched only when there are registrations)
-    with django_assert_num_queries(12):
+    # personal notes, workplan activities, progress reports, meeting attendance, actions and
+    # newsletter subscriptions (the workshop choices are prefetched only when there are
+    # registrations)
+    with django_assert_num_queries(14):
         response = client.get("/profiel/mijn-gegevens.json")
 
     data = json.loads(response.content)
