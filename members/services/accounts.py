@@ -154,13 +154,12 @@ def account_ensure(
         if user is None:
             user = User.objects.create_user(email=email, password=password, is_staff=is_staff)
         else:
-            changed = []
-            if not user.is_active:
-                user.is_active = True
-                changed.append("is_active")
-            if user.is_staff != is_staff:
-                user.is_staff = is_staff
-                changed.append("is_staff")
+            # The account's flags as asked (the staff flag only opens the admin's door; what is
+            # inside is decided by the groups' permissions).
+            flags = {"is_active": True, "is_staff": is_staff}
+            changed = [field for field, value in flags.items() if getattr(user, field) != value]
+            for field in changed:
+                setattr(user, field, flags[field])
             if not user.check_password(password):
                 user.set_password(password)
                 changed.append("password")

@@ -98,15 +98,24 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     from tests.conftest import wait_until
 
     wait_until(lambda: smtp_sink.held >= 1, timeout=30, what="the worker to be in the middle of a delivery")
+
     # With two pool processes, the other one may have had its last message accepted and not yet
     # committed: kill only once every accepted message is recorded as sent, so that no message is
     # half delivered (a crash between the relay's 250 and the commit is the one case no sender
     # can make exactly-once).
-    wait_until(
-        lambda: newsletter.deliveries.filter(status=Delivery.Status.SENT).count() == len(smtp_sink.messages),
-        timeout=60,
-        what="every accepted message to be recorded as sent",
-    )
+    # The worker's SMTP timeout (10 s) may cut a held DATA off on a slow machine; the delivery then
+    # goes back to the queue and the next one is held. So check all three at one moment, just
+    # before the kill: a message is held, its delivery is committed "sending", and every accepted
+    # message is recorded as sent.
+    def _killable() -> bool:
+        deliveries = newsletter.deliveries
+        return (
+            smtp_sink.held >= 1
+            and deliveries.filter(status=Delivery.Status.SENDING).exists()
+            and deliveries.filter(status=Delivery.Status.SENT).count() == len(smtp_sink.messages)
+        )
+
+    wait_until(_killable, timeout=60, what="a delivery held in DATA and every accepted message recorded")
     celery_worker_process.kill()
     smtp_sink.release()
 
