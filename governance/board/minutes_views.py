@@ -17,6 +17,7 @@ from . import access as board_access
 from . import archive as board_archive
 from . import minutes as board_minutes
 from . import selectors as board_selectors
+from .assembly_record import assembly_record
 
 
 def minutes_readable(*, access: board_access.Access, meeting, minutes: Minutes | None) -> bool:
@@ -47,6 +48,7 @@ def _context(meeting, minutes) -> dict:
         "minutes": minutes,
         "html": board_minutes.minutes_html(minutes),
         "attendance": board_minutes.meeting_attendance(meeting=meeting),
+        "assembly": assembly_record(meeting=meeting),
     }
 
 
@@ -57,6 +59,23 @@ def minutes(request, pk, token):
 
 
 MINUTES_PDF_CACHE_SECONDS = 24 * 3600
+
+
+def _assembly_shown(record) -> list | None:
+    """What the PDF shows of the assembly, for its cache key."""
+    if record is None:
+        return None
+    presence = record.presence
+    return [
+        [m.name for m, _p, _d in presence.present],
+        [(m.name, holder) for m, _d, holder in presence.absent],
+        presence.rules_text,
+        [
+            (r.vote.pk, r.vote.title, r.vote.result, r.vote.votes_for, r.vote.votes_against,
+             r.vote.votes_abstain, str(r.vote.elected or ""), r.by_choice)
+            for r in record.votes
+        ],
+    ]  # fmt: skip
 
 
 @require_GET
@@ -74,6 +93,7 @@ def minutes_pdf(request, pk, token):
         minutes.text,
         minutes.adopted_at.isoformat() if minutes.adopted_at else None,
         [(line.person.pk, line.person.full_name, line.status) for line in context["attendance"]],
+        _assembly_shown(context["assembly"]),
     ]
     key = "governance:minutes-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     pdf = cache.get(key)
