@@ -45,3 +45,20 @@ def assembly_record(*, meeting: Meeting) -> AssemblyRecord | None:
                     record.by_choice.append((str(label), names))
         records.append(record)
     return AssemblyRecord(presence=assembly.presence_summary(meeting=meeting), votes=records)
+
+
+def assembly_record_shown(record: AssemblyRecord | None) -> list | None:
+    """What a PDF shows of the assembly, for its cache key."""
+    if record is None:
+        return None
+    presence = record.presence
+    return [
+        [m.name for m, _p, _d in presence.present],
+        [(m.name, holder) for m, _d, holder in presence.absent],
+        presence.rules_text,
+        [
+            (r.vote.pk, r.vote.title, r.vote.result, r.vote.votes_for, r.vote.votes_against,
+             r.vote.votes_abstain, str(r.vote.elected or ""), r.by_choice)
+            for r in record.votes
+        ],
+    ]  # fmt: skip

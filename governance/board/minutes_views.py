@@ -17,7 +17,7 @@ from . import access as board_access
 from . import archive as board_archive
 from . import minutes as board_minutes
 from . import selectors as board_selectors
-from .assembly_record import assembly_record
+from .assembly_record import assembly_record, assembly_record_shown
 
 
 def minutes_readable(*, access: board_access.Access, meeting, minutes: Minutes | None) -> bool:
@@ -61,23 +61,6 @@ def minutes(request, pk, token):
 MINUTES_PDF_CACHE_SECONDS = 24 * 3600
 
 
-def _assembly_shown(record) -> list | None:
-    """What the PDF shows of the assembly, for its cache key."""
-    if record is None:
-        return None
-    presence = record.presence
-    return [
-        [m.name for m, _p, _d in presence.present],
-        [(m.name, holder) for m, _d, holder in presence.absent],
-        presence.rules_text,
-        [
-            (r.vote.pk, r.vote.title, r.vote.result, r.vote.votes_for, r.vote.votes_against,
-             r.vote.votes_abstain, str(r.vote.elected or ""), r.by_choice)
-            for r in record.votes
-        ],
-    ]  # fmt: skip
-
-
 @require_GET
 def minutes_pdf(request, pk, token):
     """Adopted minutes only, rendered once per content (and language) and kept in the cache."""
@@ -93,7 +76,7 @@ def minutes_pdf(request, pk, token):
         minutes.text,
         minutes.adopted_at.isoformat() if minutes.adopted_at else None,
         [(line.person.pk, line.person.full_name, line.status) for line in context["attendance"]],
-        _assembly_shown(context["assembly"]),
+        assembly_record_shown(context["assembly"]),
     ]
     key = "governance:minutes-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     pdf = cache.get(key)

@@ -47,3 +47,21 @@ def test_alv_minutes_show_presence_and_votes_and_keep_a_secret_vote_secret(clien
     pdf_text = " ".join("".join(p.extract_text() for p in reader.pages).split())
     assert "2 of 3 municipalities present" in pdf_text and "Motie regiodeal" in pdf_text
     assert f"For: {first.name}" in pdf_text and "(secret vote)" in pdf_text
+
+
+def test_the_besluitenlijst_of_an_alv_names_the_votes_per_municipality(client, secretariat):
+    meeting = alv_meeting()
+    first, second = (person.organisation for person in delegations(meeting, 2))
+    vote = votes.vote_open(motion=motion_on(meeting, "Motie regiodeal"))
+    votes.ballot_cast(vote=vote, municipality=first, choice="for")
+    votes.ballot_cast(vote=vote, municipality=second, choice="for")
+    votes.vote_close(vote=vote)
+    kwargs = {"pk": meeting.pk, "token": meeting.token}
+
+    text = " ".join(client.get(reverse("governance:decisions", kwargs=kwargs)).content.decode().split())
+    pdf = PdfReader(io.BytesIO(client.get(reverse("governance:decisions_pdf", kwargs=kwargs)).content))
+    pdf_text = " ".join("".join(page.extract_text() for page in pdf.pages).split())
+
+    for shown in (text, pdf_text):
+        assert "2 of 2 municipalities present" in shown
+        assert f"For: {first.name}, {second.name}" in shown
