@@ -15,6 +15,15 @@ class ActionFormSet(forms.BaseInlineFormSet):
 
     request = None
 
+    def __init__(self, data=None, *args, **kwargs):
+        # A post without the action rows (a page or a script from before they were on the meeting
+        # page) leaves the actions as they are instead of failing the whole meeting form.
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, **kwargs)
+
     def _save(self, form, obj):
         status = obj.status
         if obj.pk is None:
