@@ -39,7 +39,9 @@ def minutes_adoption_item_ensure(*, meeting: Meeting, actor=None) -> AgendaItem 
     if minutes is None:
         return None
     item = (
-        meeting.items.filter(title__istartswith=minutes_services.ADOPTION_ITEM_TITLE, minutes_to_adopt__isnull=True)
+        meeting.items.filter(
+            title__istartswith=minutes_services.ADOPTION_ITEM_TITLE, minutes_to_adopt__isnull=True
+        )
         .order_by("order", "pk")
         .first()
     )
@@ -56,4 +58,3 @@ def minutes_adoption_item_ensure(*, meeting: Meeting, actor=None) -> AgendaItem 
         services.agenda_renumber(meeting=meeting)
     minutes_services.minutes_link(minutes=minutes, item=item, actor=actor)
     return item
-

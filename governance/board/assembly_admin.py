@@ -242,7 +242,9 @@ class VoteAdmin(SimpleHistoryAdmin):
                     % {"vote": closed, "result": closed.get_result_display()},
                 )
 
-    @admin.action(description=_("Give the elected candidate the mandate (from today)"), permissions=["change"])
+    @admin.action(
+        description=_("Give the elected candidate the mandate (from today)"), permissions=["change"]
+    )
     def elected_mandate_create(self, request, queryset):
         for vote in queryset:
             try:
@@ -259,7 +261,11 @@ class VoteAdmin(SimpleHistoryAdmin):
                         _("%(vote)s:") % {"vote": vote},
                         reverse("admin:governance_mandate_change", args=[mandate.pk]),
                         _("%(person)s is given the mandate %(role)s in %(body)s.")
-                        % {"person": mandate.person, "role": mandate.get_role_display(), "body": mandate.body},
+                        % {
+                            "person": mandate.person,
+                            "role": mandate.get_role_display(),
+                            "body": mandate.body,
+                        },
                     ),
                 )
 
@@ -274,7 +280,10 @@ class VoteAdmin(SimpleHistoryAdmin):
         return [
             path("open/", wrap(vote_screens.vote_open_view), {"model_admin": self}, name=f"{info}_open"),
             path(
-                "election/", wrap(vote_screens.election_open_view), {"model_admin": self}, name=f"{info}_election"
+                "election/",
+                wrap(vote_screens.election_open_view),
+                {"model_admin": self},
+                name=f"{info}_election",
             ),
             *(
                 path(f"<path:object_id>/{name}/", wrap(view), {"model_admin": self}, name=f"{info}_{name}")

@@ -106,7 +106,11 @@ def record_view(request, object_id, model_admin):
             choice, candidate = elections.choice_parse(vote, value)
             try:
                 votes.ballot_cast(
-                    vote=vote, municipality=municipality, choice=choice, candidate=candidate, actor=request.user
+                    vote=vote,
+                    municipality=municipality,
+                    choice=choice,
+                    candidate=candidate,
+                    actor=request.user,
                 )
             except ServiceError as refusal:
                 messages.error(request, refusal.message)

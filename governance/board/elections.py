@@ -18,8 +18,10 @@ def candidates_of(votes: list[Vote]) -> dict[int, list[Candidate]]:
     ids = [vote.pk for vote in votes if is_election(vote)]
     found: dict[int, list[Candidate]] = {pk: [] for pk in ids}
     if ids:
-        for candidate in Candidate.objects.filter(vote_id__in=ids).select_related("person").order_by(
-            "person__last_name", "person__first_name", "pk"
+        for candidate in (
+            Candidate.objects.filter(vote_id__in=ids)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name", "pk")
         ):
             found[candidate.vote_id].append(candidate)
     return found

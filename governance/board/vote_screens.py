@@ -57,7 +57,11 @@ def vote_open_view(request, model_admin):
         return _back(request, reverse("admin:governance_vote_changelist"))
     messages.success(
         request,
-        (_("The secret vote on “%(title)s” is open.") if vote.secret else _("The vote on “%(title)s” is open."))
+        (
+            _("The secret vote on “%(title)s” is open.")
+            if vote.secret
+            else _("The vote on “%(title)s” is open.")
+        )
         % {"title": vote.title},
     )
     return _back(request, reverse("admin:governance_vote_change", args=[vote.pk]))

@@ -41,8 +41,9 @@ def test_the_secretariat_opens_an_election_records_it_and_gives_the_mandate(clie
     meeting = alv_meeting()
     item = meeting.items.get()
     towns = delegations(meeting, 3)
-    anna, bert = MemberFactory(first_name="Anna", last_name="Aalders"), MemberFactory(
-        first_name="Bert", last_name="Bos"
+    anna, bert = (
+        MemberFactory(first_name="Anna", last_name="Aalders"),
+        MemberFactory(first_name="Bert", last_name="Bos"),
     )
     form = client.get(f"{reverse('admin:governance_vote_election')}?item={item.pk}").content.decode()
     assert f'<option value="{item.pk}" selected>' in form

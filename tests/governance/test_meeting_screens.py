@@ -83,17 +83,24 @@ def meeting_add_data(body, *items):
         "location": "Den Haag", "online_url": "",
         "items-TOTAL_FORMS": str(len(items)), "items-INITIAL_FORMS": "0",
         "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-        "packs-TOTAL_FORMS": "0", "packs-INITIAL_FORMS": "0", "packs-MIN_NUM_FORMS": "0", "packs-MAX_NUM_FORMS": "1000",
+        "packs-TOTAL_FORMS": "0", "packs-INITIAL_FORMS": "0",
+        "packs-MIN_NUM_FORMS": "0", "packs-MAX_NUM_FORMS": "1000",
     }  # fmt: skip
     for n, title in enumerate(items):
-        data |= {f"items-{n}-order": str(n + 1), f"items-{n}-title": title, f"items-{n}-kind": "ter_bespreking"}
+        data |= {
+            f"items-{n}-order": str(n + 1),
+            f"items-{n}-title": title,
+            f"items-{n}-kind": "ter_bespreking",
+        }
     return data
 
 
 def test_a_new_meeting_gets_vaststellen_notulen_linked_to_the_previous_minutes(client, secretariat, bodies):
     minutes = held_with_minutes(bodies["ab"])
 
-    client.post(reverse("admin:governance_meeting_add"), meeting_add_data(bodies["ab"], "Opening", "Begroting"))
+    client.post(
+        reverse("admin:governance_meeting_add"), meeting_add_data(bodies["ab"], "Opening", "Begroting")
+    )
 
     meeting = Meeting.objects.get(title="Volgende")
     assert list(meeting.items.order_by("order").values_list("order", "title")) == [

@@ -113,7 +113,9 @@ def test_the_buttons_only_take_post_and_go_back_only_to_this_site(client, secret
     assert client.get(open_url(meeting, motion=motion.pk)).status_code == 405
     assert not Vote.objects.exists()
 
-    response = client.post(f"{reverse('admin:governance_vote_open')}?motion={motion.pk}&next=https://evil.example/")
+    response = client.post(
+        f"{reverse('admin:governance_vote_open')}?motion={motion.pk}&next=https://evil.example/"
+    )
 
     vote = Vote.objects.get()
     assert response["Location"] == reverse("admin:governance_vote_change", args=[vote.pk])
