@@ -169,3 +169,18 @@ def test_the_secretariat_runs_an_election_and_gives_the_mandate(admin_page: Page
     check(page, "election-mandate")
     mandate = Mandate.objects.get(person=anna)
     assert (mandate.body.slug, mandate.role) == ("db", Mandate.Role.PENNINGMEESTER)
+
+
+def test_nieuwe_alv_with_its_congress_from_the_meeting_list(admin_page: Page, live_server, alv):
+    page = admin_page
+    page.goto(live_server.url + reverse("admin:governance_meeting_changelist"))
+    page.get_by_role("link", name="Nieuwe ALV").click()
+    check(page, "alv-new")
+    page.get_by_label("Begint om").fill("2031-06-05T10:00")
+    page.get_by_label("Een nieuw concept-congres op dezelfde dag aanmaken").check()
+    page.get_by_role("button", name="ALV aanmaken").click()
+    expect(message(page)).to_contain_text("Er is een concept-ALV met de standaardagenda aangemaakt")
+    created = Meeting.objects.get(starts_at__year=2031)
+    assert created.event is not None and created.items.count() == 10
+    assert page.url.endswith(reverse("admin:governance_meeting_change", args=[created.pk]))
+    check(page, "alv-new-created")
