@@ -218,17 +218,20 @@ def registration_change(request, pk):
         for choice in registration.choices.select_related("round")
     }
     initial["remarks"] = registration.remarks
-    form = RegistrationForm(
-        request.POST if request.method == "POST" else None, rounds=rounds, initial=initial
-    )
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, rounds=rounds, initial=initial)
+    parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
+    if request.method == "POST" and valid:
         try:
-            services.registration_change(
-                registration=registration,
-                session_ids=form.session_ids(),
-                remarks=form.cleaned_data["remarks"],
-            )
+            with transaction.atomic():  # a refused part undoes the change too
+                services.registration_change(
+                    registration=registration,
+                    session_ids=form.session_ids(),
+                    remarks=form.cleaned_data["remarks"],
+                )
+                notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
@@ -239,11 +242,13 @@ def registration_change(request, pk):
                 request,
                 _("Your registration has been changed. The updated confirmation is on its way by e-mail."),
             )
+            for note in notes:
+                messages.success(request, note)
             return redirect("events:mine")
     return render(
         request,
         "events/change.html",
-        {"event": event, "registration": registration, "form": form},
+        {"event": event, "registration": registration, "form": form, "parts": parts},
         status=status,
     )
 

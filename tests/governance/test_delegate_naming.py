@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from events import services
 from events.models import Event, Registration
 from governance.board import assembly, delegate_naming
 from governance.models import Delegate, Meeting
@@ -190,3 +191,20 @@ def test_the_delegate_page_shows_who_changed_it_last(client, congress):
     page = client.get(reverse("governance:delegate", kwargs={"pk": meeting.pk, "token": meeting.token}))
 
     assert f"Last changed by {people['burgemeester'].user.email}" in page.content.decode()
+
+
+def test_changing_the_registration_changes_the_delegate(client, congress):
+    event, meeting, town, people = congress
+    griffier = people["griffier"]
+    registration = services.registration_create(event=event, person=griffier, session_ids=[])
+    assembly.delegate_set(meeting=meeting, municipality=town, person=griffier)
+    client.force_login(griffier.user)
+    change = reverse("events:registration_change", kwargs={"pk": registration.pk})
+
+    assert f"Now named: {griffier.full_name}." in client.get(change).content.decode()
+    response = client.post(change, {"remarks": "Rolstoel", "delegate-person": people["wethouder"].pk})
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.remarks == "Rolstoel"
+    assert Delegate.objects.get(meeting=meeting, municipality=town).person == people["wethouder"]
