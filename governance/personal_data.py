@@ -1,7 +1,10 @@
 """The governance part of a person's AVG export: mandates, personal notes, workplan activities,
-progress reports, meeting attendance and actions (registered in GovernanceConfig.ready(); see
-vzhg.personal_data)."""
+progress reports, meeting attendance and actions, and at the ALV: delegations (with the proxies
+their municipality gave or carried), check-ins, ballots cast, candidacies, convocations and
+late-document notices received; and how governance forgets deleted people in its history rows
+(registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
 
+from .assembly_personal_data import assembly_export, assembly_forget
 from .models import Action, Attendance, Mandate, PersonalNote, PlannedActivity, ProgressReport
 
 
@@ -62,4 +65,14 @@ def export(*, person, addresses: set[str]) -> dict:
             }
             for action in Action.objects.filter(owner=person).select_related("body").order_by("created_at")
         ],
+        **assembly_export(person=person),
     }
+
+
+def forget(*, person_ids: list[int]) -> int:
+    """The history rows that still name people deleted long ago: an action's owner, and the
+    ALV's delegates, deputies and check-ins (the delegation itself lost its person when the
+    person was deleted; the municipality's delegation, presence and votes stay)."""
+    return Action.history.filter(owner_id__in=person_ids).update(owner=None) + assembly_forget(
+        person_ids=person_ids
+    )

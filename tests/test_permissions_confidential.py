@@ -98,6 +98,14 @@ def confidential_world():
     def meeting_url(name, key):
         return reverse(name, kwargs={"pk": meetings[key].pk, "token": meetings[key].token})
 
+    # A published ALV with a delegate: its member pages are for the griffier/burgemeester and
+    # the delegate of a member municipality only; staff status and the secretariat (who work in
+    # the admin) get 404 (the delegate's own 200 is in tests/governance/test_assembly_pages.py).
+    from tests.governance.assembly_data import alv_meeting, delegations
+
+    meetings["alv"] = alv_meeting(days=1, title="ALV")
+    delegations(meetings["alv"], 1, present=0)
+
     y = year.year
     activity = year.activities[0]
     note_doc = documents[("closed", True)]
@@ -131,6 +139,8 @@ def confidential_world():
         "governance:minutes": [
             ("get", meeting_url("governance:minutes", key), hidden, {200}) for key in ("closed", "public")
         ],
+        "governance:delegate": [("get", meeting_url("governance:delegate", "alv"), hidden, hidden)],
+        "governance:ballot": [("get", meeting_url("governance:ballot", "alv"), hidden, hidden)],
         "governance:minutes_pdf": [("get", meeting_url("governance:minutes_pdf", "public"), hidden, {200})],
         "governance:archive_year": [
             ("get", reverse("governance:archive_year", kwargs={"slug": body.slug, "year": y_meet}), *seen)

@@ -3,6 +3,7 @@ delegate of each municipality, and who is present on the day."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,8 +14,22 @@ from members.models import Organisation, Person
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
-# Who of a member municipality may name its delegate on the member page.
-NAMING_FUNCTIONS = (Person.Function.GRIFFIER, Person.Function.BURGEMEESTER)
+
+def naming_functions() -> list[str]:
+    """Who of a member municipality names its delegate: the designated people, the same functions
+    the convocation goes to (setting GOVERNANCE_CONVOCATION_FUNCTIONS; burgemeester and griffier)."""
+    return list(settings.GOVERNANCE_CONVOCATION_FUNCTIONS)
+
+
+def person_may_name(person: Person | None) -> bool:
+    """A designated person (naming_functions) of a member municipality; no query when the
+    person's organisation is loaded."""
+    return bool(
+        person is not None
+        and person.organisation_id is not None
+        and person.organisation.is_member
+        and person.function in naming_functions()
+    )
 
 
 def rules_get() -> AssemblyRules:
@@ -72,7 +87,7 @@ def check_alv(meeting: Meeting) -> None:
 
 
 def may_name_delegate(*, user, municipality: Organisation) -> bool:
-    """The griffier or burgemeester of the member municipality itself."""
+    """A designated person (griffier or burgemeester) of the member municipality itself."""
     if not user.is_authenticated:
         return False
     person = Person.objects.filter(user=user).only("organisation_id", "function").first()
@@ -80,7 +95,7 @@ def may_name_delegate(*, user, municipality: Organisation) -> bool:
         person
         and municipality.is_member
         and person.organisation_id == municipality.pk
-        and person.function in NAMING_FUNCTIONS
+        and person.function in naming_functions()
     )
 
 
@@ -170,6 +185,44 @@ def presence_check_in(
         history_note(presence, actor=actor)
         presence.save(update_fields=["person"])
     return presence
+
+
+def self_check_in_problem(*, meeting: Meeting, now=None) -> str | None:
+    """Why a delegate cannot check in themselves now, or None: only on the meeting's day (from
+    its start at the latest) and not once the meeting is marked held."""
+    now = now or timezone.now()
+    if meeting.status != Meeting.Status.PUBLISHED or timezone.localdate(now) > timezone.localdate(
+        meeting.starts_at
+    ):
+        return _("This general assembly is over; checking in is no longer possible.")
+    if timezone.localdate(now) < timezone.localdate(meeting.starts_at):
+        return _("You can check in on the day of the general assembly.")
+    return None
+
+
+@transaction.atomic
+def presence_self_check_in(*, meeting: Meeting, user, now=None) -> tuple[Presence, bool]:
+    """The delegate (or deputy) taps "I am present": their municipality is recorded present, by
+    them. Returns (presence, created); a second tap, or a municipality the secretariat already
+    checked in, changes nothing (created is False)."""
+    check_alv(meeting)
+    delegation = delegate_for_user(user=user, meeting=meeting)
+    if delegation is None:
+        raise ServiceError(
+            _("You are not the delegate of a municipality at this meeting."), code="not_delegate"
+        )
+    problem = self_check_in_problem(meeting=meeting, now=now)
+    if problem:
+        raise ServiceError(problem, code="not_today")
+    person = (
+        delegation.deputy if delegation.deputy and delegation.deputy.user_id == user.pk else delegation.person
+    )
+    presence, created = Presence.objects.get_or_create(
+        meeting=meeting,
+        municipality=delegation.municipality,
+        defaults={"person": person, "checked_in_at": now or timezone.now(), "self_check_in": True},
+    )
+    return presence, created
 
 
 @transaction.atomic

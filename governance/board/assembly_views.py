@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from governance.models import Ballot, Body, Delegate, Meeting, Presence, Vote
+from governance.models import Ballot, Body, Meeting, Presence, Vote
 from members.models import Person
 from vzhg.errors import ServiceError
 
-from . import assembly, elections, votes
+from . import assembly, delegate_naming, elections, votes
 
 
 class DelegateForm(forms.Form):
@@ -53,7 +54,7 @@ def delegate(request, pk, token):
     municipality = person.organisation if person else None
     if municipality is None or not assembly.may_name_delegate(user=request.user, municipality=municipality):
         raise Http404
-    current = Delegate.objects.filter(meeting=meeting, municipality=municipality).first()
+    current = delegate_naming.delegate_current(meeting=meeting, municipality=municipality)
     initial = {"person": current.person_id, "deputy": current.deputy_id} if current else {}
     form = DelegateForm(request.POST or None, municipality=municipality, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +92,9 @@ def ballot(request, pk, token):
         raise Http404
     municipality = delegation.municipality
     carried = [municipality, *assembly.proxies_held(meeting=meeting, holder=municipality)]
+    if request.method == "POST" and "check_in" in request.POST:
+        _check_in(request, meeting)
+        return redirect(reverse("governance:ballot", kwargs={"pk": meeting.pk, "token": meeting.token}))
     if request.method == "POST":
         vote = Vote.objects.filter(pk=request.POST.get("vote") or 0, meeting=meeting).first()
         for_town = next((town for town in carried if str(town.pk) == request.POST.get("municipality")), None)
@@ -124,7 +128,8 @@ def ballot(request, pk, token):
         {
             "meeting": meeting,
             "municipality": municipality,
-            "present": Presence.objects.filter(meeting=meeting, municipality=municipality).exists(),
+            "present": Presence.objects.filter(meeting=meeting, municipality=municipality).first(),
+            "check_in_problem": assembly.self_check_in_problem(meeting=meeting),
             "rows": [
                 (
                     vote,
@@ -137,6 +142,28 @@ def ballot(request, pk, token):
     )
 
 
+def _check_in(request, meeting: Meeting) -> None:
+    """ "I am present": the delegate checks their municipality in; a second tap says so."""
+    try:
+        presence, created = assembly.presence_self_check_in(meeting=meeting, user=request.user)
+    except ServiceError as refusal:
+        messages.error(request, refusal.message)
+        return
+    if created:
+        messages.success(
+            request, _("%(municipality)s is checked in as present.") % {"municipality": presence.municipality}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(municipality)s was already checked in as present at %(time)s.")
+            % {
+                "municipality": presence.municipality,
+                "time": timezone.localtime(presence.checked_in_at).strftime("%H:%M"),
+            },
+        )
+
+
 def meeting_links(*, user, meeting: Meeting) -> dict | None:
     """For the meeting page of a published ALV: may this visitor name the delegate, vote? Two
     queries, and none for other meetings or anonymous visitors."""
@@ -145,13 +172,7 @@ def meeting_links(*, user, meeting: Meeting) -> dict | None:
     if not user.is_authenticated:
         return None
     person = Person.objects.filter(user=user).select_related("organisation").first()
-    municipality = person.organisation if person else None
     return {
-        "name_delegate": bool(
-            municipality is not None
-            and municipality.is_member
-            and person is not None
-            and person.function in assembly.NAMING_FUNCTIONS
-        ),
+        "name_delegate": assembly.person_may_name(person),
         "vote": assembly.delegate_for_user(user=user, meeting=meeting) is not None,
     }

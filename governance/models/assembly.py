@@ -105,8 +105,13 @@ class Delegate(models.Model):
         related_name="delegates",
         limit_choices_to={"kind": "municipality"},
     )
+    # Null only once the person was deleted (AVG): the municipality's delegation and votes stay.
     person = models.ForeignKey(
-        "members.Person", verbose_name=_("delegate"), on_delete=models.PROTECT, related_name="delegations"
+        "members.Person",
+        verbose_name=_("delegate"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations",
     )
     deputy = models.ForeignKey(
         "members.Person",
@@ -132,7 +137,8 @@ class Delegate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} — {self.person}"
+        person = self.person if self.person is not None else _("(deleted person)")
+        return f"{self.municipality} — {person}"
 
 
 class Presence(models.Model):
@@ -153,6 +159,9 @@ class Presence(models.Model):
         related_name="+",
     )
     checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    self_check_in = models.BooleanField(
+        _("checked in themselves"), default=False, help_text=_("The delegate tapped “I am present”.")
+    )
 
     history = HistoricalRecords()
 

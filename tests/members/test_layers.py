@@ -30,6 +30,12 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "progress_reports_written",
         "meeting_attendance",
         "actions",
+        "alv_delegations",
+        "alv_check_ins",
+        "alv_ballots_cast",
+        "alv_candidacies",
+        "convocations_received",
+        "late_document_notices",
         "newsletter_subscriptions",
         "exported_at",
     ]
