@@ -26,7 +26,7 @@ def person_may_name(person: Person | None) -> bool:
     person's organisation is loaded."""
     return bool(
         person is not None
-        and person.organisation_id is not None
+        and person.organisation is not None
         and person.organisation.is_member
         and person.function in naming_functions()
     )
