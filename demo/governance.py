@@ -34,6 +34,7 @@ from governance.models import (
 )
 from members.models import Organisation, Person
 
+from . import members as demo_members
 from . import minutes as demo_minutes
 from .content import DATA_DIR, at, load_json, weekday
 from .samples import sample_office, sample_pdf
@@ -49,7 +50,10 @@ def _slug(text: str) -> str:
 
 
 def _people() -> dict[str, list[Person]]:
-    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL]).filter(
+    """The board is drawn from the fictional people of demo_people, not from the mayors and
+    griffiers added later for the convocation (so a database loaded before keeps its board)."""
+    added = [row["email"] for row in demo_members.designated_people(demo_members.load_municipalities())]
+    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL, *added]).filter(
         organisation__kind="municipality"
     )
     by_function = {}

@@ -211,3 +211,25 @@ def test_demo_data_holds_adopted_minutes_attendance_and_open_actions(settings, t
     assert Minutes.objects.filter(status=Minutes.Status.ADOPTED).exists()
     assert Attendance.objects.filter(status=Attendance.Status.PRESENT).exists()
     assert Action.objects.filter(status=Action.Status.OPEN, owner__isnull=False).exists()
+
+
+def test_every_demo_municipality_has_a_burgemeester_and_a_griffier_to_convoke(settings, tmp_path):
+    from governance.board import convocation
+    from members.models import Organisation
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+
+    people = convocation.convocation_people()
+    municipalities = Organisation.objects.member_municipalities()
+    assert municipalities.count() == 50
+    per_municipality = {}
+    for person in people:
+        per_municipality.setdefault(person.organisation.name, []).append(person.function)
+    assert set(per_municipality) == set(municipalities.values_list("name", flat=True))
+    assert all(sorted(functions) == ["burgemeester", "griffier"] for functions in per_municipality.values())
+    # Each at the municipality's own domain; the demo log-ins are among them.
+    assert all(
+        person.email.endswith("@" + person.organisation.email_domains.first().domain) for person in people
+    )
+    assert {"bestuur@gouda.nl", "lid@delft.nl"} <= {person.email for person in people}
