@@ -17,9 +17,11 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from governance.board import actions as board_actions
 from governance.board import assembly as board_assembly
+from governance.board import congress as board_congress
 from governance.board import votes as board_votes
 from governance.models import Action, AgendaItem, Ballot, Body, Meeting, Motion, Presence, Proxy, Vote
 from members.models import Organisation, Person, User
@@ -136,10 +138,26 @@ def _actions(*, meeting: Meeting, specs: list[dict], secretary) -> int:
     return len(specs)
 
 
+def held_alvs_congress_link() -> int:
+    """Each held ALV is linked to the spring congress of its day when the events demo has one
+    (the ALV in the morning, the congress in the afternoon). Returns how many were linked."""
+    linked = 0
+    for meeting in Meeting.objects.filter(
+        body__kind=Body.Kind.ALV, status=Meeting.Status.HELD, event__isnull=True
+    ).order_by("starts_at"):
+        day = timezone.localtime(meeting.starts_at).date()
+        event = board_congress.congress_events_free().filter(starts_at__date=day).first()
+        if event is not None:
+            board_congress.meeting_event_link(meeting=meeting, event=event)
+            linked += 1
+    return linked
+
+
 def last_alv_load(*, year: int) -> dict[str, int]:
-    """Delegates, presence, votes and actions at the ALV held in `year` (once). Returns what was
-    added."""
+    """Delegates, presence, votes and actions at the ALV held in `year` (once), and the held
+    ALVs linked to their congress. Returns what was added."""
     added = {"delegates": 0, "present": 0, "votes": 0, "actions": 0}
+    added["congresses"] = held_alvs_congress_link()
     meeting = held_alv(year=year)
     secretary = User.objects.filter(email=SECRETARY_EMAIL).first()
     if meeting is None or secretary is None or meeting.delegates.exists():
