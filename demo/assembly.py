@@ -148,6 +148,11 @@ def held_alvs_congress_link() -> int:
         day = timezone.localtime(meeting.starts_at).date()
         event = board_congress.congress_events_free().filter(starts_at__date=day).first()
         if event is not None:
+            # One meeting, one day: the ALV meets where the congress is.
+            place = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+            if place:
+                meeting.location = place
+                meeting.save(update_fields=["location"])
             board_congress.meeting_event_link(meeting=meeting, event=event)
             linked += 1
     return linked

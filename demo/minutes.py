@@ -51,7 +51,10 @@ def minutes_load(*, today: datetime.date) -> int:
                     item for item in items if item.title.startswith(board_minutes.ADOPTION_ITEM_TITLE)
                 ]
                 if items:
-                    board_minutes.minutes_adopt(minutes=minutes, item=(adopting or items)[0])
+                    item = (adopting or items)[0]
+                    board_minutes.minutes_adopt(minutes=minutes, item=item)
+                    # adopted on the day of that meeting, not on the day the demo was loaded
+                    Minutes.objects.filter(pk=minutes.pk).update(adopted_at=following.starts_at)
             if held and body.kind != Body.Kind.ALV and not Action.objects.filter(body=body).exists():
                 last = held[-1]
                 day = last.starts_at.date()
