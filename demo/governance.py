@@ -110,8 +110,13 @@ def _alv(body: Body, today: datetime.date) -> Meeting:
     if alv is not None:
         return alv
     year = today.year if today < today.replace(month=6, day=1) else today.year + 1
+    # This year's ALV is held at the spring congress (demo/data/events.json), on its day, when
+    # that is loaded.
+    congress = board_congress.congress_events_free().filter(slug="alv-en-voorjaarscongres").first()
     alv = board_services.meeting_create_alv_from_template(
-        body=body, starts_at=timezone.make_aware(datetime.datetime(year, 6, 5, 10))
+        body=body,
+        starts_at=None if congress is not None else timezone.make_aware(datetime.datetime(year, 6, 5, 10)),
+        event=congress,
     )
     for item in alv.items.filter(title__in=load_json("governance.json")["alv_documents"]):
         item.proposal = f"De ALV stelt het {item.title.lower()} vast."
@@ -129,10 +134,6 @@ def _alv(body: Body, today: datetime.date) -> Meeting:
         notice_sent_at=timezone.now(),
         publication=1,
     )
-    # This year's ALV is held at the spring congress (demo/data/events.json), when that is loaded.
-    congress = board_congress.congress_events_free().filter(slug="alv-en-voorjaarscongres").first()
-    if congress is not None:
-        board_congress.meeting_event_link(meeting=alv, event=congress)
     return alv
 
 

@@ -247,6 +247,8 @@ def convocation_progress(*, meeting: Meeting) -> Progress | None:
     rows = ConvocationRecipient.objects.filter(
         meeting=meeting, kind=ConvocationRecipient.Kind.CONVOCATION, round=meeting.publication
     )
+    if meeting.starts_at <= timezone.now() and not rows.exists():
+        return None  # a meeting held without a convocation through VZHG (from before, or imported)
     return Progress(
         expected=len(convocation_people()),
         queued=rows.count(),
