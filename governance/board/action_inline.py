@@ -72,8 +72,11 @@ class ActionInline(admin.TabularInline):
                 if object_id and str(object_id).isdigit()
                 else AgendaItem.objects.none()
             )
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "item" and field is not None:  # an item is added in the agenda above
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "item" and field is not None:  # items are added in the agenda above
             for switch in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
                 setattr(field.widget, switch, False)
         return field

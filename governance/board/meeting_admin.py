@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import (
     AgendaItem,
@@ -328,7 +329,7 @@ class DocumentInline(admin.TabularInline):
 
     @admin.display(description=_("file"))
     def download(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "open"))
 
 
 @admin.register(AgendaItem)
@@ -420,7 +421,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file"))
     def download(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "open"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -113,7 +113,9 @@ def test_the_secretariat_opens_records_and_closes_a_vote(admin_page: Page, live_
     vote = Vote.objects.get()
     assert (vote.motion.title, vote.secret, vote.is_open) == ("Motie jeugdzorg", False, True)
 
-    page.goto(live_server.url + reverse("admin:governance_vote_record", args=[vote.pk]))
+    page.locator(".meeting-votes tr", has_text="Motie jeugdzorg").get_by_role(
+        "link", name="Stemmen uit de zaal invoeren"
+    ).click()
     for town, choice in zip(towns, ["voor", "voor", "tegen"], strict=True):
         page.get_by_role("radio", name=f"{town.organisation.name}: {choice}").check()
     page.get_by_role("button", name="Stemmen opslaan").click()

@@ -151,6 +151,9 @@ def test_actions_are_written_on_the_meeting_page(client, secretariat, bodies):
     url = reverse("admin:governance_meeting_change", args=[meeting.pk])
     data = change_form_data(client, url)
     assert data["actions-TOTAL_FORMS"] == "0"
+    page = client.get(url).content.decode()
+    assert 'id="add_id_actions-__prefix__-owner"' in page  # a person can be added from the row
+    assert 'id="add_id_actions-__prefix__-item"' not in page  # an item is added in the agenda above
     item = meeting.items.get(order=2)
     data |= {
         "actions-TOTAL_FORMS": "1",

@@ -55,6 +55,7 @@ def test_open_a_named_vote_then_close_it_from_the_meeting_page(client, secretari
     assert vote.history.get().history_user == secretariat
     close = reverse("admin:governance_vote_close", args=[vote.pk])
     assert close in response.content.decode()  # the close button next to the motion
+    assert reverse("admin:governance_vote_record", args=[vote.pk]) in response.content.decode()
     for person in people[:2]:
         votes.ballot_cast(vote=vote, municipality=person.organisation, choice="for")
 
