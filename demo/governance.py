@@ -1,7 +1,7 @@
 """Governance demo (the board): bodies with fictional members in every role, meetings before and
 after today with agendas, generated PDF documents, built packs, a confidential item and an ALV;
-and the board meetings of last year and this year that the workplans report on, with two
-motions at last year's ALV.
+and the board meetings of last year and this year that the workplans report on; last year's ALV
+is held as an assembly (delegates, presence, two motions voted, minutes: demo/assembly.py).
 
 Idempotent: bodies, mandates and meetings are looked up before they are made, and a year whose
 workplan exists gets no new meetings, so a second run creates nothing new. Dates are relative to
@@ -27,13 +27,14 @@ from governance.models import (
     Mandate,
     Meeting,
     MeetingPack,
-    Motion,
     Theme,
     VngCommission,
     Workplan,
 )
-from members.models import Organisation, Person
+from members.models import Person
 
+from . import assembly as demo_assembly
+from . import members as demo_members
 from . import minutes as demo_minutes
 from .content import DATA_DIR, at, load_json, weekday
 from .samples import sample_office, sample_pdf
@@ -49,7 +50,10 @@ def _slug(text: str) -> str:
 
 
 def _people() -> dict[str, list[Person]]:
-    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL]).filter(
+    """The board is drawn from the fictional people of demo_people, not from the mayors and
+    griffiers added later for the convocation (so a database loaded before keeps its board)."""
+    added = [row["email"] for row in demo_members.designated_people(demo_members.load_municipalities())]
+    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL, *added]).filter(
         organisation__kind="municipality"
     )
     by_function = {}
@@ -297,25 +301,6 @@ def history_meetings_load(*, bodies: dict, today: datetime.date) -> int:
     return created
 
 
-def _motions(*, year: int) -> int:
-    """Two motions, one adopted and one rejected, at the ALV held in `year` (once)."""
-    alv = (
-        Meeting.objects.filter(body__kind=Body.Kind.ALV, starts_at__year=year, status=Meeting.Status.HELD)
-        .order_by("starts_at")
-        .first()
-    )
-    if alv is None or alv.motions.exists():
-        return 0
-    motions = load_json("governance.json")["motions"]
-    for order, spec in enumerate(motions, start=1):
-        names = spec.pop("submitted_by")
-        motion = Motion.objects.create(meeting=alv, order=order, **spec)
-        motion.submitted_by.set(
-            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, name__in=names)
-        )
-    return len(motions)
-
-
 def demo_load(*, stdout, today: datetime.date | None = None) -> None:
     """`today` is for trying the demo on another day of the year; it defaults to today."""
     today = today or timezone.localdate()
@@ -356,11 +341,13 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
             board_packs.meeting_pack_build(meeting_id=meeting.pk)
     with transaction.atomic():
         history = history_meetings_load(bodies=bodies, today=today)
-        motions = _motions(year=today.year - 1)
+        assembly = demo_assembly.last_alv_load(year=today.year - 1)
     demo_minutes.minutes_load(today=today)
     after = (Body.objects.count(), Mandate.objects.count(), Meeting.objects.count())
     stdout.write(
         f"Governance demo: {after[0]} bodies ({after[0] - before[0]} new), {after[1]} mandates "
         f"({after[1] - before[1]} new), {after[2]} meetings ({after[2] - before[2]} new, {history} of them "
-        f"for the workplan years), {motions} motions added"
+        f"for the workplan years); last year's ALV: {assembly['delegates']} delegates, "
+        f"{assembly['present']} municipalities present, {assembly['votes']} votes closed, "
+        f"{assembly['actions']} actions ({sum(assembly.values())} new)"
     )

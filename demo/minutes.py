@@ -10,6 +10,8 @@ from governance.board import actions as board_actions
 from governance.board import minutes as board_minutes
 from governance.models import Action, Attendance, Body, Mandate, Meeting, Minutes
 
+from . import assembly as demo_assembly
+
 MINUTES_TEXT = """## Opening
 
 De voorzitter opent de vergadering en heet iedereen welkom.
@@ -39,12 +41,20 @@ def minutes_load(*, today: datetime.date) -> int:
                 for number, line in enumerate(board_minutes.meeting_attendance(meeting=meeting)):
                     status = Attendance.Status.EXCUSED if number % 7 == 3 else Attendance.Status.PRESENT
                     board_minutes.attendance_record(meeting=meeting, person=line.person, status=status)
-                minutes = board_minutes.minutes_save(meeting=meeting, text=MINUTES_TEXT)
+                text = demo_assembly.alv_minutes_text(meeting) or MINUTES_TEXT
+                minutes = board_minutes.minutes_save(meeting=meeting, text=text)
                 created += 1
                 following = held[index + 1] if index + 1 < len(held) else None
                 items = list(following.items.all()) if following else []
+                # At its item "Vaststellen notulen" where the agenda has one, else at the opening.
+                adopting = [
+                    item for item in items if item.title.startswith(board_minutes.ADOPTION_ITEM_TITLE)
+                ]
                 if items:
-                    board_minutes.minutes_adopt(minutes=minutes, item=items[0])
+                    item = (adopting or items)[0]
+                    board_minutes.minutes_adopt(minutes=minutes, item=item)
+                    # adopted on the day of that meeting, not on the day the demo was loaded
+                    Minutes.objects.filter(pk=minutes.pk).update(adopted_at=following.starts_at)
             if held and body.kind != Body.Kind.ALV and not Action.objects.filter(body=body).exists():
                 last = held[-1]
                 day = last.starts_at.date()

@@ -100,7 +100,10 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(organisation_count=Count("organisations"))
+        # A GROUP BY query drops Meta.ordering: say it again, so the autocomplete pages are stable.
+        return (
+            super().get_queryset(request).annotate(organisation_count=Count("organisations")).order_by("name")
+        )
 
     @admin.display(description=_("organisations"), ordering="organisation_count")
     def organisation_count(self, obj):
@@ -161,7 +164,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     inlines = (EmailDomainInline, PersonInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(people_count=Count("people"))
+        # A GROUP BY query drops Meta.ordering: say it again, so the autocomplete pages are stable.
+        return super().get_queryset(request).annotate(people_count=Count("people")).order_by("name")
 
     @admin.display(description=_("people"), ordering="people_count")
     def people_count(self, obj):

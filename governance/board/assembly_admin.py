@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
@@ -21,7 +23,7 @@ from governance.models import (
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import assembly, assembly_staff, votes
+from . import assembly, assembly_staff, vote_screens, votes
 
 
 class MunicipalityWeightInline(admin.TabularInline):
@@ -184,7 +186,7 @@ class VoteAdmin(SimpleHistoryAdmin):
         "result",
         "tally_panel",
     ]
-    actions = ["close_votes"]
+    actions = ["close_votes", "elected_mandate_create"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -222,6 +224,7 @@ class VoteAdmin(SimpleHistoryAdmin):
                 "vote": obj,
                 "record_url": reverse("admin:governance_vote_record", args=[obj.pk]),
                 "projector_url": reverse("admin:governance_vote_projector", args=[obj.pk]),
+                "close_url": reverse("admin:governance_vote_close", args=[obj.pk]),
             },
         )
 
@@ -239,14 +242,49 @@ class VoteAdmin(SimpleHistoryAdmin):
                     % {"vote": closed, "result": closed.get_result_display()},
                 )
 
+    @admin.action(
+        description=_("Give the elected candidate the mandate (from today)"), permissions=["change"]
+    )
+    def elected_mandate_create(self, request, queryset):
+        for vote in queryset:
+            try:
+                mandate = votes.election_mandate_create(
+                    vote=vote, start=timezone.localdate(), actor=request.user
+                )
+            except ServiceError as refusal:
+                self.message_user(request, f"{vote}: {refusal.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(vote)s:") % {"vote": vote},
+                        reverse("admin:governance_mandate_change", args=[mandate.pk]),
+                        _("%(person)s is given the mandate %(role)s in %(body)s.")
+                        % {
+                            "person": mandate.person,
+                            "role": mandate.get_role_display(),
+                            "body": mandate.body,
+                        },
+                    ),
+                )
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         pages = [
             ("record", assembly_staff.record_view),
             ("projector", assembly_staff.projector_view),
+            ("close", vote_screens.vote_close_view),
         ]
         return [
+            path("open/", wrap(vote_screens.vote_open_view), {"model_admin": self}, name=f"{info}_open"),
+            path(
+                "election/",
+                wrap(vote_screens.election_open_view),
+                {"model_admin": self},
+                name=f"{info}_election",
+            ),
             *(
                 path(f"<path:object_id>/{name}/", wrap(view), {"model_admin": self}, name=f"{info}_{name}")
                 for name, view in pages

@@ -13,7 +13,7 @@ from governance.models import Ballot, Body, Meeting, Vote
 from members.models import Organisation
 from vzhg.errors import ServiceError
 
-from . import assembly, votes
+from . import assembly, elections, votes
 
 
 def _require(request, *perms: str) -> None:
@@ -100,11 +100,18 @@ def record_view(request, object_id, model_admin):
     if request.method == "POST":
         counted = 0
         for municipality in assembly.voting_municipalities(meeting_id=vote.meeting_id):
-            choice = request.POST.get(f"m{municipality.pk}", "")
-            if not choice:
+            value = request.POST.get(f"m{municipality.pk}", "")
+            if not value:
                 continue
+            choice, candidate = elections.choice_parse(vote, value)
             try:
-                votes.ballot_cast(vote=vote, municipality=municipality, choice=choice, actor=request.user)
+                votes.ballot_cast(
+                    vote=vote,
+                    municipality=municipality,
+                    choice=choice,
+                    candidate=candidate,
+                    actor=request.user,
+                )
             except ServiceError as refusal:
                 messages.error(request, refusal.message)
                 break
@@ -112,7 +119,12 @@ def record_view(request, object_id, model_admin):
         else:
             messages.success(request, _("%(count)d votes recorded.") % {"count": counted})
         return redirect(reverse("admin:governance_vote_record", args=[vote.pk]))
-    ballots = {ballot.municipality_id: ballot.choice for ballot in Ballot.objects.filter(vote=vote)}
+    ballots = {
+        town: elections.ballot_value(choice, candidate)
+        for town, choice, candidate in Ballot.objects.filter(vote=vote).values_list(
+            "municipality_id", "choice", "candidate_id"
+        )
+    }
     rows = [
         (municipality, ballots.get(municipality.pk, ""))
         for municipality in assembly.voting_municipalities(meeting_id=vote.meeting_id)
@@ -123,7 +135,7 @@ def record_view(request, object_id, model_admin):
         _("Record the votes: %(vote)s") % {"vote": vote},
         vote=vote,
         rows=rows,
-        choices=Ballot.Choice.choices,
+        choices=elections.ballot_choices(vote),
         tally=votes.vote_tally(vote=vote),
     )
     return TemplateResponse(request, "admin/governance/vote_record.html", context)

@@ -17,7 +17,7 @@ from governance.models import Ballot, Body, Meeting, Presence, Vote
 from members.models import Person
 from vzhg.errors import ServiceError
 
-from . import assembly, delegate_naming, votes
+from . import assembly, delegate_naming, elections, votes
 
 
 class DelegateForm(forms.Form):
@@ -100,12 +100,10 @@ def ballot(request, pk, token):
         for_town = next((town for town in carried if str(town.pk) == request.POST.get("municipality")), None)
         if vote is None or for_town is None:
             raise Http404
+        choice, candidate = elections.choice_parse(vote, request.POST.get("choice", ""))
         try:
             votes.ballot_cast(
-                vote=vote,
-                municipality=for_town,
-                choice=request.POST.get("choice", ""),
-                actor=request.user,
+                vote=vote, municipality=for_town, choice=choice, candidate=candidate, actor=request.user
             )
         except ServiceError as refusal:
             messages.error(request, refusal.message)
@@ -118,11 +116,12 @@ def ballot(request, pk, token):
         return redirect(reverse("governance:ballot", kwargs={"pk": meeting.pk, "token": meeting.token}))
     open_votes = list(meeting.votes.filter(status=Vote.Status.OPEN).order_by("opened_at"))
     cast = {
-        (vote_id, town_id): choice
-        for vote_id, town_id, choice in Ballot.objects.filter(
+        (vote_id, town_id): elections.ballot_value(choice, candidate)
+        for vote_id, town_id, choice, candidate in Ballot.objects.filter(
             vote__in=open_votes, municipality__in=carried
-        ).values_list("vote_id", "municipality_id", "choice")
+        ).values_list("vote_id", "municipality_id", "choice", "candidate_id")
     }
+    candidates = elections.candidates_of(open_votes)
     return render(
         request,
         "governance/ballot.html",
@@ -132,9 +131,13 @@ def ballot(request, pk, token):
             "present": Presence.objects.filter(meeting=meeting, municipality=municipality).first(),
             "check_in_problem": assembly.self_check_in_problem(meeting=meeting),
             "rows": [
-                (vote, [(town, cast.get((vote.pk, town.pk), "")) for town in carried]) for vote in open_votes
+                (
+                    vote,
+                    elections.ballot_choices(vote, candidates.get(vote.pk, [])),
+                    [(town, cast.get((vote.pk, town.pk), "")) for town in carried],
+                )
+                for vote in open_votes
             ],
-            "choices": Ballot.Choice.choices,
         },
     )
 

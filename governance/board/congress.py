@@ -98,6 +98,9 @@ def meeting_copy_for_event(*, meeting: Meeting, event: Event, actor=None) -> Mee
         )
         history_note(new_item, actor=actor)
         new_item.save()
+    from .adoption import minutes_adoption_item_ensure  # adoption builds on the services above this
+
+    minutes_adoption_item_ensure(meeting=copy, actor=actor)
     return copy
 
 

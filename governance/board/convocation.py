@@ -29,7 +29,7 @@ from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue
 from vzhg.site import absolute_url
 
-KIND_MAIL = {
+KIND_MAIL: dict[str, str] = {
     ConvocationRecipient.Kind.CONVOCATION: "governance.meeting.convocation",
     ConvocationRecipient.Kind.REMINDER: "governance.convocation.reminder",
 }

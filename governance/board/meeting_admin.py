@@ -20,7 +20,8 @@ from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import congress, convocation, documents, extensions, meeting_prep, services
+from . import adoption, congress, convocation, documents, extensions, meeting_prep, services, vote_screens
+from .action_inline import ActionInline
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
@@ -172,10 +173,10 @@ class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHisto
         "portal_link",
         "pack_status",
     ]
-    readonly_fields += ["congress_panel", "motion_list"]
+    readonly_fields += ["congress_panel", "motion_list", "vote_panel"]
     fields = ["body", "title", "starts_at", "location", "online_url", "event", *readonly_fields]
     autocomplete_fields = ["event"]
-    inlines = [AgendaItemInline, MeetingPackInline]
+    inlines = [AgendaItemInline, ActionInline, MeetingPackInline]
     actions = ["publish", "mark_held", "congress_create", "remind_municipalities"]
 
     def choice_label(self, obj):
@@ -206,6 +207,11 @@ class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHisto
             "admin/governance/_motion_list.html",
             {"meeting": obj, "motions": obj.motions.order_by("order", "pk")},
         )
+
+    @admin.display(description=_("votes"))
+    def vote_panel(self, obj):
+        """Per motion and item for decision of an ALV: its votes, open (named or secret), close."""
+        return vote_screens.meeting_votes_panel(obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *extensions.MEETING_ADMIN_PANELS]
@@ -248,6 +254,8 @@ class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHisto
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.agenda_renumber(meeting=form.instance)
+        if not change:
+            adoption.minutes_adoption_item_ensure(meeting=form.instance, actor=request.user)
 
     @admin.action(
         description=_("Publish: build the meeting pack and tell the members"), permissions=["change"]

@@ -17,6 +17,7 @@ from . import access as board_access
 from . import archive as board_archive
 from . import minutes as board_minutes
 from . import selectors as board_selectors
+from .assembly_record import assembly_record, assembly_record_shown
 
 
 def minutes_readable(*, access: board_access.Access, meeting, minutes: Minutes | None) -> bool:
@@ -47,6 +48,7 @@ def _context(meeting, minutes) -> dict:
         "minutes": minutes,
         "html": board_minutes.minutes_html(minutes),
         "attendance": board_minutes.meeting_attendance(meeting=meeting),
+        "assembly": assembly_record(meeting=meeting),
     }
 
 
@@ -74,6 +76,7 @@ def minutes_pdf(request, pk, token):
         minutes.text,
         minutes.adopted_at.isoformat() if minutes.adopted_at else None,
         [(line.person.pk, line.person.full_name, line.status) for line in context["attendance"]],
+        assembly_record_shown(context["assembly"]),
     ]
     key = "governance:minutes-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     pdf = cache.get(key)

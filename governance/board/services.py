@@ -88,6 +88,9 @@ def meeting_create_alv_from_template(
         congress.meeting_event_link(meeting=meeting, event=event, actor=actor)
     elif congress_create:
         congress.congress_event_create(meeting=meeting, actor=actor)
+    from .adoption import minutes_adoption_item_ensure  # adoption builds on this module
+
+    minutes_adoption_item_ensure(meeting=meeting, actor=actor)
     return meeting
 
 

@@ -20,6 +20,7 @@ from vzhg.pdf import render_pdf
 from . import access as board_access
 from . import actions, assembly_views, extensions, minutes_views, services
 from . import selectors as board_selectors
+from .assembly_record import assembly_record, assembly_record_shown
 from .forms import NoteForm
 
 
@@ -136,9 +137,13 @@ def _decision_items(request, pk, token):
 def decisions(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
     motions = _motions(meeting)
-    return render(
-        request, "governance/decisions.html", {"meeting": meeting, "items": items, "motions": motions}
-    )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "motions": motions,
+        "assembly": assembly_record(meeting=meeting),
+    }
+    return render(request, "governance/decisions.html", context)
 
 
 # The public list of decisions is asked for anonymously, often; it is rendered once per content
@@ -147,6 +152,7 @@ DECISIONS_PDF_CACHE_SECONDS = 24 * 3600
 
 
 def _decisions_pdf(*, meeting, items, motions) -> bytes:
+    assembly = assembly_record(meeting=meeting)
     shown = [
         get_language(),
         meeting.pk,
@@ -164,13 +170,14 @@ def _decisions_pdf(*, meeting, items, motions) -> bytes:
             )
             for motion in motions
         ],
+        assembly_record_shown(assembly),
     ]
     key = "governance:decisions-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
         pdf = render_pdf(
             template_name="pdf/governance_decisions.html",
-            context={"meeting": meeting, "items": items, "motions": motions},
+            context={"meeting": meeting, "items": items, "motions": motions, "assembly": assembly},
         )
         cache.set(key, pdf, DECISIONS_PDF_CACHE_SECONDS)
     return pdf

@@ -207,9 +207,11 @@ def vote_tally(*, vote: Vote, named: bool = False) -> Tally:
         quorum_needed=assembly.quorum_needed(rules=rules, members=members),
         rules_text=assembly.rules_summary(rules=rules, members=members),
     )
-    rows = Ballot.objects.filter(vote=vote).values("choice").annotate(weight=Sum("weight"), count=Count("pk"))
-    by_choice = {row["choice"]: row["weight"] for row in rows}
-    tally.municipalities_voted = sum(row["count"] for row in rows)
+    totals = (
+        Ballot.objects.filter(vote=vote).values("choice").annotate(weight=Sum("weight"), count=Count("pk"))
+    )
+    by_choice = {row["choice"]: row["weight"] for row in totals}
+    tally.municipalities_voted = sum(row["count"] for row in totals)
     if vote.is_open:
         tally.votes_for = by_choice.get(Ballot.Choice.FOR, 0)
         tally.votes_against = by_choice.get(Ballot.Choice.AGAINST, 0)
@@ -281,7 +283,7 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
             else _("No candidate has the majority."),
         }
     note = note[0].upper() + note[1:]
-    if vote.motion_id is not None and vote.result != Vote.Result.NO_QUORUM:
+    if vote.motion is not None and vote.result != Vote.Result.NO_QUORUM:
         outcome = Motion.Outcome.ADOPTED if vote.result == Vote.Result.ADOPTED else Motion.Outcome.REJECTED
         services.motion_decide(
             motion=vote.motion,
@@ -291,7 +293,7 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
             note=note,
             actor=actor,
         )
-    elif vote.item_id is not None:
+    elif vote.item is not None:
         item = vote.item
         decision = f"{item.decision.strip()}\n{note}".strip() if item.decision.strip() else note
         services.agenda_item_decide(item=item, decision=decision, actor=actor)

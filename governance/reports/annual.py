@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import (
@@ -16,6 +17,8 @@ from governance.models import (
     Mandate,
     Meeting,
     Motion,
+    Presence,
+    Vote,
     Workplan,
 )
 from members.models import Organisation
@@ -164,6 +167,12 @@ class AnnualReportData:
     membership: dict = field(default_factory=dict)
 
 
+def _count_of(rows) -> Coalesce:
+    """COUNT(*) of a correlated subquery, as an integer annotation (0 when there is none)."""
+    counted = rows.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def annual_report_data(*, year: int, report: AnnualReport | None = None, now=None) -> AnnualReportData:
     """Everything the jaarverslag shows for `year`, in a fixed number of queries."""
     from events.models import Event, Registration
@@ -197,6 +206,10 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
             present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)),
             excused=Count("attendance", filter=Q(attendance__status=Attendance.Status.EXCUSED)),
             absent=Count("attendance", filter=Q(attendance__status=Attendance.Status.ABSENT)),
+            # The ALV as an assembly: member municipalities present and votes held (subqueries,
+            # so the attendance counts above are not multiplied by another join).
+            municipalities_present=_count_of(Presence.objects.filter(meeting=OuterRef("pk"))),
+            votes_held=_count_of(Vote.objects.filter(meeting=OuterRef("pk"), status=Vote.Status.CLOSED)),
         )
         .select_related("body")
         .prefetch_related(Prefetch("motions", queryset=Motion.objects.order_by("order", "pk")))
