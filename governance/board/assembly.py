@@ -24,12 +24,10 @@ def naming_functions() -> list[str]:
 def person_may_name(person: Person | None) -> bool:
     """A designated person (naming_functions) of a member municipality; no query when the
     person's organisation is loaded."""
-    return bool(
-        person is not None
-        and person.organisation is not None
-        and person.organisation.is_member
-        and person.function in naming_functions()
-    )
+    if person is None or person.function not in naming_functions():
+        return False
+    organisation = person.organisation
+    return organisation is not None and organisation.is_member
 
 
 def rules_get() -> AssemblyRules:

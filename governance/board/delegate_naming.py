@@ -28,7 +28,8 @@ def delegate_current(*, meeting: Meeting, municipality: Organisation) -> Delegat
         .first()
     )
     if current is not None:
-        current.last_change = current.history.select_related("history_user").order_by("-history_date").first()
+        last = current.history.select_related("history_user").order_by("-history_date").first()
+        current.last_change = last  # type: ignore[attr-defined]  # shown with the delegate
     return current
 
 
@@ -47,13 +48,15 @@ class DelegateNamingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.current = current
         people = Person.objects.filter(organisation=municipality).order_by("last_name", "first_name", "pk")
-        self.fields["person"].queryset = people
-        self.fields["deputy"].queryset = people
+        for name in ("person", "deputy"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
         if current is not None:  # keeping the current delegate is leaving it chosen
             self.fields["person"].required = True
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         person, deputy = data.get("person"), data.get("deputy")
         if deputy is not None and person is None:
             self.add_error(
@@ -99,7 +102,9 @@ def registration_delegate_part(*, event, person: Person | None, data=None) -> De
     municipality registering for the event a published ALV is held at. Other events cost no query."""
     if event.kind not in MEETING_EVENT_KINDS or not assembly.person_may_name(person):
         return None
-    assert person is not None  # for mypy: person_may_name says so
+    municipality = person.organisation if person is not None else None
+    if municipality is None:  # person_may_name said there is one; for the type checker
+        return None
     meeting = (
         Meeting.objects.filter(event=event, body__kind=Body.Kind.ALV, status=Meeting.Status.PUBLISHED)
         .select_related("body")
@@ -107,7 +112,6 @@ def registration_delegate_part(*, event, person: Person | None, data=None) -> De
     )
     if meeting is None:
         return None
-    municipality = person.organisation
     current = delegate_current(meeting=meeting, municipality=municipality)
     initial = {"person": current.person_id, "deputy": current.deputy_id} if current else {}
     form = DelegateNamingForm(
