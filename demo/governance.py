@@ -1,7 +1,7 @@
 """Governance demo (the board): bodies with fictional members in every role, meetings before and
 after today with agendas, generated PDF documents, built packs, a confidential item and an ALV;
-and the board meetings of last year and this year that the workplans report on, with two
-motions at last year's ALV.
+and the board meetings of last year and this year that the workplans report on; last year's ALV
+is held as an assembly (delegates, presence, two motions voted, minutes: demo/assembly.py).
 
 Idempotent: bodies, mandates and meetings are looked up before they are made, and a year whose
 workplan exists gets no new meetings, so a second run creates nothing new. Dates are relative to
@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from governance.board import congress as board_congress
 from governance.board import documents as board_documents
 from governance.board import packs as board_packs
 from governance.board import services as board_services
@@ -26,13 +27,15 @@ from governance.models import (
     Mandate,
     Meeting,
     MeetingPack,
-    Motion,
     Theme,
     VngCommission,
     Workplan,
 )
-from members.models import Organisation, Person
+from members.models import Person
 
+from . import assembly as demo_assembly
+from . import members as demo_members
+from . import minutes as demo_minutes
 from .content import DATA_DIR, at, load_json, weekday
 from .samples import sample_office, sample_pdf
 
@@ -47,7 +50,10 @@ def _slug(text: str) -> str:
 
 
 def _people() -> dict[str, list[Person]]:
-    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL]).filter(
+    """The board is drawn from the fictional people of demo_people, not from the mayors and
+    griffiers added later for the convocation (so a database loaded before keeps its board)."""
+    added = [row["email"] for row in demo_members.designated_people(demo_members.load_municipalities())]
+    pool = Person.objects.exclude(email__in=[BOARD_EMAIL, SECRETARY_EMAIL, *added]).filter(
         organisation__kind="municipality"
     )
     by_function = {}
@@ -104,8 +110,13 @@ def _alv(body: Body, today: datetime.date) -> Meeting:
     if alv is not None:
         return alv
     year = today.year if today < today.replace(month=6, day=1) else today.year + 1
+    # This year's ALV is held at the spring congress (demo/data/events.json), on its day, when
+    # that is loaded.
+    congress = board_congress.congress_events_free().filter(slug="alv-en-voorjaarscongres").first()
     alv = board_services.meeting_create_alv_from_template(
-        body=body, starts_at=timezone.make_aware(datetime.datetime(year, 6, 5, 10))
+        body=body,
+        starts_at=None if congress is not None else timezone.make_aware(datetime.datetime(year, 6, 5, 10)),
+        event=congress,
     )
     for item in alv.items.filter(title__in=load_json("governance.json")["alv_documents"]):
         item.proposal = f"De ALV stelt het {item.title.lower()} vast."
@@ -291,25 +302,6 @@ def history_meetings_load(*, bodies: dict, today: datetime.date) -> int:
     return created
 
 
-def _motions(*, year: int) -> int:
-    """Two motions, one adopted and one rejected, at the ALV held in `year` (once)."""
-    alv = (
-        Meeting.objects.filter(body__kind=Body.Kind.ALV, starts_at__year=year, status=Meeting.Status.HELD)
-        .order_by("starts_at")
-        .first()
-    )
-    if alv is None or alv.motions.exists():
-        return 0
-    motions = load_json("governance.json")["motions"]
-    for order, spec in enumerate(motions, start=1):
-        names = spec.pop("submitted_by")
-        motion = Motion.objects.create(meeting=alv, order=order, **spec)
-        motion.submitted_by.set(
-            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, name__in=names)
-        )
-    return len(motions)
-
-
 def demo_load(*, stdout, today: datetime.date | None = None) -> None:
     """`today` is for trying the demo on another day of the year; it defaults to today."""
     today = today or timezone.localdate()
@@ -350,10 +342,13 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
             board_packs.meeting_pack_build(meeting_id=meeting.pk)
     with transaction.atomic():
         history = history_meetings_load(bodies=bodies, today=today)
-        motions = _motions(year=today.year - 1)
+        assembly = demo_assembly.last_alv_load(year=today.year - 1)
+    demo_minutes.minutes_load(today=today)
     after = (Body.objects.count(), Mandate.objects.count(), Meeting.objects.count())
     stdout.write(
         f"Governance demo: {after[0]} bodies ({after[0] - before[0]} new), {after[1]} mandates "
         f"({after[1] - before[1]} new), {after[2]} meetings ({after[2] - before[2]} new, {history} of them "
-        f"for the workplan years), {motions} motions added"
+        f"for the workplan years); last year's ALV: {assembly['delegates']} delegates, "
+        f"{assembly['present']} municipalities present, {assembly['votes']} votes closed, "
+        f"{assembly['actions']} actions ({sum(assembly.values())} new)"
     )

@@ -8,7 +8,8 @@ flag), because the log-ins printed at the end must work.
 
 The municipalities come from demo/data/municipalities.csv, the other organisations and what the
 people are drawn from from demo/data/people.json. The people are fictional: names are drawn with
-a fixed seed, so every run produces the same set.
+a fixed seed, so every run produces the same set. Every municipality has a burgemeester and a
+griffier (the people an ALV is convoked through, see designated_people).
 """
 
 import csv
@@ -17,6 +18,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from members import services
@@ -105,6 +107,52 @@ def demo_people(municipalities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return people
 
 
+def designated_people(municipalities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The people a municipality is convoked through (settings.GOVERNANCE_CONVOCATION_FUNCTIONS:
+    by default its burgemeester and griffier) for every municipality that has none among
+    demo_people: so publishing the demo ALV convokes someone in each of the 50.
+
+    Drawn after demo_people with a seed of their own, so the people drawn before stay the same
+    (a database loaded before these were added gets only them on the next run).
+    """
+    data = _people_data()
+    drawn = demo_people(municipalities)
+    first_names = data["first_names"]
+    last_names = [tuple(pair) for pair in data["last_names"]]
+    rng = random.Random(SEED + 1)
+    names = {(p["first_name"], p["tussenvoegsel"], p["last_name"]) for p in drawn}
+    emails = {p["email"] for p in drawn}
+    taken = {(p["organisation"], p["function"]) for p in drawn}
+    titles = {plan["function"]: plan["job_titles"] for plan in reversed(data["municipal_plan"])}
+    people = []
+    for function in settings.GOVERNANCE_CONVOCATION_FUNCTIONS:
+        job_titles = titles.get(function, [f"{Person.Function(function).label} {{m}}"])
+        for row in municipalities:
+            if (row["name"], function) in taken:
+                continue
+            while True:
+                first_name = rng.choice(first_names)
+                tussenvoegsel, last_name = rng.choice(last_names)
+                email = f"{_ascii(first_name)}.{_ascii(tussenvoegsel + last_name)}@{row['email_domains'][0]}"
+                if (first_name, tussenvoegsel, last_name) not in names and email not in emails:
+                    break
+            names.add((first_name, tussenvoegsel, last_name))
+            emails.add(email)
+            taken.add((row["name"], function))
+            people.append(
+                {
+                    "first_name": first_name,
+                    "tussenvoegsel": tussenvoegsel,
+                    "last_name": last_name,
+                    "email": email,
+                    "organisation": row["name"],
+                    "function": function,
+                    "job_title": rng.choice(job_titles).format(m=row["name"]),
+                }
+            )
+    return people
+
+
 def load_municipalities() -> list[dict[str, Any]]:
     with MUNICIPALITIES_CSV.open(newline="", encoding="utf-8") as handle:
         return [
@@ -160,7 +208,7 @@ def demo_load(*, stdout) -> None:
                 rows=organisation_rows, change_reason=CHANGE_REASON
             )
         }
-        people = demo_people(municipalities)
+        people = demo_people(municipalities) + designated_people(municipalities)
         for person in people:
             name = person["organisation"]
             person["organisation"] = organisations[name] if name else None

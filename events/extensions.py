@@ -4,7 +4,16 @@ these, in its AppConfig.ready(), so events never imports it.
 - `event_admin_panel_add(panel)`: a read-only panel (an `admin.display` function of one event,
   returning HTML) at the end of the first fieldset of the event's admin page;
 - `audience_bodies_set(queryset)`: the bodies offered for the invitation audience "members of a
-  governance body" (a callable returning a queryset of objects with `mandates`).
+  governance body" (a callable returning a queryset of objects with `mandates`);
+- `event_page_section_add(section)`: a function of one event returning HTML (or "") shown on the
+  event's public page (governance: the agenda and documents of the meeting held there);
+- `event_duplicated_add(hook)`: called as `hook(original=, copy=, actor=)` inside the transaction
+  that copies an event a year later (governance: the meeting held there is copied and linked);
+- `registration_part_add(part)`: called as `part(event=, person=, data=)` when a person opens or
+  posts the registration form; returns None, or an object with `form` (a Django form with its
+  own prefix, bound to `data`), `template` (renders it, given `form`) and `save(actor=)`, called
+  in the registration's transaction after the registration is made (a ServiceError undoes both)
+  and returning a message or "" (governance: the municipality's delegate for the ALV held there).
 """
 
 from collections.abc import Callable
@@ -12,12 +21,40 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 
 EVENT_ADMIN_PANELS: list[Callable] = []
+EVENT_PAGE_SECTIONS: list[Callable] = []
+EVENT_DUPLICATED: list[Callable] = []
+REGISTRATION_PARTS: list[Callable] = []
 _audience_bodies: list[Callable[[], QuerySet]] = []
 
 
 def event_admin_panel_add(panel: Callable) -> None:
     if panel not in EVENT_ADMIN_PANELS:
         EVENT_ADMIN_PANELS.append(panel)
+
+
+def event_page_section_add(section: Callable) -> None:
+    if section not in EVENT_PAGE_SECTIONS:
+        EVENT_PAGE_SECTIONS.append(section)
+
+
+def event_page_sections(event) -> list[str]:
+    """The HTML other apps add to the event's public page (empty ones left out)."""
+    return [html for section in EVENT_PAGE_SECTIONS if (html := section(event))]
+
+
+def event_duplicated_add(hook: Callable) -> None:
+    if hook not in EVENT_DUPLICATED:
+        EVENT_DUPLICATED.append(hook)
+
+
+def registration_part_add(part: Callable) -> None:
+    if part not in REGISTRATION_PARTS:
+        REGISTRATION_PARTS.append(part)
+
+
+def registration_parts(*, event, person, data=None) -> list:
+    """The parts other apps add to this person's registration form for this event."""
+    return [found for part in REGISTRATION_PARTS if (found := part(event=event, person=person, data=data))]
 
 
 def audience_bodies_set(queryset: Callable[[], QuerySet]) -> None:

@@ -20,7 +20,7 @@ from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
 
-from . import ics
+from . import extensions, ics
 from .mailings import event_mailing_record
 from .models import Event, EventMailing, ProgrammeItem, Registration, Round, Session
 from .services import event_lock
@@ -120,7 +120,8 @@ def _title_next_year(title: str, year: int) -> str:
 
 def event_duplicate(*, event: Event, actor) -> Event:
     """A draft copy a year later on the same weekday (same ISO week; the year in the title
-    follows), with its programme, rounds and workshops (no registrations)."""
+    follows), with its programme, rounds and workshops (no registrations); apps that hang on to
+    the event (governance: the meeting held there) copy theirs through extensions.EVENT_DUPLICATED."""
     with transaction.atomic():
         copy = Event.objects.get(pk=event.pk)
         copy.pk = None
@@ -170,6 +171,8 @@ def event_duplicate(*, event: Event, actor) -> Event:
                 )
                 for session in round_.sessions.all()
             )
+        for hook in extensions.EVENT_DUPLICATED:
+            hook(original=event, copy=copy, actor=actor)
     return copy
 
 

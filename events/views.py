@@ -3,7 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.site import absolute_url
 
-from . import ics, selectors, services
+from . import extensions, ics, selectors, services
 from .forms import AgendaFilterForm, RegistrationForm
 from .models import Event, Registration
 from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
@@ -78,6 +78,7 @@ def detail(request, slug):
             ),
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),
+            "sections": extensions.event_page_sections(event),
         },
     )
 
@@ -113,16 +114,21 @@ def register(request, slug):
     elif not services.person_may_attend(event=event, person=person):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
-    form = RegistrationForm(request.POST if request.method == "POST" else None, rounds=rounds)
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, rounds=rounds)
+    parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
-    if request.method == "POST" and not blocked and form.is_valid():
+    valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
+    if request.method == "POST" and not blocked and valid:
         try:
-            registration = services.registration_create(
-                event=event,
-                person=person,
-                session_ids=form.session_ids(),
-                remarks=form.cleaned_data["remarks"],
-            )
+            with transaction.atomic():  # a refused part undoes the registration too
+                registration = services.registration_create(
+                    event=event,
+                    person=person,
+                    session_ids=form.session_ids(),
+                    remarks=form.cleaned_data["remarks"],
+                )
+                notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
@@ -149,11 +155,13 @@ def register(request, slug):
                     )
                     % {"reason": reason},
                 )
+            for note in notes:
+                messages.success(request, note)
             return redirect(event)
     return render(
         request,
         "events/register.html",
-        {"event": event, "form": form, "state": state, "blocked": blocked, "person": person},
+        {"event": event, "form": form, "parts": parts, "state": state, "blocked": blocked, "person": person},
         status=status,
     )
 
@@ -210,17 +218,20 @@ def registration_change(request, pk):
         for choice in registration.choices.select_related("round")
     }
     initial["remarks"] = registration.remarks
-    form = RegistrationForm(
-        request.POST if request.method == "POST" else None, rounds=rounds, initial=initial
-    )
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, rounds=rounds, initial=initial)
+    parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
+    if request.method == "POST" and valid:
         try:
-            services.registration_change(
-                registration=registration,
-                session_ids=form.session_ids(),
-                remarks=form.cleaned_data["remarks"],
-            )
+            with transaction.atomic():  # a refused part undoes the change too
+                services.registration_change(
+                    registration=registration,
+                    session_ids=form.session_ids(),
+                    remarks=form.cleaned_data["remarks"],
+                )
+                notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
         except (OperationalError, InterfaceError) as error:
@@ -231,11 +242,13 @@ def registration_change(request, pk):
                 request,
                 _("Your registration has been changed. The updated confirmation is on its way by e-mail."),
             )
+            for note in notes:
+                messages.success(request, note)
             return redirect("events:mine")
     return render(
         request,
         "events/change.html",
-        {"event": event, "registration": registration, "form": form},
+        {"event": event, "registration": registration, "form": form, "parts": parts},
         status=status,
     )
 

@@ -14,6 +14,19 @@ SECRETARIAT = {
     "governance.AgendaItem": ALL,
     "governance.Document": ALL,
     "governance.Motion": ALL,
+    # The ALV as an assembly: voting rules (one row, never added or deleted by hand), delegates,
+    # presence and votes (opened, recorded and closed through the services).
+    "governance.AssemblyRules": VIEW_CHANGE,
+    "governance.MunicipalityWeight": ALL,
+    "governance.Delegate": ALL,
+    "governance.Presence": ALL,
+    "governance.Proxy": ALL,
+    "governance.Vote": ALL,
+    "governance.Ballot": ALL,
+    # Minutes, their attendance (recorded on the minutes' page) and the action list.
+    "governance.Minutes": ALL,
+    "governance.Attendance": ALL,
+    "governance.Action": ALL,
     # The workplan and the annual report.
     "governance.Objective": ALL,
     "governance.Workplan": ALL,

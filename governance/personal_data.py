@@ -1,7 +1,11 @@
-"""The governance part of a person's AVG export: mandates, personal notes, workplan activities
-and progress reports (registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
+"""The governance part of a person's AVG export: mandates, personal notes, workplan activities,
+progress reports, meeting attendance and actions, and at the ALV: delegations (with the proxies
+their municipality gave or carried), check-ins, ballots cast, candidacies, convocations and
+late-document notices received; and how governance forgets deleted people in its history rows
+(registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
 
-from .models import Mandate, PersonalNote, PlannedActivity, ProgressReport
+from .assembly_personal_data import assembly_export, assembly_forget
+from .models import Action, Attendance, Mandate, PersonalNote, PlannedActivity, ProgressReport
 
 
 def export(*, person, addresses: set[str]) -> dict:
@@ -42,4 +46,33 @@ def export(*, person, addresses: set[str]) -> dict:
         ]
         if person.user_id
         else [],
+        "meeting_attendance": [
+            {
+                "meeting": row.meeting.title,
+                "date": row.meeting.starts_at.isoformat(),
+                "attendance": row.status,
+            }
+            for row in Attendance.objects.filter(person=person)
+            .select_related("meeting")
+            .order_by("meeting__starts_at")
+        ],
+        "actions": [
+            {
+                "body": action.body.name,
+                "action": action.title,
+                "due": action.due.isoformat() if action.due else None,
+                "status": action.status,
+            }
+            for action in Action.objects.filter(owner=person).select_related("body").order_by("created_at")
+        ],
+        **assembly_export(person=person),
     }
+
+
+def forget(*, person_ids: list[int]) -> int:
+    """The history rows that still name people deleted long ago: an action's owner, and the
+    ALV's delegates, deputies and check-ins (the delegation itself lost its person when the
+    person was deleted; the municipality's delegation, presence and votes stay)."""
+    return Action.history.filter(owner_id__in=person_ids).update(owner=None) + assembly_forget(
+        person_ids=person_ids
+    )

@@ -32,6 +32,7 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "governance:board",
     "governance:board_history",
+    "governance:archive",  # held meetings of public bodies, per body and year
     "reports:workplan_index",  # adopted workplans; staff and the board also see concepts
     "reports:annual_report_index",  # published annual reports; staff and the board also see concepts
     "events:agenda",
@@ -77,6 +78,15 @@ OBJECT_URLS = {
     "governance:document": "tests/governance/test_portal.py",
     "governance:note": "tests/governance/test_portal.py",
     "governance:pack": "tests/governance/test_portal.py",
+    # The ALV: naming the delegate (griffier/burgemeester of a member municipality) and voting
+    # from the phone (the delegate or deputy); anyone else 404.
+    "governance:delegate": "tests/governance/test_assembly_pages.py",
+    "governance:ballot": "tests/governance/test_assembly_pages.py",
+    # Concept minutes: the body and the secretariat; adopted: whoever may read the meeting.
+    "governance:minutes": "tests/governance/test_minutes.py",
+    "governance:minutes_pdf": "tests/governance/test_minutes.py",
+    # A public body's held meetings of a year: anyone; a closed body, or a year without any: 404.
+    "governance:archive_year": "tests/governance/test_archive.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",
@@ -124,6 +134,13 @@ ADMIN_MODELS = {
     "governance.agendaitem": "manage",
     "governance.document": "manage",
     "governance.motion": "manage",
+    "governance.assemblyrules": "manage",  # one row: changed, never added or deleted
+    "governance.delegate": "manage",
+    "governance.proxy": "manage",  # volmachten, within the voting rules
+    "governance.vote": "manage",  # opened, recorded and closed through the services
+    "governance.minutes": "manage",
+    "governance.attendance": "manage",  # recorded on the minutes' page, so never added on its own
+    "governance.action": "manage",
     "governance.objective": "manage",
     "governance.workplan": "manage",
     "governance.plannedactivity": "manage",
@@ -241,6 +258,16 @@ ADMIN_PAGE_NEEDS = {
     # messaging: a message's preview, test and send page (sending itself needs send_message)
     "send": "view",
     "copy_previous": "manage",  # POST: a new edition from the previous one (needs add)
+    # governance: the ALV's presence page, recording the room's votes, the projector and its JSON
+    "presence": "view",
+    "record": "manage",
+    "projector": "view",
+    "result_json": "view",
+    # governance: "Nieuwe ALV" with its congress; votes opened and closed by a button; elections
+    "alv_new": "manage",
+    "open": "manage",
+    "close": "manage",
+    "election": "manage",
 }
 # Pages the admin does not offer to anyone, superusers included.
 ADMIN_NOT_OFFERED = {("mail.outgoingmail", "add")}  # mail is written by the app only
@@ -257,10 +284,16 @@ ADMIN_NOT_OFFERED |= {("mail.bouncedaddress", "add"), ("mail.bouncedaddress", "d
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
+# The voting rules are one row, made when first opened.
+ADMIN_NOT_OFFERED |= {("governance.assemblyrules", "add"), ("governance.assemblyrules", "delete")}
+# Attendance is recorded per member on the page of the meeting's minutes.
+ADMIN_NOT_OFFERED |= {("governance.attendance", "add")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
-ADMIN_POST_ONLY = {"process_import", "copy_previous"}
-# POST-only pages that do their work and answer with a redirect (POST/redirect/GET), not a page.
-ADMIN_POST_REDIRECTS = {"copy_previous"}
+ADMIN_POST_ONLY = {"process_import"}
+# Buttons that only take POST, do their work and go back (POST/redirect/GET): for whoever may use
+# them the answer is that redirect, with a message (an empty POST is refused).
+ADMIN_POST_REDIRECTS = {"copy_previous", "open", "close"}
+ADMIN_POST_ONLY |= ADMIN_POST_REDIRECTS
 
 
 def admin_page_opened(kind: str) -> int:
@@ -339,6 +372,8 @@ def open_admin_page(client, label: str, kind: str, url_name: str):
         args = [obj.pk, obj.history.order_by("history_id").first().pk]
     elif params in (["object_id"], ["id"]):
         args = [obj.pk]
+    elif params == ["meeting_id"]:  # the ALV's presence page
+        args = [obj.meeting_id]
     elif not params and "(" not in str(admin_pattern.pattern):
         args = []
     else:
@@ -402,6 +437,7 @@ def test_superuser_opens_the_whole_admin(client, one_of_each, superuser, label, 
 # The admin pages the project adds itself (ModelAdmin.get_urls) and the history pages: an id that
 # is not a number is 404, never a 500.
 ADMIN_CUSTOM_PAGES = {"invitations", "checkin", "municipalities", "attendees", "badges", "preview"}
+ADMIN_CUSTOM_PAGES |= {"presence", "record", "projector", "result_json", "close"}
 
 
 def _admin_params(label: str, url_name: str) -> list[str]:

@@ -24,9 +24,11 @@ def confidential_world():
     its document and pack; a public board's meeting with a confidential item; a concept meeting;
     a concept workplan and annual report with unpublished PDF versions; a draft event; someone
     else's registration; a concept newsletter with an image."""
+    import datetime
     import uuid
 
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from governance.board import packs as board_packs
     from governance.models import AgendaItem, AnnualReport, Body, Meeting, ReportVersion, Workplan
@@ -56,6 +58,17 @@ def confidential_world():
         for item in meeting.items.all():
             documents[(key, item.confidential)] = add_pdf(item, title=f"Bijlage {key} {item.pk}")
     packs = {key: board_packs.meeting_pack_build(meeting_id=meetings[key].pk) for key in ("closed", "public")}
+    # Concept minutes of the closed board; adopted minutes of the public board's meeting, which
+    # holds a confidential item (so they stay with its members, as its pack).
+    from governance.models import Minutes
+
+    Minutes.objects.create(meeting=meetings["closed"], text=f"{SECRET} conceptnotulen")
+    Minutes.objects.create(
+        meeting=meetings["public"],
+        text=f"{SECRET} notulen",
+        status=Minutes.Status.ADOPTED,
+        adopted_at=timezone.now(),
+    )
 
     def version(kind):
         row = ReportVersion.objects.create(
@@ -76,8 +89,22 @@ def confidential_world():
     item.image.save("foto.png", ContentFile(png_bytes()), save=True)
     assert newsletter.status == Newsletter.Status.CONCEPT
 
+    # The archive lists held meetings: the public board's meeting is moved into the past.
+    Meeting.objects.filter(pk__in=[meetings["closed"].pk, meetings["public"].pk]).update(
+        starts_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    y_meet = timezone.localdate(timezone.now() - datetime.timedelta(days=3)).year
+
     def meeting_url(name, key):
         return reverse(name, kwargs={"pk": meetings[key].pk, "token": meetings[key].token})
+
+    # A published ALV with a delegate: its member pages are for the griffier/burgemeester and
+    # the delegate of a member municipality only; staff status and the secretariat (who work in
+    # the admin) get 404 (the delegate's own 200 is in tests/governance/test_assembly_pages.py).
+    from tests.governance.assembly_data import alv_meeting, delegations
+
+    meetings["alv"] = alv_meeting(days=1, title="ALV")
+    delegations(meetings["alv"], 1, present=0)
 
     y = year.year
     activity = year.activities[0]
@@ -108,6 +135,16 @@ def confidential_world():
                 hidden,
                 {302},
             )
+        ],
+        "governance:minutes": [
+            ("get", meeting_url("governance:minutes", key), hidden, {200}) for key in ("closed", "public")
+        ],
+        "governance:delegate": [("get", meeting_url("governance:delegate", "alv"), hidden, hidden)],
+        "governance:ballot": [("get", meeting_url("governance:ballot", "alv"), hidden, hidden)],
+        "governance:minutes_pdf": [("get", meeting_url("governance:minutes_pdf", "public"), hidden, {200})],
+        "governance:archive_year": [
+            ("get", reverse("governance:archive_year", kwargs={"slug": body.slug, "year": y_meet}), *seen)
+            for body, seen in ((closed, (hidden, hidden)), (public, ({200}, {200})))
         ],
         "governance:pack": [
             ("get", packs[key].get_absolute_url(), hidden, {200}) for key in ("closed", "public")

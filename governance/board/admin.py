@@ -7,6 +7,7 @@ guardrail warnings are shown on the meeting pages where staff work.
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ from governance.models import (
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import selectors, services
+from . import alv_new, selectors, services
 
 
 @admin.register(Theme)
@@ -47,12 +48,23 @@ class BodyAdmin(SimpleHistoryAdmin):
             except ServiceError as error:
                 self.message_user(request, error.message, messages.ERROR)
         if created is not None:
-            self.message_user(request, _("A draft ALV with the template agenda was created; check its date."))
+            self.message_user(
+                request,
+                _(
+                    "A draft ALV with the template agenda was created; check its date, and link its "
+                    "congress event below or create one with the action “Create the congress event”."
+                ),
+            )
             return redirect("admin:governance_meeting_change", created.pk)
         return None
 
     def has_add_permission(self, request):
         return request.user.has_perm("governance.add_body")
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        page = self.admin_site.admin_view(alv_new.alv_new_view)
+        return [path("nieuwe-alv/", page, {"model_admin": self}, name=f"{info}_alv_new"), *super().get_urls()]
 
 
 class KvkFilter(admin.SimpleListFilter):

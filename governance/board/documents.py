@@ -17,7 +17,7 @@ from governance.models import (
 from vzhg.errors import ServiceError
 from vzhg.uploads import office_file_check
 
-from . import packs
+from . import convocation, packs
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ def document_add(
     *, item: AgendaItem, title: str, uploaded, actor=None, replaces: Document | None = None
 ) -> Document:
     """Store a checked upload as a document of an agenda item. With `replaces` it becomes the
-    next version of that document; the old version is kept. A published meeting's pack is rebuilt."""
+    next version of that document; the old version is kept. A published meeting's pack is rebuilt
+    and the people who got its notice get a short mail naming the added or replaced document."""
     _extension, content_type = upload_check(uploaded=uploaded)
     if replaces is not None and replaces.item_id != item.pk:
         raise ServiceError(_("A new version must belong to the same agenda item."))
@@ -129,4 +130,5 @@ def document_add(
     document.file.save(uploaded.name, File(uploaded), save=False)
     document.save()
     packs.meeting_pack_request(meeting=item.meeting)
+    convocation.late_document_notify(document=document)
     return document

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import (
     AgendaItem,
@@ -20,7 +21,8 @@ from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import documents, extensions, services
+from . import adoption, congress, convocation, documents, extensions, meeting_prep, services, vote_screens
+from .action_inline import ActionInline
 
 
 def meeting_choice_label(meeting: Meeting) -> str:
@@ -58,10 +60,20 @@ def _save_agenda_item(request, form, item: AgendaItem) -> None:
     services.agenda_item_decide(item=item, decision=decision, actor=request.user)
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(meeting_prep.DocumentDropInlineMixin, admin.TabularInline):
     model = AgendaItem
-    form = AgendaItemForm
-    fields = ["order", "title", "kind", "rapporteur", "confidential", "decision"]
+    form = meeting_prep.with_document_drop(AgendaItemForm)
+    fields = [
+        "order",
+        "title",
+        "kind",
+        "rapporteur",
+        "confidential",
+        "decision",
+        "document_list",
+        "new_documents",
+    ]
+    readonly_fields = ["document_list"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
     autocomplete_fields = ["rapporteur"]
     extra = 1
@@ -148,7 +160,7 @@ class MotionAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
+class MeetingAdmin(meeting_prep.MeetingPrepMixin, ChoiceLabelsMixin, SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "status", "published_at"]
     list_filter = ["body", "status"]
     date_hierarchy = "starts_at"
@@ -160,11 +172,13 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         "reminder_sent_at",
         "publication",
         "portal_link",
+        "pack_status",
     ]
-    readonly_fields += ["motion_list"]
-    fields = ["body", "title", "starts_at", "location", "online_url", *readonly_fields]
-    inlines = [AgendaItemInline, MeetingPackInline]
-    actions = ["publish", "mark_held"]
+    readonly_fields += ["congress_panel", "motion_list", "vote_panel"]
+    fields = ["body", "title", "starts_at", "location", "online_url", "event", *readonly_fields]
+    autocomplete_fields = ["event"]
+    inlines = [AgendaItemInline, ActionInline, MeetingPackInline]
+    actions = ["publish", "mark_held", "congress_create", "remind_municipalities"]
 
     def choice_label(self, obj):
         """How a meeting reads where it is picked: title, date and status."""
@@ -176,6 +190,15 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
             return "–"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open in the board portal"))
 
+    @admin.display(description=_("event, convocation and responses"))
+    def congress_panel(self, obj):
+        """The linked event's registrations per municipality, who responded, convocation progress."""
+        return congress.meeting_congress_panel(obj)
+
+    @admin.display(description=_("meeting pack"))
+    def pack_status(self, obj):
+        return meeting_prep.pack_status_panel(obj)
+
     @admin.display(description=_("motions"))
     def motion_list(self, obj):
         """The motions of an ALV meeting, with their outcome, and a link to add one."""
@@ -185,6 +208,11 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
             "admin/governance/_motion_list.html",
             {"meeting": obj, "motions": obj.motions.order_by("order", "pk")},
         )
+
+    @admin.display(description=_("votes"))
+    def vote_panel(self, obj):
+        """Per motion and item for decision of an ALV: its votes, open (named or secret), close."""
+        return vote_screens.meeting_votes_panel(obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *extensions.MEETING_ADMIN_PANELS]
@@ -221,28 +249,53 @@ class MeetingAdmin(ChoiceLabelsMixin, SimpleHistoryAdmin):
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()
+        meeting_prep.documents_add_from_formset(request, formset)
         return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.agenda_renumber(meeting=form.instance)
+        if not change:
+            adoption.minutes_adoption_item_ensure(meeting=form.instance, actor=request.user)
 
     @admin.action(
         description=_("Publish: build the meeting pack and tell the members"), permissions=["change"]
     )
     def publish(self, request, queryset):
         for meeting in queryset:
+            meeting_prep.meeting_publish_and_tell(request, meeting)
+
+    @admin.action(description=_("Create the congress event"), permissions=["change"])
+    def congress_create(self, request, queryset):
+        """A draft event of the kind "ALV and spring congress" on the meeting's day, linked to it."""
+        for meeting in queryset:
             try:
-                services.meeting_publish(meeting=meeting, actor=request.user)
+                event = congress.congress_event_create(meeting=meeting, actor=request.user)
             except ServiceError as error:
-                self.message_user(
-                    request,
-                    _("%(meeting)s was not published: %(why)s") % {"meeting": meeting, "why": error.message},
-                    messages.ERROR,
-                )
+                self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
             else:
                 self.message_user(
-                    request, _("%(meeting)s is published; the pack is being built.") % {"meeting": meeting}
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(meeting)s is held together with a new draft event:") % {"meeting": meeting},
+                        reverse("admin:events_event_change", args=[event.pk]),
+                        event,
+                    ),
+                )
+
+    @admin.action(description=_("Remind the municipalities that have not responded"), permissions=["change"])
+    def remind_municipalities(self, request, queryset):
+        for meeting in queryset:
+            try:
+                count = convocation.meeting_convocation_remind(meeting=meeting)
+            except ServiceError as error:
+                self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(meeting)s: a reminder goes to %(count)d municipalities.")
+                    % {"meeting": meeting, "count": count},
                 )
 
     @admin.action(description=_("Mark as held (decisions can be entered)"), permissions=["change"])
@@ -276,7 +329,7 @@ class DocumentInline(admin.TabularInline):
 
     @admin.display(description=_("file"))
     def download(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "open"))
 
 
 @admin.register(AgendaItem)
@@ -368,7 +421,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file"))
     def download(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "open"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -21,7 +21,7 @@ from governance.models import (
     MeetingPack,
 )
 
-from . import documents, selectors
+from . import actions, documents, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -135,12 +135,18 @@ class PackProblem(Exception):
     pass
 
 
-def _pack_front_matter(*, meeting, entries, total, language) -> bytes:
+def _pack_front_matter(*, meeting, entries, total, language, open_actions=()) -> bytes:
     from vzhg.pdf import render_pdf
 
     return render_pdf(
         template_name="pdf/governance_pack.html",
-        context={"meeting": meeting, "entries": entries, "total": total, "now": timezone.now()},
+        context={
+            "meeting": meeting,
+            "entries": entries,
+            "total": total,
+            "now": timezone.now(),
+            "open_actions": open_actions,
+        },
         language=language,
     )
 
@@ -274,6 +280,7 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
 
     language = settings.LANGUAGE_CODE
     items = list(selectors.pack_items(meeting=meeting))
+    open_actions = list(actions.open_actions_before(meeting=meeting))  # carried over ("Openstaande acties")
     readers = []
     problems = []
     entries = []
@@ -333,7 +340,9 @@ def meeting_pack_build(*, meeting_id: int | None = None, pack_id: int | None = N
                     pdf[1] = page
                     page += pdf[2]
             total = page - 1
-            front = _pack_front_matter(meeting=meeting, entries=entries, total=total, language=language)
+            front = _pack_front_matter(
+                meeting=meeting, entries=entries, total=total, language=language, open_actions=open_actions
+            )
             front_reader = PdfReader(io.BytesIO(front))
             if len(front_reader.pages) == front_pages:
                 break

@@ -68,11 +68,13 @@ def meetings_for_user(*, user) -> QuerySet[Meeting]:
 
 
 def meeting_detail(*, pk: int, token) -> Meeting | None:
-    items = AgendaItem.objects.select_related("rapporteur", "rapporteur__organisation").prefetch_related(
+    items = AgendaItem.objects.select_related(
+        "rapporteur", "rapporteur__organisation", "minutes_to_adopt__meeting"
+    ).prefetch_related(
         Prefetch("documents", queryset=current_documents(), to_attr="current_documents"),
     )
     return (
-        Meeting.objects.select_related("body")
+        Meeting.objects.select_related("body", "minutes")
         .prefetch_related(
             Prefetch("items", queryset=items.order_by("order", "pk")),
             Prefetch(

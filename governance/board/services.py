@@ -27,7 +27,7 @@ from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue
 from vzhg.site import absolute_url
 
-from . import packs, selectors
+from . import congress, convocation, packs, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +59,15 @@ ALV_TEMPLATE = [
 
 
 @transaction.atomic
-def meeting_create_alv_from_template(*, body: Body, starts_at: datetime | None = None, actor=None) -> Meeting:
-    """A draft ALV with the agenda the law and the workplan ask for (DOMAIN R2, R4, R5)."""
+def meeting_create_alv_from_template(
+    *, body: Body, starts_at: datetime | None = None, actor=None, event=None, congress_create: bool = False
+) -> Meeting:
+    """A draft ALV with the agenda the law and the workplan ask for (DOMAIN R2, R4, R5); held
+    together with `event` (at its start), or with a new draft congress event (`congress_create`)."""
     if body.kind != Body.Kind.ALV:
         raise ServiceError(_("%(body)s is not a general assembly (ALV).") % {"body": body})
+    if starts_at is None and event is not None:
+        starts_at = event.starts_at
     if starts_at is None:
         today = timezone.localdate()
         year = today.year if today <= today.replace(month=6, day=1) else today.year + 1
@@ -79,6 +84,13 @@ def meeting_create_alv_from_template(*, body: Body, starts_at: datetime | None =
         item = AgendaItem(meeting=meeting, order=order, title=title, kind=kind)
         history_note(item, actor=actor)
         item.save()
+    if event is not None:
+        congress.meeting_event_link(meeting=meeting, event=event, actor=actor)
+    elif congress_create:
+        congress.congress_event_create(meeting=meeting, actor=actor)
+    from .adoption import minutes_adoption_item_ensure  # adoption builds on this module
+
+    minutes_adoption_item_ensure(meeting=meeting, actor=actor)
     return meeting
 
 
@@ -153,7 +165,8 @@ def mandates_kvk_report(*, mandates, on=None) -> int:
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, actor=None) -> Meeting:
     """Publish a meeting: refuse when a guardrail says no, then build the pack (Celery) and tell
-    the body's members by e-mail, once per person for this publication."""
+    the body's members by e-mail, once per person for this publication; an ALV is also convoked
+    to the member municipalities (board.convocation, by a task)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     problems = meeting_guardrail_problems(meeting=meeting)
     if problems:
@@ -170,6 +183,7 @@ def meeting_publish(*, meeting: Meeting, actor=None) -> Meeting:
     meeting.save()
     packs.meeting_pack_request(meeting=meeting)
     _notices_queue(meeting=meeting, kind=Notice.Kind.PUBLISHED)
+    convocation.meeting_convocation_request(meeting=meeting)
     return meeting
 
 

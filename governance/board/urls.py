@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assembly_views, minutes_views, views
 
 app_name = "governance"
 
@@ -8,9 +8,15 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("geschiedenis/", views.board_history, name="board_history"),
     path("portaal/", views.portal, name="portal"),
+    path("archief/", minutes_views.archive, name="archive"),
+    path("archief/<slug:slug>/<int:year>/", minutes_views.archive_year, name="archive_year"),
     path("vergadering/<int:pk>/<uuid:token>/", views.meeting, name="meeting"),
     path("vergadering/<int:pk>/<uuid:token>/besluitenlijst/", views.decisions, name="decisions"),
     path("vergadering/<int:pk>/<uuid:token>/besluitenlijst.pdf", views.decisions_pdf, name="decisions_pdf"),
+    path("vergadering/<int:pk>/<uuid:token>/afgevaardigde/", assembly_views.delegate, name="delegate"),
+    path("vergadering/<int:pk>/<uuid:token>/stemmen/", assembly_views.ballot, name="ballot"),
+    path("vergadering/<int:pk>/<uuid:token>/notulen/", minutes_views.minutes, name="minutes"),
+    path("vergadering/<int:pk>/<uuid:token>/notulen.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
     path("document/<int:pk>/<uuid:token>/", views.document, name="document"),
     path("document/<int:pk>/<uuid:token>/notitie/", views.note, name="note"),
     path("pakket/<int:pk>/<uuid:token>/", views.pack, name="pack"),

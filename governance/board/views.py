@@ -18,8 +18,9 @@ from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
 from . import access as board_access
-from . import extensions, services
+from . import actions, assembly_views, extensions, minutes_views, services
 from . import selectors as board_selectors
+from .assembly_record import assembly_record, assembly_record_shown
 from .forms import NoteForm
 
 
@@ -45,6 +46,7 @@ def portal(request):
     context = {
         "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
         "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+        "actions": list(actions.open_actions_of(user=request.user)),
     }
     for extra in extensions.PORTAL_CONTEXT:  # the workplan and annual report links (reports room)
         context.update(extra(request.user))
@@ -108,7 +110,16 @@ def meeting(request, pk, token):
             "access": access,
             "can_note": request.user.is_authenticated and access.member,
             "motions": _motions(meeting),
+            "assembly": assembly_views.meeting_links(user=request.user, meeting=meeting),
+            "minutes": _minutes_shown(access, meeting),
         },
+    )
+
+
+def _minutes_shown(access, meeting):
+    minutes = getattr(meeting, "minutes", None)
+    return (
+        minutes if minutes_views.minutes_readable(access=access, meeting=meeting, minutes=minutes) else None
     )
 
 
@@ -126,9 +137,13 @@ def _decision_items(request, pk, token):
 def decisions(request, pk, token):
     meeting, items = _decision_items(request, pk, token)
     motions = _motions(meeting)
-    return render(
-        request, "governance/decisions.html", {"meeting": meeting, "items": items, "motions": motions}
-    )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "motions": motions,
+        "assembly": assembly_record(meeting=meeting),
+    }
+    return render(request, "governance/decisions.html", context)
 
 
 # The public list of decisions is asked for anonymously, often; it is rendered once per content
@@ -137,6 +152,7 @@ DECISIONS_PDF_CACHE_SECONDS = 24 * 3600
 
 
 def _decisions_pdf(*, meeting, items, motions) -> bytes:
+    assembly = assembly_record(meeting=meeting)
     shown = [
         get_language(),
         meeting.pk,
@@ -154,13 +170,14 @@ def _decisions_pdf(*, meeting, items, motions) -> bytes:
             )
             for motion in motions
         ],
+        assembly_record_shown(assembly),
     ]
     key = "governance:decisions-pdf:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
         pdf = render_pdf(
             template_name="pdf/governance_decisions.html",
-            context={"meeting": meeting, "items": items, "motions": motions},
+            context={"meeting": meeting, "items": items, "motions": motions, "assembly": assembly},
         )
         cache.set(key, pdf, DECISIONS_PDF_CACHE_SECONDS)
     return pdf

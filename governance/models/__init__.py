@@ -1,7 +1,9 @@
 """The governance models, one module per room; everything is importable from governance.models
 (the migrations refer to the upload_to functions here)."""
 
+from .assembly import AssemblyRules, Ballot, Candidate, Delegate, MunicipalityWeight, Presence, Proxy, Vote
 from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
+from .convocation import ConvocationRecipient, LateDocumentNotice
 from .files import document_upload_to, pack_upload_to, report_upload_to
 from .meetings import (
     AgendaItem,
@@ -13,6 +15,7 @@ from .meetings import (
     Notice,
     PersonalNote,
 )
+from .minutes import Action, Attendance, Minutes
 from .reports import (
     YEAR_VALIDATORS,
     AnnualReport,
@@ -26,17 +29,31 @@ from .reports import (
 )
 
 __all__ = [
+    # assembly (alv-votes)
+    "AssemblyRules",
+    "Ballot",
+    "Candidate",
+    "Delegate",
+    "MunicipalityWeight",
+    "Presence",
+    "Proxy",
+    "Vote",
     "YEAR_VALIDATORS",
+    "Action",
     "AgendaItem",
     "AnnualReport",
     "AnnualReportSection",
+    "Attendance",
     "Body",
     "CommissionSeat",
+    "ConvocationRecipient",
     "Document",
+    "LateDocumentNotice",
     "Mandate",
     "Meeting",
     "MeetingPack",
     "MeetingView",
+    "Minutes",
     "Motion",
     "Notice",
     "Objective",

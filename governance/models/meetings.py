@@ -32,6 +32,19 @@ class Meeting(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     publication = models.PositiveIntegerField(_("publication number"), default=0)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("held together with event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        limit_choices_to={"kind__in": ["alv_congress", "autumn_congress"]},
+        help_text=_(
+            "The event (e.g. the spring congress) this meeting is held at; "
+            "its registrations count as responses."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -39,6 +52,7 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
+        constraints = [models.UniqueConstraint(fields=["event"], name="meeting_event_unique")]
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y})"

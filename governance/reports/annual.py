@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import (
     AnnualReport,
+    Attendance,
     Body,
     Mandate,
     Meeting,
     Motion,
+    Presence,
+    Vote,
     Workplan,
 )
 from members.models import Organisation
@@ -128,8 +132,22 @@ def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement
 
 @dataclass
 class BodyMeetings:
+    """A body's meetings of the year; each carries its attendance as recorded by the secretariat
+    (`present`, `excused`, `absent`, annotated by annual_report_data)."""
+
     body: Body
     meetings: list[Meeting]
+
+    @property
+    def present(self) -> int:
+        return sum(meeting.present for meeting in self.meetings)  # type: ignore[attr-defined]
+
+    @property
+    def recorded(self) -> int:
+        return sum(
+            meeting.present + meeting.excused + meeting.absent  # type: ignore[attr-defined]
+            for meeting in self.meetings
+        )
 
 
 @dataclass
@@ -147,6 +165,12 @@ class AnnualReportData:
     lines: list[ActivityLine]
     engagement: Engagement
     membership: dict = field(default_factory=dict)
+
+
+def _count_of(rows) -> Coalesce:
+    """COUNT(*) of a correlated subquery, as an integer annotation (0 when there is none)."""
+    counted = rows.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def annual_report_data(*, year: int, report: AnnualReport | None = None, now=None) -> AnnualReportData:
@@ -178,6 +202,15 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
     held = Q(status=Meeting.Status.HELD) | Q(status=Meeting.Status.PUBLISHED, starts_at__lte=now)
     meetings = list(
         Meeting.objects.filter(held, starts_at__gte=start, starts_at__lt=end)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)),
+            excused=Count("attendance", filter=Q(attendance__status=Attendance.Status.EXCUSED)),
+            absent=Count("attendance", filter=Q(attendance__status=Attendance.Status.ABSENT)),
+            # The ALV as an assembly: member municipalities present and votes held (subqueries,
+            # so the attendance counts above are not multiplied by another join).
+            municipalities_present=_count_of(Presence.objects.filter(meeting=OuterRef("pk"))),
+            votes_held=_count_of(Vote.objects.filter(meeting=OuterRef("pk"), status=Vote.Status.CLOSED)),
+        )
         .select_related("body")
         .prefetch_related(Prefetch("motions", queryset=Motion.objects.order_by("order", "pk")))
         .order_by("body__order", "body__name", "starts_at")

@@ -36,3 +36,27 @@ def governance_one_of_each() -> None:
         meeting=alv_meeting, title="Motie jeugdzorg", text="Het DB wordt gevraagd ..."
     )
     motion.submitted_by.add(person.organisation)
+    from governance.board.assembly import rules_get
+    from governance.models import Delegate, Proxy, Vote
+    from tests.factories import MunicipalityFactory
+
+    rules_get()
+    Delegate.objects.create(meeting=alv_meeting, municipality=person.organisation, person=person)
+    Vote.objects.create(meeting=alv_meeting, motion=motion, title=motion.title)
+    Proxy.objects.create(meeting=alv_meeting, grantor=MunicipalityFactory(), holder=person.organisation)
+    minutes_one_of_each(person=person, body=body, item=item)
+
+
+def minutes_one_of_each(*, person, body, item) -> None:
+    """Minutes of a held meeting with its attendance, and an action (tests/test_permissions.py)."""
+    from governance.models import Action, Attendance, Minutes
+
+    held = Meeting.objects.create(
+        body=body,
+        title="DB vorige maand",
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+        status=Meeting.Status.HELD,
+    )
+    Minutes.objects.create(meeting=held, text="Het DB bespreekt de begroting.")
+    Attendance.objects.create(meeting=held, person=person, status=Attendance.Status.PRESENT)
+    Action.objects.create(body=body, title="Brief aan de provincie", owner=person, meeting=held)

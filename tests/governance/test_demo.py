@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from events.models import Event, Registration
@@ -80,6 +81,8 @@ def test_demo_data_loads_governance_once(settings, tmp_path):
     assert set(Mandate.Role.values) <= set(Mandate.objects.values_list("role", flat=True))
     assert AgendaItem.objects.filter(confidential=True).exists()
     assert Meeting.objects.filter(body__kind="alv").exists()
+    # This year's ALV is held at the spring congress.
+    assert Meeting.objects.filter(body__kind="alv", event__slug="alv-en-voorjaarscongres").exists()
     assert (
         Meeting.objects.filter(status="held").exists() and Meeting.objects.filter(status="published").exists()
     )
@@ -193,3 +196,176 @@ def test_second_demo_run_keeps_edits_to_the_workplan(settings, tmp_path):
     assert not activity.events.exists() and not activity.progress_reports.exists()
     assert not plan.activities.filter(title="Strategennetwerk").exists()
     assert AnnualReport.objects.get(year=plan.year).status == AnnualReport.Status.CONCEPT
+
+
+def test_demo_data_holds_adopted_minutes_attendance_and_open_actions(settings, tmp_path):
+    from governance.models import Action, Attendance, Minutes
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+    counts = [Minutes.objects.count(), Attendance.objects.count(), Action.objects.count()]
+    call_command("demo_data", stdout=io.StringIO())
+
+    assert [Minutes.objects.count(), Attendance.objects.count(), Action.objects.count()] == counts
+    held = Meeting.objects.filter(status=Meeting.Status.HELD, starts_at__lt=timezone.now())
+    assert Minutes.objects.count() == held.count() > 0
+    assert Minutes.objects.filter(status=Minutes.Status.ADOPTED).exists()
+    assert Attendance.objects.filter(status=Attendance.Status.PRESENT).exists()
+    assert Action.objects.filter(status=Action.Status.OPEN, owner__isnull=False).exists()
+
+
+def test_every_demo_municipality_has_a_burgemeester_and_a_griffier_to_convoke(settings, tmp_path):
+    from governance.board import convocation
+    from members.models import Organisation
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+
+    people = convocation.convocation_people()
+    municipalities = Organisation.objects.member_municipalities()
+    assert municipalities.count() == 50
+    per_municipality = {}
+    for person in people:
+        per_municipality.setdefault(person.organisation.name, []).append(person.function)
+    assert set(per_municipality) == set(municipalities.values_list("name", flat=True))
+    assert all(sorted(functions) == ["burgemeester", "griffier"] for functions in per_municipality.values())
+    # Each at the municipality's own domain; the demo log-ins are among them.
+    assert all(
+        person.email.endswith("@" + person.organisation.email_domains.first().domain) for person in people
+    )
+    assert {"bestuur@gouda.nl", "lid@delft.nl"} <= {person.email for person in people}
+
+    # Convoking the demo's coming ALV reaches both people in each of the 50.
+    from governance.models import ConvocationRecipient
+
+    alv = Meeting.objects.get(body__kind="alv", event__slug="alv-en-voorjaarscongres")
+    queued = convocation.meeting_convocation_send(meeting_id=alv.pk, kind="convocation", round=1)
+    assert queued == 100
+    assert ConvocationRecipient.objects.filter(meeting=alv).values("organisation").distinct().count() == 50
+
+
+def _assembly_counts():
+    from governance.models import Ballot, Delegate, Motion, Presence, Proxy, Vote
+
+    return [
+        model.objects.count()
+        for model in (Delegate, Delegate.history.model, Presence, Proxy, Vote, Ballot, Motion)
+    ]
+
+
+def test_demo_data_holds_last_years_alv_as_an_assembly(settings, tmp_path):
+    from governance.board import assembly, votes
+    from governance.models import Action, Ballot, Delegate, Minutes, Motion, Proxy, Vote
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+    counts = _assembly_counts() + [Action.objects.count(), Minutes.objects.count()]
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert _assembly_counts() + [Action.objects.count(), Minutes.objects.count()] == counts
+    assert "last year's ALV: 0 delegates, 0 municipalities present, 0 votes closed, 0 actions (0 new)" in (
+        out.getvalue()
+    )
+
+    today = timezone.localdate()
+    alv = Meeting.objects.get(body__kind="alv", starts_at__year=today.year - 1)
+    assert alv.status == Meeting.Status.HELD and alv.starts_at < timezone.now()
+    # held together with last year's spring congress, on the same day
+    assert alv.event.kind == "alv_congress"
+    assert timezone.localtime(alv.event.starts_at).date() == timezone.localtime(alv.starts_at).date()
+    assert alv.items.filter(kind=AgendaItem.Kind.BESLUITVORMING).exclude(decision="").count() >= 4
+
+    # A delegate for most municipalities, a deputy for some; one changed by the secretariat.
+    delegates = Delegate.objects.filter(meeting=alv)
+    assert 40 <= delegates.count() < 50
+    assert delegates.filter(deputy__isnull=False).exists()
+    assert not delegates.exclude(person__organisation=F("municipality")).exists()
+    changed = Delegate.history.filter(meeting_id=alv.pk, history_user__email="secretariaat@vzhg.nl")
+    assert changed.count() == 1
+    assert Delegate.history.filter(id=changed.get().id).count() == 2
+
+    # 38 of the 50 present; the default rules allow no proxy, so none is made.
+    summary = assembly.presence_summary(meeting=alv)
+    assert (summary.present_count, summary.members, len(summary.absent)) == (38, 50, 12)
+    assert not Proxy.objects.filter(meeting=alv).exists()
+
+    # Two motions, each decided by a closed vote: one named, one secret.
+    named, secret = Vote.objects.filter(meeting=alv).order_by("opened_at")
+    assert (named.status, secret.status) == (Vote.Status.CLOSED, Vote.Status.CLOSED)
+    assert (named.secret, secret.secret) == (False, True)
+    assert (named.result, named.votes_for, named.votes_against, named.votes_abstain) == ("adopted", 33, 3, 2)
+    assert (secret.result, secret.votes_for, secret.votes_against, secret.votes_abstain) == (
+        "rejected",
+        9,
+        27,
+        2,
+    )
+    assert (
+        alv.starts_at
+        < named.opened_at
+        < named.closed_at
+        < secret.opened_at
+        < alv.starts_at + datetime.timedelta(hours=4)
+    )
+    for vote in (named, secret):
+        assert Ballot.objects.filter(vote=vote).count() == 38
+        motion = vote.motion
+        assert (motion.outcome, motion.votes_for, motion.votes_against) == (
+            vote.result,
+            vote.votes_for,
+            vote.votes_against,
+        )
+        assert motion.outcome_note
+    assert Motion.objects.filter(meeting=alv).count() == 2
+    tally = votes.vote_tally(vote=named, named=True)
+    assert len(tally.named) == 38 and all(ballot.choice for ballot in tally.named)
+    assert not Ballot.objects.filter(vote=secret).exclude(choice="").exists()
+    gouda = Ballot.objects.get(vote=named, municipality__name="Gouda")
+    assert (gouda.choice, gouda.cast_by.email) == ("for", "bestuur@gouda.nl")
+    assert Ballot.objects.get(vote=named, municipality__name="Delft").cast_by.email == "lid@delft.nl"
+
+    # The minutes say who was there and how the votes went; adopted at the next ALV once it was held.
+    minutes = Minutes.objects.get(meeting=alv)
+    assert "38 van de 50 gemeenten zijn aanwezig" in minutes.text
+    assert "Motie wachtlijsten jeugdzorg**: aangenomen, 33 voor" in minutes.text
+    following = (
+        Meeting.objects.filter(body__kind="alv", starts_at__gt=alv.starts_at).order_by("starts_at").first()
+    )
+    if following.status == Meeting.Status.HELD:
+        assert minutes.status == Minutes.Status.ADOPTED
+        assert minutes.adoption_item.meeting == following
+        assert minutes.adoption_item.title.startswith("Vaststellen notulen")
+    else:  # before this year's ALV (January to May): still a concept
+        assert minutes.status == Minutes.Status.CONCEPT
+
+    # Actions agreed there, open and done.
+    actions = Action.objects.filter(meeting=alv)
+    assert set(actions.values_list("status", flat=True)) == {"open", "done"}
+    assert actions.filter(owner__email="bestuur@gouda.nl", status="open").exists()
+
+    # The annual report of last year lists the ALV's motions with their outcome.
+    data = report_annual.annual_report_data(year=today.year - 1)
+    (group,) = [group for group in data.meetings if group.body.kind == Body.Kind.ALV]
+    (meeting,) = group.meetings
+    assert [(motion.title, motion.outcome) for motion in meeting.motions.all()] == [
+        ("Motie wachtlijsten jeugdzorg", "adopted"),
+        ("Motie vergaderen in de avond", "rejected"),
+    ]
+
+
+def test_last_years_alv_has_a_proxy_when_the_rules_allow_one(settings, tmp_path):
+    from governance.board import assembly
+    from governance.models import AssemblyRules, Ballot, Proxy, Vote
+
+    settings.MEDIA_ROOT = tmp_path
+    AssemblyRules.objects.create(pk=1, proxies_allowed=True, max_proxies_per_delegate=1)
+    call_command("demo_data", stdout=io.StringIO())
+
+    alv = Meeting.objects.get(body__kind="alv", starts_at__year=timezone.localdate().year - 1)
+    proxy = Proxy.objects.get(meeting=alv)
+    summary = assembly.presence_summary(meeting=alv)
+    assert (summary.present_count, summary.represented) == (38, 1)
+    for vote in Vote.objects.filter(meeting=alv):
+        assert Ballot.objects.filter(vote=vote).count() == 39
+    assert Ballot.objects.filter(municipality=proxy.grantor).count() == 2
+    assert f"{proxy.grantor} is bij volmacht vertegenwoordigd" in alv.minutes.text

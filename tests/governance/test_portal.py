@@ -211,8 +211,9 @@ def test_query_counts_do_not_grow(client, bodies, people, django_assert_num_quer
     # 15, of which 2 ask whether the visitor holds the meeting permission (own and the group's)
     with django_assert_num_queries(15):
         assert client.get(meeting.get_absolute_url()).status_code == 200
-    # 5 for the meetings, plus the board check, this year's workplan and last year's annual report
-    with django_assert_num_queries(8):
+    # 5 for the meetings, plus the board check, this year's workplan and last year's annual report,
+    # and my open actions
+    with django_assert_num_queries(9):
         assert client.get(reverse("governance:portal")).status_code == 200
     with django_assert_num_queries(9):  # 2 of them the permission check, as on the meeting page
         assert (

@@ -59,6 +59,9 @@ KINDS = {
     "events.updated",
     "governance.meeting.published",
     "governance.meeting.reminder",
+    "governance.meeting.convocation",
+    "governance.convocation.reminder",
+    "governance.documents.added",
     "newsletters.subscription.confirm",
     "newsletters.test",
     "members.account",
@@ -107,6 +110,11 @@ EXPRESSIONS = {
         "governance.meeting.published",
         "governance.meeting.reminder",
     },
+    ("mail_queue", "KIND_MAIL[kind]"): {
+        "governance.meeting.convocation",
+        "governance.convocation.reminder",
+    },
+    ("mail_queue", "'governance.documents.added'"): {"governance.documents.added"},
     ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
     ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
     ("mail_queue_message", "'members.account'"): {"members.account"},
@@ -229,6 +237,44 @@ def test_meeting_mails(member, django_capture_on_commit_callbacks):
     for kind in ("governance.meeting.published", "governance.meeting.reminder"):
         [message] = sent(kind)
         check(message, expect=(TITLE, BODY, member.full_name))
+
+
+def test_convocation_and_late_document_mails(member, django_capture_on_commit_callbacks):
+    """An ALV convoked to a municipality's griffier, a reminder to respond, and a late document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from demo.samples import sample_pdf
+    from governance.board import convocation, documents
+    from members.models import Person
+
+    municipality = member.organisation
+    municipality.name = "Gemeente 'Noord' & <Zuid>"
+    municipality.save()
+    member.function = Person.Function.GRIFFIER
+    member.save()
+    body = Body.objects.create(name=BODY, slug="alv", kind=Body.Kind.ALV, order=1)
+    meeting = Meeting.objects.create(
+        body=body,
+        title=TITLE,
+        starts_at=timezone.now() + datetime.timedelta(days=20),
+        event=EventFactory(title=TITLE),
+    )
+    item = meeting.items.create(order=1, title="Jaarrekening & 'begroting'")
+    with django_capture_on_commit_callbacks(execute=True):
+        board_services.meeting_publish(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        convocation.meeting_convocation_remind(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.document_add(
+            item=item,
+            title="Stuk 'A' & <B>",
+            uploaded=SimpleUploadedFile("a.pdf", sample_pdf(title="A"), "application/pdf"),
+        )
+    for kind in ("governance.meeting.convocation", "governance.convocation.reminder"):
+        [message] = sent(kind)
+        check(message, expect=(TITLE, member.full_name, municipality.name))
+    [late] = sent("governance.documents.added")
+    check(late, expect=(TITLE, "Stuk 'A' & <B>"))
 
 
 def test_newsletter_mails(member, django_capture_on_commit_callbacks):

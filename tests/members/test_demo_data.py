@@ -96,7 +96,7 @@ def test_province_vng_and_academy_are_there(demo_output):
 def test_fictional_people_in_every_function(demo_output):
     for function in Person.Function:
         assert Person.objects.filter(function=function).exists(), function
-    assert 150 <= Person.objects.count() <= 250
+    assert 150 <= Person.objects.count() <= 300
     assert municipalities().filter(people__isnull=False).distinct().count() >= 40
     assert Person.objects.filter(
         function=Person.Function.GEDEPUTEERDE, organisation__kind="province"
@@ -106,6 +106,8 @@ def test_fictional_people_in_every_function(demo_output):
     for function in (Person.Function.BURGEMEESTER, Person.Function.GRIFFIER):
         mayors = Person.objects.filter(function=function)
         assert mayors.values("organisation").distinct().count() == mayors.count()
+        # ... and exactly one in each of the 50, so an ALV convocation reaches every municipality.
+        assert mayors.filter(organisation__kind=Organisation.Kind.MUNICIPALITY).count() == 50
     # Addresses are at the organisation's own domain, so they match on sign-up.
     for person in Person.objects.select_related("organisation").exclude(organisation=None):
         assert services.organisation_for_email(email=person.email) == person.organisation, person.email

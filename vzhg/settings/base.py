@@ -236,6 +236,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Governance: largest document upload (MB); reminders go out this many hours before a meeting.
 GOVERNANCE_MAX_UPLOAD_MB = env.int("GOVERNANCE_MAX_UPLOAD_MB", default=20)
 GOVERNANCE_REMINDER_HOURS = 48
+# Who of each member municipality gets the convocation (oproeping) of a general assembly (ALV):
+# people whose Person.function is one of these (members.models.Person.Function values).
+GOVERNANCE_CONVOCATION_FUNCTIONS = env.list(
+    "GOVERNANCE_CONVOCATION_FUNCTIONS", default=["burgemeester", "griffier"]
+)
 
 # --- rate limits of the site's own public forms (vzhg/ratelimits.py, allauth's notation) -------
 # The newsletter sign-up mails a confirmation link: at most 3 per address and 30 per client an
@@ -280,6 +285,7 @@ CELERY_TASK_ROUTES = {
     "vzhg.mail.tasks.*": {"queue": "mail"},
     "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
     "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "governance.tasks.meeting_convocation_send_task": {"queue": "bulk"},  # ALV convocation, reminders
     "events.tasks.*invit*": {"queue": "bulk"},
     "events.tasks.*cancel*": {"queue": "bulk"},
     "governance.tasks.meeting_pack_build_task": {"queue": "pdf"},
@@ -347,6 +353,12 @@ CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
 CELERY_BEAT_SCHEDULE["mail-bounces-read"] = {
     "task": "vzhg.mail.tasks.mail_bounces_read",
     "schedule": float(MAIL_BOUNCE_READ_SECONDS),
+}
+
+# The convocation of a published ALV: hand it to the worker again when it was not taken up.
+CELERY_BEAT_SCHEDULE["governance-convocations-sweep"] = {
+    "task": "governance.tasks.convocations_sweep_task",
+    "schedule": 60.0,
 }
 
 # --- Content Security Policy (django-csp 4): no inline script anywhere ------------------------
