@@ -124,7 +124,8 @@ def test_send_creates_one_invitation_and_mail_each_and_never_twice(
     lotte = next(m for m in mail.outbox if m.to == [people["leiden_griffier"].email])
     # Dutch once the catalogue has the strings; the title and the name are there either way.
     assert lotte.subject.endswith(": Klankbordbijeenkomst Energie")
-    assert "Lotte," in lotte.body.splitlines()[0]
+    # A griffier is greeted formally; without a known salutation by first and last name.
+    assert lotte.body.splitlines()[0].startswith("Geachte Lotte ")
     assert f"/agenda/{event.slug}/" in lotte.body
     assert lotte.alternatives[0][1] == "text/html" and "Lotte" in lotte.alternatives[0][0]
     made = Invitation.objects.filter(event=event).select_related("mail")
@@ -197,7 +198,7 @@ def test_page_previews_for_the_first_recipient_then_sends_and_shows_progress(
     # name order: Achternaam… of the Gouda griffier was made after Lotte's, so Lotte comes first
     assert preview.context["preview"]["person"] == people["leiden_griffier"]
     first = preview.context["preview"]["person"]
-    assert f"{first.first_name}," in preview.context["preview"]["mail"].text.splitlines()[0]
+    assert f"Geachte {first.first_name} " in preview.context["preview"]["mail"].text.splitlines()[0]
     assert not Invitation.objects.exists() and not mail.outbox  # a preview sends nothing
 
     with django_capture_on_commit_callbacks(execute=True):

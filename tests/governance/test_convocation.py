@@ -63,6 +63,17 @@ def test_publishing_an_alv_convokes_the_burgemeester_and_griffier_of_every_membe
     assert "Agendapunt 1" in text and alv.event.get_absolute_url() in text
 
 
+def test_the_convocation_greets_a_burgemeester_formally(
+    alv, municipalities, django_capture_on_commit_callbacks
+):
+    mayor = Person.objects.get(organisation=municipalities[0], function=Function.BURGEMEESTER)
+    Person.objects.filter(pk=mayor.pk).update(salutation="mevrouw", tussenvoegsel="van", last_name="Dam")
+    publish(alv, django_capture_on_commit_callbacks)
+    mail = OutgoingMail.objects.get(kind="governance.meeting.convocation", to=mayor.email)
+    assert mail.body_text.startswith("Dear Ms Van Dam,")  # the test settings speak English
+    assert "<p>Dear Ms Van Dam,</p>" in mail.body_html
+
+
 def test_the_convocation_is_sent_once_however_often_the_task_runs(alv, django_capture_on_commit_callbacks):
     publish(alv, django_capture_on_commit_callbacks)
     again = convocation.meeting_convocation_send(meeting_id=alv.pk, kind="convocation", round=1)

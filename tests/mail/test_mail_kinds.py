@@ -236,7 +236,7 @@ def test_meeting_mails(member, django_capture_on_commit_callbacks):
         board_services.meeting_reminders_send()
     for kind in ("governance.meeting.published", "governance.meeting.reminder"):
         [message] = sent(kind)
-        check(message, expect=(TITLE, BODY, member.full_name))
+        check(message, expect=(TITLE, BODY, NAME))  # "Beste <first name>": a policy officer
 
 
 def test_convocation_and_late_document_mails(member, django_capture_on_commit_callbacks):
