@@ -235,10 +235,10 @@ def test_data_export_query_count(client, size, django_assert_num_queries):
     # session, user, person, history, e-mail addresses, mail; then event registrations, mandates,
     # personal notes, workplan activities, progress reports, meeting attendance, actions, the
     # ALV's delegations, check-ins, ballots cast, candidacies, convocations and late-document
-    # notices (one query each: 14 -> 20 with issue 13) and newsletter subscriptions (the workshop
-    # choices are prefetched only when there are registrations, the proxies only when there are
-    # delegations)
-    with django_assert_num_queries(20):
+    # notices (one query each: 14 -> 20 with issue 13), newsletter subscriptions and the group
+    # messages received (messaging, issue 14: 21) (the workshop choices are prefetched only when
+    # there are registrations, the proxies only when there are delegations)
+    with django_assert_num_queries(21):
         response = client.get("/profiel/mijn-gegevens.json")
 
     data = json.loads(response.content)
