@@ -188,6 +188,8 @@ def confidential_world():
         "newsletters:unsubscribe": [
             ("get", reverse("newsletters:unsubscribe", kwargs={"token": "x"}), bad_token, bad_token)
         ],
+        # A click link whose signed (edition, link) token does not verify: refused, no redirect.
+        "newsletters:click": [("get", reverse("newsletters:click", kwargs={"token": "x"}), {400}, {400})],
     }
     posts = {
         "governance:note": {f"d{note_doc.pk}-text": f"{SECRET} notitie"},
