@@ -125,7 +125,11 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     # it); the rest is plainly queued.
     assert newsletter.deliveries.filter(status=Delivery.Status.SENT).count() == halfway
     in_flight = list(newsletter.deliveries.filter(status=Delivery.Status.SENDING))
-    assert 1 <= len(in_flight) <= 2
+    # Normally one or two (one per pool process). None when the relay connection of the held
+    # delivery gave up first on a slow machine and put it back in the queue: then nothing was in
+    # flight, and the rest of the test proves the resume alone (the worker's SMTP timeout is 60 s
+    # in the test worker so that this is rare).
+    assert len(in_flight) <= 2
     assert newsletter.deliveries.filter(status=Delivery.Status.QUEUED).count() == COUNT - halfway - len(
         in_flight
     )
@@ -141,7 +145,7 @@ def test_a_worker_killed_halfway_resumes_where_it_stopped(celery_worker_process,
     # The edition waits for the deliveries in flight: not sent again by themselves
     # (MAIL_RESEND_INTERRUPTED=False), the sweep marks them failed "may or may not have arrived".
     newsletter.refresh_from_db()
-    assert newsletter.status == Newsletter.Status.SENDING
+    assert newsletter.status == (Newsletter.Status.SENDING if in_flight else Newsletter.Status.SENT)
     later = timezone.now() + timezone.timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS + 1)
     assert sending.deliveries_interrupted_settle(now=later) == len(in_flight)
     assert sending.newsletter_sweep(stalled_after=timezone.timedelta(0)) == {"started": 0, "resumed": 0}
