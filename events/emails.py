@@ -24,6 +24,8 @@ from . import ics
 from .tokens import cancel_token_make
 
 MAIL_KIND = "events.registration"
+# A workshop place from a workshop's waiting list (or the allocation) is about the workshop.
+WORKSHOP_MAIL_KIND = "events.workshop.assigned"
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
@@ -63,6 +65,7 @@ def _subject(kind: str, title: str) -> str:
         "promoted": _("A place has become free: %(title)s"),
         "changed": _("Registration changed: %(title)s"),
         "cancelled": _("Registration cancelled: %(title)s"),
+        "workshop": _("Your workshop: %(title)s"),
     }
     return subjects[kind] % {"title": title}
 
@@ -96,20 +99,20 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             "mine_url": absolute_url(reverse("events:mine")),
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
-            and kind in ("confirmed", "promoted", "changed")
+            and kind in ("confirmed", "promoted", "changed", "workshop")
             and bool(event.online_url),
         }
         subject = _subject(kind, event.title)
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
         attachments = []
-        if kind in ("changed", "cancelled"):
+        if kind in ("changed", "cancelled", "workshop"):
             # The person's calendar entry changes: its next version needs a higher SEQUENCE.
             from .lifecycle import event_ics_sequence_bump
 
             event_ics_sequence_bump(event=event)
         if (
-            kind in ("confirmed", "promoted", "changed")
+            kind in ("confirmed", "promoted", "changed", "workshop")
             and registration.status == registration.Status.CONFIRMED
         ):
             description = render_to_string("events/email/ics_description.txt", context).strip()
@@ -136,6 +139,6 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         text=text,
         html=html,
         attachments=attachments,
-        kind=f"{MAIL_KIND}.{kind}",
+        kind=WORKSHOP_MAIL_KIND if kind == "workshop" else f"{MAIL_KIND}.{kind}",
         reference=mail_reference(registration),
     )

@@ -36,7 +36,7 @@ class ProgrammeItemInline(admin.TabularInline):
 class RoundInline(admin.TabularInline):
     model = Round
     extra = 0
-    fields = ("number", "title", "starts_at", "ends_at", "session_count")
+    fields = ("number", "title", "starts_at", "ends_at", "optional", "session_count")
     readonly_fields = ("session_count",)
     show_change_link = True
     verbose_name_plural = _("workshop rounds (open a round to edit its workshops)")
@@ -120,6 +120,8 @@ class EventAdmin(ReadableHistoryAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "reminder_days",
+                    "workshop_ranks",
+                    "workshop_allocation",
                 )
             },
         ),

@@ -53,6 +53,7 @@ ACCOUNT_TEMPLATES = sorted(
 # The kinds this test sends, each by the service that sends it (below).
 KINDS = {
     *(f"events.registration.{kind}" for kind in REGISTRATION_KINDS),
+    "events.workshop.assigned",
     "events.invitation",
     "events.reminder",
     "events.cancelled",
@@ -94,7 +95,11 @@ def _kind_expressions() -> set[str]:
 
 # How each `kind=` expression in the code expands to the kinds above.
 EXPRESSIONS = {
-    ("mail_queue", "f'{MAIL_KIND}.{kind}'"): {f"events.registration.{k}" for k in REGISTRATION_KINDS},
+    ("mail_queue", "WORKSHOP_MAIL_KIND if kind == 'workshop' else f'{MAIL_KIND}.{kind}'"): {
+        "events.workshop.assigned",
+        *(f"events.registration.{k}" for k in REGISTRATION_KINDS),
+    },
+    ("registration_mail_queue", "'workshop'"): set(),
     (
         "registration_mail_queue",
         "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",
@@ -186,9 +191,12 @@ def test_registration_mails(member, django_capture_on_commit_callbacks):
                 )
             else:
                 event_emails.registration_mail_queue(registration=registration, kind=kind)
+        event_emails.registration_mail_queue(registration=registration, kind="workshop")
     for kind in REGISTRATION_KINDS:
         [message] = sent(f"events.registration.{kind}")
         check(message, expect=(TITLE, NAME))
+    [message] = sent("events.workshop.assigned")
+    check(message, expect=(TITLE, NAME))
 
 
 def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_commit_callbacks):

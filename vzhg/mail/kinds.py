@@ -15,6 +15,7 @@ KIND_LABELS = {
     "events.registration.promoted": _("Place from the waiting list"),
     "events.registration.changed": _("Registration changed"),
     "events.registration.cancelled": _("Registration cancellation"),
+    "events.workshop.assigned": _("Workshop place assigned"),
     "events.invitation": _("Event invitation"),
     "events.reminder": _("Event reminder"),
     "events.cancelled": _("Event cancelled"),
