@@ -203,6 +203,8 @@ class EventAdmin(ReadableHistoryAdmin):
             (reverse("admin:events_event_attendees", args=[obj.pk]), _("Attendee list (PDF)")),
             (reverse("admin:events_event_badges", args=[obj.pk]), _("Name badges (PDF)")),
         ]
+        if obj.workshop_ranks and obj.workshop_allocation == obj.WorkshopAllocation.AFTER_CLOSING:
+            links.append((reverse("admin:events_event_allocation", args=[obj.pk]), _("Workshop allocation")))
         return format_html(
             '<ul class="events-staff-links">{}</ul>',
             format_html_join("", '<li><a href="{}">{}</a></li>', links),
@@ -229,6 +231,12 @@ class EventAdmin(ReadableHistoryAdmin):
                 wrap(staff_views.municipalities_view),
                 {"model_admin": self},
                 name=f"{info}_municipalities",
+            ),
+            path(
+                "<path:object_id>/allocation/",
+                wrap(staff_views.allocation_view),
+                {"model_admin": self},
+                name=f"{info}_allocation",
             ),
             path(
                 "<path:object_id>/attendees.pdf",
