@@ -24,8 +24,9 @@ from . import ics
 from .tokens import cancel_token_make
 
 MAIL_KIND = "events.registration"
-# A workshop place from a workshop's waiting list (or the allocation) is about the workshop.
-WORKSHOP_MAIL_KIND = "events.workshop.assigned"
+# The mails about a registration's workshops: a place from a workshop's waiting list, and the
+# result of the allocation after closing.
+WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
@@ -66,6 +67,7 @@ def _subject(kind: str, title: str) -> str:
         "changed": _("Registration changed: %(title)s"),
         "cancelled": _("Registration cancelled: %(title)s"),
         "workshop": _("Your workshop: %(title)s"),
+        "allocated": _("Your workshops: %(title)s"),
     }
     return subjects[kind] % {"title": title}
 
@@ -99,7 +101,7 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             "mine_url": absolute_url(reverse("events:mine")),
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
-            and kind in ("confirmed", "promoted", "changed", "workshop")
+            and kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and bool(event.online_url),
         }
         subject = _subject(kind, event.title)
@@ -112,7 +114,7 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
 
             event_ics_sequence_bump(event=event)
         if (
-            kind in ("confirmed", "promoted", "changed", "workshop")
+            kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and registration.status == registration.Status.CONFIRMED
         ):
             description = render_to_string("events/email/ics_description.txt", context).strip()
@@ -139,6 +141,6 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         text=text,
         html=html,
         attachments=attachments,
-        kind=WORKSHOP_MAIL_KIND if kind == "workshop" else f"{MAIL_KIND}.{kind}",
+        kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
         reference=mail_reference(registration),
     )

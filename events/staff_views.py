@@ -299,13 +299,19 @@ def allocation_view(request, object_id, model_admin):
     if request.method == "POST":
         _require(request, "change_event")
         try:
-            if "apply" in request.POST:
+            if "apply" in request.POST or "send" in request.POST:
                 run = AllocationRun.objects.filter(event=event, pk=request.POST.get("run") or 0).first()
                 if run is None:
                     raise Http404
+            if "apply" in request.POST:
                 placed = workshops.workshop_allocation_apply(run=run, actor=request.user)
                 messages.success(
                     request, _("The allocation is applied: %(count)s workshop places.") % {"count": placed}
+                )
+            elif "send" in request.POST:
+                mailed = workshops.workshop_allocation_send(run=run, actor=request.user)
+                messages.success(
+                    request, _("The results are on their way: %(count)s mails.") % {"count": mailed}
                 )
             else:
                 workshops.workshop_allocation_run(event=event, actor=request.user)

@@ -216,3 +216,31 @@ def test_only_confirmed_registrations_are_allocated():
     run = workshops.workshop_allocation_run(event=event, actor=None, seed=5)
     assert str(cancelled.pk) not in run.result
     assert len(run.result) == 2
+
+
+@pytest.mark.django_db
+def test_the_results_are_sent_once_to_each_with_their_workshops(django_capture_on_commit_callbacks):
+    from vzhg.mail.models import OutgoingMail
+
+    event = closing_event(people=3)
+    run = workshops.workshop_allocation_run(event=event, actor=None, seed=9)
+    with pytest.raises(ServiceError) as info:
+        workshops.workshop_allocation_send(run=run, actor=None)
+    assert info.value.code == "not_applied"
+    workshops.workshop_allocation_apply(run=run, actor=None)
+    sequence = Event.objects.get(pk=event.pk).ics_sequence
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert workshops.workshop_allocation_send(run=run, actor=None) == 3
+    with pytest.raises(ServiceError) as info:
+        workshops.workshop_allocation_send(run=run, actor=None)
+    assert info.value.code == "already_sent"
+
+    mails = OutgoingMail.objects.filter(kind="events.workshop.allocated")
+    assert mails.count() == 3
+    assert Event.objects.get(pk=event.pk).ics_sequence == sequence + 1  # the calendars follow
+    registration = Registration.objects.filter(event=event).select_related("person").first()
+    mine = mails.get(to=registration.person.email)
+    for choice in registration.choices.select_related("session"):
+        assert choice.session.title in mine.body_text
+    assert [attachment["filename"] for attachment in mine.attachments] == ["uitnodiging.ics"]

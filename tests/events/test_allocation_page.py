@@ -9,6 +9,7 @@ from django.urls import reverse
 from events.models import AllocationRun, SessionChoice
 from members import services as member_services
 from tests.factories import UserFactory
+from vzhg.mail.models import OutgoingMail
 
 from .test_allocation import closing_event
 
@@ -20,7 +21,7 @@ def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-def test_the_secretariat_computes_reviews_and_applies(client):
+def test_the_secretariat_computes_reviews_applies_and_sends(client, django_capture_on_commit_callbacks):
     user = UserFactory(is_staff=True)
     user.groups.add(member_services.secretariat_group_ensure())
     client.force_login(user)
@@ -39,6 +40,13 @@ def test_the_secretariat_computes_reviews_and_applies(client):
     assert client.post(url, {"apply": "", "run": run.pk}).status_code == 302
     assert SessionChoice.objects.filter(registration__event=event).count() == 12
     assert "Applied on" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post(url, {"send": "", "run": run.pk}).status_code == 302
+        assert client.post(url, {"send": "", "run": run.pk}).status_code == 302  # a second click
+    mails = OutgoingMail.objects.filter(kind="events.workshop.allocated")
+    assert mails.count() == 6  # exactly one each
+    assert "Results sent on" in client.get(url).content.decode()
 
 
 def test_viewing_is_not_running(client):

@@ -54,6 +54,7 @@ ACCOUNT_TEMPLATES = sorted(
 KINDS = {
     *(f"events.registration.{kind}" for kind in REGISTRATION_KINDS),
     "events.workshop.assigned",
+    "events.workshop.allocated",
     "events.invitation",
     "events.reminder",
     "events.cancelled",
@@ -95,11 +96,13 @@ def _kind_expressions() -> set[str]:
 
 # How each `kind=` expression in the code expands to the kinds above.
 EXPRESSIONS = {
-    ("mail_queue", "WORKSHOP_MAIL_KIND if kind == 'workshop' else f'{MAIL_KIND}.{kind}'"): {
+    ("mail_queue", "WORKSHOP_MAIL_KINDS.get(kind, f'{MAIL_KIND}.{kind}')"): {
         "events.workshop.assigned",
+        "events.workshop.allocated",
         *(f"events.registration.{k}" for k in REGISTRATION_KINDS),
     },
     ("registration_mail_queue", "'workshop'"): set(),
+    ("registration_mail_queue", "'allocated'"): set(),
     (
         "registration_mail_queue",
         "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",
@@ -192,11 +195,13 @@ def test_registration_mails(member, django_capture_on_commit_callbacks):
             else:
                 event_emails.registration_mail_queue(registration=registration, kind=kind)
         event_emails.registration_mail_queue(registration=registration, kind="workshop")
+        event_emails.registration_mail_queue(registration=registration, kind="allocated")
     for kind in REGISTRATION_KINDS:
         [message] = sent(f"events.registration.{kind}")
         check(message, expect=(TITLE, NAME))
-    [message] = sent("events.workshop.assigned")
-    check(message, expect=(TITLE, NAME))
+    for kind in ("events.workshop.assigned", "events.workshop.allocated"):
+        [message] = sent(kind)
+        check(message, expect=(TITLE, NAME))
 
 
 def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_commit_callbacks):

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "events.registration.changed": _("Registration changed"),
     "events.registration.cancelled": _("Registration cancellation"),
     "events.workshop.assigned": _("Workshop place assigned"),
+    "events.workshop.allocated": _("Workshop allocation result"),
     "events.invitation": _("Event invitation"),
     "events.reminder": _("Event reminder"),
     "events.cancelled": _("Event cancelled"),
