@@ -36,6 +36,14 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def holding(self, perm: str):
+        """Active accounts with an e-mail address that hold `perm` ("app_label.codename"), through a
+        group, directly or as superuser (Django's ModelBackend): the colleagues a task may involve,
+        such as a test mail. Decided by permission, never by is_staff."""
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().with_perm(perm, is_active=True, include_superusers=True).exclude(email="")
+
 
 class User(AbstractUser):
     """A log-in. Who the person is (name, organisation, function) lives on Person."""

@@ -124,5 +124,5 @@ class TestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colleagues"].queryset = (
-            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+            get_user_model().objects.holding("messaging.view_message").order_by("email")
         )

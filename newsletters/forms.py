@@ -7,6 +7,7 @@ from vzhg.uploads import image_reencode
 
 from .linking import linkable_choices, linkable_parse
 from .models import Item, validate_image
+from .services.editions import TEST_PERMISSION
 
 
 class SubscribeForm(forms.Form):
@@ -45,7 +46,7 @@ class TestSendForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["test_colleagues"].queryset = (
-            User.objects.filter(is_staff=True, is_active=True).exclude(email="").exclude(pk=user.pk)
+            User.objects.holding(TEST_PERMISSION).exclude(pk=user.pk)
             .order_by("first_name", "last_name", "email")
         )  # fmt: skip
 

@@ -22,6 +22,9 @@ from .. import selectors
 from ..models import DEFAULT_SECTIONS, Newsletter, Section, Subscription
 from ..rendering import edition_render, mail_render
 
+# Who may get a test of an edition: whoever may read editions in the admin.
+TEST_PERMISSION = "newsletters.view_newsletter"
+
 
 def newsletter_sections_ensure(*, newsletter: Newsletter) -> None:
     """A new edition starts with the usual sections, in order."""
@@ -51,11 +54,18 @@ def newsletter_test_send(
     *, newsletter: Newsletter, actor: User, colleagues: Sequence[User] = ()
 ) -> list[str]:
     """The edition as it will arrive, to the person who asks (their own address) and to the
-    colleagues they pick (active staff only), each with their own greeting. The edition's history
-    records who had a test sent, and to which addresses. Returns the addresses, in order."""
+    colleagues they pick (only those who may read editions: TEST_PERMISSION), each with their own
+    greeting. The edition's history records who had a test sent, and to which addresses. Returns
+    the addresses, in order."""
     if not actor.email:
         raise ServiceError(_("Your account has no e-mail address."), code="no_email")
-    if any(not (user.is_staff and user.is_active and user.email) for user in colleagues):
+    others = [user for user in colleagues if user.pk != actor.pk]  # the sender gets it anyway
+    allowed = set(
+        User.objects.holding(TEST_PERMISSION)
+        .filter(pk__in=[user.pk for user in others])
+        .values_list("pk", flat=True)
+    )
+    if any(user.pk not in allowed for user in others):
         raise ServiceError(_("A test can only go to colleagues of the secretariat."), code="not_staff")
     full = selectors.newsletter_full(Newsletter.objects.filter(pk=newsletter.pk)).get()
     edition = edition_render(newsletter=full)

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from members import services as member_services
 from newsletters.models import Item, Newsletter, Section
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, secretariat_user
 
 pytestmark = pytest.mark.e2e
 
@@ -36,10 +36,10 @@ def test_a_new_edition_from_the_last_one_and_a_test_to_two_colleagues(
     staff = UserFactory(is_staff=True, email="redactie@vzhg.nl")
     staff.groups.add(member_services.secretariat_group_ensure())
     PersonFactory(email=staff.email, first_name="Noor", user=staff)
-    anna = UserFactory(is_staff=True, email="anna@vzhg.nl", first_name="Anna", last_name="Smit")
+    anna = secretariat_user(email="anna@vzhg.nl", first_name="Anna", last_name="Smit")
     PersonFactory(email=anna.email, first_name="Anna", user=anna)
-    UserFactory(is_staff=True, email="bram@vzhg.nl", first_name="Bram", last_name="Visser")
-    UserFactory(is_staff=True, email="cor@vzhg.nl", first_name="Cor", last_name="Jansen")
+    secretariat_user(email="bram@vzhg.nl", first_name="Bram", last_name="Visser")
+    secretariat_user(email="cor@vzhg.nl", first_name="Cor", last_name="Jansen")
     log_in(staff)
 
     page.goto(live_server.url + reverse("admin:newsletters_newsletter_changelist"))

@@ -7,7 +7,13 @@ from events.models import Registration
 from messaging.models import Message, MessageTemplate
 from messaging.panels import compose_url
 from tests.events.staff_factories import EventFactory, RegistrationFactory
-from tests.factories import MemberFactory, MunicipalityFactory, UserFactory
+from tests.factories import (
+    MemberFactory,
+    MunicipalityFactory,
+    UserFactory,
+    secretariat_user,
+    staff_without_rights,
+)
 from tests.messaging.conftest import pdf_upload
 from vzhg.mail.models import OutgoingMail
 
@@ -49,7 +55,8 @@ def compose(client, event, **data):
 
 def test_compose_preview_test_and_send_once(client, secretariat, event, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    colleague = UserFactory(is_staff=True, email="collega@vzhg.nl")
+    colleague = secretariat_user(email="collega@vzhg.nl")
+    bare_staff = staff_without_rights(email="beheer@vzhg.nl")
     page = client.get(compose_url(audience="events.waitlist", source=f"events.event:{event.pk}"))
     assert page.status_code == 200 and "de wachtlijst" in page.content.decode()
     response = compose(client, event, **{"attachments-0-file": pdf_upload()})
@@ -65,6 +72,8 @@ def test_compose_preview_test_and_send_once(client, secretariat, event, settings
     assert "2 ontvangers" in page
     assert "1 gemeente zonder ontvanger: Alphen aan den Rijn" in page
     assert "Geachte mevrouw Bakker" in page and "Wachtlijst Najaarscongres" in page
+    # Colleagues are those who may read messages, not every admin log-in.
+    assert colleague.email in page and bare_staff.email not in page
 
     client.post(
         send_url, {"test": "1", "as": message_recipient.pk, "to_me": "on", "colleagues": [colleague.pk]}

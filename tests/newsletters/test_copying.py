@@ -12,7 +12,7 @@ from newsletters.rendering import edition_render, mail_render
 from newsletters.selectors import newsletter_full
 from newsletters.services.copying import newsletter_copy_previous
 from newsletters.services.editions import newsletter_test_send
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, secretariat_user, staff_without_rights
 from vzhg.errors import ServiceError
 
 from .conftest import NewsletterFactory
@@ -104,9 +104,9 @@ def test_the_admin_button_only_takes_post_and_says_when_there_is_nothing(client,
 
 def test_a_test_goes_to_me_and_the_colleagues_with_their_own_greeting(django_capture_on_commit_callbacks):
     actor = UserFactory(is_staff=True, email="redactie@vzhg.nl")
-    anna = UserFactory(is_staff=True, email="anna@vzhg.nl")
+    anna = secretariat_user(email="anna@vzhg.nl")
     PersonFactory(email=anna.email, first_name="Anna", user=anna)
-    bram = UserFactory(is_staff=True, email="bram@vzhg.nl")
+    bram = secretariat_user(email="bram@vzhg.nl")
     newsletter = NewsletterFactory(title="Editie december")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,25 +125,27 @@ def test_a_test_goes_to_me_and_the_colleagues_with_their_own_greeting(django_cap
 def test_a_test_goes_only_to_active_staff():
     actor = UserFactory(is_staff=True, email="redactie@vzhg.nl")
     outsider = UserFactory(is_staff=False, email="lid@gemeente.nl")
+    bare_staff = staff_without_rights(email="beheer@vzhg.nl")  # an admin log-in without rights
 
-    with pytest.raises(ServiceError) as refusal:
-        newsletter_test_send(newsletter=NewsletterFactory(), actor=actor, colleagues=[outsider])
-
-    assert refusal.value.code == "not_staff"
+    for colleague in (outsider, bare_staff):
+        with pytest.raises(ServiceError) as refusal:
+            newsletter_test_send(newsletter=NewsletterFactory(), actor=actor, colleagues=[colleague])
+        assert refusal.value.code == "not_staff"
     assert not django_mail.outbox
 
 
 def test_the_admin_offers_colleagues_and_sends_the_test_to_the_ticked_ones(
     client, secretariat, django_capture_on_commit_callbacks
 ):
-    anna = UserFactory(is_staff=True, email="anna@vzhg.nl", first_name="Anna", last_name="Smit")
-    bram = UserFactory(is_staff=True, email="bram@vzhg.nl")
+    anna = secretariat_user(email="anna@vzhg.nl", first_name="Anna", last_name="Smit")
+    bram = secretariat_user(email="bram@vzhg.nl")
     member = UserFactory(is_staff=False, email="lid@gemeente.nl")
+    bare_staff = staff_without_rights(email="beheer@vzhg.nl")
     newsletter = NewsletterFactory(title="Editie november", with_items=0)
     url = reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])
     page = client.get(url).content.decode()
     assert "Anna Smit (anna@vzhg.nl)" in page and "bram@vzhg.nl" in page
-    assert member.email not in page
+    assert member.email not in page and bare_staff.email not in page
 
     form = {"title": newsletter.title, "slug": newsletter.slug, "date": newsletter.date.isoformat(),
             "intro": newsletter.intro, "closing": "", "sections-TOTAL_FORMS": "0",
