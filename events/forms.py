@@ -112,16 +112,22 @@ class RankedRegistrationForm(RegistrationForm):
     def clean(self):
         cleaned = super().clean()
         for round_ in self.rounds:
-            chosen = [cleaned.get(f"round_{round_.number}_rank_{rank}") for rank in range(1, self.ranks + 1)]
+            names = [f"round_{round_.number}_rank_{rank}" for rank in range(1, self.ranks + 1)]
+            if any(name in self.errors for name in names):
+                continue  # one message per round at a time
+            chosen = [cleaned.get(name) for name in names]
             picked = [session_id for session_id in chosen if session_id]
-            if len(picked) != len(set(picked)):
+            # Each error sits on the select to fix (the repeat, the empty one before a choice),
+            # so the error summary's link takes the member there.
+            repeat = next((i for i, sid in enumerate(chosen) if sid and sid in chosen[:i]), None)
+            if repeat is not None:
                 self.add_error(
-                    f"round_{round_.number}_rank_1",
+                    names[repeat],
                     _("Choose a workshop only once in %(round)s.") % {"round": str(round_)},
                 )
             elif picked and chosen.index(picked[-1]) >= len(picked):
                 self.add_error(
-                    f"round_{round_.number}_rank_1",
+                    names[chosen.index(None)],
                     _("Fill in your choices in order in %(round)s, first choice first.")
                     % {"round": str(round_)},
                 )

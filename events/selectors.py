@@ -88,15 +88,28 @@ def event_for_page(*, slug: str) -> Event | None:
 
 
 def registration_of(*, event: Event, person) -> Registration | None:
+    """The person's registration for the event with its workshops; for an event with ranked
+    choices also its ranks (one query more)."""
     if person is None:
         return None
-    return (
-        Registration.objects.filter(event=event, person=person)
-        .prefetch_related(
-            Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+    prefetches: list[Prefetch] = [
+        Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+    ]
+    if event.workshop_ranks:
+        prefetches.append(
+            Prefetch(
+                "ranked_choices",
+                queryset=WorkshopChoice.objects.select_related("session", "round").order_by(
+                    "round__number", "rank"
+                ),
+            )
         )
-        .first()
+    registration = (
+        Registration.objects.filter(event=event, person=person).prefetch_related(*prefetches).first()
     )
+    if registration is not None:
+        registration.event = event  # the page has it already: no query for registration.event
+    return registration
 
 
 def registrations_of_person(*, person) -> QuerySet[Registration]:

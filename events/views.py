@@ -65,6 +65,8 @@ def detail(request, slug):
     person = _person(request)
     registration = selectors.registration_of(event=event, person=person)
     active = registration if registration and registration.status != Registration.Status.CANCELLED else None
+    if active is not None and event.workshop_ranks:
+        selectors.workshop_rounds_attach([active])
     return render(
         request,
         "events/detail.html",
