@@ -13,7 +13,7 @@ from vzhg.errors import ServiceError
 class ServiceRefusalAdminMixin:
     def service_refused(self, request, error: ServiceError) -> None:
         request._vzhg_service_refused = True
-        messages.error(request, error.message)
+        messages.error(request, str(error.message))
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if getattr(request, "_vzhg_service_refused", False) and level == messages.SUCCESS:
