@@ -95,12 +95,13 @@ class InvitationForm(forms.Form):
         label=gettext_lazy("Subject"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=gettext_lazy("Empty: the standard subject. Merge fields such as {evenement} can be used."),
     )
     text = forms.CharField(  # "body" is the governance body above
         label=gettext_lazy("Own text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
     )
     preview_as = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
