@@ -108,9 +108,9 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].help_text = _(
-            "Markdown, above the fixed block (date, place, programme and registration link). The mail "
-            "opens with the salutation ('Geachte heer Jansen,') unless your text starts with {aanhef}. "
-            "Empty: the standard invitation. Merge fields: %(fields)s"
+            "Markdown, above the fixed block (date, place, programme and registration link) and the "
+            "closing greeting. The mail opens with the salutation ('Geachte heer Jansen,') unless your "
+            "text starts with {aanhef}. Empty: the standard invitation. Merge fields: %(fields)s"
         ) % {
             "fields": " ".join(
                 f"{{{name}}}: {description};"
@@ -163,6 +163,8 @@ def invitations_view(request, object_id, model_admin):
     event = _event(object_id)
     url = reverse("admin:events_event_invitations", args=[event.pk])
     preview = None
+    # Texts to start from (messaging's templates): a link fills the subject and the own text.
+    templates = extensions.invitation_templates() if request.method == "GET" else []
     if request.method == "POST":
         _require(request, "add_invitation")
         form = InvitationForm(request.POST, admin_site=model_admin.admin_site)
@@ -190,9 +192,11 @@ def invitations_view(request, object_id, model_admin):
                     "invited": len(invited),
                 }
     else:
-        form = InvitationForm(
-            admin_site=model_admin.admin_site, initial={"subject": invitation_subject_default(event=event)}
-        )
+        initial = {"subject": invitation_subject_default(event=event)}
+        for template in templates:
+            if str(template.pk) == request.GET.get("template"):
+                initial = {"subject": template.subject, "text": template.body}
+        form = InvitationForm(admin_site=model_admin.admin_site, initial=initial)
     context = _context(
         request,
         model_admin,
@@ -201,6 +205,7 @@ def invitations_view(request, object_id, model_admin):
         form=form,
         media=model_admin.media + form.media,
         preview=preview,
+        templates=templates,
         progress=selectors.invitation_progress(event=event),
         mailings=selectors.event_mailings_recent(event=event),
         can_send=request.user.has_perm("events.add_invitation") and event.status != Event.Status.CANCELLED,

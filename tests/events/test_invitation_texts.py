@@ -263,3 +263,29 @@ def test_preview_query_count_does_not_grow_with_the_audience(
     with django_assert_num_queries(PREVIEW_QUERIES):
         response = client.post(url, data)
     assert response.context["preview"]["total"] == size
+
+
+def test_page_starts_from_a_message_template(client, secretariat, mayors, django_capture_on_commit_callbacks):
+    """Messaging offers its templates through events.extensions (events never imports it); a
+    template that starts with {aanhef} greets once."""
+    from messaging.models import MessageTemplate
+
+    template = MessageTemplate.objects.create(
+        name="Uitnodiging in eigen woorden",
+        subject="Save the date: {evenement} op {datum}",
+        body="{aanhef},\n\nZet u {datum} alvast in uw agenda?",
+    )
+    event = EventFactory(title="Voorjaarscongres")
+    url = reverse("admin:events_event_invitations", args=[event.pk])
+
+    page = client.get(url)
+    assert f'href="?template={template.pk}"' in page.content.decode()
+    page = client.get(f"{url}?template={template.pk}")
+    form = page.context["form"]
+    assert (form["subject"].value(), form["text"].value()) == (template.subject, template.body)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, _post(mayors[:1], subject=template.subject, text=template.body, send="1"))
+    [sent] = mail.outbox
+    assert sent.subject.startswith("Save the date: Voorjaarscongres op ")
+    assert sent.body.startswith("Geachte heer Jansen,\n\nZet u ") and sent.body.count("Geachte") == 1
