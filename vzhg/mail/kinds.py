@@ -16,6 +16,7 @@ KIND_LABELS = {
     "events.registration.changed": _("Registration changed"),
     "events.registration.cancelled": _("Registration cancellation"),
     "events.invitation": _("Event invitation"),
+    "events.invitation.test": _("Event invitation: test mail"),
     "events.reminder": _("Event reminder"),
     "events.cancelled": _("Event cancelled"),
     "events.updated": _("Event changed"),
