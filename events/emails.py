@@ -39,11 +39,12 @@ class RenderedMail:
     html: str
 
 
-def staff_mail_render(template: str, context: dict) -> RenderedMail:
-    """templates/events/staff/mail/<template>_{subject,text,html}: personal, Dutch, multipart."""
+def staff_mail_render(template: str, context: dict, *, subject: str = "") -> RenderedMail:
+    """templates/events/staff/mail/<template>_{subject,text,html}: personal, Dutch, multipart.
+    `subject`: the secretariat's own, instead of the template's."""
     with mail_translation():
         base = f"events/staff/mail/{template}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        subject = subject or " ".join(render_to_string(f"{base}_subject.txt", context).split())
         context = {**context, "subject": subject}  # the HTML part's <title>
         return RenderedMail(
             subject=subject,

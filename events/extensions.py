@@ -13,10 +13,13 @@ these, in its AppConfig.ready(), so events never imports it.
   posts the registration form; returns None, or an object with `form` (a Django form with its
   own prefix, bound to `data`), `template` (renders it, given `form`) and `save(actor=)`, called
   in the registration's transaction after the registration is made (a ServiceError undoes both)
-  and returning a message or "" (governance: the municipality's delegate for the ALV held there).
+  and returning a message or "" (governance: the municipality's delegate for the ALV held there);
+- `invitation_templates_set(templates)`: the texts the invitation page offers to start from (a
+  callable returning objects with `pk`, `name`, `subject` and `body`; messaging: its message
+  templates, "Save the date", "Uitnodiging ALV").
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 
@@ -25,6 +28,7 @@ EVENT_PAGE_SECTIONS: list[Callable] = []
 EVENT_DUPLICATED: list[Callable] = []
 REGISTRATION_PARTS: list[Callable] = []
 _audience_bodies: list[Callable[[], QuerySet]] = []
+_invitation_templates: list[Callable[[], Iterable]] = []
 
 
 def event_admin_panel_add(panel: Callable) -> None:
@@ -64,3 +68,12 @@ def audience_bodies_set(queryset: Callable[[], QuerySet]) -> None:
 def audience_bodies() -> QuerySet | None:
     """The bodies to choose from, or None when no app offers any."""
     return _audience_bodies[0]() if _audience_bodies else None
+
+
+def invitation_templates_set(templates: Callable[[], Iterable]) -> None:
+    _invitation_templates[:] = [templates]
+
+
+def invitation_templates() -> list:
+    """The texts to start an invitation from (empty when no app offers any)."""
+    return list(_invitation_templates[0]()) if _invitation_templates else []

@@ -22,6 +22,7 @@ from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_reference
 
 from .emails import RenderedMail, event_context, staff_mail_render
+from .invitation_mail import invitation_mail_render, invitation_texts_prepare
 from .models import Event, EventMailing, Invitation, Registration
 
 
@@ -43,14 +44,19 @@ MAILING_HANDED_REDISPATCH_AFTER = datetime.timedelta(minutes=10)
 MAILING_MAX_ATTEMPTS = 5
 
 
-def event_mailing_record(*, event: Event, kind: str, recipient_ids: list[int], actor) -> EventMailing:
-    """Store the mailing (in the caller's transaction) and hand it to the worker after commit."""
+def event_mailing_record(
+    *, event: Event, kind: str, recipient_ids: list[int], actor, subject: str = "", body: str = ""
+) -> EventMailing:
+    """Store the mailing (in the caller's transaction) and hand it to the worker after commit.
+    `subject` and `body`: an invitation's own subject and text, rendered per person by the worker."""
     mailing = EventMailing.objects.create(
         event=event,
         kind=kind,
         recipient_ids=list(recipient_ids),
         total=len(recipient_ids),
         created_by=actor if getattr(actor, "pk", None) else None,
+        subject=subject,
+        body=body,
     )
     _mailing_dispatch(mailing_id=mailing.pk, on_commit=True)
     return mailing
@@ -182,11 +188,11 @@ def _invitations_insert(
         .filter(~undeliverable_exists("email"))  # bounced: not invited (counted as skipped)
         .order_by("pk")
     )
-    context = event_context(event)
+    texts = invitation_texts_prepare(subject=mailing.subject, body=mailing.body)  # once per batch
     mails = OutgoingMail.objects.bulk_create(
         [
             _outgoing(
-                staff_mail_render("invitation", {**context, "person": person}),
+                invitation_mail_render(event=event, person=person, texts=texts),
                 to=person.email,
                 kind="events.invitation",
                 reference=mail_reference(person),

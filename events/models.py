@@ -423,6 +423,9 @@ class EventMailing(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("problems"), blank=True)
+    # Invitations in the secretariat's own words, as chosen at send time (empty: the standard mail).
+    subject = models.CharField(_("own subject"), max_length=200, blank=True)
+    body = models.TextField(_("own text"), blank=True, help_text=_("Markdown with merge fields."))
 
     class Meta:
         verbose_name = _("event mailing")

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import Person, Region
 from vzhg.errors import ServiceError
+from vzhg.merge import MERGE_FIELDS
 
 from . import extensions, invitations, pdfs, selectors, services
+from .invitation_mail import INVITATION_MERGE_FIELDS, invitation_subject_default, invitation_texts_check
 from .models import Event, Registration
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -89,9 +91,33 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("For the audience 'picked by hand': type a name."),
     )
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text=gettext_lazy("Empty: the standard subject. Merge fields such as {evenement} can be used."),
+    )
+    text = forms.CharField(  # "body" is the governance body above
+        label=gettext_lazy("Own text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
+    )
+    preview_as = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _(
+            "Markdown, above the fixed block (date, place, programme and registration link) and the "
+            "closing greeting. The mail opens with the salutation ('Geachte heer Jansen,') unless your "
+            "text starts with {aanhef}. Empty: the standard invitation. Merge fields: %(fields)s"
+        ) % {
+            "fields": " ".join(
+                f"{{{name}}}: {description};"
+                for name, description in MERGE_FIELDS.items()
+                if name in INVITATION_MERGE_FIELDS
+            )
+        }
         bodies = extensions.audience_bodies()
         self.fields["body"].queryset = bodies if bodies is not None else Person.objects.none()
         if admin_site is not None:
@@ -110,6 +136,12 @@ class InvitationForm(forms.Form):
             self.add_error("body", _("Choose a governance body."))
         if audience == invitations.Audience.PEOPLE and not data.get("people"):
             self.add_error("people", _("Pick at least one person."))
+        try:
+            invitation_texts_check(subject=data.get("subject", ""), body=data.get("text", ""))
+        except forms.ValidationError as error:
+            for field, problems in error.error_dict.items():
+                for problem in problems:
+                    self.add_error("text" if field == "body" else field, problem)
         return data
 
     def recipients(self):
@@ -124,11 +156,15 @@ class InvitationForm(forms.Form):
 
 
 def invitations_view(request, object_id, model_admin):
-    """Choose an audience → preview (the mail as the first recipient gets it) → send; progress."""
+    """Choose an audience and write the own subject and text → preview (the mail as a chosen
+    recipient gets it; the first new one unless another is chosen) → test to myself → send;
+    progress."""
     _require(request, "view_invitation")
     event = _event(object_id)
     url = reverse("admin:events_event_invitations", args=[event.pk])
     preview = None
+    # Texts to start from (messaging's templates): a link fills the subject and the own text.
+    templates = extensions.invitation_templates() if request.method == "GET" else []
     if request.method == "POST":
         _require(request, "add_invitation")
         form = InvitationForm(request.POST, admin_site=model_admin.admin_site)
@@ -136,44 +172,31 @@ def invitations_view(request, object_id, model_admin):
             recipients = list(form.recipients())
             invited = set(event.invitations.filter(person__in=recipients).values_list("person_id", flat=True))
             new = [person for person in recipients if person.pk not in invited]
+            texts = {"subject": form.cleaned_data["subject"], "body": form.cleaned_data["text"]}
             if not recipients:
                 form.add_error(None, _("This audience holds nobody."))
             elif "send" in request.POST:
-                try:
-                    result = invitations.invitation_send(event=event, people=recipients, actor=request.user)
-                except ServiceError as refusal:
-                    messages.error(request, refusal.message)
-                    return redirect(url)
-                messages.success(
-                    request,
-                    _(
-                        "%(created)d invitation(s) are being prepared and sent in the background; "
-                        "%(skipped)d person(s) had been invited before and get no second mail."
-                    )
-                    % {"created": result.created, "skipped": result.skipped},
-                )
-                if result.undeliverable:
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "%(count)d person was skipped: their address is undeliverable (bounced).",
-                            "%(count)d people were skipped: their addresses are undeliverable (bounced).",
-                            result.undeliverable,
-                        )
-                        % {"count": result.undeliverable},
-                    )
-                return redirect(url)
+                return _invitations_send(request, event=event, recipients=recipients, url=url, **texts)
             else:
-                first = new[0] if new else recipients[0]
+                choices = new or recipients
+                wanted = form.cleaned_data.get("preview_as")
+                person = next((p for p in choices if p.pk == wanted), choices[0])
+                if "test" in request.POST:
+                    _invitation_test(request, event=event, person=person, **texts)
                 preview = {
-                    "mail": invitations.invitation_mail_render(event=event, person=first),
-                    "person": first,
+                    "mail": invitations.invitation_mail_render(event=event, person=person, **texts),
+                    "person": person,
+                    "choices": choices,
                     "total": len(recipients),
                     "new": len(new),
                     "invited": len(invited),
                 }
     else:
-        form = InvitationForm(admin_site=model_admin.admin_site)
+        initial = {"subject": invitation_subject_default(event=event)}
+        for template in templates:
+            if str(template.pk) == request.GET.get("template"):
+                initial = {"subject": template.subject, "text": template.body}
+        form = InvitationForm(admin_site=model_admin.admin_site, initial=initial)
     context = _context(
         request,
         model_admin,
@@ -182,12 +205,58 @@ def invitations_view(request, object_id, model_admin):
         form=form,
         media=model_admin.media + form.media,
         preview=preview,
+        templates=templates,
         progress=selectors.invitation_progress(event=event),
         mailings=selectors.event_mailings_recent(event=event),
         can_send=request.user.has_perm("events.add_invitation") and event.status != Event.Status.CANCELLED,
         invitations_url=reverse("admin:events_invitation_changelist") + f"?event__id__exact={event.pk}",
     )
     return TemplateResponse(request, "admin/events/event/invitations.html", context)
+
+
+def _invitations_send(request, *, event: Event, recipients, url: str, subject: str, body: str):
+    try:
+        result = invitations.invitation_send(
+            event=event, people=recipients, actor=request.user, subject=subject, body=body
+        )
+    except ServiceError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(url)
+    messages.success(
+        request,
+        _(
+            "%(created)d invitation(s) are being prepared and sent in the background; "
+            "%(skipped)d person(s) had been invited before and get no second mail."
+        )
+        % {"created": result.created, "skipped": result.skipped},
+    )
+    if result.undeliverable:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person was skipped: their address is undeliverable (bounced).",
+                "%(count)d people were skipped: their addresses are undeliverable (bounced).",
+                result.undeliverable,
+            )
+            % {"count": result.undeliverable},
+        )
+    return redirect(url)
+
+
+def _invitation_test(request, *, event: Event, person: Person, subject: str, body: str) -> None:
+    """The mail as `person` gets it, to the secretariat's own address; the form stays as it is."""
+    try:
+        invitations.invitation_test_send(
+            event=event, person=person, to=request.user.email, actor=request.user, subject=subject, body=body
+        )
+    except ServiceError as refusal:
+        messages.error(request, refusal.message)
+        return
+    messages.success(
+        request,
+        _("A test mail, as %(name)s gets it, is on its way to %(address)s.")
+        % {"name": person.full_name, "address": request.user.email},
+    )
 
 
 # --- check-in ------------------------------------------------------------------------------------

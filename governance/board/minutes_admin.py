@@ -2,11 +2,12 @@
 list (actielijst). Writes go through the services of governance.board.minutes and .actions."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Action, Attendance, Minutes
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
+from vzhg.admin_refusals import ServiceRefusalAdminMixin
 from vzhg.errors import ServiceError
 
 from . import actions as board_actions
@@ -73,7 +74,7 @@ class MinutesForm(forms.ModelForm):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(ServiceRefusalAdminMixin, SimpleHistoryAdmin):
     form = MinutesForm
     list_display = ["meeting", "status", "adopted_at"]
     list_filter = ["status", "meeting__body"]
@@ -137,7 +138,7 @@ class MinutesAdmin(SimpleHistoryAdmin):
                         minutes=obj, item=form.cleaned_data["adoption_item"], actor=request.user
                     )
         except ServiceError as error:
-            messages.error(request, error.message)
+            self.service_refused(request, error)
 
 
 @admin.register(Attendance)
@@ -161,7 +162,7 @@ class ActionForm(forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ServiceRefusalAdminMixin, SimpleHistoryAdmin):
     form = ActionForm
     list_display = ["title", "body", "owner", "due", "status", "meeting"]
     list_filter = ["status", "body"]
@@ -176,7 +177,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         try:
             saved = board_actions.action_save(action=obj, actor=request.user)
         except ServiceError as error:
-            messages.error(request, error.message)
+            self.service_refused(request, error)
             return
         obj.pk = saved.pk
 

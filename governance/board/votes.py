@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.models import (
     AgendaItem,
@@ -172,7 +173,11 @@ class Tally:
 
     @property
     def summary(self) -> str:
-        return _("%(for)d for, %(against)d against, %(abstain)d abstentions") % {
+        return ngettext(
+            "%(for)d for, %(against)d against, %(abstain)d abstention",
+            "%(for)d for, %(against)d against, %(abstain)d abstentions",
+            self.votes_abstain,
+        ) % {
             "for": self.votes_for,
             "against": self.votes_against,
             "abstain": self.votes_abstain,

@@ -265,7 +265,7 @@ def test_a_whole_alv(browser: Browser, live_server, association, celery_worker_p
     for shown in (page_text, pdf_text):
         assert "38 van de 50 gemeenten aanwezig" in shown
         assert "Motie regiodeal" in shown and "34 voor, 4 tegen, 0 onthoudingen" in shown
-        assert "Motie jeugdzorg" in shown and "2 voor, 35 tegen, 1 onthoudingen" in shown
+        assert "Motie jeugdzorg" in shown and "2 voor, 35 tegen, 1 onthouding" in shown
         assert f"Tegen: {towns[1]['town'].name}, {towns[2]['town'].name}" in shown
 
     # 8. The minutes: written on the day, adopted at the next ALV, then a tagged PDF.

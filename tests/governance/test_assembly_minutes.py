@@ -36,7 +36,7 @@ def test_alv_minutes_show_presence_and_votes_and_keep_a_secret_vote_secret(clien
     assert "2 of 3 municipalities present" in text and f"Absent: {absent.name}" in text
     assert "Motie regiodeal" in text and "1 for, 1 against, 0 abstentions" in text
     assert f"For: {first.name}" in text and f"Against: {second.name}" in text
-    assert "Jaarrekening" in text and "1 for, 0 against, 1 abstentions (secret vote)" in text
+    assert "Jaarrekening" in text and "1 for, 0 against, 1 abstention (secret vote)" in text
     assert f"Abstain: {second.name}" not in text  # the secret vote names nobody
 
     next_alv = alv_meeting(days=-1, title="ALV najaar")

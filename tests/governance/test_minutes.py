@@ -283,3 +283,28 @@ def test_the_admin_refuses_minutes_for_a_meeting_that_has_not_begun(client, bodi
 
     assert response.status_code == 200 and "has not taken place yet" in response.content.decode()
     assert not Minutes.objects.exists()
+
+
+def test_a_refusal_while_saving_in_the_admin_is_said_without_a_success_message(
+    client, db_pair, people, monkeypatch
+):
+    # What only the service can decide (here: another user adopted the minutes a moment ago) is
+    # shown as the error, and the admin does not also say the minutes were changed successfully.
+    first, second = db_pair
+    minutes = board_minutes.minutes_save(meeting=first, text="Eerste versie")
+    client.force_login(people["staff"])
+    url = reverse("admin:governance_minutes_change", args=[minutes.pk])
+    data = change_form_data(client, url)
+    data.update({"text": "Tweede versie", "adoption_item": second.items.get(order=1).pk, "adopt": "on"})
+
+    def refuse(**kwargs):
+        raise ServiceError("Deze notulen zijn zojuist door een ander vastgesteld.")
+
+    monkeypatch.setattr(board_minutes, "minutes_adopt", refuse)
+    response = client.post(url, data, follow=True)
+
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert ("error", "Deze notulen zijn zojuist door een ander vastgesteld.") in shown
+    assert not [text for level, text in shown if level == "success"], shown
+    minutes.refresh_from_db()
+    assert minutes.text == "Tweede versie" and minutes.status == Minutes.Status.CONCEPT

@@ -56,6 +56,7 @@ KINDS = {
     "events.workshop.assigned",
     "events.workshop.allocated",
     "events.invitation",
+    "events.invitation.test",
     "events.reminder",
     "events.cancelled",
     "events.updated",
@@ -113,6 +114,7 @@ EXPRESSIONS = {
     ("_outgoing", "'events.cancelled'"): {"events.cancelled"},
     ("_outgoing", "'events.invitation'"): {"events.invitation"},
     ("mail_queue", "'events.updated'"): {"events.updated"},
+    ("mail_queue", "'events.invitation.test'"): {"events.invitation.test"},
     ("mail_queue", "'events.reminder'"): {"events.reminder"},
     ("mail_queue", "f'governance.meeting.{kind}'"): {
         "governance.meeting.published",
@@ -217,6 +219,23 @@ def test_invitation_reminder_and_cancellation_mails(member, django_capture_on_co
     for kind in ("events.invitation", "events.reminder", "events.cancelled"):
         [message] = sent(kind)
         check(message, expect=(TITLE, NAME))
+
+
+def test_invitation_in_own_words_and_its_test_mail(member, django_capture_on_commit_callbacks):
+    """The secretariat's own subject and Markdown text, with merge fields and its own `&`, `'`
+    and `<`, above the fixed block; the test mail to the secretariat is the same mail."""
+    event = EventFactory(title=TITLE)
+    subject = "{evenement}: 'uitnodiging' & meer"
+    body = "Over **{evenement}** voor {gemeente}: 'samen' & <sterk>."
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.invitation_test_send(
+            event=event, person=member, to="test@vzhg.nl", actor=None, subject=subject, body=body
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.invitation_send(event=event, people=[member], actor=None, subject=subject, body=body)
+    for kind in ("events.invitation.test", "events.invitation"):
+        [message] = sent(kind)
+        check(message, expect=(TITLE, NAME, "'uitnodiging' & meer", "'samen' & ."))
 
 
 def test_event_update_mail(member, django_capture_on_commit_callbacks):

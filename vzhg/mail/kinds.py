@@ -18,6 +18,7 @@ KIND_LABELS = {
     "events.workshop.assigned": _("Workshop place assigned"),
     "events.workshop.allocated": _("Workshop allocation result"),
     "events.invitation": _("Event invitation"),
+    "events.invitation.test": _("Event invitation: test mail"),
     "events.reminder": _("Event reminder"),
     "events.cancelled": _("Event cancelled"),
     "events.updated": _("Event changed"),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_editions'),
+        ('events', '0007_eventmailing_own_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
