@@ -21,7 +21,11 @@ from .models import Message
 
 
 def _message(object_id) -> Message:
-    message = Message.objects.filter(pk=int(object_id)).first() if str(object_id).isdigit() else None
+    message = (
+        Message.objects.select_related("sent_by").filter(pk=int(object_id)).first()
+        if str(object_id).isdigit()
+        else None
+    )
     if message is None:
         raise Http404(_("No such message."))
     return message
