@@ -165,6 +165,8 @@ def test_undeliverable_addresses_are_skipped_counted_and_listed(client, django_c
     assert not skipped.filter(mail__isnull=False).exists()
     assert 'id="skipped-list"' in content and all(p.email in content for p in chosen[:3])
     assert selectors.message_progress(message=message)["skipped"] == 3
+    person_page = client.get(reverse("admin:members_person_change", args=[chosen[0].pk])).content.decode()
+    assert "Hallo {voornaam}" in person_page and "overgeslagen: onbestelbaar" in person_page
 
 
 @pytest.mark.django_db
