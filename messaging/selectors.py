@@ -33,7 +33,8 @@ def _first_per_address(message: Message) -> tuple[list[Person], list[Person]]:
     address left out; split into those who get the message and those whose address is
     undeliverable (onbestelbaar: skipped), each in name order."""
     seen: set[str] = set()
-    recipients, undeliverable = [], []
+    recipients: list[Person] = []
+    undeliverable: list[Person] = []
     people = message_people(message=message).annotate(is_undeliverable=undeliverable_exists("email"))
     for person in people:
         address = (person.email or "").strip().lower()
