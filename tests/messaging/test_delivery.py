@@ -139,3 +139,36 @@ def test_a_message_to_thousands_arrives_exactly_once_even_when_the_worker_is_kil
     mail_sweep()
     celery_worker_process.wait_idle(timeout=60)
     assert len(smtp_sink.messages) == COUNT
+
+
+def test_sending_with_the_broker_down(client, celery_worker_process, smtp_sink, redis_server):
+    """Send pressed while Redis is down: no error page, the message waits (pending, not handed
+    over); once Redis is back the sweep hands it over and every recipient gets one mail."""
+    from django.urls import reverse
+
+    from tests.factories import secretariat_user
+
+    secretariat = secretariat_user(email="secretariaat@vzhg.nl")
+    client.force_login(secretariat)
+    message, addresses = _audience(3)
+    url = reverse("admin:messaging_message_send", args=[message.pk])
+    redis_server.stop()
+
+    response = client.post(url, {"send": "1"})
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    message.refresh_from_db()
+    assert (message.status, message.dispatched_at, message.recipient_count) == ("pending", None, 3)
+    assert sending.messages_sweep() == 0  # within the minute it is left alone
+
+    redis_server.start()
+    celery_worker_process.wait_ready()
+    assert sending.messages_sweep(now=timezone.now() + datetime.timedelta(seconds=61)) == 1
+    smtp_sink.wait_for(3, timeout=60)
+    celery_worker_process.wait_idle()
+    assert sorted(r for m in smtp_sink.messages for r in m.recipients) == addresses
+    message.refresh_from_db()
+    assert (message.status, message.recipient_count) == ("sent", 3)
+    mail_sweep()
+    celery_worker_process.wait_idle()
+    assert len(smtp_sink.messages) == 3
