@@ -285,6 +285,7 @@ CELERY_TASK_ROUTES = {
     "vzhg.mail.tasks.*": {"queue": "mail"},
     "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
     "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "messaging.tasks.message_send_task": {"queue": "bulk"},  # a message to a group
     "governance.tasks.meeting_convocation_send_task": {"queue": "bulk"},  # ALV convocation, reminders
     "events.tasks.*invit*": {"queue": "bulk"},
     "events.tasks.*cancel*": {"queue": "bulk"},
@@ -347,6 +348,10 @@ CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
     "task": "events.tasks.event_mailings_sweep",
     "schedule": 60.0,
 }
+
+# Messages to a group are prepared by the worker: hand pending ones to it again and resume ones
+# a dead worker left sending.
+CELERY_BEAT_SCHEDULE["messaging-sweep"] = {"task": "messaging.tasks.messages_sweep_task", "schedule": 60.0}
 
 # Bounces and mailto: unsubscribes: read the bounce mailbox (does nothing without
 # MAIL_BOUNCE_IMAP_HOST; an unreachable server is logged and tried again at the next beat).
