@@ -12,6 +12,13 @@ def mail_send_task(mail_id: int) -> None:
     services.mail_send(mail_id=mail_id)
 
 
+# A batch of rows over one SMTP connection (what mail_dispatch hands over); idempotent in the same
+# way, row by row. The time limit covers a batch of MAIL_BATCH_SIZE on a slow relay.
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=300, soft_time_limit=240)
+def mail_send_batch_task(mail_ids: list[int]) -> None:
+    services.mail_send_batch(mail_ids=mail_ids)
+
+
 # Both limits set: a soft limit inherited from settings (240 s) above the hard one would make
 # every apply_async of the task raise ValueError.
 @shared_task(time_limit=120, soft_time_limit=90)
