@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vzhg.history import history_note
 from vzhg.mail.bounces import smtp_refusal_record, undeliverable_exists
+from vzhg.mail.sending import row_claim, row_sent
 from vzhg.mail.services import (
     mail_message_id,
     relay_failure_record,
@@ -153,6 +153,7 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
     next_slot = time.monotonic()
     heartbeat = time.monotonic()
     connection = get_connection()
+    done: list[int] = []  # the delivery whose 250 came in, recorded sent with the next claim
     try:
         for delivery in candidates:
             if interval:
@@ -164,7 +165,9 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 # A long batch shows it is alive, so the sweep can call an edition stalled early.
                 Newsletter.objects.filter(pk=newsletter_id).update(progress_at=timezone.now())
                 heartbeat = time.monotonic()
-            outcome = _send_one(delivery=delivery, edition=edition, connection=connection, result=result)
+            outcome = _send_one(
+                delivery=delivery, edition=edition, connection=connection, result=result, done=done
+            )
             if outcome == "sent" and result.sent == 1:
                 relay_success_record()  # ends a recorded outage (and wakes the outbox)
             if outcome == "relay":
@@ -176,6 +179,7 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 result.retry_in = 60.0
                 break
     finally:
+        _done_flush(done)
         smtp_connection_discard(connection)
     result.remaining = Delivery.objects.filter(
         newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
@@ -195,7 +199,13 @@ def _ours(delivery: Delivery):
     )
 
 
-def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult) -> str:
+def _done_flush(done: list[int]) -> None:
+    """Record the delivery whose 250 came in sent now (nothing else may happen before that)."""
+    while done:
+        row_sent(Delivery, pk=done.pop())
+
+
+def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult, done: list[int]) -> str:
     """One delivery of the batch, at most once, over the batch's open connection. Two short
     commits, as in the outbox: the claim (queued → sending, the attempt counted; only while it is
     still queued, so a delivery another batch took is skipped; after the connection is open and
@@ -206,6 +216,7 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult) -
     per batch, with only the reader's parts filled in (rendering.mail_render)."""
     subscription = delivery.subscription
     if not subscription.is_active or delivery.undeliverable:
+        _done_flush(done)
         # Unsubscribed, or the address bounced, after the edition was queued: never sent.
         error = (
             _("Not sent: the subscription ended before it was this address's turn.")
@@ -228,11 +239,13 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult) -
     try:
         connection.open()  # no-op while the connection from the last message is still open
     except (OSError, smtplib.SMTPException) as exc:
+        _done_flush(done)
         if not Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).exists():
             return "taken"
         return _failed(delivery, subscription, exc, connection, result)
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=delivery.last_attempt_at
+    # The claim also records the previous delivery sent, in the same commit (row_claim).
+    claimed = row_claim(
+        Delivery, pk=delivery.pk, now=delivery.last_attempt_at, done=done.pop() if done else None
     )
     if not claimed:
         return "taken"  # another batch has it
@@ -241,10 +254,9 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult) -
         message.send()
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(delivery, subscription, exc, connection, result)
-    # The relay said 250: record it at once, in its own commit.
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
-    )
+    # The relay said 250: recorded sent with the next delivery's claim, or at the end of the batch,
+    # before anything else is handed to the relay or can go wrong (QUIT included).
+    done.append(delivery.pk)
     result.sent += 1
     return "sent"
 

@@ -127,3 +127,29 @@ def test_dispatch_hands_the_rows_over_in_batches(settings, django_capture_on_com
 
     assert sorted(m.to[0] for m in django_mail.outbox) == sorted(m.to for m in mails)
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_while_a_row_is_handed_over_every_earlier_row_is_sent_and_every_later_one_queued(monkeypatch):
+    """The kill-test promise, row by row: at the moment the relay gets a row, that row alone is
+    "sending"; the rows before it are recorded sent and the rows after it are plainly queued."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    mails = _outbox([f"lid{n}@gouda.nl" for n in range(4)])
+    seen = []
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        seen.append(list(OutgoingMail.objects.order_by("pk").values_list("status", flat=True)))
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    services.mail_send_batch(mail_ids=[m.pk for m in mails])
+
+    assert seen == [
+        ["sending", "queued", "queued", "queued"],
+        ["sent", "sending", "queued", "queued"],
+        ["sent", "sent", "sending", "queued"],
+        ["sent", "sent", "sent", "sending"],
+    ]
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
+    assert all(m.sent_at and m.attempts == 1 for m in OutgoingMail.objects.all())
