@@ -215,7 +215,7 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult, d
     and the rest of the batch plainly queued. The mail is rendered from the edition rendered once
     per batch, with only the reader's parts filled in (rendering.mail_render)."""
     subscription = delivery.subscription
-    if not subscription.is_active or delivery.undeliverable:
+    if not subscription.is_active or getattr(delivery, "undeliverable", False):  # annotated by the batch
         _done_flush(done)
         # Unsubscribed, or the address bounced, after the edition was queued: never sent.
         error = (
