@@ -15,6 +15,7 @@ A bounce message read twice counts once (its fingerprint is unique per address).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -91,6 +92,26 @@ def bounce_record(
             history_note(address, reason=f"{kind} bounce ({status or 'no status'})")
         address.save()
     return address
+
+
+_ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+
+
+def smtp_refusal_record(*, email: str, reason: str, about: str, attempt: int) -> BouncedAddress | None:
+    """The relay refused `email` at once (5xx at RCPT, vzhg.mail.smtp's RECIPIENT): counted as a
+    bounce like a report from the bounce mailbox, hard or soft by its enhanced status (a refusal
+    without one is hard), so the address becomes undeliverable at MAIL_BOUNCE_HARD_LIMIT. `about`
+    names the row ("m:42", "d:17"); one refusal per attempt of that row counts (once)."""
+    match = _ENHANCED_STATUS.search(reason)
+    status = match.group(1) if match else ""
+    return bounce_record(
+        email=email,
+        kind=bounce_kind(status=status),
+        status=status,
+        reason=reason,
+        about=about,
+        fingerprint=f"smtp:{about}:{attempt}"[:64],
+    )
 
 
 def bounced_address_reset(*, address: BouncedAddress, actor=None) -> bool:

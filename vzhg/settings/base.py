@@ -200,6 +200,8 @@ MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 2
 # decided by the sweep: failed with the reason (default), or sent again when RESEND_INTERRUPTED.
 # Must stay above the send task's time limit (120 s).
 MAIL_SENDING_STALE_SECONDS = env.int("MAIL_SENDING_STALE_SECONDS", default=300)
+# Outbox rows handed to one worker task and sent over one SMTP connection.
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
 MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
 # Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
 # admin pages show a notice from then on too); empty: nobody is mailed.
