@@ -216,7 +216,8 @@ class OrganisationKindFilter(admin.SimpleListFilter):
 @admin.register(Person)
 class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_display = (
-        "sort_name", "email", "organisation", "function", "organisation_region", "has_account", "mail_state_short",
+        "sort_name", "email", "organisation", "function", "organisation_region", "has_account",
+        "mail_state_short",
     )  # fmt: skip
     list_display_links = ("sort_name",)
     list_filter = (OrganisationRegionFilter, "function", OrganisationKindFilter, UndeliverableListFilter)
@@ -230,7 +231,20 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Person.get_absolute_url is the signed-in person's own profile, not this person's page.
     view_on_site = False
     fieldsets = (
-        (None, {"fields": ("salutation", "first_name", "tussenvoegsel", "last_name", "email", "mail_state", "phone")}),
+        (
+            None,
+            {
+                "fields": (
+                    "salutation",
+                    "first_name",
+                    "tussenvoegsel",
+                    "last_name",
+                    "email",
+                    "mail_state",
+                    "phone",
+                )
+            },
+        ),
         (_("Organisation"), {"fields": ("organisation", "function", "job_title")}),
         (_("Account"), {"fields": ("user", "created_at", "updated_at")}),
     )

@@ -42,12 +42,17 @@ def _undeliverable_list(rows) -> str:
     items = []
     for row in rows:
         if row.mail_undeliverable_since is not None:
-            since, last, reason = row.mail_undeliverable_since, row.mail_last_bounce_at, row.mail_bounce_reason
+            since, last, reason = (
+                row.mail_undeliverable_since,
+                row.mail_last_bounce_at,
+                row.mail_bounce_reason,
+            )
             url = bounce_reset_url(row.email)
         else:
             since, last, reason = row.bounced_at, row.bounced_at, row.bounce_reason
             url = reverse("admin:newsletters_subscription_changelist") + "?" + urlencode({"q": row.email})
-        items.append((row.email, bounce_state_text(since=since, last_at=last, reason=reason), url, _("reset")))
+        text = bounce_state_text(since=since, last_at=last, reason=reason)
+        items.append((row.email, text, url, _("reset")))
     return format_html(
         '<ul class="newsletter-undeliverable">{}</ul>',
         format_html_join("", '<li>{}: {} · <a href="{}">{}</a></li>', items),
@@ -145,7 +150,8 @@ class NewsletterAdmin(ReadableHistoryAdmin):
             "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
             "%(unsubscribed)d unsubscribed since"
         ) % selectors.newsletter_report(newsletter=obj)
-        return format_html("{}{}", counts, _undeliverable_list(selectors.newsletter_undeliverable(newsletter=obj)))
+        undeliverable = selectors.newsletter_undeliverable(newsletter=obj)
+        return format_html("{}{}", counts, _undeliverable_list(undeliverable))
 
     @admin.display(description=_("clicks per link"))
     def clicks(self, obj):

@@ -50,7 +50,9 @@ def _bounce_waiting(server, django_capture_on_commit_callbacks) -> None:
         row = mail_queue(to=RECIPIENT, subject="Uitnodiging", text="Tekst.", kind="events.invitation")
     row.refresh_from_db()
     assert row.status == OutgoingMail.Status.SENT
-    server.append(samples.postfix_user_unknown(envelope=django_mail.outbox[-1].from_email, recipient=RECIPIENT))
+    server.append(
+        samples.postfix_user_unknown(envelope=django_mail.outbox[-1].from_email, recipient=RECIPIENT)
+    )
 
 
 def _logins(server) -> int:

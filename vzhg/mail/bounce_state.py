@@ -26,11 +26,10 @@ from .bounces import undeliverable_exists
 
 
 def bounce_state_annotate(queryset: QuerySet, *, field: str = "email") -> QuerySet:
-    """The rows with `mail_undeliverable_since`, `mail_last_bounce_at` and `mail_bounce_reason` of their address `field`
-    (any case) when it is undeliverable, else None: subqueries of the same SQL query."""
-    address = BouncedAddress.objects.filter(
-        undeliverable_since__isnull=False, email=Lower(OuterRef(field))
-    )
+    """The rows with `mail_undeliverable_since`, `mail_last_bounce_at` and `mail_bounce_reason` of
+    their address `field` (any case) when it is undeliverable, else None: subqueries of the same
+    SQL query. (Prefixed: a model may have its own `bounce_reason`.)"""
+    address = BouncedAddress.objects.filter(undeliverable_since__isnull=False, email=Lower(OuterRef(field)))
     return queryset.annotate(
         mail_undeliverable_since=Subquery(address.values("undeliverable_since")[:1]),
         mail_last_bounce_at=Subquery(address.values("last_bounce_at")[:1]),
@@ -106,6 +105,16 @@ class BounceStateAdminMixin:
 
     bounce_state_field = "email"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On the instance, so an admin's own get_fields/get_readonly_fields (returning these
+        # lists) show it too; the add page, which has no address yet, is left alone by them.
+        fields = list(getattr(self, "fields", None) or [])
+        if fields and "mail_state" not in fields:
+            at = fields.index("bounce_reason") + 1 if "bounce_reason" in fields else len(fields)
+            self.fields = [*fields[:at], "mail_state", *fields[at:]]
+            self.readonly_fields = [*getattr(self, "readonly_fields", ()), "mail_state"]
+
     def get_queryset(self, request):
         return bounce_state_annotate(super().get_queryset(request), field=self.bounce_state_field)  # type: ignore[misc]
 
@@ -114,16 +123,6 @@ class BounceStateAdminMixin:
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), UndeliverableListFilter]  # type: ignore[misc]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        # On the instance, so an admin's own get_fields/get_readonly_fields (returning these
-        # lists) show it too; the add page, which has no address yet, is left alone by them.
-        fields = list(self.fields or [])  # type: ignore[attr-defined]
-        if fields and "mail_state" not in fields:
-            at = fields.index("bounce_reason") + 1 if "bounce_reason" in fields else len(fields)
-            self.fields = [*fields[:at], "mail_state", *fields[at:]]
-            self.readonly_fields = [*self.readonly_fields, "mail_state"]  # type: ignore[has-type]
 
     @admin.display(description=_("mail"), ordering="mail_undeliverable_since")
     def mail_state_short(self, obj):
