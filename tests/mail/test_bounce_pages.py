@@ -245,3 +245,40 @@ def test_a_get_or_a_person_without_a_bounce_changes_nothing(client, member):
     other.refresh_from_db()
     assert other.undeliverable
     assert not Person.objects.filter(email="ander@delft.nl").exists()
+
+
+def test_the_profile_page_pays_one_query_for_the_bounce_state_bounced_or_not(
+    client, member, django_assert_num_queries
+):
+    url = reverse("members:profile")
+    client.get(url)
+    with django_assert_num_queries(5) as fine:
+        client.get(url)
+    _bounce(member.email)
+    with django_assert_num_queries(len(fine.captured_queries)):
+        assert "bounce-notice" in client.get(url).content.decode()
+
+
+def test_verifying_the_address_with_the_mailed_code_resets_its_bounce_state_only(rf):
+    from allauth.account.models import EmailAddress
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from members.adapters import AccountAdapter
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="jack@delft.nl", verified_email=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    _bounce(user.email)
+    other = _bounce("ander@delft.nl")
+    request = rf.post("/")
+    request.user, request.session = user, SessionStore()
+    request._messages = FallbackStorage(request)
+
+    assert AccountAdapter(request).confirm_email(request, address)
+
+    bounced = BouncedAddress.objects.get(email=user.email)
+    assert not bounced.undeliverable
+    assert bounced.history.latest().history_change_reason == "verified by its owner"
+    other.refresh_from_db()
+    assert other.undeliverable
