@@ -114,9 +114,10 @@ def smtp_refusal_record(*, email: str, reason: str, about: str, attempt: int) ->
     )
 
 
-def bounced_address_reset(*, address: BouncedAddress, actor=None) -> bool:
-    """Staff say the address works (again): no longer undeliverable, its counts back to zero
-    (the bounces themselves stay as history). False when there was nothing to reset."""
+def bounced_address_reset(*, address: BouncedAddress, actor=None, reason: str = "reset by staff") -> bool:
+    """Staff (or the address's owner, `bounced_address_owner_reset`) say the address works
+    (again): no longer undeliverable, its counts back to zero (the bounces themselves stay as
+    history). False when there was nothing to reset."""
     with transaction.atomic():
         address = BouncedAddress.objects.select_for_update().get(pk=address.pk)
         if address.undeliverable_since is None and not address.hard_bounces and not address.soft_bounces:
@@ -124,9 +125,19 @@ def bounced_address_reset(*, address: BouncedAddress, actor=None) -> bool:
         address.undeliverable_since = None
         address.hard_bounces = 0
         address.soft_bounces = 0
-        history_note(address, actor=actor, reason="reset by staff")
+        history_note(address, actor=actor, reason=reason)
         address.save()
     return True
+
+
+def bounced_address_owner_reset(*, email: str, actor, reason: str = "confirmed by its owner") -> bool:
+    """The owner of `email` says it is right (their profile), or proved it by following a
+    verification link mailed to it: that one address is reset. The caller passes only the
+    person's own address. False when it was not bounced."""
+    address = BouncedAddress.objects.filter(email=email.strip().lower()).first()
+    if address is None:
+        return False
+    return bounced_address_reset(address=address, actor=actor, reason=reason)
 
 
 def soft_bounces_forget(*, now: datetime | None = None) -> int:

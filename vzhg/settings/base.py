@@ -217,6 +217,12 @@ MAIL_BOUNCE_IMAP_PORT = env.int("MAIL_BOUNCE_IMAP_PORT", default=993)
 MAIL_BOUNCE_IMAP_USER = env("MAIL_BOUNCE_IMAP_USER", default="")
 MAIL_BOUNCE_IMAP_PASSWORD = env("MAIL_BOUNCE_IMAP_PASSWORD", default="")
 MAIL_BOUNCE_IMAP_SSL = env.bool("MAIL_BOUNCE_IMAP_SSL", default=True)
+# With MAIL_BOUNCE_IMAP_SSL off and this on: plain IMAP (port 143) upgraded with STARTTLS before
+# the login (a server that cannot is not read: logged, tried again at the next beat).
+MAIL_BOUNCE_IMAP_STARTTLS = env.bool("MAIL_BOUNCE_IMAP_STARTTLS", default=False)
+# The CA certificate(s) the server's certificate is checked against (a PEM file); empty: the
+# system's CAs. The host name is checked either way.
+MAIL_BOUNCE_IMAP_CA_FILE = env("MAIL_BOUNCE_IMAP_CA_FILE", default="")
 MAIL_BOUNCE_IMAP_FOLDER = env("MAIL_BOUNCE_IMAP_FOLDER", default="INBOX")
 # Processed messages are moved to this folder (created when missing); empty: deleted.
 MAIL_BOUNCE_IMAP_ARCHIVE = env("MAIL_BOUNCE_IMAP_ARCHIVE", default="")
