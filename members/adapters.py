@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 
+from vzhg.mail.bounces import bounced_address_owner_reset
 from vzhg.mail.services import mail_queue_message
 from vzhg.site import site_host
 
@@ -41,6 +42,12 @@ class AccountAdapter(DefaultAccountAdapter):
         confirmed = super().confirm_email(request, email_address)
         if email_address.primary or email_address.user.email.lower() == email_address.email.lower():
             services.person_link_account(user=email_address.user)
+        if confirmed:
+            # The code mailed to this address arrived: if it had bounced, it works again (this
+            # address only; recorded in its history with its owner as the actor).
+            bounced_address_owner_reset(
+                email=email_address.email, actor=email_address.user, reason="verified by its owner"
+            )
         return confirmed
 
     def post_login(self, request, user, **kwargs):

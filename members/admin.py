@@ -20,6 +20,7 @@ from import_export.results import RowResult
 
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.exports import DutchCSV, SafeXLSX
+from vzhg.mail.bounce_state import UndeliverableListFilter, bounce_state_annotate, bounce_state_html
 
 from . import extensions
 from .forms import PersonImportForm
@@ -214,20 +215,36 @@ class OrganisationKindFilter(admin.SimpleListFilter):
 
 @admin.register(Person)
 class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    list_display = ("sort_name", "email", "organisation", "function", "organisation_region", "has_account")
+    list_display = (
+        "sort_name", "email", "organisation", "function", "organisation_region", "has_account",
+        "mail_state_short",
+    )  # fmt: skip
     list_display_links = ("sort_name",)
-    list_filter = (OrganisationRegionFilter, "function", OrganisationKindFilter)
+    list_filter = (OrganisationRegionFilter, "function", OrganisationKindFilter, UndeliverableListFilter)
     list_select_related = ("organisation", "organisation__region")
     search_fields = ("first_name", "last_name", "email", "organisation__name")
     autocomplete_fields = ("organisation",)
     # The account is linked by services.person_link_account when someone with this person's
     # e-mail address signs up or logs in (their address verified); linking another account by
     # hand would open this person's data to whoever owns it.
-    readonly_fields = ("user", "created_at", "updated_at")
+    readonly_fields = ("user", "created_at", "updated_at", "mail_state")
     # Person.get_absolute_url is the signed-in person's own profile, not this person's page.
     view_on_site = False
     fieldsets = (
-        (None, {"fields": ("salutation", "first_name", "tussenvoegsel", "last_name", "email", "phone")}),
+        (
+            None,
+            {
+                "fields": (
+                    "salutation",
+                    "first_name",
+                    "tussenvoegsel",
+                    "last_name",
+                    "email",
+                    "mail_state",
+                    "phone",
+                )
+            },
+        ),
         (_("Organisation"), {"fields": ("organisation", "function", "job_title")}),
         (_("Account"), {"fields": ("user", "created_at", "updated_at")}),
     )
@@ -257,6 +274,18 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("account"), boolean=True, ordering="user_id")
     def has_account(self, obj):
         return obj.user_id is not None
+
+    def get_queryset(self, request):
+        # The bounce state of each person's address, in the page's own query (vzhg.mail.bounce_state).
+        return bounce_state_annotate(super().get_queryset(request))
+
+    @admin.display(description=_("mail"), ordering="mail_undeliverable_since")
+    def mail_state_short(self, obj):
+        return bounce_state_html(obj, short=True)
+
+    @admin.display(description=_("mail"))
+    def mail_state(self, obj):
+        return bounce_state_html(obj) if obj is not None and obj.pk else "–"
 
     # Panels and actions of the apps above members (members.extensions).
     def get_readonly_fields(self, request, obj=None):

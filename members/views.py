@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vzhg.mail.bounces import email_undeliverable
+
 from . import selectors, services
 from .forms import ProfileForm
 
@@ -15,7 +17,20 @@ from .forms import ProfileForm
 @login_required
 def profile(request):
     person = selectors.person_for_user(user=request.user)
-    return render(request, "members/profile.html", {"person": person})
+    # Mail to the person's address bounces: they are told, and can say it is right (below).
+    bounced = email_undeliverable(person.email) if person is not None else None
+    return render(request, "members/profile.html", {"person": person, "bounced": bounced})
+
+
+@login_required
+def profile_address_confirm(request):
+    """POST: "my address is right" after it bounced; resets the person's own address only."""
+    if request.method != "POST":
+        return redirect("members:profile")
+    person = selectors.person_for_user(user=request.user)
+    if person is not None and services.person_address_confirm(person=person, actor=request.user):
+        messages.success(request, _("Thank you. We mail %(email)s again.") % {"email": person.email})
+    return redirect("members:profile")
 
 
 @login_required

@@ -39,7 +39,11 @@ class Message(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        SENT = "sent", _("sent")
+        # Send pressed: waiting for the worker (messaging.sending), which prepares the outbox rows.
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being prepared")
+        SENT = "sent", _("sent")  # every recipient has an outbox row (whose status is the delivery's)
+        FAILED = "failed", _("stopped")
 
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text (Markdown)"))
@@ -85,6 +89,16 @@ class Message(models.Model):
         related_name="messages_sent",
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The worker's hand-over (vzhg.tasks): when Send was pressed, handed to the broker, claimed.
+    skipped_count = models.PositiveIntegerField(_("skipped (undeliverable)"), default=0)
+    requested_at = models.DateTimeField(_("send requested"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
+    started_at = models.DateTimeField(_("preparation started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("preparation finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The audience is read in person id order; the last person id prepared (resume after it).
+    last_person_id = models.PositiveIntegerField(_("prepared up to person"), default=0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -138,12 +152,24 @@ class MessageRecipient(models.Model):
         related_name="message_recipient",
     )
 
+    undeliverable = models.BooleanField(
+        _("skipped: undeliverable"),
+        default=False,
+        help_text=_("The address was undeliverable (onbestelbaar) when the message was sent: no mail."),
+    )
+
     class Meta:
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(fields=["message", "email"], name="messagerecipient_message_email_unique")
+            models.UniqueConstraint(
+                fields=["message", "email"], name="messagerecipient_message_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(undeliverable=False) | models.Q(mail__isnull=True),
+                name="messagerecipient_skipped_without_mail",
+            ),
         ]
 
     def __str__(self) -> str:

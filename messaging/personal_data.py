@@ -15,7 +15,7 @@ def export(*, person, addresses: set[str]) -> dict:
                 "subject": row.message.subject,
                 "sent_at": row.message.sent_at.isoformat() if row.message.sent_at else None,
                 "address": row.email,
-                "status": row.mail.status if row.mail else None,
+                "status": row.mail.status if row.mail else ("undeliverable" if row.undeliverable else None),
             }
             for row in rows
         ],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower, Trim
 
 from members.models import Organisation, Person
+from vzhg.mail.bounces import undeliverable_exists
 from vzhg.mail.models import OutgoingMail
 
 from .audiences import PEOPLE, audience_get, source_parse
@@ -24,17 +28,55 @@ def message_people(*, message: Message) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=chosen.values("pk")).select_related("organisation").order_by("pk")
 
 
-def message_recipients(*, message: Message) -> list[Person]:
-    """The people the message goes to: one per e-mail address (the first of several who share
-    one), people without an address left out; in name order."""
+def _first_per_address(message: Message) -> tuple[list[Person], list[Person]]:
+    """One person per e-mail address (the first of several who share one), people without an
+    address left out; split into those who get the message and those whose address is
+    undeliverable (onbestelbaar: skipped), each in name order."""
     seen: set[str] = set()
-    people = []
-    for person in message_people(message=message):
+    recipients: list[Person] = []
+    undeliverable: list[Person] = []
+    people = message_people(message=message).annotate(is_undeliverable=undeliverable_exists("email"))
+    for person in people:
         address = (person.email or "").strip().lower()
         if address and address not in seen:
             seen.add(address)
-            people.append(person)
-    return sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))
+            (undeliverable if person.is_undeliverable else recipients).append(person)
+
+    def by_name(p: Person):
+        return (p.last_name, p.first_name, p.pk)
+
+    return sorted(recipients, key=by_name), sorted(undeliverable, key=by_name)
+
+
+def message_recipients(*, message: Message) -> list[Person]:
+    """The people the message goes to: one per e-mail address (the first of several who share
+    one), people without an address and undeliverable addresses left out; in name order."""
+    return _first_per_address(message)[0]
+
+
+def message_reach(*, message: Message) -> tuple[list[Person], list[Person]]:
+    """(recipients, undeliverable): who the message goes to, and who it skips because their
+    address is undeliverable; one person per address, in name order (the composer's page)."""
+    return _first_per_address(message)
+
+
+@dataclass(frozen=True)
+class ReachCount:
+    recipients: int  # distinct deliverable addresses
+    undeliverable: int  # distinct addresses skipped as undeliverable
+
+
+def message_reach_count(*, message: Message) -> ReachCount:
+    """How many addresses the message reaches and skips, counted in the database (two queries,
+    however large the audience): what the confirmation of a send states."""
+    addresses = (
+        message_people(message=message).order_by().annotate(address=Lower(Trim("email"))).exclude(address="")
+    )
+    total = addresses.aggregate(n=Count("address", distinct=True))["n"]
+    skipped = addresses.filter(undeliverable_exists("email")).aggregate(n=Count("address", distinct=True))[
+        "n"
+    ]
+    return ReachCount(recipients=total - skipped, undeliverable=skipped)
 
 
 def municipalities_not_reached(*, people: list[Person]) -> list[Organisation]:
@@ -44,10 +86,12 @@ def municipalities_not_reached(*, people: list[Person]) -> list[Organisation]:
 
 
 def message_progress(*, message: Message) -> dict[str, int]:
-    """How many of the message's outbox rows are queued, sending, sent and failed."""
+    """How many of the message's outbox rows are queued, sending, sent and failed; how many
+    recipients were skipped as undeliverable (no row)."""
     statuses = OutgoingMail.Status
     counts = MessageRecipient.objects.filter(message=message).aggregate(
-        total=Count("pk"),
+        total=Count("pk", filter=Q(undeliverable=False)),
+        skipped=Count("pk", filter=Q(undeliverable=True)),
         **{status.value: Count("pk", filter=Q(mail__status=status.value)) for status in statuses},
     )
     return counts
@@ -59,6 +103,11 @@ def message_failures(*, message: Message) -> QuerySet[MessageRecipient]:
         .select_related("mail", "person")
         .order_by("email")
     )
+
+
+def message_skipped(*, message: Message) -> QuerySet[MessageRecipient]:
+    """The recipients skipped because their address was undeliverable when it was sent."""
+    return MessageRecipient.objects.filter(message=message, undeliverable=True).order_by("email")
 
 
 def messages_about(*, source: str) -> QuerySet[Message]:

@@ -1,9 +1,11 @@
 """Writes of messaging: draft a message, check and attach files, test it, send it exactly once.
 
-Sending (`message_send`) locks the message row, so two clicks on "Send" (two requests, two
-workers) send once: the second finds it sent and is refused. Every recipient is one
+Sending (`message_send`) locks the message row, so two clicks on "Send" (two requests) send
+once: the second finds it no longer a draft and is refused. The request only records the send;
+the worker prepares the outbox rows (messaging.sending). Every recipient is one
 MessageRecipient row (unique per message and address) linked to its outbox row, whose status
-is the delivery's (queued → sending → sent / failed with the reason).
+is the delivery's (queued → sending → sent / failed with the reason), or marked undeliverable
+(skipped, no mail).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from vzhg.site import absolute_url
 from vzhg.uploads import office_file_check
 
 from .audiences import PEOPLE, audience_get, source_parse
-from .models import Message, MessageAttachment, MessageRecipient, MessageTemplate, SalutationStyle
-from .selectors import message_recipients
+from .models import Message, MessageAttachment, MessageTemplate, SalutationStyle
+from .selectors import message_reach_count
 
 # All attachments of one message together: what a mail may carry (stored once; the outbox rows name the file).
 MAX_ATTACHMENTS_MB = 10
@@ -109,13 +111,18 @@ class RenderedMessage:
     body_html: str  # the sanitised text with the fields filled, for the preview in the admin
 
 
-def message_render(*, message: Message, person: Person, source=None) -> RenderedMessage:
-    """The message as `person` receives it, merge fields filled, in the mail's language."""
+def message_render(
+    *, message: Message, person: Person, source=None, markdown_html: str | None = None
+) -> RenderedMessage:
+    """The message as `person` receives it, merge fields filled, in the mail's language.
+    `markdown_html`: the text already turned into HTML (once per batch, not once per person)."""
     with mail_translation(recipient=person):
         values = {**merge_values_person(person, formal=_formal(message)), **_source_values(source)}
         subject = " ".join(merge_fields_fill(message.subject, values).split())
         text = merge_fields_fill(message.body, values)
-        body_html = merge_fields_fill(markdown_to_html(message.body), values, html=True)
+        if markdown_html is None:
+            markdown_html = markdown_to_html(message.body)
+        body_html = merge_fields_fill(markdown_html, values, html=True)
         html = render_to_string("messaging/email/message.html", {"subject": subject, "body_html": body_html})
     return RenderedMessage(subject=subject, text=text, html=html, body_html=body_html)
 
@@ -215,7 +222,7 @@ def attachment_add(*, message: Message, uploaded) -> MessageAttachment:
     )
 
 
-def _attachments(message: Message) -> list[StoredAttachment]:
+def message_attachments(message: Message) -> list[StoredAttachment]:
     """The message's files, attached by reference: stored once, however many recipients."""
     return [
         StoredAttachment(
@@ -225,7 +232,7 @@ def _attachments(message: Message) -> list[StoredAttachment]:
     ]
 
 
-def _headers(message: Message) -> dict:
+def message_headers(message: Message) -> dict:
     headers = {"Auto-Submitted": "no"}  # written by a person: out-of-office replies are welcome
     if message.reply_to:
         headers["Reply-To"] = message.reply_to
@@ -239,7 +246,7 @@ def _headers(message: Message) -> dict:
 def message_test_send(*, message: Message, as_person: Person, addresses: list[str], actor) -> int:
     """The message as `as_person` receives it, to each of `addresses` (staff), marked as a test."""
     rendered = message_render(message=message, person=as_person, source=source_parse(message.source))
-    attachments = _attachments(message)
+    attachments = message_attachments(message)
     addresses = sorted({address.strip().lower() for address in addresses if address and address.strip()})
     for address in addresses:
         mail_queue(
@@ -247,7 +254,7 @@ def message_test_send(*, message: Message, as_person: Person, addresses: list[st
             subject=_("[Test] %(subject)s") % {"subject": rendered.subject},
             text=rendered.text,
             html=rendered.html,
-            headers=_headers(message),
+            headers=message_headers(message),
             attachments=attachments,
             kind="messaging.message.test",
             reference=mail_reference(message),
@@ -256,37 +263,32 @@ def message_test_send(*, message: Message, as_person: Person, addresses: list[st
 
 
 def message_send(*, message_id: int, actor) -> int:
-    """Send the message to its recipients through the outbox, once. Returns the number of
-    recipients. A second call (a double click) is refused: the row is locked and found sent."""
+    """Record that the message is to be sent, and hand it to the worker after commit
+    (messaging.sending prepares one outbox row per recipient, batch by batch). Returns the number
+    of recipients (one per deliverable address; `skipped_count` on the message: how many
+    undeliverable addresses are skipped). A second call (a double click) is refused: the row is
+    locked and found no longer a draft. A broker that is away is no error: the message stays
+    pending and the sweep hands it over."""
+    from .sending import message_dispatch
+
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.DRAFT:
             raise ServiceError(_("This message has already been sent."), code="already_sent")
-        people = message_recipients(message=message)
-        if not people:
+        reach = message_reach_count(message=message)
+        if not reach.recipients:
             raise ServiceError(
-                _("This message reaches nobody: no recipient has an e-mail address."), code="empty"
+                _("This message reaches nobody: no recipient has a deliverable e-mail address."),
+                code="empty",
             )
-        source = source_parse(message.source)
-        attachments = _attachments(message)
-        headers = _headers(message)
-        reference = mail_reference(message)
-        for person in people:
-            rendered = message_render(message=message, person=person, source=source)
-            mail = mail_queue(
-                to=person.email.strip().lower(),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                headers=headers,
-                attachments=attachments,
-                kind="messaging.message.sent",
-                reference=reference,
-            )
-            MessageRecipient.objects.create(message=message, person=person, email=mail.to, mail=mail)
-        message.status = Message.Status.SENT
-        message.recipient_count = len(people)
-        message.sent_by = actor
-        message.sent_at = timezone.now()
-        message.save(update_fields=["status", "recipient_count", "sent_by", "sent_at"])
-    return len(people)
+        now = timezone.now()
+        message.status = Message.Status.PENDING
+        message.recipient_count = reach.recipients
+        message.skipped_count = reach.undeliverable
+        message.sent_by = actor if getattr(actor, "pk", None) else None
+        message.sent_at = message.requested_at = now
+        message.save(
+            update_fields=["status", "recipient_count", "skipped_count", "sent_by", "sent_at", "requested_at"]
+        )
+        message_dispatch(message_id=message.pk, on_commit=True)
+    return reach.recipients

@@ -69,6 +69,25 @@ def html_links_tracked(html: str, *, newsletter_id: int, links: set[str]) -> str
     return _HREF.sub(track, html)
 
 
+# A web address in plain text, up to white space, an angle bracket or a closing parenthesis.
+_TEXT_URL = re.compile(r"https?://[^\s<>()]+")
+
+
+def text_links_tracked(text: str, *, newsletter_id: int, links: set[str]) -> str:
+    """The mail's text part with each of the edition's own links going through the click counter,
+    as in the HTML part: the same signed redirect, no reader in it (the web version, unsubscribe
+    and site links are left alone). Punctuation that ends a sentence stays outside the link."""
+
+    def track(match: re.Match) -> str:
+        found = match.group(0)
+        url = found.rstrip(".,;:!?'\"")
+        if url not in links:
+            return found
+        return click_url(newsletter_id=newsletter_id, url=url) + found[len(url) :]
+
+    return _TEXT_URL.sub(track, text)
+
+
 def edition_links(edition) -> set[str]:
     """Every web link the edition (a RenderedEdition) itself contains."""
     links: set[str] = set()

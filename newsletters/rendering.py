@@ -24,7 +24,7 @@ from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.site import absolute_url, site_host, site_url
 
-from .clicks import edition_links, html_links_tracked
+from .clicks import edition_links, html_links_tracked, text_links_tracked
 from .linking import linked_for_display
 
 # Inline styles for the e-mail: Outlook and most webmail ignore <style> blocks or strip them.
@@ -52,8 +52,20 @@ def html_for_mail(html: str) -> str:
     return re.sub(rf"<({tags})\b([^>]*)>", add_style, html)
 
 
+_ANCHOR = re.compile(r'<a\b[^>]*\bhref="(https?://[^"]+)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
 def html_to_text(html: str) -> str:
-    """Sanitised HTML as plain text for the text part: no tags and no entities (`&amp;` is `&`)."""
+    """Sanitised HTML as plain text for the text part: no tags and no entities (`&amp;` is `&`).
+    A web link keeps its address after its words, "words (https://...)", so the text part has the
+    links the HTML part has (and they are counted the same way: clicks.text_links_tracked)."""
+
+    def anchor(match: re.Match) -> str:
+        url, words = match.group(1), match.group(2)
+        shown = html_lib.unescape(strip_tags(words)).strip()
+        return url if shown in ("", html_lib.unescape(url)) else f"{words} ({url})"
+
+    html = _ANCHOR.sub(anchor, html)
     return html_lib.unescape(strip_tags(html.replace("</p>", "</p>\n").replace("</li>", "</li>\n"))).strip()
 
 
@@ -267,7 +279,11 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
                     newsletter_id=newsletter.pk,
                     links=edition_links(edition),
                 ),
-                render_to_string("newsletters/mail/edition.txt", context),
+                text_links_tracked(
+                    render_to_string("newsletters/mail/edition.txt", context),
+                    newsletter_id=newsletter.pk,
+                    links=edition_links(edition),
+                ),
             )
     return cache[greeted]
 

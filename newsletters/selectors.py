@@ -67,6 +67,24 @@ def newsletter_report(*, newsletter: Newsletter) -> dict[str, int]:
     return newsletter.deliveries.aggregate(
         sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
         failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
-        undeliverable=Count("pk", filter=Q(subscription__bounced_at__isnull=False)),
+        undeliverable=Count(
+            "pk",
+            filter=Q(subscription__bounced_at__isnull=False)
+            | Q(subscription__email__in=undeliverable_emails()),  # refused by the relay, or bounced later
+        ),
         unsubscribed=Count("pk", filter=since & Q(subscription__status=Subscription.Status.UNSUBSCRIBED)),
+    )
+
+
+def newsletter_undeliverable(*, newsletter: Newsletter, limit: int = 200) -> list[Subscription]:
+    """The edition's readers whose address is undeliverable now (refused by the relay, or bounced
+    later: vzhg.mail.bounces), in one query, each with `mail_undeliverable_since`, `mail_last_bounce_at` and
+    `mail_bounce_reason` (vzhg.mail.bounce_state) beside its own `bounced_at`/`bounce_reason`."""
+    from vzhg.mail.bounce_state import bounce_state_annotate
+
+    readers = Subscription.objects.filter(deliveries__newsletter=newsletter)
+    return list(
+        bounce_state_annotate(readers)
+        .filter(Q(bounced_at__isnull=False) | Q(mail_undeliverable_since__isnull=False))
+        .order_by("email")[:limit]
     )

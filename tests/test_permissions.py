@@ -47,6 +47,7 @@ PRIVATE = {
     "members:profile": 200,
     "members:profile_edit": 200,
     "members:profile_export": 200,
+    "members:profile_address_confirm": "/profiel/",  # POST only; a GET goes back to the profile
     "governance:portal": 200,
     "events:mine": 200,
     "events:feed_renew": "/agenda/mijn/",  # POST only; a GET goes back to my registrations

@@ -116,3 +116,29 @@ def handoffs_sweep(
             break
         handed += 1
     return handed
+
+
+def handoff_claim(*, queryset, pk: int, pending_status: str, running_status: str):
+    """The task's first step on a hand-off row, in one short transaction: a row still pending
+    becomes running, `started_at` now, one attempt more. Returns the row, or None when it is not
+    pending (done, failed, or claimed by another task: a second hand-over does nothing)."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        row = queryset.select_for_update().filter(pk=pk, status=pending_status).first()
+        if row is None:
+            return None
+        row.status, row.started_at = running_status, timezone.now()
+        row.attempts += 1
+        row.save(update_fields=["status", "started_at", "attempts"])
+    return row
+
+
+def handoff_owned(*, queryset, pk: int, running_status: str, started_at):
+    """Inside the caller's transaction: the row, locked, while the claim that set `started_at`
+    still owns it; None when the sweep took it over (its worker was thought dead) or it finished
+    elsewhere. Each step of a long task checks this before it writes."""
+    row = queryset.select_for_update().filter(pk=pk).first()
+    if row is None or row.status != running_status or row.started_at != started_at:
+        return None
+    return row

@@ -15,7 +15,12 @@ from .accounts import (
     person_link_account,
     secretariat_group_ensure,
 )
-from .people import people_deleted_history_purge, person_export_data, person_update_profile
+from .people import (
+    people_deleted_history_purge,
+    person_address_confirm,
+    person_export_data,
+    person_update_profile,
+)
 from .reference_data import organisation_bulk_ensure, person_bulk_ensure, region_tree_ensure
 
 __all__ = [
@@ -24,6 +29,7 @@ __all__ = [
     "organisation_bulk_ensure",
     "organisation_for_email",
     "people_deleted_history_purge",
+    "person_address_confirm",
     "person_bulk_ensure",
     "person_export_data",
     "person_link_account",

@@ -32,6 +32,14 @@ def person_update_profile(*, person: Person, data: dict, actor: User) -> Person:
     return person
 
 
+def person_address_confirm(*, person: Person, actor: User) -> bool:
+    """The person says the address we mail is right after it bounced: its bounce state is reset
+    (their own address only; recorded in the address's history). False when it had none."""
+    from vzhg.mail.bounces import bounced_address_owner_reset
+
+    return bounced_address_owner_reset(email=person.email, actor=actor)
+
+
 def person_export_data(*, person: Person) -> dict:
     """Everything the app holds on a person (AVG right of access), as plain data."""
     organisation = person.organisation

@@ -1,5 +1,7 @@
 """The secretariat composes, previews, tests, schedules, sends and follows editions here."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -14,6 +16,7 @@ from django.utils.translation import ngettext
 from members.selectors import person_for_user
 from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
 from vzhg.errors import ServiceError
+from vzhg.mail.bounce_state import bounce_reset_url, bounce_state_text
 from vzhg.mail.selectors import relay_notice
 from vzhg.site import site_url
 
@@ -29,6 +32,31 @@ from ..services.editions import (
     newsletter_unschedule,
 )
 from ..services.sending import newsletter_failed_resend, newsletter_send
+
+
+def _undeliverable_list(rows) -> str:
+    """The report's readers whose address is undeliverable: why and since when, and where staff
+    reset it (the bounced address, or the subscription the relay refused)."""
+    if not rows:
+        return ""
+    items = []
+    for row in rows:
+        if row.mail_undeliverable_since is not None:
+            since, last, reason = (
+                row.mail_undeliverable_since,
+                row.mail_last_bounce_at,
+                row.mail_bounce_reason,
+            )
+            url = bounce_reset_url(row.email)
+        else:
+            since, last, reason = row.bounced_at, row.bounced_at, row.bounce_reason
+            url = reverse("admin:newsletters_subscription_changelist") + "?" + urlencode({"q": row.email})
+        text = bounce_state_text(since=since, last_at=last, reason=reason)
+        items.append((row.email, text, url, _("reset")))
+    return format_html(
+        '<ul class="newsletter-undeliverable">{}</ul>',
+        format_html_join("", '<li>{}: {} · <a href="{}">{}</a></li>', items),
+    )
 
 
 class SectionInline(admin.TabularInline):
@@ -118,10 +146,12 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     def report(self, obj):
         if obj is None or not obj.is_published:
             return "–"
-        return _(
+        counts = _(
             "%(sent)d sent, %(failed)d failed, %(undeliverable)d undeliverable since, "
             "%(unsubscribed)d unsubscribed since"
         ) % selectors.newsletter_report(newsletter=obj)
+        undeliverable = selectors.newsletter_undeliverable(newsletter=obj)
+        return format_html("{}{}", counts, _undeliverable_list(undeliverable))
 
     @admin.display(description=_("clicks per link"))
     def clicks(self, obj):

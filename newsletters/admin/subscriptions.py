@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, readable
+from vzhg.mail.bounce_state import BounceStateAdminMixin  # "onbestelbaar": column, filter, change page
 
 from ..forms import ImportForm, PeopleSubscribeForm
 from ..models import Subscription
@@ -50,7 +51,7 @@ class BouncedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadableHistoryAdmin):
+class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "email",
         "person",

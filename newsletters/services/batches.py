@@ -1,10 +1,11 @@
 """One sending batch of an edition: the relay's rate budget, one SMTP connection, and each
 delivery handed over at most once.
 
-The exactly-once rule is the outbox's: a Delivery is taken only while it is still queued, under
-a row lock; it goes queued → sending (committed before MAIL FROM and DATA) → sent (committed right
-after the relay's 250) or failed. A delivery a killed worker left "sending" is decided by the
-sweep (sending.deliveries_interrupted_settle) as the outbox decides (MAIL_RESEND_INTERRUPTED).
+The exactly-once rule is the outbox's: a Delivery is taken only while it is still queued (a
+conditional update, committed on its own); it goes queued → sending (committed before MAIL FROM
+and DATA) → sent (committed right after the relay's 250) or failed. A delivery a killed worker
+left "sending" is decided by the sweep (sending.deliveries_interrupted_settle) as the outbox
+decides (MAIL_RESEND_INTERRUPTED).
 
 SMTP failures are classified by vzhg.mail.smtp, as for the outbox: only a refusal of the address
 (at RCPT, or an enhanced status 5.1.x/5.2.x) bounces the subscription. A relay that fails (no
@@ -28,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vzhg.history import history_note
-from vzhg.mail.bounces import undeliverable_exists
+from vzhg.mail.bounces import smtp_refusal_record, undeliverable_exists
+from vzhg.mail.sending import row_claim, row_sent
 from vzhg.mail.services import (
     mail_message_id,
     relay_failure_record,
@@ -137,13 +139,23 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
         return result
     Newsletter.objects.filter(pk=newsletter_id).update(progress_at=now)
     edition = edition_render(newsletter=newsletter)
+    # The batch's candidates in one query, with what the loop needs to know about each. No lock
+    # is held while sending: each delivery is still claimed on its own (queued → sending, only
+    # while queued), so two batches that pick the same rows never both send one.
+    candidates = list(
+        Delivery.objects.select_related("subscription", "subscription__person")
+        .annotate(undeliverable=undeliverable_exists("subscription__email"))
+        .filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED)
+        .order_by("pk")[:budget]
+    )
     rate = settings.NEWSLETTER_RATE_PER_MINUTE
     interval = 60.0 / rate if rate else 0.0
     next_slot = time.monotonic()
     heartbeat = time.monotonic()
     connection = get_connection()
+    done: list[int] = []  # the delivery whose 250 came in, recorded sent with the next claim
     try:
-        for _index in range(budget):
+        for delivery in candidates:
             if interval:
                 pause = next_slot - time.monotonic()
                 if pause > 0:
@@ -154,12 +166,10 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 Newsletter.objects.filter(pk=newsletter_id).update(progress_at=timezone.now())
                 heartbeat = time.monotonic()
             outcome = _send_one(
-                newsletter_id=newsletter_id, edition=edition, connection=connection, result=result
+                delivery=delivery, edition=edition, connection=connection, result=result, done=done
             )
             if outcome == "sent" and result.sent == 1:
                 relay_success_record()  # ends a recorded outage (and wakes the outbox)
-            if outcome == "none":
-                break
             if outcome == "relay":
                 result.retry_in = max(
                     1.0, ((relay_wait_until() or timezone.now()) - timezone.now()).total_seconds()
@@ -169,6 +179,7 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
                 result.retry_in = 60.0
                 break
     finally:
+        _done_flush(done)
         smtp_connection_discard(connection)
     result.remaining = Delivery.objects.filter(
         newsletter_id=newsletter_id, status=Delivery.Status.QUEUED
@@ -181,56 +192,71 @@ def newsletter_send_batch(*, newsletter_id: int) -> BatchResult:
     return result
 
 
-def _send_one(*, newsletter_id: int, edition, connection, result: BatchResult) -> str:
-    """The next queued delivery, at most once. Three short commits, as in the outbox: the claim
-    (queued → sending, the attempt counted; once the connection is open, before MAIL FROM and
-    DATA), then "sent" right after the relay's 250 (the connection stays open for the next one;
-    QUIT only ends the batch), or the failure with its reason. A worker killed in between leaves
-    the delivery "sending": the sweep decides about it (MAIL_RESEND_INTERRUPTED)."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription", "subscription__person")
-            .annotate(undeliverable=undeliverable_exists("subscription__email"))
-            .filter(newsletter_id=newsletter_id, status=Delivery.Status.QUEUED)
-            .order_by("pk")
-            .first()
+def _ours(delivery: Delivery):
+    """The delivery while this batch holds it: queued (not claimed yet) or sending (claimed)."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    )
+
+
+def _done_flush(done: list[int]) -> None:
+    """Record the delivery whose 250 came in sent now (nothing else may happen before that)."""
+    while done:
+        row_sent(Delivery, pk=done.pop())
+
+
+def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult, done: list[int]) -> str:
+    """One delivery of the batch, at most once, over the batch's open connection. Two short
+    commits, as in the outbox: the claim (queued → sending, the attempt counted; only while it is
+    still queued, so a delivery another batch took is skipped; after the connection is open and
+    before MAIL FROM and DATA), then "sent" right after the relay's 250 (the connection stays open
+    for the next one; QUIT only ends the batch), or the failure with its reason. A worker killed in
+    between leaves this one delivery "sending" (the sweep decides about it: MAIL_RESEND_INTERRUPTED)
+    and the rest of the batch plainly queued. The mail is rendered from the edition rendered once
+    per batch, with only the reader's parts filled in (rendering.mail_render)."""
+    subscription = delivery.subscription
+    if not subscription.is_active or getattr(delivery, "undeliverable", False):  # annotated by the batch
+        _done_flush(done)
+        # Unsubscribed, or the address bounced, after the edition was queued: never sent.
+        error = (
+            _("Not sent: the subscription ended before it was this address's turn.")
+            if not subscription.is_active
+            else _("Not sent: the address is undeliverable.")
         )
-        if delivery is None:
-            return "none"
-        subscription = delivery.subscription
-        if not subscription.is_active:
-            # Unsubscribed or bounced after the edition was queued: never sent.
-            delivery.status = Delivery.Status.FAILED
-            delivery.error = _("Not sent: the subscription ended before it was this address's turn.")
-            delivery.save(update_fields=["status", "error"])
+        if Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.FAILED, error=error
+        ):
             result.failed += 1
-            return "skipped"
-        if delivery.undeliverable:
-            # The address bounced (the bounce mailbox) after the edition was queued: never sent.
-            delivery.status = Delivery.Status.FAILED
-            delivery.error = _("Not sent: the address is undeliverable.")
-            delivery.save(update_fields=["status", "error"])
-            result.failed += 1
-            return "skipped"
-        delivery.attempts += 1
-        delivery.last_attempt_at = timezone.now()
-        mail = mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription))
-        try:
-            connection.open()  # no-op while the connection from the last message is still open
-        except (OSError, smtplib.SMTPException) as exc:
-            return _failed(delivery, subscription, exc, connection, result)
-        delivery.status = Delivery.Status.SENDING
-        delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
+        return "skipped"
+    message = _message(
+        mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription)),
+        subscription.email,
+        connection,
+        delivery.pk,
+    )
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
+    try:
+        connection.open()  # no-op while the connection from the last message is still open
+    except (OSError, smtplib.SMTPException) as exc:
+        _done_flush(done)
+        if not Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).exists():
+            return "taken"
+        return _failed(delivery, subscription, exc, connection, result)
+    # The claim also records the previous delivery sent, in the same commit (row_claim).
+    claimed = row_claim(
+        Delivery, pk=delivery.pk, now=delivery.last_attempt_at, done=done.pop() if done else None
+    )
+    if not claimed:
+        return "taken"  # another batch has it
     # Committed "sending": from here on the relay may have the message.
     try:
-        _message(mail, subscription.email, connection, delivery.pk).send()
+        message.send()
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(delivery, subscription, exc, connection, result)
-    # The relay said 250: record it at once, in its own commit.
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
-    )
+    # The relay said 250: recorded sent with the next delivery's claim, or at the end of the batch,
+    # before anything else is handed to the relay or can go wrong (QUIT included).
+    done.append(delivery.pk)
     result.sent += 1
     return "sent"
 
@@ -239,15 +265,21 @@ def _failed(
     delivery: Delivery, subscription: Subscription, exc: BaseException, connection, result: BatchResult
 ) -> str:
     failure = smtp_failure_classify(exc)
-    smtp_connection_discard(connection)  # never reuse a half-open connection
+    if failure.outcome == SmtpOutcome.RELAY:
+        smtp_connection_discard(connection)  # never reuse a half-open connection
+    # A refusal of this address or this message leaves the connection as it was (smtplib sent
+    # RSET): the batch goes on over it.
     if failure.outcome == SmtpOutcome.RECIPIENT:
         _bounce(delivery, subscription, failure.reason)
         result.failed += 1
         return "failed"
     if failure.outcome == SmtpOutcome.MESSAGE:
-        delivery.status = Delivery.Status.FAILED
-        delivery.error = failure.reason[:2000]
-        delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+        _ours(delivery).update(
+            status=Delivery.Status.FAILED,
+            error=failure.reason[:2000],
+            attempts=delivery.attempts,
+            last_attempt_at=delivery.last_attempt_at,
+        )
         result.failed += 1
         return "failed"
     if failure.outcome == SmtpOutcome.RELAY:
@@ -256,11 +288,21 @@ def _failed(
 
 
 def _bounce(delivery: Delivery, subscription: Subscription, reason: str) -> None:
-    delivery.status = Delivery.Status.FAILED
-    delivery.error = reason[:2000]
-    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    _ours(delivery).update(
+        status=Delivery.Status.FAILED,
+        error=reason[:2000],
+        attempts=delivery.attempts,
+        last_attempt_at=delivery.last_attempt_at,
+    )
     Subscription.objects.filter(pk=subscription.pk).update(
         bounced_at=timezone.now(), bounce_reason=reason[:2000]
+    )
+    # Counted as a bounce of the address too, as a report from the bounce mailbox would be.
+    smtp_refusal_record(
+        email=subscription.email,
+        reason=reason,
+        about=f"{DELIVERY_KIND}:{delivery.pk}",
+        attempt=delivery.attempts,
     )
 
 
@@ -268,24 +310,32 @@ def _relay_failing(delivery: Delivery, reason: str, result: BatchResult) -> str:
     """The relay, not this address: the delivery stays queued (its attempt and the error are
     kept) unless it has waited past MAIL_GIVE_UP_AFTER_SECONDS; the batch stops."""
     now = timezone.now()
-    delivery.error = reason[:2000]
-    delivery.status = Delivery.Status.QUEUED
+    status = Delivery.Status.QUEUED
     if delivery.created_at <= now - datetime.timedelta(seconds=settings.MAIL_GIVE_UP_AFTER_SECONDS):
-        delivery.status = Delivery.Status.FAILED
+        status = Delivery.Status.FAILED
         result.failed += 1
-    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    _ours(delivery).update(
+        status=status,
+        error=reason[:2000],
+        attempts=delivery.attempts,
+        last_attempt_at=delivery.last_attempt_at,
+    )
     relay_failure_record(reason=reason, now=now)
     return "relay"
 
 
 def _transient(delivery: Delivery, reason: str, connection, result: BatchResult) -> str:
     """A temporary refusal of this address (4xx at RCPT): tried again later, at most MAX_ATTEMPTS."""
-    delivery.error = reason[:2000]
-    delivery.status = Delivery.Status.QUEUED
+    status = Delivery.Status.QUEUED
     if delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status = Delivery.Status.FAILED
+        status = Delivery.Status.FAILED
         result.failed += 1
-    delivery.save(update_fields=["status", "attempts", "last_attempt_at", "error"])
+    _ours(delivery).update(
+        status=status,
+        error=reason[:2000],
+        attempts=delivery.attempts,
+        last_attempt_at=delivery.last_attempt_at,
+    )
     return "transient"
 
 

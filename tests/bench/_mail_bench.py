@@ -104,3 +104,20 @@ def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
     )
+
+
+def peak_memory_kib(group: int) -> dict[int, int]:
+    """VmHWM (peak resident memory) of every live process in the process group `group`."""
+    peaks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != group:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[int(entry.name)] = int(line.split()[1])
+        except (OSError, ProcessLookupError):
+            continue
+    return peaks

@@ -22,24 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from _mail_bench import HOST, ROOT, services_or_exit, start_sink_and_django, start_worker
-
-
-def peak_memory_kib(group: int) -> dict[int, int]:
-    """VmHWM (peak resident memory) of every live process in the process group `group`."""
-    peaks = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if os.getpgid(int(entry.name)) != group:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks[int(entry.name)] = int(line.split()[1])
-        except (OSError, ProcessLookupError):
-            continue
-    return peaks
+from _mail_bench import HOST, ROOT, peak_memory_kib, services_or_exit, start_sink_and_django, start_worker
 
 
 def main() -> int:

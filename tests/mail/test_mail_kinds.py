@@ -128,7 +128,7 @@ EXPRESSIONS = {
     ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
     ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
     ("mail_queue_message", "'members.account'"): {"members.account"},
-    ("mail_queue", "'messaging.message.sent'"): {"messaging.message.sent"},
+    ("_outgoing", "'messaging.message.sent'"): {"messaging.message.sent"},  # messaging.sending
     ("mail_queue", "'messaging.message.test'"): {"messaging.message.test"},
 }
 

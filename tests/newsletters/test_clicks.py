@@ -89,3 +89,43 @@ def test_the_admin_shows_the_clicks_per_link(client, secretariat):
     page = client.get(reverse("admin:newsletters_newsletter_change", args=[newsletter.pk])).content.decode()
 
     assert "<li>7 × https://vng.nl/0</li>" in page
+
+
+def _received(newsletter, subscription):
+    """The mail as the relay gets it, read back with the standard library's parser."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from newsletters.services.batches import _message
+
+    mail = _mail(newsletter, subscription)
+    raw = _message(mail, subscription.email, None).message().as_bytes(linesep="\r\n")
+    return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+def test_the_text_part_has_the_same_tracked_links_as_the_html_part_and_no_reader(client):
+    newsletter = NewsletterFactory(with_items=1, status=Newsletter.Status.SENT)
+    anna, bram = SubscriptionFactory.create_batch(2)
+    received = {s.email: _received(newsletter, s) for s in (anna, bram)}
+    tracked = r"(https?://[^\s<>()\"]+/nieuwsbrief/klik/[^/\s\"]+/)"
+
+    message = received[anna.email]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    in_text = re.findall(tracked, text)
+    assert len(in_text) == 2  # the item's link and the link in its text ("link (...)")
+    assert set(in_text) == set(re.findall(r'href="' + tracked, html))
+    assert "https://www.zuid-holland.nl/0" not in text and "https://vng.nl/0" not in text
+    assert "met een link (" in text and "&amp;" not in text
+    # Nothing about the reader: Bram's copy has the very same links.
+    bram_text = received[bram.email].get_body(preferencelist=("plain",)).get_content()
+    assert set(re.findall(tracked, bram_text)) == set(in_text)
+    # The unsubscribe and web-version links are not redirected.
+    assert "/nieuwsbrief/afmelden/" in text and newsletter.get_absolute_url() in text
+    # Followed from the text part: counted per link, and on to the link.
+    targets = {client.get(_path(url))["Location"] for url in in_text}
+    assert targets == {"https://www.zuid-holland.nl/0", "https://vng.nl/0"}
+    assert sorted(LinkClick.objects.values_list("url", "count")) == [
+        ("https://vng.nl/0", 1),
+        ("https://www.zuid-holland.nl/0", 1),
+    ]

@@ -15,6 +15,7 @@ A bounce message read twice counts once (its fingerprint is unique per address).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -93,9 +94,30 @@ def bounce_record(
     return address
 
 
-def bounced_address_reset(*, address: BouncedAddress, actor=None) -> bool:
-    """Staff say the address works (again): no longer undeliverable, its counts back to zero
-    (the bounces themselves stay as history). False when there was nothing to reset."""
+_ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+
+
+def smtp_refusal_record(*, email: str, reason: str, about: str, attempt: int) -> BouncedAddress | None:
+    """The relay refused `email` at once (5xx at RCPT, vzhg.mail.smtp's RECIPIENT): counted as a
+    bounce like a report from the bounce mailbox, hard or soft by its enhanced status (a refusal
+    without one is hard), so the address becomes undeliverable at MAIL_BOUNCE_HARD_LIMIT. `about`
+    names the row ("m:42", "d:17"); one refusal per attempt of that row counts (once)."""
+    match = _ENHANCED_STATUS.search(reason)
+    status = match.group(1) if match else ""
+    return bounce_record(
+        email=email,
+        kind=bounce_kind(status=status),
+        status=status,
+        reason=reason,
+        about=about,
+        fingerprint=f"smtp:{about}:{attempt}"[:64],
+    )
+
+
+def bounced_address_reset(*, address: BouncedAddress, actor=None, reason: str = "reset by staff") -> bool:
+    """Staff (or the address's owner, `bounced_address_owner_reset`) say the address works
+    (again): no longer undeliverable, its counts back to zero (the bounces themselves stay as
+    history). False when there was nothing to reset."""
     with transaction.atomic():
         address = BouncedAddress.objects.select_for_update().get(pk=address.pk)
         if address.undeliverable_since is None and not address.hard_bounces and not address.soft_bounces:
@@ -103,9 +125,19 @@ def bounced_address_reset(*, address: BouncedAddress, actor=None) -> bool:
         address.undeliverable_since = None
         address.hard_bounces = 0
         address.soft_bounces = 0
-        history_note(address, actor=actor, reason="reset by staff")
+        history_note(address, actor=actor, reason=reason)
         address.save()
     return True
+
+
+def bounced_address_owner_reset(*, email: str, actor, reason: str = "confirmed by its owner") -> bool:
+    """The owner of `email` says it is right (their profile), or proved it by following a
+    verification link mailed to it: that one address is reset. The caller passes only the
+    person's own address. False when it was not bounced."""
+    address = BouncedAddress.objects.filter(email=email.strip().lower()).first()
+    if address is None:
+        return False
+    return bounced_address_reset(address=address, actor=actor, reason=reason)
 
 
 def soft_bounces_forget(*, now: datetime | None = None) -> int:

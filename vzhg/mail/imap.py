@@ -38,13 +38,31 @@ class ReadResult:
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
 
+def _tls_context() -> ssl.SSLContext:
+    """Certificate and host name checked, against MAIL_BOUNCE_IMAP_CA_FILE when set (a private
+    CA or the server's own certificate), else the system's CAs."""
+    return ssl.create_default_context(cafile=settings.MAIL_BOUNCE_IMAP_CA_FILE or None)
+
+
 def _connect() -> imaplib.IMAP4:
+    """IMAPS (MAIL_BOUNCE_IMAP_SSL, port 993), or plain IMAP upgraded with STARTTLS
+    (MAIL_BOUNCE_IMAP_STARTTLS, port 143); plain IMAP only with both off (tests, loopback)."""
     host, port = settings.MAIL_BOUNCE_IMAP_HOST, settings.MAIL_BOUNCE_IMAP_PORT
     if settings.MAIL_BOUNCE_IMAP_SSL:
-        return imaplib.IMAP4_SSL(
-            host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT_SECONDS
-        )
-    return imaplib.IMAP4(host, port, timeout=TIMEOUT_SECONDS)
+        return imaplib.IMAP4_SSL(host, port, ssl_context=_tls_context(), timeout=TIMEOUT_SECONDS)
+    connection = imaplib.IMAP4(host, port, timeout=TIMEOUT_SECONDS)
+    if settings.MAIL_BOUNCE_IMAP_STARTTLS:
+        try:
+            _check(connection.starttls(ssl_context=_tls_context()), "STARTTLS")
+        except BaseException:
+            # The caller never gets this connection to log out of. A failed handshake has
+            # already closed the socket TLS took over: closing it again says EBADF, ignored.
+            try:
+                connection.shutdown()
+            except OSError:
+                pass
+            raise
+    return connection
 
 
 def _quoted(name: str) -> str:

@@ -18,12 +18,11 @@ waiting message fail; failed mail can be resent by hand (`mail_resend`).
 """
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Left
@@ -32,11 +31,8 @@ from django.utils.translation import gettext as _
 
 from vzhg.site import site_host
 
-from .attachments import attachment_content, attachments_for_row
-from .bounces import email_undeliverable, undeliverable_reason
+from .attachments import attachments_for_row
 from .models import OutgoingMail, RelayState
-from .smtp import SmtpFailure, SmtpOutcome, smtp_connection_discard, smtp_failure_classify
-from .verp import verp_address
 
 logger = logging.getLogger(__name__)
 
@@ -113,20 +109,23 @@ def mail_queue_message(
 
 
 def mail_dispatch(*, mail_ids: list[int]) -> int:
-    """Hand queued rows to the worker. Returns how many were handed over.
+    """Hand queued rows to the worker, in batches of MAIL_BATCH_SIZE (one task and one SMTP
+    connection each). Returns how many rows were handed over.
 
     A broker outage is logged, not raised: the rows stay queued for the sweep.
     """
-    from .tasks import mail_send_task
+    from .tasks import mail_send_batch_task
 
+    size = max(1, settings.MAIL_BATCH_SIZE)
     handed = 0
-    for mail_id in mail_ids:
+    for start in range(0, len(mail_ids), size):
+        chunk = list(mail_ids[start : start + size])
         try:
-            mail_send_task.delay(mail_id)
+            mail_send_batch_task.delay(chunk)
         except Exception:  # noqa: BLE001 - kombu raises several kinds when the broker is away
-            logger.warning("Broker unavailable; mail %s stays queued for the sweep", mail_id)
+            logger.warning("Broker unavailable; mail %s stays queued for the sweep", chunk)
             break
-        handed += 1
+        handed += len(chunk)
     return handed
 
 
@@ -307,145 +306,11 @@ def _give_up(queryset) -> int:
     )
 
 
-# --- sending -----------------------------------------------------------------------------------
+# --- sending: vzhg/mail/sending.py (a batch over one connection, each row at most once) -----------
 
+from .sending import _build_message, mail_send, mail_send_batch  # noqa: E402
 
-def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
-    # Everything in the outbox is written by the system (RFC 3834: no out-of-office replies);
-    # a caller that queues a personal message passes {"Auto-Submitted": "no"} in its headers.
-    headers = {"Message-ID": mail_message_id(), "Auto-Submitted": "auto-generated", **mail.headers}
-    # The envelope sender (Return-Path) names this row when bounces are read (VERP).
-    envelope = verp_address(kind="m", pk=mail.pk)
-    if envelope:
-        headers = {"From": settings.DEFAULT_FROM_EMAIL, **headers}
-    message = EmailMultiAlternatives(
-        subject=mail.subject,
-        body=mail.body_text,
-        from_email=envelope or settings.DEFAULT_FROM_EMAIL,
-        to=[mail.to],
-        headers=headers,
-    )
-    if mail.body_html:
-        message.attach_alternative(mail.body_html, "text/html")
-    for attachment in mail.attachments:
-        message.attach(attachment["filename"], attachment_content(attachment), attachment["mimetype"])
-    return message
-
-
-def mail_send(*, mail_id: int) -> OutgoingMail.Status | None:
-    """Send one queued, due message at most once. Returns its new status, or None when there was
-    nothing to do (not queued, not due yet, or the relay is known to be failing and its next
-    attempt is not due — then the row waits for it).
-
-    Every step commits on its own (autocommit): "sending" with the attempt counted, once the
-    connection is open and before MAIL FROM / DATA; "sent" right after the relay's 250, before
-    QUIT; or the failure with its reason. Nothing is raised for a relay failure: the row waits
-    with its back-off for the sweep.
-    """
-    now = timezone.now()
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    mail = OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).first()
-    if mail is None:
-        return None
-    if not mail.sensitive and (bounced := email_undeliverable(mail.to)) is not None:
-        # Undeliverable (bounced): not sent. Mail the person asked for (a login code) still goes.
-        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-            status=OutgoingMail.Status.FAILED, error=undeliverable_reason(bounced)
-        )
-        return OutgoingMail.Status.FAILED
-    state = RelayState.objects.filter(pk=RelayState.SINGLETON, failing_since__isnull=False).first()
-    if state is not None and state.next_attempt_at is not None and state.next_attempt_at > now:
-        # The relay is failing: wait for its next try, and say why on the row.
-        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-            next_attempt_at=state.next_attempt_at, error=state.last_error
-        )
-        return None
-    try:
-        message = _build_message(mail)
-    except OSError as exc:  # an attachment kept by reference is gone from storage
-        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-            status=OutgoingMail.Status.FAILED,
-            error=_("An attachment could not be read: %(error)s") % {"error": exc},
-        )
-        return OutgoingMail.Status.FAILED
-
-    def claim() -> bool:
-        return bool(
-            OutgoingMail.objects.filter(due, pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-                status=OutgoingMail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
-            )
-        )
-
-    # Connect (greeting, EHLO, STARTTLS, AUTH) before the row is marked "sending": a worker
-    # killed while connecting leaves it plainly queued. From the claim on, the relay may get it.
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()
-    except (OSError, smtplib.SMTPException) as exc:
-        failure = smtp_failure_classify(exc)
-        smtp_connection_discard(connection)
-        if not claim():
-            return None
-        return _after_failure(mail, failure)
-    if not claim():
-        smtp_connection_discard(connection)
-        return None  # another task took it in the meantime
-    try:
-        connection.send_messages([message])
-    except (OSError, smtplib.SMTPException) as exc:
-        failure = smtp_failure_classify(exc)
-        smtp_connection_discard(connection)
-        return _after_failure(mail, failure)
-    # The relay said 250: record it before anything else can go wrong (QUIT included).
-    OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT,
-        sent_at=timezone.now(),
-        error="",
-        next_attempt_at=None,
-        **_content_removal(mail),
-    )
-    try:
-        connection.close()
-    except Exception:  # noqa: BLE001 - a failing QUIT changes nothing: the message was accepted
-        smtp_connection_discard(connection)
-    relay_success_record()
-    return OutgoingMail.Status.SENT
-
-
-def _after_failure(mail: OutgoingMail, failure: SmtpFailure) -> OutgoingMail.Status:
-    now = timezone.now()
-    sending = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING)
-    if failure.permanent:
-        sending.update(
-            status=OutgoingMail.Status.FAILED,
-            error=failure.reason[:2000],
-            next_attempt_at=None,
-            **_content_removal(mail),
-        )
-        relay_success_record()  # the relay answered: it works
-        return OutgoingMail.Status.FAILED
-    next_attempt = now + _retry_delay(mail.attempts + 1)
-    if failure.outcome == SmtpOutcome.RELAY:
-        state = relay_failure_record(reason=failure.reason, now=now)
-        next_attempt = max(next_attempt, state.next_attempt_at or now)
-    logger.info(
-        "Mail %s not sent (%s), next attempt %s: %s", mail.pk, failure.outcome, next_attempt, failure.reason
-    )
-    sending.update(
-        status=OutgoingMail.Status.QUEUED, error=failure.reason[:2000], next_attempt_at=next_attempt
-    )
-    if mail.created_at <= _give_up_before(now):
-        _give_up(OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.QUEUED))
-        return OutgoingMail.Status.FAILED
-    return OutgoingMail.Status.QUEUED
-
-
-def _content_removal(mail: OutgoingMail) -> dict:
-    """The fields that empty a mail with a secret (login code, link) once it has left or failed
-    for good: nobody, staff included, reads it afterwards. Other mail keeps its content."""
-    if not mail.sensitive:
-        return {}
-    return {"body_text": "", "body_html": "", "attachments": [], "content_removed_at": timezone.now()}
+__all__ = ["_build_message", "mail_send", "mail_send_batch"]
 
 
 def mail_resend(*, mail_ids: list[int], actor=None) -> int:

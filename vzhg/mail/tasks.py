@@ -12,6 +12,14 @@ def mail_send_task(mail_id: int) -> None:
     services.mail_send(mail_id=mail_id)
 
 
+# A batch of rows over one SMTP connection (what mail_dispatch hands over); idempotent in the same
+# way, row by row. Cut off by its time limit, it records the row it had handed over and leaves the
+# rest queued for the sweep; the limit stays below MAIL_SENDING_STALE_SECONDS.
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=240, soft_time_limit=200)
+def mail_send_batch_task(mail_ids: list[int]) -> None:
+    services.mail_send_batch(mail_ids=mail_ids)
+
+
 # Both limits set: a soft limit inherited from settings (240 s) above the hard one would make
 # every apply_async of the task raise ValueError.
 @shared_task(time_limit=120, soft_time_limit=90)

@@ -200,6 +200,8 @@ MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 2
 # decided by the sweep: failed with the reason (default), or sent again when RESEND_INTERRUPTED.
 # Must stay above the send task's time limit (120 s).
 MAIL_SENDING_STALE_SECONDS = env.int("MAIL_SENDING_STALE_SECONDS", default=300)
+# Outbox rows handed to one worker task and sent over one SMTP connection.
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
 MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
 # Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
 # admin pages show a notice from then on too); empty: nobody is mailed.
@@ -215,6 +217,12 @@ MAIL_BOUNCE_IMAP_PORT = env.int("MAIL_BOUNCE_IMAP_PORT", default=993)
 MAIL_BOUNCE_IMAP_USER = env("MAIL_BOUNCE_IMAP_USER", default="")
 MAIL_BOUNCE_IMAP_PASSWORD = env("MAIL_BOUNCE_IMAP_PASSWORD", default="")
 MAIL_BOUNCE_IMAP_SSL = env.bool("MAIL_BOUNCE_IMAP_SSL", default=True)
+# With MAIL_BOUNCE_IMAP_SSL off and this on: plain IMAP (port 143) upgraded with STARTTLS before
+# the login (a server that cannot is not read: logged, tried again at the next beat).
+MAIL_BOUNCE_IMAP_STARTTLS = env.bool("MAIL_BOUNCE_IMAP_STARTTLS", default=False)
+# The CA certificate(s) the server's certificate is checked against (a PEM file); empty: the
+# system's CAs. The host name is checked either way.
+MAIL_BOUNCE_IMAP_CA_FILE = env("MAIL_BOUNCE_IMAP_CA_FILE", default="")
 MAIL_BOUNCE_IMAP_FOLDER = env("MAIL_BOUNCE_IMAP_FOLDER", default="INBOX")
 # Processed messages are moved to this folder (created when missing); empty: deleted.
 MAIL_BOUNCE_IMAP_ARCHIVE = env("MAIL_BOUNCE_IMAP_ARCHIVE", default="")
@@ -285,6 +293,7 @@ CELERY_TASK_ROUTES = {
     "vzhg.mail.tasks.*": {"queue": "mail"},
     "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
     "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "messaging.tasks.message_send_task": {"queue": "bulk"},  # a message to a group
     "governance.tasks.meeting_convocation_send_task": {"queue": "bulk"},  # ALV convocation, reminders
     "events.tasks.*invit*": {"queue": "bulk"},
     "events.tasks.*cancel*": {"queue": "bulk"},
@@ -347,6 +356,10 @@ CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
     "task": "events.tasks.event_mailings_sweep",
     "schedule": 60.0,
 }
+
+# Messages to a group are prepared by the worker: hand pending ones to it again and resume ones
+# a dead worker left sending.
+CELERY_BEAT_SCHEDULE["messaging-sweep"] = {"task": "messaging.tasks.messages_sweep_task", "schedule": 60.0}
 
 # Bounces and mailto: unsubscribes: read the bounce mailbox (does nothing without
 # MAIL_BOUNCE_IMAP_HOST; an unreachable server is logged and tried again at the next beat).
