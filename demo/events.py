@@ -6,6 +6,9 @@ registrations), and a year whose workplan events exist is left alone entirely, s
 creates nothing. Registrations are written in bulk here (no mails: nobody should get 100
 confirmations at every `make run`), with the statuses the registration service would have given
 them (the network meeting is full with a waiting list). Speakers and people are fictional.
+The najaarscongres collects ranked workshop choices (three per round) for the allocation after
+closing, so its registrants have ranks and no workshop yet; the ALV's optional werkbezoeken are
+ranked in direct mode.
 
 The texts are in demo/data/events.json; last year's events follow demo/data/events-2025.csv,
 moved to that year.
@@ -18,7 +21,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem, Registration, Round, Session, SessionChoice
+from events.models import Event, ProgrammeItem, Registration, Round, Session, SessionChoice, WorkshopChoice
 from governance.models import Workplan
 from members.models import Organisation, Person
 
@@ -83,6 +86,8 @@ def _create_current(spec: dict, organisations: dict[str, Organisation]) -> tuple
         registration_opens_at=spec["registration_opens_at"],
         registration_closes_at=spec["registration_closes_at"],
         themes=spec.get("themes", ""),
+        workshop_ranks=spec.get("workshop_ranks", 0),
+        workshop_allocation=spec.get("workshop_allocation", Event.WorkshopAllocation.DIRECT),
     )
     ProgrammeItem.objects.bulk_create(
         ProgrammeItem(
@@ -103,6 +108,7 @@ def _create_current(spec: dict, organisations: dict[str, Organisation]) -> tuple
             title=row["title"],
             starts_at=clock(row["starts"]),
             ends_at=clock(row["ends"]),
+            optional=row.get("optional", False),
         )
         round_.demo_sessions = [
             Session.objects.create(round=round_, **session) for session in row["sessions"]
@@ -135,8 +141,19 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
     session_used: dict[int, int] = {}
     confirmed = 0
     created = 0
+    # Ranked choices draw from their own generator, so the other events' draws stay the same.
+    ranks_rng = random.Random(f"{SEED}:{event.slug}")
     for index, person in enumerate(chosen):
         picks = [rng.choice(round_.demo_sessions) for round_ in rounds]
+        ranking = _ranking(event=event, rounds=rounds, rng=ranks_rng) if event.workshop_ranks else None
+        if ranking is not None:
+            # The event place never waits on a workshop; direct mode gives the best-ranked
+            # workshop with room, after closing nobody has one until the allocation is applied.
+            picks = []
+            if event.workshop_allocation == Event.WorkshopAllocation.DIRECT:
+                for ranked in ranking:
+                    free = [s for s in ranked if s.capacity is None or session_used.get(s.pk, 0) < s.capacity]
+                    picks += free[:1]
         fits = (
             (event.capacity is None or confirmed < event.capacity)
             and (
@@ -161,6 +178,12 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
         SessionChoice.objects.bulk_create(
             SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in picks
         )
+        if ranking is not None:
+            WorkshopChoice.objects.bulk_create(
+                WorkshopChoice(registration=registration, session=s, round_id=s.round_id, rank=rank)
+                for ranked in ranking
+                for rank, s in enumerate(ranked, start=1)
+            )
         if fits:
             confirmed += 1
             per_org[person.organisation_id] = per_org.get(person.organisation_id, 0) + 1
@@ -168,6 +191,20 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
                 session_used[s.pk] = session_used.get(s.pk, 0) + 1
         created += 1
     return created
+
+
+def _ranking(*, event: Event, rounds: list[Round], rng: random.Random) -> list[list[Session]]:
+    """A registrant's ranked workshops per round (an optional round is skipped now and then)."""
+    ranking = []
+    for round_ in rounds:
+        if round_.optional and rng.random() < 0.3:
+            continue
+        # A weighted draw without replacement (Efraimidis–Spirakis): the first workshops of a
+        # round are the popular ones, so the allocation has something to decide.
+        weights = {s.pk: len(round_.demo_sessions) - i for i, s in enumerate(round_.demo_sessions)}
+        order = sorted(round_.demo_sessions, key=lambda s: rng.random() ** (1 / weights[s.pk]), reverse=True)
+        ranking.append(order[: event.workshop_ranks])
+    return ranking
 
 
 def _load_current(today: datetime.date) -> tuple[int, int]:

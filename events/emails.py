@@ -24,6 +24,9 @@ from . import ics
 from .tokens import cancel_token_make
 
 MAIL_KIND = "events.registration"
+# The mails about a registration's workshops: a place from a workshop's waiting list, and the
+# result of the allocation after closing.
+WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
@@ -64,6 +67,8 @@ def _subject(kind: str, title: str) -> str:
         "promoted": _("A place has become free: %(title)s"),
         "changed": _("Registration changed: %(title)s"),
         "cancelled": _("Registration cancelled: %(title)s"),
+        "workshop": _("Your workshop: %(title)s"),
+        "allocated": _("Your workshops: %(title)s"),
     }
     return subjects[kind] % {"title": title}
 
@@ -97,20 +102,20 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
             "mine_url": absolute_url(reverse("events:mine")),
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
-            and kind in ("confirmed", "promoted", "changed")
+            and kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and bool(event.online_url),
         }
         subject = _subject(kind, event.title)
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
         attachments = []
-        if kind in ("changed", "cancelled"):
+        if kind in ("changed", "cancelled", "workshop"):
             # The person's calendar entry changes: its next version needs a higher SEQUENCE.
             from .lifecycle import event_ics_sequence_bump
 
             event_ics_sequence_bump(event=event)
         if (
-            kind in ("confirmed", "promoted", "changed")
+            kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and registration.status == registration.Status.CONFIRMED
         ):
             description = render_to_string("events/email/ics_description.txt", context).strip()
@@ -137,6 +142,6 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         text=text,
         html=html,
         attachments=attachments,
-        kind=f"{MAIL_KIND}.{kind}",
+        kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
         reference=mail_reference(registration),
     )

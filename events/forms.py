@@ -68,5 +68,93 @@ class RegistrationForm(forms.Form):
     def round_fields(self):
         return [self[f"round_{round_.number}"] for round_ in self.rounds]
 
+    ranked = False
+
     def session_ids(self) -> list[int]:
         return [self.cleaned_data[f"round_{round_.number}"] for round_ in self.rounds]
+
+    def ranking(self) -> dict[int, list[int]] | None:
+        return None
+
+
+class RankedRegistrationForm(RegistrationForm):
+    """Ranked workshop choices: per round, `event.workshop_ranks` selects (1st, 2nd … choice);
+    the first choice is required unless the round is optional. Then the remarks."""
+
+    ranked = True
+
+    def __init__(self, *args, rounds, ranks: int, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.rounds = rounds
+        self.ranks = ranks
+        fields = {}
+        for round_ in rounds:
+            title = str(round_)
+            options = [("", "—")] + [
+                (session.pk, session_label(session)) for session in round_.sessions.all()
+            ]
+            for rank in range(1, ranks + 1):
+                fields[f"round_{round_.number}_rank_{rank}"] = forms.TypedChoiceField(
+                    label=_("Choice %(rank)s") % {"rank": rank},
+                    coerce=int,
+                    empty_value=None,
+                    choices=options,
+                    required=rank == 1 and not round_.optional,
+                    error_messages={
+                        "required": _("Choose your first choice for %(round)s.") % {"round": title},
+                        "invalid_choice": _("Choose one of the workshops of %(round)s.") % {"round": title},
+                    },
+                )
+        remarks = self.fields.pop("remarks")
+        self.fields.update(fields)
+        self.fields["remarks"] = remarks
+
+    def clean(self):
+        cleaned = super().clean()
+        for round_ in self.rounds:
+            names = [f"round_{round_.number}_rank_{rank}" for rank in range(1, self.ranks + 1)]
+            if any(name in self.errors for name in names):
+                continue  # one message per round at a time
+            chosen = [cleaned.get(name) for name in names]
+            picked = [session_id for session_id in chosen if session_id]
+            # Each error sits on the select to fix (the repeat, the empty one before a choice),
+            # so the error summary's link takes the member there.
+            repeat = next((i for i, sid in enumerate(chosen) if sid and sid in chosen[:i]), None)
+            if repeat is not None:
+                self.add_error(
+                    names[repeat],
+                    _("Choose a workshop only once in %(round)s.") % {"round": str(round_)},
+                )
+            elif picked and chosen.index(picked[-1]) >= len(picked):
+                self.add_error(
+                    names[chosen.index(None)],
+                    _("Fill in your choices in order in %(round)s, first choice first.")
+                    % {"round": str(round_)},
+                )
+        return cleaned
+
+    def round_fields(self):
+        return [
+            (round_, [self[f"round_{round_.number}_rank_{rank}"] for rank in range(1, self.ranks + 1)])
+            for round_ in self.rounds
+        ]
+
+    def session_ids(self) -> list[int]:
+        return []
+
+    def ranking(self) -> dict[int, list[int]]:
+        return {
+            round_.pk: [
+                session_id
+                for rank in range(1, self.ranks + 1)
+                if (session_id := self.cleaned_data.get(f"round_{round_.number}_rank_{rank}"))
+            ]
+            for round_ in self.rounds
+        }
+
+
+def registration_form(data=None, *, event: Event, rounds, initial=None) -> RegistrationForm:
+    """The member's form for this event: ranked choices when the event asks for them."""
+    if event.workshop_ranks:
+        return RankedRegistrationForm(data, rounds=rounds, ranks=event.workshop_ranks, initial=initial)
+    return RegistrationForm(data, rounds=rounds, initial=initial)

@@ -39,6 +39,10 @@ class Event(models.Model):
         CLOSED = "closed", _("registration closed")
         CANCELLED = "cancelled", _("cancelled")
 
+    class WorkshopAllocation(models.TextChoices):
+        DIRECT = "direct", _("directly on registration")
+        AFTER_CLOSING = "after_closing", _("by the secretariat after registration closes")
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -89,6 +93,20 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Ranked workshop choices (events/workshops.py). 0 = one workshop per round chosen outright, as
+    # before: a full workshop puts the registration on the waiting list. 1 or more = the member
+    # ranks that many workshops per round; the event place never depends on a workshop.
+    workshop_ranks = models.PositiveSmallIntegerField(
+        _("workshop choices per round"),
+        default=0,
+        help_text=_("0: one workshop per round, chosen outright. 2: a first and a second choice, and so on."),
+    )
+    workshop_allocation = models.CharField(
+        _("workshop allocation"),
+        max_length=20,
+        choices=WorkshopAllocation.choices,
+        default=WorkshopAllocation.DIRECT,
+    )
     # The SEQUENCE of the event's .ics: raised on every change registrants' calendars must follow
     # (time, place, cancellation), never lowered, so calendar programs apply the newest version.
     ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
@@ -187,6 +205,9 @@ class Round(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     starts_at = models.TimeField(_("starts at"), null=True, blank=True)
     ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    optional = models.BooleanField(
+        _("optional"), default=False, help_text=_("Members may skip this round when they rank workshops.")
+    )
 
     class Meta:
         verbose_name = _("workshop round")
@@ -442,3 +463,21 @@ class FeedKey(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# Ranked workshop choices and the allocation runs live in their own module (re-exported here).
+from .workshop_models import AllocationRun, WorkshopChoice  # noqa: E402
+
+__all__ = [
+    "AllocationRun",
+    "Event",
+    "EventMailing",
+    "FeedKey",
+    "Invitation",
+    "ProgrammeItem",
+    "Registration",
+    "Round",
+    "Session",
+    "SessionChoice",
+    "WorkshopChoice",
+]

@@ -21,6 +21,7 @@ from .models import (
     Round,
     Session,
     SessionChoice,
+    WorkshopChoice,
 )
 
 CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
@@ -87,15 +88,28 @@ def event_for_page(*, slug: str) -> Event | None:
 
 
 def registration_of(*, event: Event, person) -> Registration | None:
+    """The person's registration for the event with its workshops; for an event with ranked
+    choices also its ranks (one query more)."""
     if person is None:
         return None
-    return (
-        Registration.objects.filter(event=event, person=person)
-        .prefetch_related(
-            Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+    prefetches: list[Prefetch] = [
+        Prefetch("choices", queryset=SessionChoice.objects.select_related("session", "round"))
+    ]
+    if event.workshop_ranks:
+        prefetches.append(
+            Prefetch(
+                "ranked_choices",
+                queryset=WorkshopChoice.objects.select_related("session", "round").order_by(
+                    "round__number", "rank"
+                ),
+            )
         )
-        .first()
+    registration = (
+        Registration.objects.filter(event=event, person=person).prefetch_related(*prefetches).first()
     )
+    if registration is not None:
+        registration.event = event  # the page has it already: no query for registration.event
+    return registration
 
 
 def registrations_of_person(*, person) -> QuerySet[Registration]:
@@ -106,10 +120,31 @@ def registrations_of_person(*, person) -> QuerySet[Registration]:
             Prefetch(
                 "choices",
                 queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
-            )
+            ),
+            Prefetch(
+                "ranked_choices",
+                queryset=WorkshopChoice.objects.select_related("session", "round").order_by(
+                    "round__number", "rank"
+                ),
+            ),
         )
         .order_by("event__starts_at", "pk")
     )
+
+
+def workshop_rounds_attach(registrations) -> None:
+    """Give each registration `workshop_rounds`: per round it ranked or got a workshop in, the
+    round, its ranked choices in order and the assigned workshop (or None). Uses the prefetched
+    `choices` and `ranked_choices` of registrations_of_person: no queries."""
+    for registration in registrations:
+        rows: dict[int, dict] = {}
+        for choice in registration.ranked_choices.all():
+            rows.setdefault(choice.round_id, {"round": choice.round, "ranked": [], "assigned": None})
+            rows[choice.round_id]["ranked"].append(choice)
+        for choice in registration.choices.all():
+            rows.setdefault(choice.round_id, {"round": choice.round, "ranked": [], "assigned": None})
+            rows[choice.round_id]["assigned"] = choice.session
+        registration.workshop_rounds = sorted(rows.values(), key=lambda row: row["round"].number)
 
 
 def registration_for_user(*, pk: int, user) -> Registration | None:
@@ -274,3 +309,57 @@ def municipalities_reached(*, event: Event) -> tuple[int, int]:
         .count()
     )
     return reached, members.count()
+
+
+# --- the workshop allocation ----------------------------------------------------------------------------
+
+
+def allocation_distribution(*, run) -> dict:
+    """What the secretariat reviews before an allocation is applied: per workshop and per
+    municipality, how many people got their 1st, 2nd, 3rd… choice, a workshop they did not rank
+    (rank 0) — and, per municipality, how many are without a workshop in a round. Four queries."""
+    from collections import Counter, defaultdict
+
+    from .models import Round, WorkshopChoice
+
+    event = run.event
+    ranks = list(range(1, event.workshop_ranks + 1)) + [0]
+    rounds = list(Round.objects.filter(event=event).prefetch_related("sessions").order_by("number"))
+    registrations = {
+        r.pk: r
+        for r in Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED
+        ).select_related("organisation")
+    }
+    rank_of = {
+        (choice.registration_id, choice.session_id): choice.rank
+        for choice in WorkshopChoice.objects.filter(registration__event=event).only(
+            "registration_id", "session_id", "rank"
+        )
+    }
+    by_session: dict[int, Counter] = defaultdict(Counter)
+    by_org: dict[str, Counter] = defaultdict(Counter)
+    for registration_id, by_round in run.result.items():
+        registration = registrations.get(int(registration_id))
+        if registration is None:
+            continue
+        org = registration.organisation.name if registration.organisation else "—"
+        for session_id in by_round.values():
+            rank = rank_of.get((int(registration_id), session_id), 0)
+            by_session[session_id][rank] += 1
+            by_org[org][rank] += 1
+    workshops = [
+        {
+            "round": round_,
+            "session": session,
+            "counts": [by_session[session.pk][rank] for rank in ranks],
+            "total": sum(by_session[session.pk].values()),
+        }
+        for round_ in rounds
+        for session in round_.sessions.all()
+    ]
+    municipalities = [
+        {"name": name, "counts": [counts[rank] for rank in ranks], "total": sum(counts.values())}
+        for name, counts in sorted(by_org.items())
+    ]
+    return {"ranks": ranks, "workshops": workshops, "municipalities": municipalities}

@@ -195,14 +195,18 @@ def _set_choices(registration: Registration, sessions: list[Session], *, replace
 
 
 def registration_create(
-    *, event: Event, person: Person, session_ids, remarks: str = "", now=None
+    *, event: Event, person: Person, session_ids, remarks: str = "", now=None, ranking=None
 ) -> Registration:
     """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
 
     The returned registration carries `waitlist_reason` (None when confirmed) and
     `waitlist_session` (the workshop that was full, if that was the reason).
+
+    With ranked workshop choices (event.workshop_ranks ≥ 1) `ranking` ({round id: [session ids,
+    first choice first]}) replaces `session_ids`: the place is decided for the event alone and
+    the workshops are assigned separately (events/workshops.py).
     """
-    from . import emails
+    from . import emails, workshops
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -217,7 +221,11 @@ def registration_create(
         existing = Registration.objects.filter(event=event, person=person).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             raise ServiceError(_("You are already registered for this event."), "already_registered")
-        sessions = _validated_sessions(event=event, session_ids=session_ids)
+        if event.workshop_ranks:
+            ranked = workshops.ranking_validate(event=event, ranking=ranking)
+            sessions = []
+        else:
+            sessions = _validated_sessions(event=event, session_ids=session_ids)
         occupancy = Occupancy.count(event=event)
         misfit = occupancy.misfit(event=event, organisation_id=person.organisation_id, sessions=sessions)
         status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
@@ -235,7 +243,12 @@ def registration_create(
             registration.created_at = now
         registration.event = event
         registration.person = person
-        _set_choices(registration, sessions, replace=existing is not None)
+        if event.workshop_ranks:
+            workshops.ranking_store(registration=registration, ranking=ranked)
+            if event.workshop_allocation == Event.WorkshopAllocation.DIRECT:
+                workshops.workshop_assign_direct(registration=registration, occupancy=occupancy)
+        else:
+            _set_choices(registration, sessions, replace=existing is not None)
         registration.waitlist_reason = misfit[0] if misfit else None
         registration.waitlist_session = misfit[1] if misfit else ""
         emails.registration_mail_queue(
@@ -247,7 +260,7 @@ def registration_create(
 
 
 def registration_change(
-    *, registration: Registration, session_ids, remarks: str | None = None, now=None
+    *, registration: Registration, session_ids, remarks: str | None = None, now=None, ranking=None
 ) -> Registration:
     """Change the workshop choice (and remarks) while registration is open.
 
@@ -267,6 +280,10 @@ def registration_change(
         if registration.status == Registration.Status.CANCELLED:
             raise ServiceError(_("This registration has been cancelled."), "cancelled_registration")
         _check_window(event, now)
+        if event.workshop_ranks:
+            return _ranking_change(
+                event=event, registration=registration, ranking=ranking, remarks=remarks, now=now
+            )
         old_ids = list(registration.choices.values_list("session_id", flat=True))
         sessions = _validated_sessions(event=event, session_ids=session_ids)
         _lock_sessions(old_ids)
@@ -293,9 +310,31 @@ def registration_change(
     return registration
 
 
+def _ranking_change(
+    *, event: Event, registration: Registration, ranking, remarks: str | None, now
+) -> Registration:
+    """registration_change for ranked choices (under the event and registration locks): the new
+    ranking replaces the old, the workshops are assigned again by rank, freed places go to the
+    workshop waiting lists."""
+    from . import emails, workshops
+
+    ranked = workshops.ranking_validate(event=event, ranking=ranking)
+    _lock_sessions(registration.choices.values_list("session_id", flat=True))
+    if remarks is not None:
+        registration.remarks = remarks.strip()
+    registration.save()
+    registration.event = event
+    workshops.ranking_store(registration=registration, ranking=ranked)
+    if event.workshop_allocation == Event.WorkshopAllocation.DIRECT:
+        workshops.workshop_assign_direct(registration=registration, occupancy=Occupancy.count(event=event))
+        workshops.workshop_waitlist_promote(event=event, now=now)
+    emails.registration_mail_queue(registration=registration, kind="changed")
+    return registration
+
+
 def registration_cancel(*, registration: Registration, now=None) -> Registration:
     """Cancel a registration, free its place and promote from the waiting list (one transaction)."""
-    from . import emails
+    from . import emails, workshops
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -316,6 +355,8 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
         registration.event = event
         emails.registration_mail_queue(registration=registration, kind="cancelled")
         if event.status != Event.Status.CANCELLED and now < event.starts_at:
+            # Those who hold an event place and wait for a workshop go before the event's waiting list.
+            workshops.workshop_waitlist_promote(event=event, now=now)
             registration_promote_waitlist(event=event, locked=True, now=now)
     return registration
 
@@ -324,9 +365,10 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
     """Confirm waitlisted registrations, oldest first, whose choices now fit; tell them by mail.
 
     Runs inside the caller's transaction when `locked` (the caller holds the event lock),
-    otherwise takes the locks itself.
+    otherwise takes the locks itself. With ranked workshop choices only the event place is
+    checked; the workshops are then assigned by rank (direct allocation).
     """
-    from . import emails
+    from . import emails, workshops
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -361,6 +403,8 @@ def registration_promote_waitlist(*, event: Event, locked: bool = False, now=Non
             registration.save(update_fields=["status", "confirmed_at", "updated_at"])
             registration.event = event
             occupancy.add(organisation_id=registration.organisation_id, session_ids=session_ids)
+            if event.workshop_ranks and event.workshop_allocation == Event.WorkshopAllocation.DIRECT:
+                workshops.workshop_assign_direct(registration=registration, occupancy=occupancy)
             emails.registration_mail_queue(registration=registration, kind="promoted")
             promoted.append(registration)
         return promoted

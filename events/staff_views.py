@@ -352,3 +352,52 @@ def badges_pdf_view(request, object_id, model_admin):
     _require(request, "view_registration")
     event = _event(object_id)
     return _pdf_response(pdfs.badges_pdf(event=event), f"badges-{event.slug}.pdf")
+
+
+# --- the workshop allocation after closing -------------------------------------------------------------
+
+
+def allocation_view(request, object_id, model_admin):
+    """Run the allocation (a new seed each time), review its distribution, apply it. GET needs
+    the view right; running and applying need the right to change events."""
+    from . import workshops
+    from .models import AllocationRun
+
+    _require(request, "view_event")
+    event = _event(object_id)
+    if request.method == "POST":
+        _require(request, "change_event")
+        try:
+            if "apply" in request.POST or "send" in request.POST:
+                run = AllocationRun.objects.filter(event=event, pk=request.POST.get("run") or 0).first()
+                if run is None:
+                    raise Http404
+            if "apply" in request.POST:
+                placed = workshops.workshop_allocation_apply(run=run, actor=request.user)
+                messages.success(
+                    request, _("The allocation is applied: %(count)s workshop places.") % {"count": placed}
+                )
+            elif "send" in request.POST:
+                mailed = workshops.workshop_allocation_send(run=run, actor=request.user)
+                messages.success(
+                    request, _("The results are on their way: %(count)s mails.") % {"count": mailed}
+                )
+            else:
+                workshops.workshop_allocation_run(event=event, actor=request.user)
+                messages.success(
+                    request, _("The allocation has been computed. Review it before applying it.")
+                )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect(reverse("admin:events_event_allocation", args=[event.pk]))
+    run = AllocationRun.objects.filter(event=event).select_related("event", "created_by").first()
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Workshop allocation: %(event)s") % {"event": event},
+        run=run,
+        distribution=selectors.allocation_distribution(run=run) if run else None,
+        may_change=request.user.has_perm("events.change_event"),
+    )
+    return TemplateResponse(request, "admin/events/event/allocation.html", context)

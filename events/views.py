@@ -17,7 +17,7 @@ from vzhg.privacy import private_response
 from vzhg.site import absolute_url
 
 from . import extensions, ics, selectors, services
-from .forms import AgendaFilterForm, RegistrationForm
+from .forms import AgendaFilterForm, registration_form
 from .models import Event, Registration
 from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
 
@@ -65,6 +65,8 @@ def detail(request, slug):
     person = _person(request)
     registration = selectors.registration_of(event=event, person=person)
     active = registration if registration and registration.status != Registration.Status.CANCELLED else None
+    if active is not None and event.workshop_ranks:
+        selectors.workshop_rounds_attach([active])
     return render(
         request,
         "events/detail.html",
@@ -115,7 +117,7 @@ def register(request, slug):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
     data = request.POST if request.method == "POST" else None
-    form = RegistrationForm(data, rounds=rounds)
+    form = registration_form(data, event=event, rounds=rounds)
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -127,6 +129,7 @@ def register(request, slug):
                     person=person,
                     session_ids=form.session_ids(),
                     remarks=form.cleaned_data["remarks"],
+                    ranking=form.ranking(),
                 )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
@@ -172,6 +175,7 @@ def mine(request):
     person = person_for_user(user=request.user)
     now = timezone.now()
     registrations = list(selectors.registrations_of_person(person=person)) if person else []
+    selectors.workshop_rounds_attach(registrations)
     upcoming = [
         r for r in registrations if r.event.ends_at >= now and r.status != Registration.Status.CANCELLED
     ]
@@ -213,13 +217,19 @@ def registration_change(request, pk):
         )
         return redirect("events:mine")
     rounds = selectors.event_rounds(event=event)
-    initial = {
-        f"round_{choice.round.number}": choice.session_id
-        for choice in registration.choices.select_related("round")
-    }
+    if event.workshop_ranks:
+        initial = {
+            f"round_{choice.round.number}_rank_{choice.rank}": choice.session_id
+            for choice in registration.ranked_choices.select_related("round")
+        }
+    else:
+        initial = {
+            f"round_{choice.round.number}": choice.session_id
+            for choice in registration.choices.select_related("round")
+        }
     initial["remarks"] = registration.remarks
     data = request.POST if request.method == "POST" else None
-    form = RegistrationForm(data, rounds=rounds, initial=initial)
+    form = registration_form(data, event=event, rounds=rounds, initial=initial)
     parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -230,6 +240,7 @@ def registration_change(request, pk):
                     registration=registration,
                     session_ids=form.session_ids(),
                     remarks=form.cleaned_data["remarks"],
+                    ranking=form.ranking(),
                 )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:

@@ -253,6 +253,7 @@ ADMIN_PAGE_NEEDS = {
     "municipalities": "view",
     "attendees": "view",
     "badges": "view",
+    "allocation": "view",  # GET: the review; running and applying (POST) need change_event
     # newsletters: the mail preview of an edition; subscribing people by function/region
     "preview": "view",
     "subscribe_people": "manage",
@@ -437,7 +438,15 @@ def test_superuser_opens_the_whole_admin(client, one_of_each, superuser, label, 
 
 # The admin pages the project adds itself (ModelAdmin.get_urls) and the history pages: an id that
 # is not a number is 404, never a 500.
-ADMIN_CUSTOM_PAGES = {"invitations", "checkin", "municipalities", "attendees", "badges", "preview"}
+ADMIN_CUSTOM_PAGES = {
+    "invitations",
+    "checkin",
+    "municipalities",
+    "attendees",
+    "badges",
+    "preview",
+    "allocation",
+}
 ADMIN_CUSTOM_PAGES |= {"presence", "record", "projector", "result_json", "close"}
 
 

@@ -36,7 +36,7 @@ class ProgrammeItemInline(admin.TabularInline):
 class RoundInline(admin.TabularInline):
     model = Round
     extra = 0
-    fields = ("number", "title", "starts_at", "ends_at", "session_count")
+    fields = ("number", "title", "starts_at", "ends_at", "optional", "session_count")
     readonly_fields = ("session_count",)
     show_change_link = True
     verbose_name_plural = _("workshop rounds (open a round to edit its workshops)")
@@ -120,6 +120,8 @@ class EventAdmin(ReadableHistoryAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "reminder_days",
+                    "workshop_ranks",
+                    "workshop_allocation",
                 )
             },
         ),
@@ -201,6 +203,8 @@ class EventAdmin(ReadableHistoryAdmin):
             (reverse("admin:events_event_attendees", args=[obj.pk]), _("Attendee list (PDF)")),
             (reverse("admin:events_event_badges", args=[obj.pk]), _("Name badges (PDF)")),
         ]
+        if obj.workshop_ranks and obj.workshop_allocation == obj.WorkshopAllocation.AFTER_CLOSING:
+            links.append((reverse("admin:events_event_allocation", args=[obj.pk]), _("Workshop allocation")))
         return format_html(
             '<ul class="events-staff-links">{}</ul>',
             format_html_join("", '<li><a href="{}">{}</a></li>', links),
@@ -227,6 +231,12 @@ class EventAdmin(ReadableHistoryAdmin):
                 wrap(staff_views.municipalities_view),
                 {"model_admin": self},
                 name=f"{info}_municipalities",
+            ),
+            path(
+                "<path:object_id>/allocation/",
+                wrap(staff_views.allocation_view),
+                {"model_admin": self},
+                name=f"{info}_allocation",
             ),
             path(
                 "<path:object_id>/attendees.pdf",

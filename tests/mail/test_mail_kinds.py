@@ -53,6 +53,8 @@ ACCOUNT_TEMPLATES = sorted(
 # The kinds this test sends, each by the service that sends it (below).
 KINDS = {
     *(f"events.registration.{kind}" for kind in REGISTRATION_KINDS),
+    "events.workshop.assigned",
+    "events.workshop.allocated",
     "events.invitation",
     "events.invitation.test",
     "events.reminder",
@@ -95,7 +97,13 @@ def _kind_expressions() -> set[str]:
 
 # How each `kind=` expression in the code expands to the kinds above.
 EXPRESSIONS = {
-    ("mail_queue", "f'{MAIL_KIND}.{kind}'"): {f"events.registration.{k}" for k in REGISTRATION_KINDS},
+    ("mail_queue", "WORKSHOP_MAIL_KINDS.get(kind, f'{MAIL_KIND}.{kind}')"): {
+        "events.workshop.assigned",
+        "events.workshop.allocated",
+        *(f"events.registration.{k}" for k in REGISTRATION_KINDS),
+    },
+    ("registration_mail_queue", "'workshop'"): set(),
+    ("registration_mail_queue", "'allocated'"): set(),
     (
         "registration_mail_queue",
         "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",
@@ -188,8 +196,13 @@ def test_registration_mails(member, django_capture_on_commit_callbacks):
                 )
             else:
                 event_emails.registration_mail_queue(registration=registration, kind=kind)
+        event_emails.registration_mail_queue(registration=registration, kind="workshop")
+        event_emails.registration_mail_queue(registration=registration, kind="allocated")
     for kind in REGISTRATION_KINDS:
         [message] = sent(f"events.registration.{kind}")
+        check(message, expect=(TITLE, NAME))
+    for kind in ("events.workshop.assigned", "events.workshop.allocated"):
+        [message] = sent(kind)
         check(message, expect=(TITLE, NAME))
 
 

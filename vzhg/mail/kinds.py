@@ -15,6 +15,8 @@ KIND_LABELS = {
     "events.registration.promoted": _("Place from the waiting list"),
     "events.registration.changed": _("Registration changed"),
     "events.registration.cancelled": _("Registration cancellation"),
+    "events.workshop.assigned": _("Workshop place assigned"),
+    "events.workshop.allocated": _("Workshop allocation result"),
     "events.invitation": _("Event invitation"),
     "events.invitation.test": _("Event invitation: test mail"),
     "events.reminder": _("Event reminder"),
