@@ -441,6 +441,11 @@ def test_the_lists_admin_counts_subscribers_and_keeps_the_general_list(client, s
     general = _general()
     delete = client.get(reverse("admin:newsletters_newsletterlist_delete", args=[general.pk]))
     assert delete.status_code == 403
+    assert (
+        client.get(reverse("admin:newsletters_newsletterlist_delete", args=[griffiers.pk])).status_code == 403
+    )
+    empty = NewsletterList.objects.create(name="Leeg", slug="leeg")
+    assert client.get(reverse("admin:newsletters_newsletterlist_delete", args=[empty.pk])).status_code == 200
 
 
 def test_the_avg_export_covers_every_list(client, griffiers):
