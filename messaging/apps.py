@@ -14,7 +14,7 @@ class MessagingConfig(AppConfig):
         from vzhg.permissions import secretariat_permissions_register
         from vzhg.personal_data import personal_data_register
 
-        from . import actions, audiences, panels, permissions, personal_data
+        from . import actions, audiences, panels, people_filters, permissions, personal_data
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
         personal_data_register(app_label=self.label, export=personal_data.export)
@@ -22,3 +22,4 @@ class MessagingConfig(AppConfig):
         events_extensions.event_admin_panel_add(panels.event_messages)
         members_extensions.person_admin_action_add(actions.message_to_people)
         members_extensions.person_admin_panel_add(panels.person_messages)
+        members_extensions.person_admin_filter_add(people_filters.NewsletterListFilter)

@@ -45,7 +45,8 @@ def test_demo_lists_have_their_subscribers_and_an_edition_each(client):
     out = io.StringIO()
     newsletter_lists.demo_load(stdout=out)
 
-    assert counts == (NewsletterList.objects.count(), Subscription.objects.count(), Newsletter.objects.count())
+    again = (NewsletterList.objects.count(), Subscription.objects.count(), Newsletter.objects.count())
+    assert counts == again
     assert "(0 new)" in out.getvalue()
     griffiers = NewsletterList.objects.get(slug="griffiers")
     strategen = NewsletterList.objects.get(slug="strategennetwerk")

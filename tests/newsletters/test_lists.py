@@ -460,3 +460,23 @@ def test_the_avg_export_covers_every_list(client, griffiers):
         ("Griffiersnetwerk", "unsubscribed"),
         ("VZHG Nieuwsbrief", "confirmed"),
     ]
+
+
+def test_the_people_list_filters_by_newsletter_list_for_a_message(client, secretariat, griffiers):
+    linked = MemberFactory(last_name="Gekoppeld")
+    by_address = MemberFactory(last_name="Adresgenoot")
+    left = MemberFactory(last_name="Afgemeld")
+    MemberFactory(last_name="Buitenstaander")
+    SubscriptionFactory(email="ander@gemeente.nl", person=linked, newsletter_list=griffiers)
+    SubscriptionFactory(email=by_address.email.upper(), newsletter_list=griffiers)
+    SubscriptionFactory(email=left.email, newsletter_list=griffiers, status=Subscription.Status.UNSUBSCRIBED)
+    SubscriptionFactory(email=left.email)  # on the general list only
+
+    url = reverse("admin:members_person_changelist")
+    page = client.get(url, {"newsletter_list": griffiers.pk}).content.decode()
+
+    assert "Gekoppeld" in page and "Adresgenoot" in page
+    assert "Afgemeld" not in page and "Buitenstaander" not in page
+    assert "Griffiersnetwerk" in client.get(url).content.decode()  # every list is offered
+    general = client.get(url, {"newsletter_list": _general().pk}).content.decode()
+    assert "Afgemeld" in general and "Gekoppeld" not in general
