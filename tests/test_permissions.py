@@ -287,9 +287,6 @@ ADMIN_NOT_OFFERED |= {
 ADMIN_NOT_OFFERED |= {("mail.bouncedaddress", "add"), ("mail.bouncedaddress", "delete")}
 # Newsletter deliveries: created by sending, never by hand; deleting one could send it twice.
 ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", "delete")}
-# The walk's newsletter list is the general newsletter, which is never deleted (nor is a list with
-# editions or subscribers); an empty list can be: tests/newsletters/test_lists.py.
-ADMIN_NOT_OFFERED |= {("newsletters.newsletterlist", "delete")}
 # PDF versions of the workplan and annual report: rendered by a task, never uploaded or removed.
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
 # The voting rules are one row, made when first opened.

@@ -1,5 +1,6 @@
 """The lists: the general newsletter and the secretariat's own (griffiers, strategennetwerk …).
-Their subscribers are managed on the subscription list (filter or add by list)."""
+Their subscribers are managed on the subscription list (filter or add by list). A list with
+editions or subscribers cannot be deleted (PROTECT: the delete page names them)."""
 
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -45,9 +46,3 @@ class NewsletterListAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None and obj.is_general else self.prepopulated_fields
-
-    def has_delete_permission(self, request, obj=None):
-        # A list with editions or subscribers stays (PROTECT); the general newsletter always.
-        if obj is not None and (obj.is_general or obj.editions.exists() or obj.subscriptions.exists()):
-            return False
-        return super().has_delete_permission(request, obj)

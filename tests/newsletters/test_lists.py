@@ -432,20 +432,20 @@ def test_import_to_a_list_leaves_the_other_lists_alone(client, secretariat, grif
     assert Subscription.objects.get(newsletter_list=_general()).status == Subscription.Status.UNSUBSCRIBED
 
 
-def test_the_lists_admin_counts_subscribers_and_keeps_the_general_list(client, secretariat, griffiers):
+def test_the_lists_admin_counts_subscribers_and_keeps_lists_in_use(client, secretariat, griffiers):
     SubscriptionFactory.create_batch(2, newsletter_list=griffiers)
 
     page = client.get(reverse("admin:newsletters_newsletterlist_changelist")).content.decode()
 
     assert "Griffiersnetwerk" in page and f"?newsletter_list__id__exact={griffiers.pk}" in page
-    general = _general()
-    delete = client.get(reverse("admin:newsletters_newsletterlist_delete", args=[general.pk]))
-    assert delete.status_code == 403
-    assert (
-        client.get(reverse("admin:newsletters_newsletterlist_delete", args=[griffiers.pk])).status_code == 403
-    )
+    # A list with subscribers (or editions) stays: the delete page names them and deletes nothing.
+    url = reverse("admin:newsletters_newsletterlist_delete", args=[griffiers.pk])
+    delete = client.post(url, {"post": "yes"})
+    assert delete.status_code == 200 and "protected" in delete.content.decode()
+    assert NewsletterList.objects.filter(pk=griffiers.pk).exists()
     empty = NewsletterList.objects.create(name="Leeg", slug="leeg")
-    assert client.get(reverse("admin:newsletters_newsletterlist_delete", args=[empty.pk])).status_code == 200
+    client.post(reverse("admin:newsletters_newsletterlist_delete", args=[empty.pk]), {"post": "yes"})
+    assert not NewsletterList.objects.filter(pk=empty.pk).exists()
 
 
 def test_the_avg_export_covers_every_list(client, griffiers):
