@@ -64,7 +64,9 @@ def last_year_editions(today: datetime.date) -> list[dict]:
 
 def _subscriptions_ensure(now: datetime.datetime) -> int:
     people = list(Person.objects.exclude(email="").order_by("pk"))
-    existing = set(Subscription.objects.values_list("email", flat=True))
+    existing = set(
+        Subscription.objects.filter(newsletter_list__is_general=True).values_list("email", flat=True)
+    )
     new = [
         Subscription(
             email=person.email.lower(),
@@ -116,7 +118,9 @@ def _edition_create(spec: dict) -> None:
                     attempts=1,
                     sent_at=newsletter.sent_at,
                 )
-                for subscription in Subscription.objects.filter(status=Subscription.Status.CONFIRMED)
+                for subscription in Subscription.objects.filter(
+                    newsletter_list=newsletter.newsletter_list, status=Subscription.Status.CONFIRMED
+                )
             ],
             ignore_conflicts=True,
         )

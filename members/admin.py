@@ -297,6 +297,9 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
             return fieldsets
         return (*fieldsets, (_("Messages"), {"fields": tuple(extensions.PERSON_ADMIN_PANELS)}))
 
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), *extensions.PERSON_ADMIN_FILTERS)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         for action in extensions.PERSON_ADMIN_ACTIONS:

@@ -15,7 +15,7 @@ class MessagingConfig(AppConfig):
         from vzhg.permissions import secretariat_permissions_register
         from vzhg.personal_data import personal_data_register
 
-        from . import actions, audiences, panels, permissions, personal_data
+        from . import actions, audiences, panels, people_filters, permissions, personal_data
         from .models import MessageTemplate
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
@@ -25,3 +25,4 @@ class MessagingConfig(AppConfig):
         events_extensions.invitation_templates_set(MessageTemplate.objects.all)  # in name order
         members_extensions.person_admin_action_add(actions.message_to_people)
         members_extensions.person_admin_panel_add(panels.person_messages)
+        members_extensions.person_admin_filter_add(people_filters.NewsletterListFilter)

@@ -6,7 +6,7 @@ from members.models import Person, Region, User
 from vzhg.uploads import image_reencode
 
 from .linking import linkable_choices, linkable_parse
-from .models import Item, validate_image
+from .models import Item, NewsletterList, validate_image
 from .services.editions import TEST_PERMISSION
 
 
@@ -51,7 +51,27 @@ class TestSendForm(forms.Form):
         )  # fmt: skip
 
 
+class ListChoiceField(forms.ModelChoiceField):
+    """Which list the secretariat adds addresses to (every list, a closed one too)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            queryset=NewsletterList.objects.all(),
+            label=_("List"),
+            empty_label=None,
+            required=False,  # none sent: the general newsletter
+            **kwargs,
+        )
+
+
+def _general_initial(form: forms.Form) -> None:
+    if "newsletter_list" not in form.initial:
+        general = NewsletterList.objects.filter(is_general=True).values_list("pk", flat=True).first()
+        form.fields["newsletter_list"].initial = general
+
+
 class ImportForm(forms.Form):
+    newsletter_list = ListChoiceField()
     file = forms.FileField(
         label=_("CSV file"),
         required=False,
@@ -60,6 +80,10 @@ class ImportForm(forms.Form):
     addresses = forms.CharField(
         label=_("Or paste addresses"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _general_initial(self)
 
     def clean(self):
         data = super().clean()
@@ -85,6 +109,7 @@ class ImportForm(forms.Form):
 
 
 class PeopleSubscribeForm(forms.Form):
+    newsletter_list = ListChoiceField()
     functions = forms.MultipleChoiceField(
         label=_("Functions"),
         choices=Person.Function.choices,
@@ -99,6 +124,10 @@ class PeopleSubscribeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: every region. A region includes the regions within it."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _general_initial(self)
 
 
 class ItemForm(forms.ModelForm):

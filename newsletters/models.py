@@ -29,6 +29,80 @@ def validate_image(upload) -> None:
     image_check(upload)
 
 
+GENERAL_LIST_SLUG = "nieuwsbrief"
+
+
+class NewsletterListQuerySet(models.QuerySet):
+    def general(self) -> "NewsletterList":
+        """The general newsletter (made by migration 0007; made again after a test flush)."""
+        found = self.filter(is_general=True).first()
+        if found is None:
+            found, _created = self.get_or_create(
+                slug=GENERAL_LIST_SLUG,
+                defaults={
+                    "name": "VZHG Nieuwsbrief",
+                    "is_general": True,
+                    "public": True,
+                    "self_service": True,
+                },
+            )
+        return found
+
+
+def general_list_id() -> int:
+    """The default list of an edition or a subscription: the general newsletter."""
+    return NewsletterList.objects.general().pk
+
+
+class NewsletterList(models.Model):
+    """A list with its own subscribers, editions and archive: the general newsletter, and the
+    secretariat's separate lists (griffiers, strategennetwerk)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("The list's web address."))
+    description = models.TextField(_("description"), blank=True)
+    self_service = models.BooleanField(
+        _("open to subscribe"),
+        default=True,
+        help_text=_(
+            "People may subscribe themselves (subscribe page, profile). Off: only the secretariat "
+            "adds people; subscribers can still unsubscribe."
+        ),
+    )
+    public = models.BooleanField(
+        _("public archive"),
+        default=True,
+        help_text=_("Off: the archive and the editions are shown to the list's subscribers and staff only."),
+    )
+    is_general = models.BooleanField(_("general newsletter"), default=False, editable=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = NewsletterListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("newsletter list")
+        verbose_name_plural = _("newsletter lists")
+        ordering = ["-is_general", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_general"], condition=models.Q(is_general=True), name="newsletter_list_one_general"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        if self.is_general:
+            return reverse("newsletters:archive")
+        return reverse("newsletters:list_archive", kwargs={"list_slug": self.slug})
+
+    def subscribe_url(self) -> str:
+        if self.is_general:
+            return reverse("newsletters:subscribe")
+        return reverse("newsletters:list_subscribe", kwargs={"list_slug": self.slug})
+
+
 class Newsletter(models.Model):
     """One edition of the newsletter."""
 
@@ -41,6 +115,13 @@ class Newsletter(models.Model):
     # Public (the archive, the web version, its images) once sending has started.
     PUBLISHED_STATUSES = (Status.SENDING, Status.SENT)
 
+    newsletter_list = models.ForeignKey(
+        NewsletterList,
+        verbose_name=_("list"),
+        on_delete=models.PROTECT,
+        related_name="editions",
+        default=general_list_id,
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The edition's web address."))
     date = models.DateField(_("date"))
@@ -179,7 +260,7 @@ class Item(models.Model):
 
 
 class Subscription(models.Model):
-    """One address on the list. Unsubscribed rows are kept so that an import cannot revive them."""
+    """One address on one list. Unsubscribed rows are kept so that an import cannot revive them."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for confirmation")
@@ -191,6 +272,13 @@ class Subscription(models.Model):
         IMPORT = "import", _("import")
         PUBLIC = "public", _("subscribe page")
 
+    newsletter_list = models.ForeignKey(
+        NewsletterList,
+        verbose_name=_("list"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        default=general_list_id,
+    )
     email = models.EmailField(_("e-mail address"), max_length=254)
     person = models.ForeignKey(
         "members.Person",
@@ -218,7 +306,11 @@ class Subscription(models.Model):
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
         ordering = ["email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="subscription_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                "newsletter_list", Lower("email"), name="subscription_list_email_ci_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

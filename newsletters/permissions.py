@@ -3,7 +3,8 @@
 from vzhg.permissions import ALL, VIEW
 
 SECRETARIAT = {
-    # Editions, their sections and items, subscriptions.
+    # Lists, editions, their sections and items, subscriptions.
+    "newsletters.NewsletterList": ALL,
     "newsletters.Newsletter": ALL,
     "newsletters.Section": ALL,
     "newsletters.Item": ALL,

@@ -1,10 +1,14 @@
 """Reads for editions, subscriptions and delivery progress, with their relations loaded."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from vzhg.mail.bounces import undeliverable_emails
 
-from .models import Delivery, Newsletter, Subscription
+from .models import Delivery, Newsletter, NewsletterList, Subscription
+
+# Who reads concept editions and every list's archive: whoever may view editions in the admin.
+# Staff status alone gives nothing.
+STAFF_READ_PERMISSION = "newsletters.view_newsletter"
 
 
 def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Newsletter]:
@@ -14,9 +18,72 @@ def newsletter_full(queryset: QuerySet[Newsletter] | None = None) -> QuerySet[Ne
     return queryset.prefetch_related("sections__items__linked")  # each in its Meta order: order, then pk
 
 
-def newsletters_published() -> QuerySet[Newsletter]:
-    """The public archive: editions that have been (or are being) sent, newest first."""
-    return Newsletter.objects.filter(status__in=Newsletter.PUBLISHED_STATUSES)
+def newsletters_published(*, newsletter_list: NewsletterList | None = None) -> QuerySet[Newsletter]:
+    """A list's archive (default: the general newsletter's): editions that have been (or are
+    being) sent, newest first."""
+    on_list = Q(newsletter_list=newsletter_list) if newsletter_list else Q(newsletter_list__is_general=True)
+    return Newsletter.objects.filter(on_list, status__in=Newsletter.PUBLISHED_STATUSES)
+
+
+def newsletter_list_readable(*, newsletter_list: NewsletterList, user) -> bool:
+    """Whether `user` may read a list's archive and editions: anyone for a public list; for a
+    closed one, whoever may view editions in the admin, or a person with a confirmed
+    subscription to it (linked to them, or at their address)."""
+    if newsletter_list.public:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm(STAFF_READ_PERMISSION):
+        return True
+    from members.selectors import person_for_user
+
+    person = person_for_user(user=user)
+    if person is None:
+        return False
+    return (
+        subscriptions_confirmed()
+        .filter(Q(person=person) | Q(email__iexact=person.email), newsletter_list=newsletter_list)
+        .exists()
+    )
+
+
+def newsletter_lists_for_person(*, person) -> list[tuple[NewsletterList, Subscription | None]]:
+    """The profile's lists: every list open to subscribe, and the closed lists the person is on
+    (so they can leave them), each with the person's subscription to it (linked to them, else
+    the one of their address) or None. One query, whatever the number of lists."""
+    mine = Q(subscriptions__person=person)
+    if person.email:
+        mine |= Q(subscriptions__email__iexact=person.email)
+    rows = (
+        NewsletterList.objects.annotate(mine=FilteredRelation("subscriptions", condition=mine))
+        .filter(
+            Q(self_service=True) | (Q(mine__isnull=False) & ~Q(mine__status=Subscription.Status.UNSUBSCRIBED))
+        )
+        .annotate(
+            mine_id=F("mine__id"),
+            mine_email=F("mine__email"),
+            mine_person_id=F("mine__person_id"),
+            mine_status=F("mine__status"),
+            mine_bounced_at=F("mine__bounced_at"),
+        )
+        .order_by("-is_general", "order", "name", "pk", F("mine__person_id").desc(nulls_last=True))
+    )
+    found: dict[int, tuple[NewsletterList, Subscription | None]] = {}
+    for row in rows:
+        if row.pk in found:
+            continue
+        subscription = None
+        if row.mine_id is not None:
+            subscription = Subscription(
+                pk=row.mine_id,
+                newsletter_list=row,
+                email=row.mine_email,
+                person_id=row.mine_person_id,
+                status=row.mine_status,
+                bounced_at=row.mine_bounced_at,
+            )
+        found[row.pk] = (row, subscription)
+    return list(found.values())
 
 
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
@@ -30,10 +97,13 @@ def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
     return counts
 
 
-def subscriptions_active() -> QuerySet[Subscription]:
+def subscriptions_active(*, newsletter_list: NewsletterList | int | None = None) -> QuerySet[Subscription]:
     """Who gets the next edition: confirmed, never bounced, and not an undeliverable address
-    (vzhg.mail.bounces: bounces read from the bounce mailbox)."""
-    return subscriptions_confirmed().exclude(email__in=undeliverable_emails())
+    (vzhg.mail.bounces: bounces read from the bounce mailbox); of one list when given."""
+    queryset = subscriptions_confirmed().exclude(email__in=undeliverable_emails())
+    if newsletter_list is not None:
+        queryset = queryset.filter(newsletter_list=newsletter_list)
+    return queryset
 
 
 def subscriptions_confirmed() -> QuerySet[Subscription]:
@@ -41,17 +111,25 @@ def subscriptions_confirmed() -> QuerySet[Subscription]:
     return Subscription.objects.filter(status=Subscription.Status.CONFIRMED, bounced_at__isnull=True)
 
 
-def subscriptions_undeliverable_count() -> int:
+def subscriptions_undeliverable_count(*, newsletter_list: NewsletterList | int | None = None) -> int:
     """Confirmed subscriptions an edition skips because their address is undeliverable."""
-    return subscriptions_confirmed().filter(email__in=undeliverable_emails()).count()
+    queryset = subscriptions_confirmed().filter(email__in=undeliverable_emails())
+    if newsletter_list is not None:
+        queryset = queryset.filter(newsletter_list=newsletter_list)
+    return queryset.count()
 
 
-def subscription_for_person(*, person, lock: bool = False) -> Subscription | None:
-    """The person's subscription: the one linked to them, else the one of their address.
-    `lock`: select it for update (a service about to change it)."""
+def subscription_for_person(
+    *, person, lock: bool = False, newsletter_list: NewsletterList | None = None
+) -> Subscription | None:
+    """The person's subscription to a list (default: the general newsletter): the one linked to
+    them, else the one of their address. `lock`: select it for update (a service about to change it)."""
     if person is None:
         return None
-    queryset = Subscription.objects.filter(Q(person=person) | Q(email__iexact=person.email))
+    newsletter_list = newsletter_list or NewsletterList.objects.general()
+    queryset = Subscription.objects.filter(
+        Q(person=person) | Q(email__iexact=person.email), newsletter_list=newsletter_list
+    )
     if lock:
         queryset = queryset.select_for_update()
     return queryset.order_by("-person_id").first()

@@ -109,6 +109,10 @@ OBJECT_URLS = {
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
     "newsletters:unsubscribe": "tests/newsletters/test_views.py",  # signed token; bad one: 400
     "newsletters:click": "tests/newsletters/test_clicks.py",  # signed (edition, link); else 400
+    # A list's archive: public list anyone; closed list its subscribers and staff who may view
+    # editions; else 404. A list's subscribe page: lists open to subscribe only; else 404.
+    "newsletters:list_archive": "tests/newsletters/test_lists.py",
+    "newsletters:list_subscribe": "tests/newsletters/test_lists.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -148,6 +152,7 @@ ADMIN_MODELS = {
     "governance.progressreport": "manage",
     "governance.annualreport": "manage",
     "governance.reportversion": "view",  # made by rendering; publishing (change) is an action
+    "newsletters.newsletterlist": "manage",
     "newsletters.newsletter": "manage",
     "newsletters.section": "manage",
     "newsletters.subscription": "manage",

@@ -85,6 +85,15 @@ def confidential_world():
     )
     registration = RegistrationFactory()  # someone else's
     newsletter = NewsletterFactory(title=f"{SECRET} concepteditie", with_items=1)
+    # A closed list (subscribers and staff only) with a sent edition of its own.
+    from newsletters.models import NewsletterList
+
+    closed_list = NewsletterList.objects.create(
+        name=f"{SECRET} strategennetwerk", slug="strategen", self_service=False, public=False
+    )
+    closed_edition = NewsletterFactory(
+        title=f"{SECRET} strategeneditie", newsletter_list=closed_list, status=Newsletter.Status.SENT
+    )
     item = Item.objects.get(section__newsletter=newsletter)
     item.image.save("foto.png", ContentFile(png_bytes()), save=True)
     assert newsletter.status == Newsletter.Status.CONCEPT
@@ -178,7 +187,13 @@ def confidential_world():
             ("get", reverse("events:cancel_token", kwargs={"token": "x"}), bad_token, bad_token)
         ],
         "events:feed": [("get", reverse("events:feed", kwargs={"token": "x"}), bad_token, bad_token)],
-        "newsletters:edition": [("get", newsletter.get_absolute_url(), hidden, {200})],
+        "newsletters:edition": [
+            ("get", newsletter.get_absolute_url(), hidden, {200}),
+            ("get", closed_edition.get_absolute_url(), hidden, {200}),
+        ],
+        "newsletters:list_archive": [("get", closed_list.get_absolute_url(), hidden, {200})],
+        # Nobody subscribes themselves to a closed list: the secretariat adds people in the admin.
+        "newsletters:list_subscribe": [("get", closed_list.subscribe_url(), hidden, hidden)],
         "newsletters:image": [
             ("get", reverse("newsletters:image", kwargs={"item_id": item.pk}), hidden, {200})
         ],

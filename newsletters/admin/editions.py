@@ -22,7 +22,7 @@ from vzhg.site import site_url
 
 from .. import selectors
 from ..forms import ItemForm, ScheduleForm, TestSendForm
-from ..models import Delivery, Item, Newsletter, Section
+from ..models import Delivery, Item, Newsletter, NewsletterList, Section
 from ..rendering import edition_render, mail_render
 from ..services.copying import newsletter_copy_previous
 from ..services.editions import (
@@ -88,15 +88,23 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Newsletter)
 class NewsletterAdmin(ReadableHistoryAdmin):
-    list_display = ["title", "date", "status", "scheduled_for", "sent_at", "progress_short"]
-    list_filter = ["status"]
+    list_display = [
+        "title",
+        "newsletter_list",
+        "date",
+        "status",
+        "scheduled_for",
+        "sent_at",
+        "progress_short",
+    ]
+    list_filter = ["newsletter_list", "status"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
     change_form_template = "admin/newsletters/newsletter/change_form.html"
     change_list_template = "admin/newsletters/newsletter/change_list.html"
     fields = [
-        "title", "slug", "date", "intro", "closing",
+        "newsletter_list", "title", "slug", "date", "intro", "closing",
         "status", "scheduled_for", "sent_at", "progress", "report", "clicks",
     ]  # fmt: skip
     readonly_fields = ["status", "scheduled_for", "sent_at", "progress", "report", "clicks"]
@@ -125,7 +133,7 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         counts = selectors.newsletter_progress(newsletter=obj)
         if not counts["total"]:
             return _("Not sent yet. %(count)d subscribers would receive it now.") % {
-                "count": selectors.subscriptions_active().count()
+                "count": selectors.subscriptions_active(newsletter_list=obj.newsletter_list_id).count()
             }
         url = reverse("admin:newsletters_delivery_changelist") + f"?newsletter__id__exact={obj.pk}"
         progress = format_html(
@@ -164,8 +172,11 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        # The list is chosen on create: its readers, copies and archive follow from it.
         if obj is not None and not obj.is_editable:
-            return ["title", "slug", "date", "intro", "closing", *self.readonly_fields]
+            return ["newsletter_list", "title", "slug", "date", "intro", "closing", *self.readonly_fields]
+        if obj is not None:
+            return ["newsletter_list", *self.readonly_fields]
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
@@ -177,12 +188,24 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None and not obj.is_editable else self.prepopulated_fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "newsletter_list" in form.base_fields:
+            form.base_fields["newsletter_list"].required = False  # none chosen: the general newsletter
+        return form
+
     def get_changeform_initial_data(self, request):
-        return {"date": timezone.localdate()}
+        return {"date": timezone.localdate(), "newsletter_list": NewsletterList.objects.general().pk}
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "newsletter_lists": NewsletterList.objects.all()}
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            if obj.newsletter_list_id is None:
+                obj.newsletter_list = NewsletterList.objects.general()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -217,7 +240,9 @@ class NewsletterAdmin(ReadableHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         try:
-            newsletter = newsletter_copy_previous(actor=request.user)
+            chosen = request.POST.get("newsletter_list", "")
+            newsletter_list = NewsletterList.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+            newsletter = newsletter_copy_previous(actor=request.user, newsletter_list=newsletter_list)
         except ServiceError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:newsletters_newsletter_changelist"))
@@ -282,7 +307,9 @@ class NewsletterAdmin(ReadableHistoryAdmin):
     def _send_now(self, request, obj):
         created = newsletter_send(newsletter=obj, actor=request.user)
         obj.refresh_from_db()
-        if created and (skipped := selectors.subscriptions_undeliverable_count()):
+        if created and (
+            skipped := selectors.subscriptions_undeliverable_count(newsletter_list=obj.newsletter_list_id)
+        ):
             self.message_user(
                 request,
                 ngettext(

@@ -14,25 +14,42 @@ from vzhg.admin_history import ReadableHistoryAdmin  # the history page: Dutch, 
 from vzhg.mail.bounce_state import BounceStateAdminMixin  # "onbestelbaar": column, filter, change page
 
 from ..forms import ImportForm, PeopleSubscribeForm
-from ..models import Subscription
+from ..models import NewsletterList, Subscription
 from ..services import subscriptions as services
 
 
 class SubscriptionAddForm(forms.ModelForm):
+    """Adding an address by hand, to any list (a closed one too: only the secretariat adds there)."""
+
     class Meta:
         model = Subscription
-        fields = ["email", "person"]
+        fields = ["newsletter_list", "email", "person"]
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        existing = Subscription.objects.filter(email__iexact=email).first()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["newsletter_list"].required = False  # none chosen: the general newsletter
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("email") or "").strip().lower()
+        newsletter_list = data["newsletter_list"] = (
+            data.get("newsletter_list") or NewsletterList.objects.general()
+        )
+        if not email:
+            return data
+        existing = Subscription.objects.filter(newsletter_list=newsletter_list, email__iexact=email).first()
         if existing is not None and existing.status == Subscription.Status.UNSUBSCRIBED:
-            raise forms.ValidationError(
-                _("This address unsubscribed and stays unsubscribed; only its owner can subscribe again.")
+            self.add_error(
+                "email",
+                _("This address unsubscribed and stays unsubscribed; only its owner can subscribe again."),
             )
-        if existing is not None:
-            raise forms.ValidationError(_("This address is already on the list."))
-        return email
+        elif existing is not None:
+            self.add_error("email", _("This address is already on the list."))
+        data["email"] = email
+        return data
+
+    def validate_unique(self):
+        pass  # clean() says it in words; the service adds the row
 
 
 class BouncedFilter(admin.SimpleListFilter):
@@ -54,6 +71,7 @@ class BouncedFilter(admin.SimpleListFilter):
 class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "email",
+        "newsletter_list",
         "person",
         "status",
         "source",
@@ -62,11 +80,12 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
         "bounced_at",
         "bounce_reason",
     ]
-    list_filter = ["status", "source", BouncedFilter]
-    list_select_related = ["person"]
+    list_filter = ["newsletter_list", "status", "source", BouncedFilter]
+    list_select_related = ["person", "newsletter_list"]
     search_fields = ["email", "person__last_name", "person__first_name"]
     raw_id_fields = ["person"]
     fields = [
+        "newsletter_list",
         "email",
         "person",
         "status",
@@ -81,6 +100,7 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
     # confirms their own address), unsubscribing (which sticks: imports leave it alone) and the
     # action below. Typing "confirmed" over "unsubscribed" would mail someone who said no.
     readonly_fields = [
+        "newsletter_list",
         "email",
         "status",
         "source",
@@ -114,13 +134,18 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["email", "person"]
+            return ["newsletter_list", "email", "person"]
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         return self.readonly_fields
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("newsletter_list", NewsletterList.objects.general().pk)
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
@@ -133,8 +158,8 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        services.subscription_import(text=obj.email, actor=request.user)
-        subscription = Subscription.objects.get(email__iexact=obj.email)
+        services.subscription_import(text=obj.email, actor=request.user, newsletter_list=obj.newsletter_list)
+        subscription = Subscription.objects.get(newsletter_list=obj.newsletter_list, email__iexact=obj.email)
         if obj.person_id and subscription.person_id is None:
             subscription.person_id = obj.person_id
             subscription.save(update_fields=["person"])
@@ -189,7 +214,11 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
-            report = services.subscription_import(text=form.cleaned_data["text"], actor=request.user)
+            report = services.subscription_import(
+                text=form.cleaned_data["text"],
+                actor=request.user,
+                newsletter_list=form.cleaned_data["newsletter_list"],
+            )
             self._report(request, report)
             if not report.invalid:
                 return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))
@@ -211,6 +240,7 @@ class SubscriptionAdmin(BounceStateAdminMixin, ReadableHistoryAdmin):
                 functions=form.cleaned_data["functions"],
                 region_ids=[region.pk for region in form.cleaned_data["regions"]],
                 actor=request.user,
+                newsletter_list=form.cleaned_data["newsletter_list"],
             )
             self._report(request, report)
             return HttpResponseRedirect(reverse("admin:newsletters_subscription_changelist"))

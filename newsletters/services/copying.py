@@ -13,7 +13,7 @@ from members.models import User
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
-from ..models import Newsletter, Section
+from ..models import Newsletter, NewsletterList, Section
 from .editions import newsletter_sections_ensure
 
 # Content, not interface: the newsletter is written in Dutch (see DEFAULT_SECTIONS).
@@ -23,9 +23,11 @@ DUTCH_MONTHS = (
 )  # fmt: skip
 
 
-def newsletter_previous() -> Newsletter | None:
-    """The edition a new one builds on: the latest by date (then by creation)."""
-    return Newsletter.objects.order_by("-date", "-pk").first()
+def newsletter_previous(*, newsletter_list: NewsletterList | None = None) -> Newsletter | None:
+    """The edition a new one builds on: the latest of the same list (default: the general
+    newsletter) by date (then by creation)."""
+    newsletter_list = newsletter_list or NewsletterList.objects.general()
+    return Newsletter.objects.filter(newsletter_list=newsletter_list).order_by("-date", "-pk").first()
 
 
 def _free_slug(base: str) -> str:
@@ -37,16 +39,25 @@ def _free_slug(base: str) -> str:
 
 
 @transaction.atomic
-def newsletter_copy_previous(*, actor: User | None, date: datetime.date | None = None) -> Newsletter:
-    """A concept edition with the previous edition's sections (titles, order), opening and
-    closing word, and no items. Its title is "Nieuwsbrief <maand jaar>" of its date; the edition's
-    history says which edition it was copied from and by whom."""
-    previous = newsletter_previous()
+def newsletter_copy_previous(
+    *,
+    actor: User | None,
+    date: datetime.date | None = None,
+    newsletter_list: NewsletterList | None = None,
+) -> Newsletter:
+    """A concept edition of a list (default: the general newsletter) with the previous edition
+    of that same list's sections (titles, order), opening and closing word, and no items. Its
+    title is "Nieuwsbrief <maand jaar>" of its date (another list's: "<list name> <maand jaar>");
+    the edition's history says which edition it was copied from and by whom."""
+    newsletter_list = newsletter_list or NewsletterList.objects.general()
+    previous = newsletter_previous(newsletter_list=newsletter_list)
     if previous is None:
         raise ServiceError(_("There is no previous edition to start from."), code="no_previous")
     date = date or timezone.localdate()
-    title = f"Nieuwsbrief {DUTCH_MONTHS[date.month - 1]} {date.year}"
+    name = "Nieuwsbrief" if newsletter_list.is_general else newsletter_list.name
+    title = f"{name} {DUTCH_MONTHS[date.month - 1]} {date.year}"
     newsletter = Newsletter(
+        newsletter_list=newsletter_list,
         title=title,
         slug=_free_slug(slugify(title)),
         date=date,

@@ -75,7 +75,9 @@ def newsletter_test_send(
     with transaction.atomic():
         for address, user in recipients.items():
             person = person_for_user(user=user)
-            subscription = Subscription.objects.filter(email__iexact=address).first()
+            subscription = Subscription.objects.filter(
+                newsletter_list_id=newsletter.newsletter_list_id, email__iexact=address
+            ).first()
             mail = mail_render(
                 edition=edition, subscription=subscription, first_name=person.first_name if person else ""
             )

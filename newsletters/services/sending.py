@@ -48,7 +48,10 @@ def newsletter_send(*, newsletter: Newsletter, actor: User | None = None) -> int
             newsletter, actor=actor, reason="sending started" if actor else "sending started as scheduled"
         )
         newsletter.save(update_fields=["agenda", "status", "progress_at", "updated_at"])
-        subscription_ids = selectors.subscriptions_active().values_list("pk", flat=True)
+        # The edition's own list's readers only (issue 14: separate lists).
+        subscription_ids = selectors.subscriptions_active(
+            newsletter_list=newsletter.newsletter_list_id
+        ).values_list("pk", flat=True)
         created = Delivery.objects.bulk_create(
             [Delivery(newsletter=newsletter, subscription_id=pk) for pk in subscription_ids.iterator()],
             batch_size=1000,

@@ -27,7 +27,7 @@ from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url, site_url
 
 from .. import selectors
-from ..models import Subscription
+from ..models import NewsletterList, Subscription
 from ..tokens import confirm_token, confirm_token_read, unsubscribe_token_read
 
 CONFIRM_LINK_INVALID = gettext_lazy(
@@ -41,10 +41,26 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def subscription_request(*, email: str) -> Subscription:
-    """The public subscribe page: a pending subscription and a confirmation mail. An address
-    already on the list gets nothing new (the page says the same either way, so the page does
-    not reveal who is subscribed). Raises ServiceError (code "invalid_email") for an invalid address."""
+def _list_or_general(newsletter_list: NewsletterList | None) -> NewsletterList:
+    return newsletter_list if newsletter_list is not None else NewsletterList.objects.general()
+
+
+def _closed_refuse(newsletter_list: NewsletterList) -> None:
+    if not newsletter_list.self_service:
+        raise ServiceError(
+            _("Only the secretariat adds people to %(list)s.") % {"list": newsletter_list.name},
+            code="closed_list",
+        )
+
+
+def subscription_request(*, email: str, newsletter_list: NewsletterList | None = None) -> Subscription:
+    """The public subscribe page of a list (default: the general newsletter): a pending
+    subscription and a confirmation mail. An address already on the list gets nothing new (the
+    page says the same either way, so the page does not reveal who is subscribed). Raises
+    ServiceError: "invalid_email" for an invalid address, "closed_list" for a list only the
+    secretariat adds people to."""
+    newsletter_list = _list_or_general(newsletter_list)
+    _closed_refuse(newsletter_list)
     try:
         email = _clean_email(email)
     except ValidationError:
@@ -52,7 +68,11 @@ def subscription_request(*, email: str) -> Subscription:
             _("Enter a valid e-mail address, such as name@gemeente.nl."), code="invalid_email"
         ) from None
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(email__iexact=email).first()
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(newsletter_list=newsletter_list, email__iexact=email)
+            .first()
+        )
         if subscription is not None and subscription.is_active:
             return subscription
         if subscription is None:
@@ -60,14 +80,14 @@ def subscription_request(*, email: str) -> Subscription:
             try:
                 with transaction.atomic():
                     subscription = Subscription(
-                        email=email, person=person, status=Subscription.Status.PENDING,
-                        source=Subscription.Source.PUBLIC,
+                        newsletter_list=newsletter_list, email=email, person=person,
+                        status=Subscription.Status.PENDING, source=Subscription.Source.PUBLIC,
                     )  # fmt: skip
                     history_note(subscription, reason="asked on the subscribe page")
                     subscription.save(force_insert=True)
             except IntegrityError:
                 # The same address sent twice at once: the other request made the row.
-                return Subscription.objects.get(email__iexact=email)
+                return Subscription.objects.get(newsletter_list=newsletter_list, email__iexact=email)
         elif subscription.status == Subscription.Status.UNSUBSCRIBED:
             # Asking again is a new request: it waits for a new confirmation.
             subscription.status = Subscription.Status.PENDING
@@ -79,8 +99,12 @@ def subscription_request(*, email: str) -> Subscription:
 
 def _confirmation_mail(subscription: Subscription) -> None:
     link = absolute_url(reverse("newsletters:confirm", kwargs={"token": confirm_token(subscription)}))
-    subject = str(_("Confirm your subscription to the VZHG newsletter"))
-    context = {"link": link, "site_url": site_url(), "subject": subject}
+    newsletter_list = subscription.newsletter_list
+    if newsletter_list.is_general:
+        subject = str(_("Confirm your subscription to the VZHG newsletter"))
+    else:
+        subject = str(_("Confirm your subscription to %(list)s") % {"list": newsletter_list.name})
+    context = {"link": link, "site_url": site_url(), "subject": subject, "newsletter_list": newsletter_list}
     mail_queue(
         to=subscription.email,
         subject=subject,
@@ -101,8 +125,15 @@ def subscription_confirm(*, token: str) -> Subscription:
         subscription_id = data.get("s")
         if not isinstance(subscription_id, int):
             raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
-        subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+        subscription = (
+            Subscription.objects.select_for_update(of=("self",))
+            .select_related("newsletter_list")
+            .filter(pk=subscription_id)
+            .first()
+        )
         if subscription is None or subscription.email != data.get("e"):
+            raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
+        if not _token_list_matches(subscription, data.get("l")):
             raise ServiceError(CONFIRM_LINK_INVALID, code="invalid_link")
         if subscription.status == Subscription.Status.PENDING:
             subscription.status = Subscription.Status.CONFIRMED
@@ -120,9 +151,20 @@ def subscription_confirm(*, token: str) -> Subscription:
         return subscription
 
 
+def _token_list_matches(subscription: Subscription, list_id: int | None) -> bool:
+    """A token names its list; an old token (without one) is for the general newsletter only."""
+    if list_id is None:
+        return subscription.newsletter_list.is_general
+    return subscription.newsletter_list_id == list_id
+
+
 def subscription_for_unsubscribe_token(*, token: str) -> Subscription:
-    pk = unsubscribe_token_read(token)
-    subscription = Subscription.objects.filter(pk=pk).first() if pk is not None else None
+    read = unsubscribe_token_read(token)
+    subscription = None
+    if read is not None:
+        subscription = Subscription.objects.select_related("newsletter_list").filter(pk=read[0]).first()
+        if subscription is not None and not _token_list_matches(subscription, read[1]):
+            subscription = None
     if subscription is None:
         raise ServiceError(
             _("This unsubscribe link is not valid. Check that you copied the whole link."),
@@ -167,18 +209,29 @@ def subscription_bounce_clear(*, subscription_ids: list[int], actor: User | None
     return len(bounced)
 
 
-def subscription_profile_set(*, person: Person, subscribe: bool, actor: User) -> Subscription | None:
-    """From the profile: the person's own address (verified by logging in) on or off the list."""
+def subscription_profile_set(
+    *, person: Person, subscribe: bool, actor: User, newsletter_list: NewsletterList | None = None
+) -> Subscription | None:
+    """From the profile: the person's own address (verified by logging in) on or off a list
+    (default: the general newsletter). A closed list (not self_service) can be left, not joined:
+    ServiceError "closed_list"."""
+    newsletter_list = _list_or_general(newsletter_list)
     with transaction.atomic():
-        subscription = selectors.subscription_for_person(person=person, lock=True)
+        subscription = selectors.subscription_for_person(
+            person=person, lock=True, newsletter_list=newsletter_list
+        )
         if not subscribe:
             if subscription is not None:
                 return subscription_unsubscribe(
                     subscription=subscription, actor=actor, reason="unsubscribed in the profile"
                 )
             return None
+        if subscription is None or subscription.status != Subscription.Status.CONFIRMED:
+            _closed_refuse(newsletter_list)
         if subscription is None:
-            subscription = Subscription(email=person.email, source=Subscription.Source.PUBLIC)
+            subscription = Subscription(
+                newsletter_list=newsletter_list, email=person.email, source=Subscription.Source.PUBLIC
+            )
         subscription.person = person
         if not subscription.is_active:
             subscription.status = Subscription.Status.CONFIRMED
@@ -189,6 +242,25 @@ def subscription_profile_set(*, person: Person, subscribe: bool, actor: User) ->
         history_note(subscription, actor=actor, reason="subscribed in the profile")
         subscription.save()
         return subscription
+
+
+def subscription_profile_lists_set(*, person: Person, list_ids: set[int], actor: User) -> dict[str, list]:
+    """The profile's one form: the person is on exactly the lists ticked, of the lists the
+    profile shows them (selectors.newsletter_lists_for_person). Returns the lists joined and left."""
+    changed: dict[str, list] = {"joined": [], "left": []}
+    with transaction.atomic():
+        for newsletter_list, subscription in selectors.newsletter_lists_for_person(person=person):
+            on = subscription is not None and subscription.is_active
+            wanted = newsletter_list.pk in list_ids
+            if wanted == on:
+                continue
+            if wanted and not newsletter_list.self_service:
+                continue  # a closed list that bounced: not for the person to revive
+            subscription_profile_set(
+                person=person, subscribe=wanted, actor=actor, newsletter_list=newsletter_list
+            )
+            changed["joined" if wanted else "left"].append(newsletter_list)
+    return changed
 
 
 @dataclass
@@ -206,13 +278,16 @@ def _subscribe_addresses(
     report: ImportReport,
     actor: User | None,
     reason: str,
+    newsletter_list: NewsletterList,
 ) -> None:
     wanted: dict[str, Person | None] = {}
     for email, person in rows:
         wanted.setdefault(email, person)
     existing = {
         subscription.email: subscription
-        for subscription in Subscription.objects.filter(email__in=list(wanted))
+        for subscription in Subscription.objects.filter(
+            newsletter_list=newsletter_list, email__in=list(wanted)
+        )
     }
     new = []
     now = timezone.now()
@@ -221,6 +296,7 @@ def _subscribe_addresses(
         if subscription is None:
             new.append(
                 Subscription(
+                    newsletter_list=newsletter_list,
                     email=email,
                     person=person,
                     status=Subscription.Status.CONFIRMED,
@@ -237,7 +313,10 @@ def _subscribe_addresses(
     # ignore_conflicts leaves the new rows without their ids: read back the ones made here (an
     # address another request subscribed at the same moment has its own history).
     made = Subscription.objects.filter(
-        email__in=[subscription.email for subscription in new], source=source, confirmed_at=now
+        newsletter_list=newsletter_list,
+        email__in=[subscription.email for subscription in new],
+        source=source,
+        confirmed_at=now,
     )
     Subscription.history.bulk_history_create(
         list(made), batch_size=1000, default_user=actor, default_change_reason=reason
@@ -245,8 +324,11 @@ def _subscribe_addresses(
 
 
 @transaction.atomic
-def subscription_import(*, text: str, actor: User | None = None) -> ImportReport:
-    """Addresses from a CSV or a pasted list (one per line, or a column named email / e-mail).
+def subscription_import(
+    *, text: str, actor: User | None = None, newsletter_list: NewsletterList | None = None
+) -> ImportReport:
+    """Addresses from a CSV or a pasted list (one per line, or a column named email / e-mail) put
+    on a list (default: the general newsletter; a closed list too: this is the secretariat).
     New addresses are subscribed (confirmed); unsubscribed ones stay unsubscribed; invalid lines
     are reported with their line number and nothing of them is stored."""
     report = ImportReport()
@@ -281,13 +363,18 @@ def subscription_import(*, text: str, actor: User | None = None) -> ImportReport
         report=report,
         actor=actor,
         reason="imported by staff",
+        newsletter_list=_list_or_general(newsletter_list),
     )
     return report
 
 
 @transaction.atomic
 def subscription_people_subscribe(
-    *, functions: list[str], region_ids: list[int], actor: User | None
+    *,
+    functions: list[str],
+    region_ids: list[int],
+    actor: User | None,
+    newsletter_list: NewsletterList | None = None,
 ) -> ImportReport:
     """People of member municipalities, chosen by function and/or region, put on the list.
     People who unsubscribed before are left alone."""
@@ -309,5 +396,6 @@ def subscription_people_subscribe(
         report=report,
         actor=actor,
         reason="people of member municipalities subscribed by staff",
+        newsletter_list=_list_or_general(newsletter_list),
     )
     return report

@@ -9,7 +9,7 @@ a second run creates nothing and leaves edits made in the app alone.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import events, governance, members, newsletters, reports
+from demo import events, governance, members, newsletter_lists, newsletters, reports
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         events.demo_load(stdout=self.stdout)
         newsletters.demo_load(stdout=self.stdout)
         newsletters.last_year_load(stdout=self.stdout)
+        newsletter_lists.demo_load(stdout=self.stdout)
         governance.demo_load(stdout=self.stdout)
         reports.demo_load(stdout=self.stdout)
 
