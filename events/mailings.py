@@ -22,7 +22,7 @@ from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_reference
 
 from .emails import RenderedMail, event_context, staff_mail_render
-from .invitation_mail import invitation_mail_render, invitation_texts_prepare
+from .invitation_mail import invitation_mails_render, invitation_texts_prepare
 from .models import Event, EventMailing, Invitation, Registration
 
 
@@ -186,18 +186,15 @@ def _invitations_insert(
         Person.objects.filter(pk__in=[pk for pk in person_ids if pk not in already])
         .exclude(email="")
         .filter(~undeliverable_exists("email"))  # bounced: not invited (counted as skipped)
+        .select_related("organisation")  # the merge field {gemeente} of an own text
         .order_by("pk")
     )
     texts = invitation_texts_prepare(subject=mailing.subject, body=mailing.body)  # once per batch
+    rendered = invitation_mails_render(event=event, people=people, texts=texts)  # templates once per batch
     mails = OutgoingMail.objects.bulk_create(
         [
-            _outgoing(
-                invitation_mail_render(event=event, person=person, texts=texts),
-                to=person.email,
-                kind="events.invitation",
-                reference=mail_reference(person),
-            )
-            for person in people
+            _outgoing(mail, to=person.email, kind="events.invitation", reference=mail_reference(person))
+            for person, mail in zip(people, rendered, strict=True)
         ]
     )
     Invitation.objects.bulk_create(
