@@ -378,9 +378,9 @@ def allocation_view(request, object_id, model_admin):
                     request, _("The allocation is applied: %(count)s workshop places.") % {"count": placed}
                 )
             elif "send" in request.POST:
-                mailed = workshops.workshop_allocation_send(run=run, actor=request.user)
+                count = workshops.workshop_allocation_send(run=run, actor=request.user)
                 messages.success(
-                    request, _("The results are on their way: %(count)s mails.") % {"count": mailed}
+                    request, _("The allocation is being sent to %(count)s registrants.") % {"count": count}
                 )
             else:
                 workshops.workshop_allocation_run(event=event, actor=request.user)
@@ -390,13 +390,14 @@ def allocation_view(request, object_id, model_admin):
         except ServiceError as error:
             messages.error(request, error.message)
         return redirect(reverse("admin:events_event_allocation", args=[event.pk]))
-    run = AllocationRun.objects.filter(event=event).select_related("event", "created_by").first()
+    run = AllocationRun.objects.filter(event=event).select_related("event", "created_by", "send").first()
     context = _context(
         request,
         model_admin,
         event,
         _("Workshop allocation: %(event)s") % {"event": event},
         run=run,
+        sending=getattr(run, "send", None) if run else None,  # the Send and its progress
         distribution=selectors.allocation_distribution(run=run) if run else None,
         may_change=request.user.has_perm("events.change_event"),
     )
