@@ -87,7 +87,7 @@ def _send_batch(*, send_id: int, started_at) -> bool:
     row (only the send row is locked)."""
     from vzhg.mail.services import mail_dispatch
 
-    from .emails import WORKSHOP_MAIL_KINDS, registration_mail_render
+    from .emails import registration_mail_render
     from .mailings import _outgoing
 
     with transaction.atomic():
@@ -127,7 +127,7 @@ def _send_batch(*, send_id: int, started_at) -> bool:
             mail = _outgoing(
                 rendered,
                 to=person.email,
-                kind=WORKSHOP_MAIL_KINDS["allocated"],
+                kind="events.workshop.allocated",  # WORKSHOP_MAIL_KINDS["allocated"]
                 reference=mail_reference(registration),
                 attachments=attachments,
             )
