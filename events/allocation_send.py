@@ -43,7 +43,8 @@ def _recipients(run: AllocationRun):
 def workshop_allocation_send(*, run: AllocationRun, actor, now=None) -> int:
     """The secretariat's Send: record it (once per run: the run row is locked, and the send is
     unique per run) and hand it to the worker after commit; no mail is rendered here. The event's
-    .ics SEQUENCE is raised once for the whole send. Returns the number of registrants to mail."""
+    .ics SEQUENCE is raised once for the whole send. A send the worker gave up on (failed) is
+    resumed instead. Returns the number of registrants to mail."""
     from .lifecycle import event_ics_sequence_bump
 
     now = now or timezone.now()
@@ -51,7 +52,17 @@ def workshop_allocation_send(*, run: AllocationRun, actor, now=None) -> int:
         run = AllocationRun.objects.select_for_update().select_related("event").get(pk=run.pk)
         if run.applied_at is None:
             raise ServiceError(_("Apply the allocation before sending it."), "not_applied")
-        if run.sent_at is not None or AllocationSend.objects.filter(run=run).exists():
+        earlier = AllocationSend.objects.filter(run=run).first()
+        if earlier is not None and earlier.status == AllocationSend.Status.FAILED and run.sent_at is None:
+            # Sending again after the worker gave up: the same send resumes with those not yet
+            # mailed (their AllocationMail rows), the SEQUENCE was raised for it already.
+            earlier.status, earlier.attempts, earlier.error = AllocationSend.Status.PENDING, 0, ""
+            earlier.started_at = earlier.dispatched_at = earlier.finished_at = None
+            earlier.requested_at = now
+            earlier.save()
+            _send_dispatch(send_id=earlier.pk, on_commit=True)
+            return earlier.total - earlier.processed
+        if run.sent_at is not None or earlier is not None:
             raise ServiceError(_("This allocation has already been sent."), "already_sent")
         send = AllocationSend.objects.create(
             run=run,

@@ -213,3 +213,37 @@ def test_two_sends_at_once_make_one_set_of_mails():
     workshop_allocation_send_task(send.pk)  # the worker's part (a no-op if it already ran)
     one_mail_each(event)
     assert Event.objects.get(pk=event.pk).ics_sequence == sequence + 1
+
+
+@pytest.mark.django_db
+def test_a_send_the_worker_gave_up_on_can_be_sent_again_and_mails_only_the_rest(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from vzhg.tasks import handoff_claim
+
+    monkeypatch.setattr(allocation_send, "SEND_BATCH_SIZE", 2)
+    user = UserFactory(is_staff=True)
+    user.groups.add(member_services.secretariat_group_ensure())
+    client.force_login(user)
+    event, run = applied(5)
+    sequence = Event.objects.get(pk=event.pk).ics_sequence
+    url = reverse("admin:events_event_allocation", args=[event.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        workshops.workshop_allocation_send(run=run, actor=user)
+    send = AllocationSend.objects.get(run=run)
+    claimed = handoff_claim(
+        queryset=AllocationSend.objects.all(), pk=send.pk, pending_status="pending", running_status="running"
+    )
+    allocation_send._send_batch(send_id=send.pk, started_at=claimed.started_at)  # 2 mailed, then dies
+    AllocationSend.objects.filter(pk=send.pk).update(status="failed", error="Gestopt.")
+    page = client.get(url).content.decode()
+    assert "2 van 5 verstuurd. Gestopt." in page and 'name="send"' in page  # may be sent again
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"send": "", "run": run.pk}).status_code == 302
+    one_mail_each(event)  # the three others, nobody twice
+    send.refresh_from_db()
+    assert (send.status, send.processed, send.error) == ("done", 5, "")
+    assert Event.objects.get(pk=event.pk).ics_sequence == sequence + 1  # still once for this send
+    page = client.get(url).content.decode()
+    assert 'name="send"' not in page and 'id="sent"' in page
