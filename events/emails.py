@@ -79,13 +79,39 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
     `reason` is the (code, workshop title) of a waiting-list placement; it is worded here, in
     the mail's language.
     """
-    from .services import waitlist_reason_text
-
     person = registration.person
     if person is None or not person.email:
         return None
-    event = registration.event
     choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
+    if kind in ("changed", "cancelled", "workshop"):
+        # The person's calendar entry changes: its next version needs a higher SEQUENCE.
+        from .lifecycle import event_ics_sequence_bump
+
+        event_ics_sequence_bump(event=registration.event)
+    rendered, attachments = registration_mail_render(
+        registration=registration, kind=kind, choices=choices, reason=reason
+    )
+    return mail_queue(
+        to=person.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+        kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
+        reference=mail_reference(registration),
+    )
+
+
+def registration_mail_render(
+    *, registration, kind: str, choices: list, reason: tuple[str, str] | None = None
+) -> tuple[RenderedMail, list[tuple[str, bytes, str]]]:
+    """The mail of `kind` for a registration with a person and an address, and its attachments;
+    no queries of its own (`choices`: its SessionChoice rows with session and round, in round
+    order), so a batch can render many (events/allocation_send.py)."""
+    from .services import waitlist_reason_text
+
+    person = registration.person
+    event = registration.event
     with mail_translation(recipient=person):
         context = {
             "kind": kind,
@@ -109,11 +135,6 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
         attachments = []
-        if kind in ("changed", "cancelled", "workshop"):
-            # The person's calendar entry changes: its next version needs a higher SEQUENCE.
-            from .lifecycle import event_ics_sequence_bump
-
-            event_ics_sequence_bump(event=event)
         if (
             kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and registration.status == registration.Status.CONFIRMED
@@ -136,12 +157,4 @@ def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] 
                     ics.content_type("CANCEL"),
                 )
             )
-    return mail_queue(
-        to=person.email,
-        subject=subject,
-        text=text,
-        html=html,
-        attachments=attachments,
-        kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
-        reference=mail_reference(registration),
-    )
+    return RenderedMail(subject=subject, text=text, html=html), attachments

@@ -466,10 +466,12 @@ class FeedKey(models.Model):
 
 
 # Ranked workshop choices and the allocation runs live in their own module (re-exported here).
-from .workshop_models import AllocationRun, WorkshopChoice  # noqa: E402
+from .workshop_models import AllocationMail, AllocationRun, AllocationSend, WorkshopChoice  # noqa: E402
 
 __all__ = [
+    "AllocationMail",
     "AllocationRun",
+    "AllocationSend",
     "Event",
     "EventMailing",
     "FeedKey",

@@ -361,7 +361,7 @@ def allocation_view(request, object_id, model_admin):
     """Run the allocation (a new seed each time), review its distribution, apply it. GET needs
     the view right; running and applying need the right to change events."""
     from . import workshops
-    from .models import AllocationRun
+    from .models import AllocationRun, AllocationSend
 
     _require(request, "view_event")
     event = _event(object_id)
@@ -378,9 +378,9 @@ def allocation_view(request, object_id, model_admin):
                     request, _("The allocation is applied: %(count)s workshop places.") % {"count": placed}
                 )
             elif "send" in request.POST:
-                mailed = workshops.workshop_allocation_send(run=run, actor=request.user)
+                count = workshops.workshop_allocation_send(run=run, actor=request.user)
                 messages.success(
-                    request, _("The results are on their way: %(count)s mails.") % {"count": mailed}
+                    request, _("The allocation is being sent to %(count)s registrants.") % {"count": count}
                 )
             else:
                 workshops.workshop_allocation_run(event=event, actor=request.user)
@@ -390,14 +390,21 @@ def allocation_view(request, object_id, model_admin):
         except ServiceError as error:
             messages.error(request, error.message)
         return redirect(reverse("admin:events_event_allocation", args=[event.pk]))
-    run = AllocationRun.objects.filter(event=event).select_related("event", "created_by").first()
+    run = AllocationRun.objects.filter(event=event).select_related("event", "created_by", "send").first()
+    sending = getattr(run, "send", None) if run else None
+    may_change = request.user.has_perm("events.change_event")
     context = _context(
         request,
         model_admin,
         event,
         _("Workshop allocation: %(event)s") % {"event": event},
         run=run,
+        sending=sending,  # the Send and its progress
+        may_send=may_change
+        and run is not None
+        and run.sent_at is None
+        and (sending is None or sending.status == AllocationSend.Status.FAILED),  # again, once failed
         distribution=selectors.allocation_distribution(run=run) if run else None,
-        may_change=request.user.has_perm("events.change_event"),
+        may_change=may_change,
     )
     return TemplateResponse(request, "admin/events/event/allocation.html", context)

@@ -228,33 +228,9 @@ def workshop_allocation_apply(*, run: AllocationRun, actor, now=None) -> int:
 
 
 def workshop_allocation_send(*, run: AllocationRun, actor, now=None) -> int:
-    """Mail every confirmed registrant of an applied allocation their workshops, with the .ics
-    update: exactly once (the run row is locked and marked sent in the same transaction as the
-    outbox rows, so a second click or a retry sends nothing). Returns the number of mails."""
-    from . import emails
-    from .lifecycle import event_ics_sequence_bump
+    """Send the results of an applied allocation: the request only records the send; a worker
+    task mails every confirmed registrant exactly once, with the .ics update
+    (events/allocation_send.py). Returns the number of registrants to mail."""
+    from .allocation_send import workshop_allocation_send as send
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().select_related("event").get(pk=run.pk)
-        if run.applied_at is None:
-            raise ServiceError(_("Apply the allocation before sending it."), "not_applied")
-        if run.sent_at is not None:
-            raise ServiceError(_("This allocation has already been sent."), "already_sent")
-        event = run.event
-        event_ics_sequence_bump(event=event)  # once for all: the calendars get the workshops
-        registrations = (
-            Registration.objects.filter(
-                event=event, status=Registration.Status.CONFIRMED, pk__in=[int(pk) for pk in run.result]
-            )
-            .select_related("person", "person__user", "organisation")
-            .order_by("pk")
-        )
-        sent = 0
-        for registration in registrations:
-            registration.event = event
-            if emails.registration_mail_queue(registration=registration, kind="allocated") is not None:
-                sent += 1
-        run.sent_at = now
-        run.save(update_fields=["sent_at"])
-    return sent
+    return send(run=run, actor=actor, now=now)

@@ -230,7 +230,7 @@ def test_the_results_are_sent_once_to_each_with_their_workshops(django_capture_o
     workshops.workshop_allocation_apply(run=run, actor=None)
     sequence = Event.objects.get(pk=event.pk).ics_sequence
 
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs after commit
         assert workshops.workshop_allocation_send(run=run, actor=None) == 3
     with pytest.raises(ServiceError) as info:
         workshops.workshop_allocation_send(run=run, actor=None)

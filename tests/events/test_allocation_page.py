@@ -41,7 +41,7 @@ def test_the_secretariat_computes_reviews_applies_and_sends(client, django_captu
     assert SessionChoice.objects.filter(registration__event=event).count() == 12
     assert "Applied on" in client.get(url).content.decode()
 
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs after commit
         assert client.post(url, {"send": "", "run": run.pk}).status_code == 302
         assert client.post(url, {"send": "", "run": run.pk}).status_code == 302  # a second click
     mails = OutgoingMail.objects.filter(kind="events.workshop.allocated")

@@ -92,7 +92,7 @@ def test_retention_after_the_event_also_clears_the_allocation_mails(django_captu
     actor = UserFactory(is_staff=True)
     run = workshops.workshop_allocation_run(event=event, actor=actor, seed=1)
     workshops.workshop_allocation_apply(run=run, actor=actor)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs after commit
         workshops.workshop_allocation_send(run=run, actor=actor)
     mail = OutgoingMail.objects.get(kind="events.workshop.allocated")
     assert person.email in mail.to

@@ -103,7 +103,8 @@ EXPRESSIONS = {
         *(f"events.registration.{k}" for k in REGISTRATION_KINDS),
     },
     ("registration_mail_queue", "'workshop'"): set(),
-    ("registration_mail_queue", "'allocated'"): set(),
+    # the allocation's results, rendered by events.emails.registration_mail_render (kind "allocated")
+    ("_outgoing", "'events.workshop.allocated'"): {"events.workshop.allocated"},  # events.allocation_send
     (
         "registration_mail_queue",
         "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",

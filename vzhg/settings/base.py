@@ -293,6 +293,7 @@ CELERY_TASK_ROUTES = {
     "vzhg.mail.tasks.*": {"queue": "mail"},
     "newsletters.tasks.newsletter_send_batch": {"queue": "bulk"},
     "events.tasks.event_mailing_send_task": {"queue": "bulk"},  # invitations, cancellation notices
+    "events.tasks.workshop_allocation_send_task": {"queue": "bulk"},  # results of an allocation
     "messaging.tasks.message_send_task": {"queue": "bulk"},  # a message to a group
     "governance.tasks.meeting_convocation_send_task": {"queue": "bulk"},  # ALV convocation, reminders
     "events.tasks.*invit*": {"queue": "bulk"},
@@ -354,6 +355,12 @@ CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds
 # ones to it again and resume ones a dead worker left running.
 CELERY_BEAT_SCHEDULE["events-mailings-sweep"] = {
     "task": "events.tasks.event_mailings_sweep",
+    "schedule": 60.0,
+}
+# The results of a workshop allocation are mailed by the worker: hand pending sends to it again
+# (broker away at the Send) and resume ones a dead worker left running.
+CELERY_BEAT_SCHEDULE["events-allocation-sends-sweep"] = {
+    "task": "events.tasks.workshop_allocation_sends_sweep",
     "schedule": 60.0,
 }
 
