@@ -21,6 +21,7 @@ import functools
 import logging
 import smtplib
 from datetime import datetime
+from email.generator import Generator
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -39,6 +40,37 @@ from .verp import verp_address
 logger = logging.getLogger(__name__)
 
 
+class BatchMessage(EmailMultiAlternatives):
+    """Django's message, with each multipart's boundary drawn as the email generator draws it
+    (random, the same form) before it is written: the generator would otherwise compile a regular
+    expression for every new boundary to check it against the text (~0.35 ms a message). The check
+    made here instead is stricter: the boundary is drawn again while it occurs anywhere in the
+    parts' payloads or headers."""
+
+    def message(self):
+        message = super().message()
+        _boundaries_set(message)
+        return message
+
+
+def _boundaries_set(part) -> None:
+    """In the order the generator would draw them: the inner multiparts first."""
+    if not part.is_multipart():
+        return
+    for child in part.get_payload():
+        _boundaries_set(child)
+    if part.get_boundary() is not None:
+        return
+    leaves = [leaf for leaf in part.walk() if not leaf.is_multipart()]
+    while True:
+        boundary = Generator._make_boundary()
+        if not any(boundary in str(leaf.get_payload()) for leaf in leaves) and not any(
+            boundary in str(value) for leaf in part.walk() for value in leaf.values()
+        ):
+            break
+    part.set_boundary(boundary)
+
+
 def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     from .services import mail_message_id
 
@@ -49,7 +81,7 @@ def _build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     envelope = verp_address(kind="m", pk=mail.pk)
     if envelope:
         headers = {"From": settings.DEFAULT_FROM_EMAIL, **headers}
-    message = EmailMultiAlternatives(
+    message = BatchMessage(
         subject=mail.subject,
         body=mail.body_text,
         from_email=envelope or settings.DEFAULT_FROM_EMAIL,
