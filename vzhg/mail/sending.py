@@ -63,7 +63,7 @@ def _boundaries_set(part) -> None:
         return
     leaves = [leaf for leaf in part.walk() if not leaf.is_multipart()]
     while True:
-        boundary = Generator._make_boundary()
+        boundary = Generator._make_boundary()  # type: ignore[attr-defined]
         if not any(boundary in str(leaf.get_payload()) for leaf in leaves) and not any(
             boundary in str(value) for leaf in part.walk() for value in leaf.values()
         ):
