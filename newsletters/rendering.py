@@ -10,6 +10,8 @@ import datetime
 import html as html_lib
 import re
 from dataclasses import dataclass, field
+from email.utils import formataddr
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import lazy
 from django.utils.html import escape, strip_tags
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vzhg.mail.language import mail_translation
@@ -293,11 +296,11 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
     from .tokens import unsubscribe_token
 
     newsletter = edition.newsletter
+    parts = _edition_urls(edition)
     if subscription is not None:
-        token = unsubscribe_token(subscription)
-        unsubscribe_url = absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+        unsubscribe_url = _unsubscribe_url(parts, unsubscribe_token(subscription))
     else:
-        unsubscribe_url = absolute_url(reverse("newsletters:subscribe"))
+        unsubscribe_url = parts["subscribe"]
     html, text = _templates(edition, greeted=bool(first_name))
     html = html.replace(_NAME, escape(first_name)).replace(_UNSUBSCRIBE, escape(unsubscribe_url))
     text = text.replace(_NAME, first_name).replace(_UNSUBSCRIBE, unsubscribe_url)
@@ -309,7 +312,7 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
                 f"<{unsubscribe_url}>, <mailto:{_mailto_address(subscription)}?subject=unsubscribe>"
             ),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"VZHG nieuwsbrief <nieuwsbrief.{site_host()}>",
+            "List-Id": _list_id(edition),
             "Precedence": "bulk",
         }
     return {
@@ -317,9 +320,47 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
         "html": html,
         "text": text,
         "headers": headers,
-        "web_url": absolute_url(newsletter.get_absolute_url()),
+        "web_url": parts["web"],
         "unsubscribe_url": unsubscribe_url,
     }
+
+
+# A token stand-in for reversing the unsubscribe URL once per edition (ASCII: reverse() quotes it
+# as it is); each reader's token is quoted as reverse() would and put in its place.
+_TOKEN = "token-stand-in"
+
+
+def _edition_urls(edition: RenderedEdition) -> dict:
+    """The edition's URLs that are the same for every reader, reversed once per edition (reverse()
+    per reader cost as much as filling in the whole mail)."""
+    cache = edition.rendered
+    if "urls" not in cache:
+        unsubscribe = absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": _TOKEN}))
+        cache["urls"] = {
+            "web": absolute_url(edition.newsletter.get_absolute_url()),
+            "subscribe": absolute_url(reverse("newsletters:subscribe")),
+            "unsubscribe": unsubscribe.split(_TOKEN) if unsubscribe.count(_TOKEN) == 1 else None,
+        }
+    return cache["urls"]
+
+
+def _unsubscribe_url(parts: dict, token: str) -> str:
+    if parts["unsubscribe"] is None or not token or "/" in token:
+        return absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+    before, after = parts["unsubscribe"]
+    return before + quote(token, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+
+def _list_id(edition: RenderedEdition) -> str:
+    """RFC 2919 List-Id of the edition's list: its name and `<slug>.lists.<site host>`, so a
+    reader's mail program can tell the lists apart and filter each."""
+    cache = edition.rendered
+    if "list_id" not in cache:
+        newsletter_list = edition.newsletter.newsletter_list
+        cache["list_id"] = formataddr(
+            (newsletter_list.name, f"{newsletter_list.slug}.lists.{site_host()}"), charset="utf-8"
+        )
+    return cache["list_id"]
 
 
 def _mailto_address(subscription) -> str:

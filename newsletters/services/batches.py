@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from vzhg.history import history_note
 from vzhg.mail.bounces import smtp_refusal_record, undeliverable_exists
-from vzhg.mail.sending import row_claim, row_sent
+from vzhg.mail.sending import BatchMessage, row_claim, row_sent
 from vzhg.mail.services import (
     mail_message_id,
     relay_failure_record,
@@ -90,7 +90,7 @@ def _message(mail: dict, to: str, connection, delivery_id: int | None = None) ->
     headers = {"Message-ID": mail_message_id(), **mail["headers"]}
     if envelope:
         headers = {"From": settings.DEFAULT_FROM_EMAIL, **headers}
-    message = EmailMultiAlternatives(
+    message = BatchMessage(
         subject=mail["subject"],
         body=mail["text"],
         from_email=envelope or settings.DEFAULT_FROM_EMAIL,
