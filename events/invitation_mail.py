@@ -24,7 +24,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +35,8 @@ from vzhg.mail.language import mail_translation
 from vzhg.markdown import markdown_to_html
 from vzhg.merge import (
     MERGE_FIELDS,
-    merge_fields_check,
     merge_fields_fill,
+    merge_texts_check,
     merge_values_person,
     person_salutation,
 )
@@ -82,14 +81,7 @@ def invitation_subject_default(*, event) -> str:
 def invitation_texts_check(*, subject: str, body: str) -> None:
     """Raise ValidationError (per field: "subject", "body") naming an unknown merge field and the
     known ones, as the messaging composer does."""
-    errors = {}
-    for field, text in (("subject", subject), ("body", body)):
-        try:
-            merge_fields_check(text, allowed=INVITATION_MERGE_FIELDS)
-        except ValidationError as error:
-            errors[field] = error
-    if errors:
-        raise ValidationError(errors)
+    merge_texts_check({"subject": subject, "body": body}, allowed=INVITATION_MERGE_FIELDS)
 
 
 def invitation_texts_prepare(*, subject: str = "", body: str = "") -> InvitationTexts:

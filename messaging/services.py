@@ -27,7 +27,7 @@ from vzhg.mail.attachments import StoredAttachment
 from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.markdown import markdown_to_html
-from vzhg.merge import merge_fields_check, merge_fields_fill, merge_values_person
+from vzhg.merge import merge_fields_fill, merge_texts_check, merge_values_person
 from vzhg.site import absolute_url
 from vzhg.uploads import office_file_check
 
@@ -57,26 +57,11 @@ def message_allowed_fields(*, audience: str) -> frozenset[str]:
 
 def message_texts_check(*, subject: str, body: str, audience: str) -> None:
     """Raise ValidationError (per field) for an unknown merge field in the subject or text."""
-    allowed = message_allowed_fields(audience=audience)
-    errors = {}
-    for field, text in (("subject", subject), ("body", body)):
-        try:
-            merge_fields_check(text, allowed=allowed)
-        except ValidationError as error:
-            errors[field] = error
-    if errors:
-        raise ValidationError(errors)
+    merge_texts_check({"subject": subject, "body": body}, allowed=message_allowed_fields(audience=audience))
 
 
 def template_texts_check(*, subject: str, body: str) -> None:
-    errors = {}
-    for field, text in (("subject", subject), ("body", body)):
-        try:
-            merge_fields_check(text)
-        except ValidationError as error:
-            errors[field] = error
-    if errors:
-        raise ValidationError(errors)
+    merge_texts_check({"subject": subject, "body": body})
 
 
 def _source_values(source) -> dict[str, str]:

@@ -70,6 +70,19 @@ def merge_fields_check(text: str, *, allowed: Collection[str] | None = None) -> 
         )
 
 
+def merge_texts_check(texts: Mapping[str, str], *, allowed: Collection[str] | None = None) -> None:
+    """`merge_fields_check` for several texts of one form (e.g. subject and body): raise one
+    ValidationError with the problem of each text under its field name."""
+    errors = {}
+    for field, text in texts.items():
+        try:
+            merge_fields_check(text, allowed=allowed)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
 def merge_fields_fill(text: str, values: Mapping[str, str], *, html: bool = False) -> str:
     """`text` with every field replaced by its value (escaped when `html`); a field without a
     value becomes empty (checked texts have none)."""
