@@ -29,6 +29,8 @@ MAIL_KIND = "events.registration"
 # result of the allocation after closing.
 # The mails that confirm a place: they carry the .ics and the check-in QR code.
 PLACE_KINDS = ("confirmed", "promoted", "changed", "workshop", "allocated")
+# The mails that give the place carry the QR code as an image too; the others carry its link.
+QR_KINDS = ("confirmed", "promoted")
 WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 
 
@@ -152,7 +154,8 @@ def registration_mail_render(
                     ics.content_type("REQUEST"),
                 )
             )
-            attachments.append(("inchecken.png", checkin_qr_png(url=context["checkin_url"]), "image/png"))
+            if kind in QR_KINDS:
+                attachments.append(("inchecken.png", checkin_qr_png(url=context["checkin_url"]), "image/png"))
         elif kind == "cancelled":
             attachments.append(
                 (
