@@ -21,11 +21,16 @@ from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.site import absolute_url
 
 from . import ics
+from .checkin import checkin_qr_png, checkin_url
 from .tokens import cancel_token_make
 
 MAIL_KIND = "events.registration"
 # The mails about a registration's workshops: a place from a workshop's waiting list, and the
 # result of the allocation after closing.
+# The mails that confirm a place: they carry the .ics and the check-in QR code.
+PLACE_KINDS = ("confirmed", "promoted", "changed", "workshop", "allocated")
+# The mails that give the place carry the QR code as an image too; the others carry its link.
+QR_KINDS = ("confirmed", "promoted")
 WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 
 
@@ -112,6 +117,7 @@ def registration_mail_render(
 
     person = registration.person
     event = registration.event
+    with_place = kind in PLACE_KINDS and registration.status == registration.Status.CONFIRMED
     with mail_translation(recipient=person):
         context = {
             "kind": kind,
@@ -126,6 +132,8 @@ def registration_mail_render(
                 reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
             ),
             "mine_url": absolute_url(reverse("events:mine")),
+            # The door's check-in link (its QR code is attached) for a confirmed place.
+            "checkin_url": checkin_url(registration=registration) if with_place else "",
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
             and kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
@@ -135,10 +143,7 @@ def registration_mail_render(
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
         attachments = []
-        if (
-            kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
-            and registration.status == registration.Status.CONFIRMED
-        ):
+        if with_place:
             description = render_to_string("events/email/ics_description.txt", context).strip()
             attachments.append(
                 (
@@ -149,6 +154,8 @@ def registration_mail_render(
                     ics.content_type("REQUEST"),
                 )
             )
+            if kind in QR_KINDS:
+                attachments.append(("inchecken.png", checkin_qr_png(url=context["checkin_url"]), "image/png"))
         elif kind == "cancelled":
             attachments.append(
                 (

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .tokens import checkin_key_new
+
 
 class Event(models.Model):
     class Kind(models.TextChoices):
@@ -288,6 +290,12 @@ class Registration(models.Model):
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The check-in code's per-registration salt (events/tokens.py); the code itself needs SECRET_KEY.
+    checkin_key = models.CharField(max_length=16, default=checkin_key_new, editable=False)
+    # Added at the door (name, municipality, optional address) instead of registered as a person.
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    walk_in_name = models.CharField(_("walk-in name"), max_length=200, blank=True)
+    walk_in_email = models.EmailField(_("walk-in e-mail address"), blank=True)
 
     # Who confirmed, cancelled or checked in the registration, and when. Retention blanks the
     # person and remarks in these rows too (events/retention.py).
@@ -296,12 +304,13 @@ class Registration(models.Model):
     waitlist_reason: str | None = None
     waitlist_session: str = ""
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "checkin_key"])
 
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "pk"]
+        permissions = [("checkin_registration", _("Can check people in at the door"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "person"],
@@ -314,7 +323,7 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person or _('anonymised')} — {self.event}"
+        return f"{self.person or self.walk_in_name or _('anonymised')} — {self.event}"
 
 
 class SessionChoice(models.Model):

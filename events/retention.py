@@ -22,7 +22,8 @@ from .models import Registration
 def registrations_anonymise(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
     """Forget who registered for events that ended more than `months` (EVENTS_RETENTION_MONTHS) ago.
 
-    The person link and the remarks go (from the registration's history too); the organisation
+    The person link, the remarks and a walk-in's name and address go (from the registration's
+    history too); the organisation
     stays, so counts per municipality for the annual report survive. Workshop choices stay too
     (they name no one). Returns how many registrations were anonymised.
     """
@@ -49,5 +50,6 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
             object_id__in=[reference.rsplit(":", 1)[1] for reference in references],
         ).update(object_repr=_("anonymised"))
         # Every earlier version of the row named the person and held the remarks too.
-        Registration.history.filter(id__in=due.values("pk")).update(person=None, remarks="")
-        return due.update(person=None, remarks="", anonymised_at=now, updated_at=now)
+        forget = {"person": None, "remarks": "", "walk_in_name": "", "walk_in_email": ""}
+        Registration.history.filter(id__in=due.values("pk")).update(**forget)
+        return due.update(**forget, anonymised_at=now, updated_at=now)

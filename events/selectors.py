@@ -260,6 +260,29 @@ def checkin_counts(*, event: Event) -> dict:
     )
 
 
+def municipalities_present(*, event: Event) -> tuple[int, int]:
+    """(member municipalities with someone present, all member municipalities): the door's
+    "x van de 50". Walk-ins count for the municipality they came from. One query."""
+    present = Q(
+        registrations__event=event,
+        registrations__status=Registration.Status.CONFIRMED,
+        registrations__attended=True,
+    )
+    row = Organisation.objects.member_municipalities().aggregate(
+        total=Count("pk", distinct=True), present=Count("pk", distinct=True, filter=present)
+    )
+    return row["present"], row["total"]
+
+
+def walk_ins(*, event: Event) -> QuerySet[Registration]:
+    """The walk-ins added at the door, the latest first."""
+    return (
+        Registration.objects.filter(event=event, walk_in=True, status=Registration.Status.CONFIRMED)
+        .select_related("organisation")
+        .order_by("-attended_at", "-pk")
+    )
+
+
 # --- counts per municipality --------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +18,7 @@ from members.models import Person, Region
 from vzhg.errors import ServiceError
 from vzhg.merge import MERGE_FIELDS
 
-from . import extensions, invitations, pdfs, selectors, services
+from . import extensions, invitations, pdfs, selectors
 from .invitation_mail import INVITATION_MERGE_FIELDS, invitation_subject_default, invitation_texts_check
 from .models import Event, Registration
 
@@ -259,53 +258,6 @@ def _invitation_test(request, *, event: Event, person: Person, subject: str, bod
     )
 
 
-# --- check-in ------------------------------------------------------------------------------------
-
-
-def checkin_view(request, object_id, model_admin):
-    """The door list: search by name (GET), tick present or undo (POST per row)."""
-    _require(request, "view_registration", "change_registration")
-    event = _event(object_id)
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
-    if request.method == "POST":
-        pk = request.POST.get("registration", "")
-        registration = Registration.objects.filter(pk=int(pk), event=event).first() if pk.isdigit() else None
-        if registration is None:
-            messages.error(request, _("That registration is not on this event's list."))
-        else:
-            present = request.POST.get("present") == "1"
-            try:
-                services.registration_check_in(registration=registration, actor=request.user, present=present)
-            except ServiceError as refusal:
-                messages.error(request, refusal.message)
-            else:
-                name = registration.person.full_name if registration.person_id else _("(anonymised)")
-                if present:
-                    messages.success(request, _("%(name)s is present.") % {"name": name})
-                else:
-                    messages.info(request, _("%(name)s is no longer marked present.") % {"name": name})
-        target = reverse("admin:events_event_checkin", args=[event.pk])
-        return redirect(f"{target}?q={query}#results" if query else f"{target}#results")
-    registrations = selectors.confirmed_registrations(event=event)
-    for word in query.split():
-        registrations = registrations.filter(
-            Q(person__first_name__icontains=word)
-            | Q(person__last_name__icontains=word)
-            | Q(person__tussenvoegsel__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
-    context = _context(
-        request,
-        model_admin,
-        event,
-        _("Check-in: %(event)s") % {"event": event},
-        query=query,
-        registrations=registrations,
-        counts=selectors.checkin_counts(event=event),
-    )
-    return TemplateResponse(request, "admin/events/event/checkin.html", context)
-
-
 # --- counts per municipality ---------------------------------------------------------------------
 
 
@@ -400,6 +352,10 @@ def allocation_view(request, object_id, model_admin):
         _("Workshop allocation: %(event)s") % {"event": event},
         run=run,
         sending=sending,  # the Send and its progress
+        # The page follows the send's progress by itself (static/js/allocation_refresh.js).
+        refresh_while_sending=sending is not None
+        and run.sent_at is None
+        and sending.status in (AllocationSend.Status.PENDING, AllocationSend.Status.RUNNING),
         may_send=may_change
         and run is not None
         and run.sent_at is None

@@ -7,6 +7,11 @@ MAC over the user's pk and a random key stored per user (FeedKey); "New address"
 key, and the old address stops working. The database alone does not give the address (the MAC
 needs SECRET_KEY); a user without a key still has the address of before (a signed pk), until they
 ask for a new one.
+
+The check-in code (in the QR code, the confirmation mail and the .ics) is the registration's pk
+signed with Django's signing under a salt that includes a random key stored per registration
+(Registration.checkin_key): unguessable, refused when tampered with, and not readable from the
+database alone (the signature needs SECRET_KEY).
 """
 
 import secrets
@@ -20,6 +25,7 @@ from vzhg.errors import ServiceError
 
 CANCEL_SALT = "events.registration.cancel"
 FEED_SALT = "events.calendar.feed"
+CHECKIN_SALT = "events.registration.checkin"
 SEP = "."  # URL-safe and never part of the signed value or signature alphabet
 
 
@@ -105,3 +111,34 @@ def feed_token_user_id(*, token: str, key_for) -> int | None:
             return None
         return int(value) if value == user_id else None
     return int(user_id) if constant_time_compare(mac, _feed_mac(int(user_id), key)) else None
+
+
+# --- the check-in code ------------------------------------------------------------------------
+
+
+def checkin_key_new() -> str:
+    """A registration's random check-in salt (the model field's default)."""
+    return secrets.token_urlsafe(9)
+
+
+def _checkin_signer(key: str) -> signing.Signer:
+    return signing.Signer(salt=f"{CHECKIN_SALT}:{key}", sep=SEP)
+
+
+def checkin_token_make(*, registration) -> str:
+    return _checkin_signer(registration.checkin_key).sign(str(registration.pk))
+
+
+def checkin_token_pk(token: str) -> int | None:
+    """The registration pk a code names (not yet verified: see checkin_token_valid)."""
+    pk, __, signature = token.partition(SEP)
+    return int(pk) if pk.isdigit() and signature and len(pk) < 12 else None
+
+
+def checkin_token_valid(*, token: str, registration) -> bool:
+    """Whether `token` is this registration's code (signed under its own key)."""
+    try:
+        value = _checkin_signer(registration.checkin_key).unsign(token)
+    except signing.BadSignature:
+        return False
+    return value == str(registration.pk)

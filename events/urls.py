@@ -11,6 +11,7 @@ urlpatterns = [
     path("mijn/<int:pk>/wijzigen/", views.registration_change, name="registration_change"),
     path("mijn/<int:pk>/afmelden/", views.registration_cancel, name="registration_cancel"),
     path("afmelden/<str:token>/", views.cancel_by_token, name="cancel_token"),
+    path("inchecken/<str:token>/", views.checkin_code, name="checkin_code"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("mijn/feed/nieuw-adres/", views.feed_renew, name="feed_renew"),
     path("<slug:slug>/", views.detail, name="detail"),

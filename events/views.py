@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,10 +18,16 @@ from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.site import absolute_url
 
-from . import extensions, ics, selectors, services
+from . import checkin, extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
 from .models import Event, Registration
-from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
+from .tokens import (
+    cancel_token_registration,
+    checkin_token_pk,
+    checkin_token_valid,
+    feed_token_make,
+    feed_token_user_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +191,15 @@ def mine(request):
     past.sort(key=lambda r: r.event.starts_at, reverse=True)
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
+        if registration.status == Registration.Status.CONFIRMED:
+            # The code to show at the door: a QR code of the check-in link (events/checkin.py).
+            registration.checkin_url = checkin.checkin_url(registration=registration)
+            registration.checkin_qr = mark_safe(  # noqa: S308 - segno's own SVG of our own URL
+                checkin.checkin_qr_svg(
+                    url=registration.checkin_url,
+                    title=_("Check-in code for %(title)s") % {"title": registration.event.title},
+                )
+            )
     token = feed_token_make(user=request.user, key=selectors.feed_key_of(user_id=request.user.pk))
     feed_url = absolute_url(reverse("events:feed", kwargs={"token": token}))
     return render(
@@ -190,6 +207,23 @@ def mine(request):
         "events/mine.html",
         {"upcoming": upcoming, "past": past, "feed_url": feed_url, "person": person},
     )
+
+
+@login_required
+@require_GET
+def checkin_code(request, token):
+    """The link in a check-in QR code. Door staff (the check-in permission) land on the event's
+    check-in page with the code filled in, to confirm with one press (a GET changes nothing);
+    anyone else — the member opening their own link — on "Mijn aanmeldingen", where the code is."""
+    if request.user.has_perm("events.checkin_registration"):
+        token = checkin.checkin_code_token(token)
+        pk = checkin_token_pk(token)
+        registration = Registration.objects.filter(pk=pk).first() if pk is not None else None
+        if registration is None or not checkin_token_valid(token=token, registration=registration):
+            raise Http404
+        target = reverse("admin:events_event_checkin", args=[registration.event_id])
+        return redirect(f"{target}?{urlencode({'code': token})}#scan")
+    return redirect("events:mine")
 
 
 def _own_registration(request, pk):

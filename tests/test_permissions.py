@@ -104,6 +104,7 @@ OBJECT_URLS = {
     "events:registration_cancel": "tests/events/test_views.py",  # own registration only, else 404
     "events:cancel_token": "tests/events/test_views.py",  # signed, expiring token instead of a login
     "events:feed": "tests/events/test_views.py",  # signed per-user token; a wrong one answers 404
+    "events:checkin_code": "tests/events/test_checkin_codes.py",  # door staff → check-in page; else mine
     "newsletters:edition": "tests/newsletters/test_views.py",  # sent: anyone; concept: staff; else 404
     "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400

@@ -84,6 +84,9 @@ def confidential_world():
         status="draft", title=f"{SECRET} conceptbijeenkomst", slug="geheime-bijeenkomst"
     )
     registration = RegistrationFactory()  # someone else's
+    from events.tokens import checkin_token_make
+
+    checkin_token = checkin_token_make(registration=registration)
     newsletter = NewsletterFactory(title=f"{SECRET} concepteditie", with_items=1)
     # A closed list (subscribers and staff only) with a sent edition of its own.
     from newsletters.models import NewsletterList
@@ -187,6 +190,12 @@ def confidential_world():
             ("get", reverse("events:cancel_token", kwargs={"token": "x"}), bad_token, bad_token)
         ],
         "events:feed": [("get", reverse("events:feed", kwargs={"token": "x"}), bad_token, bad_token)],
+        # Someone else's check-in link: staff status alone goes to their own registrations (302);
+        # the secretariat (check-in permission) to the event's check-in page (302), a bad code 404.
+        "events:checkin_code": [
+            ("get", reverse("events:checkin_code", kwargs={"token": checkin_token}), {302}, {302}),
+            ("get", reverse("events:checkin_code", kwargs={"token": "1.x"}), {302}, hidden),
+        ],
         "newsletters:edition": [
             ("get", newsletter.get_absolute_url(), hidden, {200}),
             ("get", closed_edition.get_absolute_url(), hidden, {200}),

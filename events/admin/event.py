@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import extensions, lifecycle, services, staff_views
+from events import checkin_views, extensions, lifecycle, services, staff_views
 from events.models import Event, ProgrammeItem, Registration, Round, Session
 from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
@@ -222,7 +222,7 @@ class EventAdmin(ReadableHistoryAdmin):
             ),
             path(
                 "<path:object_id>/checkin/",
-                wrap(staff_views.checkin_view),
+                wrap(checkin_views.checkin_view),
                 {"model_admin": self},
                 name=f"{info}_checkin",
             ),

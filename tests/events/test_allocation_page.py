@@ -59,3 +59,27 @@ def test_viewing_is_not_running(client):
     assert client.get(url).status_code == 200
     assert client.post(url, {"run": ""}).status_code == 403
     assert not AllocationRun.objects.exists()
+
+
+def test_the_page_follows_a_send_by_itself_only_while_it_runs(client, django_capture_on_commit_callbacks):
+    user = UserFactory(is_staff=True)
+    user.groups.add(member_services.secretariat_group_ensure())
+    client.force_login(user)
+    event = closing_event(people=3)
+    url = reverse("admin:events_event_allocation", args=[event.pk])
+    client.post(url, {"run": ""})
+    run = AllocationRun.objects.get(event=event)
+    client.post(url, {"apply": "", "run": run.pk})
+    script = 'src="/static/js/allocation_refresh.js"'
+    assert script not in client.get(url).content.decode()
+
+    client.post(url, {"send": "", "run": run.pk})  # recorded; the worker has not started (no commit)
+    sending = client.get(url).content.decode()
+
+    assert script in sending and "data-refresh-while-sending" in sending
+    assert "<script>" not in sending and 'http-equiv="refresh"' not in sending
+    from events.allocation_send import workshop_allocation_send_run
+
+    workshop_allocation_send_run(send_id=run.send.pk)  # what the worker does
+    done = client.get(url).content.decode()
+    assert "Results sent on" in done and script not in done
