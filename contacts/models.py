@@ -189,9 +189,14 @@ class Signal(models.Model):
         ordering = ["-received_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="ontvangen")
+                condition=~models.Q(status="doorgezet")
                 | (~models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=False)),
                 name="signal_forwarded_has_whom_and_when",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=True))
+                | (~models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=False)),
+                name="signal_forwarded_whom_with_when",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="afgerond") | models.Q(closed_on__isnull=False),
