@@ -31,7 +31,9 @@ class SignalForwardForm(forms.Form):
     )
     note = forms.CharField(label=_("To whom (other)"), required=False, max_length=200)
     on = forms.DateField(
-        label=_("Forwarded on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Forwarded on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -46,5 +48,7 @@ class SignalForwardForm(forms.Form):
 class SignalCloseForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
     on = forms.DateField(
-        label=_("Closed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Closed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

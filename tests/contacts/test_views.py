@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import Signal
 from tests.contacts.conftest import signal_from
@@ -147,3 +148,11 @@ def test_the_signal_page_query_count(client, secretariat, signal, seat, django_a
         response = client.get(reverse("contacts:signal", kwargs={"pk": signal.pk}))
 
     assert response.status_code == 200
+
+
+def test_the_date_fields_are_iso_for_the_browser_date_picker(client, secretariat, signal):
+    content = client.get(reverse("contacts:signal", kwargs={"pk": signal.pk})).content.decode()
+
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="forward-on" value="{today}"' in content
+    assert f'type="date" name="close-on" value="{today}"' in content
