@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models.functions import ExtractYear
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import CommissionSeat
@@ -69,7 +70,7 @@ class ContactMomentAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["date", "counterpart", "title", "theme", "organisations"]}),
         (_("Participants"), {"fields": ["our_participants", "their_participants"]}),
-        (_("Report"), {"fields": ["report"]}),
+        (_("Report"), {"fields": ["report", "report_preview"]}),
         (
             _("Workplan"),
             {
@@ -81,6 +82,11 @@ class ContactMomentAdmin(SimpleHistoryAdmin):
     formfield_overrides = TEXTAREA
     inlines = [ContactActionInline]
     date_hierarchy = "date"
+    readonly_fields = ["report_preview"]
+
+    @admin.display(description=_("report as shown"))
+    def report_preview(self, obj):
+        return mark_safe(obj.report_html) if obj.pk else "–"  # noqa: S308 - sanitised by vzhg.markdown
 
 
 @admin.register(Signal)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from vzhg.markdown import markdown_to_html
+
 
 class ContactMoment(models.Model):
     """One talk with an outside organisation: who took part, about what, what came of it."""
@@ -85,6 +87,11 @@ class ContactMoment(models.Model):
     def __str__(self) -> str:
         label = self.title or self.get_counterpart_display()
         return f"{label} ({self.date:%d-%m-%Y})" if self.date else str(label)
+
+    @property
+    def report_html(self) -> str:
+        """The short report as safe HTML (the project's one Markdown sanitiser)."""
+        return markdown_to_html(self.report)
 
 
 class ContactAction(models.Model):

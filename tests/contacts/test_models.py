@@ -63,3 +63,10 @@ def test_outside_organisations_have_their_kinds():
     Organisation.objects.create(
         name="Kring griffiers Zuid-Holland", kind=Organisation.Kind.KRING
     ).full_clean()
+
+
+def test_the_report_is_markdown_without_scripts():
+    moment = contact(datetime.date(2025, 2, 10), report="**Woningbouw** besproken.<script>alert(1)</script>")
+
+    assert "<strong>Woningbouw</strong>" in moment.report_html
+    assert "<script" not in moment.report_html
