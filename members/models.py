@@ -140,6 +140,9 @@ class Organisation(models.Model):
         PROVINCE = "province", _("province")
         VNG = "vng", _("VNG")
         PARTNER = "partner", _("partner")
+        SAMENWERKINGSVERBAND = "samenwerkingsverband", _("regional cooperation (samenwerkingsverband)")
+        KRING = "kring", _("circle (kring)")
+        KENNISINSTELLING = "kennisinstelling", _("knowledge institution (kennisinstelling)")
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=150)

@@ -238,9 +238,10 @@ def test_data_export_query_count(client, size, django_assert_num_queries):
     # personal notes, workplan activities, progress reports, meeting attendance, actions, the
     # ALV's delegations, check-ins, ballots cast, candidacies, convocations and late-document
     # notices (one query each: 14 -> 20 with issue 13), newsletter subscriptions and the group
-    # messages received (messaging, issue 14: 21) (the workshop choices are prefetched only when
-    # there are registrations, the proxies only when there are delegations)
-    with django_assert_num_queries(21):
+    # messages received (messaging, issue 14: 21), the contact moments, follow-up actions and
+    # signals (contacts, issue 16: 24) (the workshop choices are prefetched only when there are
+    # registrations, the proxies only when there are delegations)
+    with django_assert_num_queries(24):
         response = client.get("/profiel/mijn-gegevens.json")
 
     data = json.loads(response.content)

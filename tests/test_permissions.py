@@ -114,6 +114,10 @@ OBJECT_URLS = {
     # editions; else 404. A list's subscribe page: lists open to subscribe only; else 404.
     "newsletters:list_archive": "tests/newsletters/test_lists.py",
     "newsletters:list_subscribe": "tests/newsletters/test_lists.py",
+    # Signals: never public; contacts.view_signal or today's AB/DB reads, contacts.change_signal
+    # forwards and closes; anyone else 403 (the list) or 404 (a signal).
+    "contacts:signals": "tests/contacts/test_views.py",
+    "contacts:signal": "tests/contacts/test_views.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -160,6 +164,8 @@ ADMIN_MODELS = {
     "newsletters.delivery": "view",  # written by the sending batches only
     "messaging.message": "manage",
     "messaging.messagetemplate": "manage",
+    "contacts.contactmoment": "manage",
+    "contacts.signal": "manage",  # status, forwarding and outcome: read-only, written on its page
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -364,6 +370,9 @@ def one_of_each():
 
     Message.objects.create(audience="people", subject="Bericht", body="{aanhef}")
     MessageTemplate.objects.get_or_create(name="Save the date", defaults={"subject": "x", "body": "{aanhef}"})
+    from tests.contacts.factories import contacts_one_of_each
+
+    contacts_one_of_each()
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("nieuwsbrief/", include("newsletters.urls")),
     path("agenda/", include("events.urls")),
     path("bestuur/", include("governance.board.urls")),
+    path("", include("contacts.urls")),
     path("", include("governance.reports.urls", namespace="reports")),
 ]
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from contacts import selectors as contacts_selectors
 from governance.models import (
     AnnualReport,
     Attendance,
@@ -165,6 +167,8 @@ class AnnualReportData:
     lines: list[ActivityLine]
     engagement: Engagement
     membership: dict = field(default_factory=dict)
+    # contact moments per counterpart, signals per theme ("wat hebben we opgehaald en ingebracht")
+    contacts: contacts_selectors.YearSummary = field(default_factory=contacts_selectors.YearSummary)
 
 
 def _count_of(rows) -> Coalesce:
@@ -280,4 +284,5 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
         lines=lines,
         engagement=engaged,
         membership=membership,
+        contacts=contacts_selectors.year_summary(year=year, no_theme_label=gettext("no theme")),
     )

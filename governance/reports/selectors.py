@@ -83,12 +83,24 @@ def activities_with_counts(
         filter=in_year_meeting & Q(meetings__starts_at__gt=now) & ~Q(meetings__status=Meeting.Status.HELD),
         distinct=True,
     )
+    # Contact moments (overleggen with the province and the VNG: contacts.ContactMoment) in the
+    # plan's year: held once their day has come, planned while it is still ahead.
+    today = timezone.localdate(now)
+    in_year_contact = Q(contact_moments__date__year=workplan.year)
+    held_contacts = Count(
+        "contact_moments", filter=in_year_contact & Q(contact_moments__date__lte=today), distinct=True
+    )
+    upcoming_contacts = Count(
+        "contact_moments", filter=in_year_contact & Q(contact_moments__date__gt=today), distinct=True
+    )
     return (
         workplan.activities.annotate(
             held_events=held_events,
             upcoming_events=upcoming_events,
             held_meetings=held_meetings,
             upcoming_meetings=upcoming_meetings,
+            held_contacts=held_contacts,
+            upcoming_contacts=upcoming_contacts,
         )
         .prefetch_related(
             "objectives",
@@ -126,8 +138,8 @@ def activity_lines(*, workplan: Workplan, now: datetime.datetime | None = None) 
         lines.append(
             ActivityLine(
                 activity=activity,
-                realised=activity.held_events + activity.held_meetings,
-                upcoming=activity.upcoming_events + activity.upcoming_meetings,
+                realised=activity.held_events + activity.held_meetings + activity.held_contacts,
+                upcoming=activity.upcoming_events + activity.upcoming_meetings + activity.upcoming_contacts,
                 reports={report.half: report for report in activity.progress_reports.all()},
             )
         )

@@ -412,9 +412,10 @@ FULL_YEAR = {
 # The workplan page: the plan, the adopting body, the context (plan, activities and their four
 # prefetches, board and portfolios, secretariat, chapters), the published PDF.
 WORKPLAN_PAGE_QUERIES = 13
-# The annual report page: the report row, the context (21: see reports.annual_report_data, with
-# the motions of the meetings held), the published PDF.
-ANNUAL_REPORT_PAGE_QUERIES = 23
+# The annual report page: the report row, the context (23: see reports.annual_report_data, with
+# the motions of the meetings held, and contacts' two: consultations per counterpart, signals per
+# theme), the published PDF.
+ANNUAL_REPORT_PAGE_QUERIES = 25
 # The secretariat also: session, user, its permissions (own and the group's, once per request),
 # the PDF versions and the newest finished version.
 STAFF_EXTRA_QUERIES = 6
