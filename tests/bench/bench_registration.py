@@ -108,6 +108,7 @@ def prepare(env: dict, people: int, spread: int) -> tuple[str, list[str], list[s
                 "DJANGO_STATIC_ROOT",
                 "DJANGO_MEDIA_ROOT",
                 "SITE_URL",
+                "EMAIL_HOST",
             )
         }
     )
