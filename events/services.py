@@ -241,15 +241,15 @@ def registration_create(
             SessionChoice.objects.bulk_create(
                 [SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in assigned]
             )
-        if (misfit, [session.pk for session in assigned], event.ics_sequence) != predicted:
-            prepared = None  # decided otherwise than predicted: rendered again by the queue
+        # Decided otherwise than predicted: the queue renders the mail again.
+        reuse = (misfit, [session.pk for session in assigned], event.ics_sequence) == predicted
         registration.waitlist_reason = misfit[0] if misfit else None
         registration.waitlist_session = misfit[1] if misfit else ""
         emails.registration_mail_queue(
             registration=registration,
             kind="confirmed" if status == Registration.Status.CONFIRMED else "waitlisted",
             reason=misfit,
-            prepared=prepared,
+            prepared=prepared if reuse else None,
         )
     return registration
 
@@ -257,7 +257,7 @@ def registration_create(
 def _registration_fill(registration: Registration, *, misfit, remarks: str, now) -> None:
     """The fields of a registration made now: confirmed unless `misfit`."""
     status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
-    registration.organisation_id = registration.person.organisation_id
+    registration.organisation_id = registration.person.organisation_id if registration.person else None
     registration.status = status
     registration.remarks = (remarks or "").strip()
     registration.confirmed_at = now if status == Registration.Status.CONFIRMED else None
