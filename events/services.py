@@ -2,9 +2,11 @@
 
 Every service runs in one transaction that first locks the Event row (select_for_update) and then
 the Session rows involved, always in pk order, so concurrent registrations for one event queue up
-behind each other and never overbook. Counts of confirmed places are computed under that lock.
-The mails are queued in the outbox inside the same transaction (so a registration never exists
-without its mail) and handed to Celery after commit by vzhg.mail.
+behind each other and never overbook. Counts of confirmed places are computed under that lock
+(events/places.py). registration_create, the one that comes in a rush, takes the lock last and
+holds it for the decision only (one count and the outbox row; see its docstring). The mails are
+queued in the outbox inside the same transaction (so a registration never exists without its
+mail) and handed to Celery after commit by vzhg.mail.
 """
 
 from __future__ import annotations
