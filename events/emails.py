@@ -78,24 +78,33 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind] % {"title": title}
 
 
-def registration_mail_queue(*, registration, kind: str, reason: tuple[str, str] | None = None):
+def registration_mail_queue(
+    *,
+    registration,
+    kind: str,
+    reason: tuple[str, str] | None = None,
+    prepared: tuple[RenderedMail, list[tuple[str, bytes, str]]] | None = None,
+):
     """Queue the mail of `kind` for a registration (inside the caller's transaction).
 
     `reason` is the (code, workshop title) of a waiting-list placement; it is worded here, in
-    the mail's language.
+    the mail's language. `prepared`: this very mail, already rendered by registration_mail_render
+    (registration_create renders it before it takes the event lock).
     """
     person = registration.person
     if person is None or not person.email:
         return None
-    choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
     if kind in ("changed", "cancelled", "workshop"):
         # The person's calendar entry changes: its next version needs a higher SEQUENCE.
         from .lifecycle import event_ics_sequence_bump
 
         event_ics_sequence_bump(event=registration.event)
-    rendered, attachments = registration_mail_render(
-        registration=registration, kind=kind, choices=choices, reason=reason
-    )
+    if prepared is None:
+        choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
+        prepared = registration_mail_render(
+            registration=registration, kind=kind, choices=choices, reason=reason
+        )
+    rendered, attachments = prepared
     return mail_queue(
         to=person.email,
         subject=rendered.subject,

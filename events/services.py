@@ -2,18 +2,16 @@
 
 Every service runs in one transaction that first locks the Event row (select_for_update) and then
 the Session rows involved, always in pk order, so concurrent registrations for one event queue up
-behind each other and never overbook. Counts of confirmed places are computed under that lock.
-The mails are queued in the outbox inside the same transaction (so a registration never exists
-without its mail) and handed to Celery after commit by vzhg.mail.
+behind each other and never overbook. Counts of confirmed places are computed under that lock
+(events/places.py). registration_create, the one that comes in a rush, takes the lock last and
+holds it for the decision only (one count and the outbox row; see its docstring). The mails are
+queued in the outbox inside the same transaction (so a registration never exists without its
+mail) and handed to Celery after commit by vzhg.mail.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
-from django.db import transaction
-from django.db.models import Count
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +20,9 @@ from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
 from .models import Event, Registration, Session, SessionChoice
+from .places import Occupancy, choices_of, ranked_assign
+
+__all__ = ["Occupancy"]  # events.workshops and older callers import it from here
 
 # Why a registration went on the waiting list (shown on the page and in the mail).
 WAITLIST_REASONS = {
@@ -38,74 +39,6 @@ def waitlist_reason_text(reason: str | None, session_title: str = "") -> str:
     if not reason:
         return ""
     return str(WAITLIST_REASONS[reason]) % {"session": session_title}
-
-
-@dataclass
-class Occupancy:
-    """Confirmed places of one event, counted under the event lock."""
-
-    event_total: int = 0
-    event_by_org: Counter = field(default_factory=Counter)
-    session_total: Counter = field(default_factory=Counter)
-    session_by_org: Counter = field(default_factory=Counter)
-
-    @classmethod
-    def count(cls, *, event: Event) -> Occupancy:
-        occupancy = cls()
-        for row in (
-            Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
-            .values("organisation_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            occupancy.event_total += row["n"]
-            occupancy.event_by_org[row["organisation_id"]] += row["n"]
-        for row in (
-            SessionChoice.objects.filter(
-                registration__event=event, registration__status=Registration.Status.CONFIRMED
-            )
-            .values("session_id", "registration__organisation_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            occupancy.session_total[row["session_id"]] += row["n"]
-            occupancy.session_by_org[(row["session_id"], row["registration__organisation_id"])] += row["n"]
-        return occupancy
-
-    def add(self, *, organisation_id: int | None, session_ids, sign: int = 1) -> None:
-        self.event_total += sign
-        self.event_by_org[organisation_id] += sign
-        for session_id in session_ids:
-            self.session_total[session_id] += sign
-            self.session_by_org[(session_id, organisation_id)] += sign
-
-    def misfit(
-        self, *, event: Event, organisation_id: int | None, sessions: list[Session]
-    ) -> tuple[str, str] | None:
-        """(reason, session title) when one more confirmed place would break a limit, else None."""
-        if event.capacity is not None and self.event_total >= event.capacity:
-            return "event_full", ""
-        if (
-            organisation_id is not None
-            and event.places_per_municipality is not None
-            and self.event_by_org[organisation_id] >= event.places_per_municipality
-        ):
-            return "event_municipality_cap", ""
-        return self.session_misfit(organisation_id=organisation_id, sessions=sessions)
-
-    def session_misfit(
-        self, *, organisation_id: int | None, sessions: list[Session]
-    ) -> tuple[str, str] | None:
-        for session in sessions:
-            if session.capacity is not None and self.session_total[session.pk] >= session.capacity:
-                return "session_full", session.title
-            if (
-                organisation_id is not None
-                and session.places_per_municipality is not None
-                and self.session_by_org[(session.pk, organisation_id)] >= session.places_per_municipality
-            ):
-                return "session_municipality_cap", session.title
-        return None
 
 
 def event_lock(event: Event) -> Event:
@@ -158,15 +91,21 @@ def person_may_attend(*, event: Event, person: Person) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
 
 
-def _validated_sessions(*, event: Event, session_ids) -> list[Session]:
-    """Lock and check the chosen workshops: all of this event, one per round, every round chosen."""
+def _validated_sessions(*, event: Event, session_ids, lock: bool = True) -> list[Session]:
+    """Lock and check the chosen workshops: all of this event, one per round, every round chosen.
+    `lock=False`: read them only (registration_create: the event lock alone decides)."""
     try:
         ids = [int(session_id) for session_id in session_ids]
     except (TypeError, ValueError) as exc:
         raise ServiceError(_("Choose workshops from the list."), "invalid_session") from exc
     if len(ids) != len(set(ids)):
         raise ServiceError(_("You chose the same workshop twice."), "duplicate_session")
-    sessions = _lock_sessions(ids)
+    if lock:
+        sessions = _lock_sessions(ids)
+    else:
+        sessions = list(
+            Session.objects.select_related("round").filter(pk__in=sorted(set(ids))).order_by("pk")
+        )
     if len(sessions) != len(ids) or any(session.round.event_id != event.pk for session in sessions):
         raise ServiceError(_("A chosen workshop does not belong to this event."), "foreign_session")
     rounds_chosen = [session.round.number for session in sessions]
@@ -205,12 +144,18 @@ def registration_create(
     With ranked workshop choices (event.workshop_ranks ≥ 1) `ranking` ({round id: [session ids,
     first choice first]}) replaces `session_ids`: the place is decided for the event alone and
     the workshops are assigned separately (events/workshops.py).
+
+    Under a rush every registration of the event queues for the event lock, so the lock is held
+    for the decision only: the checks, the registration row, its choices and the mail (rendered
+    for the outcome the counts without the lock predict) come first; under the lock one query
+    counts the places that matter (events/places.py), and the mail goes into the outbox in the
+    same transaction — rendered again only when the locked counts decided otherwise.
     """
     from . import emails, workshops
 
     now = now or timezone.now()
     with transaction.atomic():
-        event = event_lock(event)
+        event = Event.objects.get(pk=event.pk)
         _check_window(event, now)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         if not person_may_attend(event=event, person=person):
@@ -218,25 +163,48 @@ def registration_create(
                 _("This event is for members only: people of member municipalities and the board."),
                 "audience",
             )
-        existing = Registration.objects.filter(event=event, person=person).first()
+        existing = (
+            Registration.objects.select_for_update(of=("self",)).filter(event=event, person=person).first()
+        )
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             raise ServiceError(_("You are already registered for this event."), "already_registered")
+        ranked: dict = {}
         if event.workshop_ranks:
             ranked = workshops.ranking_validate(event=event, ranking=ranking)
             sessions = []
         else:
-            sessions = _validated_sessions(event=event, session_ids=session_ids)
-        occupancy = Occupancy.count(event=event)
-        misfit = occupancy.misfit(event=event, organisation_id=person.organisation_id, sessions=sessions)
-        status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
+            sessions = _validated_sessions(event=event, session_ids=session_ids, lock=False)
+        direct = bool(ranked) and event.workshop_allocation == Event.WorkshopAllocation.DIRECT
+        in_play = [session.pk for session in sessions] + [
+            session.pk for round_sessions in ranked.values() for session in round_sessions
+        ]
+        organisation_id = person.organisation_id
+
+        def decide(occupancy: Occupancy):
+            misfit = occupancy.misfit(event=event, organisation_id=organisation_id, sessions=sessions)
+            assigned = (
+                ranked_assign(occupancy=occupancy, organisation_id=organisation_id, ranking=ranked)
+                if direct and not misfit
+                else []
+            )
+            return misfit, assigned
+
+        # The likely outcome, from the counts without the lock.
         registration = existing or Registration(event=event, person=person)
-        registration.organisation_id = person.organisation_id
-        registration.status = status
-        registration.remarks = (remarks or "").strip()
-        registration.confirmed_at = now if status == Registration.Status.CONFIRMED else None
-        registration.cancelled_at = None
-        registration.reminder_sent_at = None
-        registration.save()
+        misfit, assigned = decide(
+            Occupancy.count_for(
+                event=event,
+                organisation_id=organisation_id,
+                session_ids=in_play,
+                exclude_registration_id=registration.pk,
+            )
+        )
+        _registration_fill(registration, misfit=misfit, remarks=remarks, now=now)
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as exc:  # the same person, at the same moment, in another request
+            raise ServiceError(_("You are already registered for this event."), "already_registered") from exc
         if existing is not None:
             # A new registration after a cancellation joins the waiting list at the back.
             Registration.objects.filter(pk=registration.pk).update(created_at=now)
@@ -245,18 +213,58 @@ def registration_create(
         registration.person = person
         if event.workshop_ranks:
             workshops.ranking_store(registration=registration, ranking=ranked)
-            if event.workshop_allocation == Event.WorkshopAllocation.DIRECT:
-                workshops.workshop_assign_direct(registration=registration, occupancy=occupancy)
         else:
             _set_choices(registration, sessions, replace=existing is not None)
+        predicted = (misfit, [session.pk for session in assigned], event.ics_sequence)
+        prepared = emails.registration_mail_render(
+            registration=registration,
+            kind="confirmed" if not misfit else "waitlisted",
+            choices=choices_of(registration, sessions or assigned),
+            reason=misfit,
+        )
+
+        # The decision, under the event lock.
+        event = event_lock(event)
+        _check_window(event, now)
+        registration.event = event
+        misfit, assigned = decide(
+            Occupancy.count_for(
+                event=event,
+                organisation_id=organisation_id,
+                session_ids=in_play,
+                exclude_registration_id=registration.pk,
+            )
+        )
+        status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
+        if status != registration.status:
+            _registration_fill(registration, misfit=misfit, remarks=remarks, now=now)
+            registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        if assigned:
+            SessionChoice.objects.bulk_create(
+                [SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in assigned]
+            )
+        # Decided otherwise than predicted: the queue renders the mail again.
+        reuse = (misfit, [session.pk for session in assigned], event.ics_sequence) == predicted
         registration.waitlist_reason = misfit[0] if misfit else None
         registration.waitlist_session = misfit[1] if misfit else ""
         emails.registration_mail_queue(
             registration=registration,
             kind="confirmed" if status == Registration.Status.CONFIRMED else "waitlisted",
             reason=misfit,
+            prepared=prepared if reuse else None,
         )
     return registration
+
+
+def _registration_fill(registration: Registration, *, misfit, remarks: str, now) -> None:
+    """The fields of a registration made now: confirmed unless `misfit`."""
+    status = Registration.Status.WAITLISTED if misfit else Registration.Status.CONFIRMED
+    registration.organisation_id = registration.person.organisation_id if registration.person else None
+    registration.status = status
+    registration.remarks = (remarks or "").strip()
+    registration.confirmed_at = now if status == Registration.Status.CONFIRMED else None
+    registration.cancelled_at = None
+    registration.reminder_sent_at = None
 
 
 def registration_change(
