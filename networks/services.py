@@ -93,6 +93,6 @@ def memberships_ended_purge(*, before: datetime.date) -> int:
     if not ids:
         return 0
     with transaction.atomic():
-        NetworkMembership.history.filter(id__in=ids).delete()
         NetworkMembership.objects.filter(pk__in=ids).delete()
+        NetworkMembership.history.filter(id__in=ids).delete()  # the deletion's own row too
     return len(ids)

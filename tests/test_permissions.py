@@ -39,6 +39,7 @@ PUBLIC = {
     "events:archive",
     "newsletters:archive",
     "newsletters:subscribe",
+    "networks:list",
 }
 
 # Logged-in people only; anonymous visitors are sent to the login page.
@@ -113,6 +114,12 @@ OBJECT_URLS = {
     # editions; else 404. A list's subscribe page: lists open to subscribe only; else 404.
     "newsletters:list_archive": "tests/newsletters/test_lists.py",
     "newsletters:list_subscribe": "tests/newsletters/test_lists.py",
+    # A network's page: anyone; its member list: its members and the secretariat, else 404;
+    # joining and leaving: logged in, POST only.
+    "networks:detail": "tests/networks/test_views.py",
+    "networks:members": "tests/networks/test_views.py",
+    "networks:join": "tests/networks/test_views.py",
+    "networks:leave": "tests/networks/test_views.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -159,6 +166,9 @@ ADMIN_MODELS = {
     "newsletters.delivery": "view",  # written by the sending batches only
     "messaging.message": "manage",
     "messaging.messagetemplate": "manage",
+    "networks.network": "manage",
+    "networks.networkmembership": "manage",
+    "networks.expertisetag": "manage",
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
