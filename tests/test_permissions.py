@@ -373,6 +373,10 @@ def one_of_each():
 
     Message.objects.create(audience="people", subject="Bericht", body="{aanhef}")
     MessageTemplate.objects.get_or_create(name="Save the date", defaults={"subject": "x", "body": "{aanhef}"})
+    from networks.models import ExpertiseTag
+    from tests.networks.conftest import MembershipFactory
+
+    MembershipFactory().expertise_tags.add(ExpertiseTag.objects.create(name="Gemeentewet/Awb"))
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 
