@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_export_lists_every_section_in_the_same_order(client):
     """The download keeps its shape: members' own sections, then events, governance, newsletters,
-    messaging."""
+    messaging, networks."""
     member = MemberFactory()
     client.force_login(member.user)
     data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
@@ -39,6 +39,7 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "late_document_notices",
         "newsletter_subscriptions",
         "messages_received",
+        "network_memberships",
         "exported_at",
     ]
 
