@@ -137,22 +137,20 @@ class ProfileRow:
 
 
 def networks_for_person(*, person: Person) -> list[ProfileRow]:
-    """The profile's networks: every open network and every network the person is in (four
-    queries, however many networks)."""
-    memberships = {
-        membership.network_id: membership
-        for membership in NetworkMembership.objects.active()
-        .filter(person=person)
-        .prefetch_related("expertise_tags")
-    }
+    """The profile's networks: every open network and every network the person is in (one query
+    when there are no networks; four at most, however many)."""
+    mine = NetworkMembership.objects.active().filter(person=person)
     networks = (
-        Network.objects.filter(Q(open_for_signup=True) | Q(pk__in=list(memberships)))
-        .prefetch_related(Prefetch("expertise_tags", queryset=ExpertiseTag.objects.order_by("order", "name")))
+        Network.objects.filter(Q(open_for_signup=True) | Q(pk__in=mine.values("network_id")))
+        .prefetch_related(
+            Prefetch("expertise_tags", queryset=ExpertiseTag.objects.order_by("order", "name")),
+            Prefetch("memberships", queryset=mine.prefetch_related("expertise_tags"), to_attr="mine"),
+        )
         .order_by("order", "name")
     )
     rows = []
     for network in networks:
-        membership = memberships.get(network.pk)
+        membership = network.mine[0] if network.mine else None
         chosen = {tag.pk for tag in membership.expertise_tags.all()} if membership else set()
         rows.append(ProfileRow(network=network, membership=membership, chosen=chosen))
     return rows

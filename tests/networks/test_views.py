@@ -180,3 +180,19 @@ def test_network_page_queries_are_flat(client, secretariat, juristen, django_ass
     with django_assert_num_queries(11):
         members = client.get(reverse("networks:members", args=[juristen.slug]))
     assert members.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_profile_networks_card_queries_are_flat(client, jurist, tags, django_assert_num_queries, size):
+    for number in range(size):
+        network = NetworkFactory()
+        network.expertise_tags.set(tags)
+        if number % 2:
+            MembershipFactory(network=network, person=jurist).expertise_tags.set(tags[:2])
+    client.force_login(jurist.user)
+
+    # session, user, person, bounce state, newsletter lists; networks, their tags, the memberships
+    # and their tags
+    with django_assert_num_queries(9):
+        response = client.get(reverse("members:profile"))
+    assert response.content.decode().count("Je bent lid van dit netwerk.") == size // 2
