@@ -16,7 +16,10 @@ these, in its AppConfig.ready(), so events never imports it.
   and returning a message or "" (governance: the municipality's delegate for the ALV held there);
 - `invitation_templates_set(templates)`: the texts the invitation page offers to start from (a
   callable returning objects with `pk`, `name`, `subject` and `body`; messaging: its message
-  templates, "Save the date", "Uitnodiging ALV").
+  templates, "Save the date", "Uitnodiging ALV");
+- `network_people_set(people)`: the people of a network today (a callable of a network id
+  returning a queryset of people; networks), for the invitation audience "members of the
+  event's network".
 """
 
 from collections.abc import Callable, Iterable
@@ -29,6 +32,7 @@ EVENT_DUPLICATED: list[Callable] = []
 REGISTRATION_PARTS: list[Callable] = []
 _audience_bodies: list[Callable[[], QuerySet]] = []
 _invitation_templates: list[Callable[[], Iterable]] = []
+_network_people: list[Callable[[int | None], QuerySet]] = []
 
 
 def event_admin_panel_add(panel: Callable) -> None:
@@ -77,3 +81,12 @@ def invitation_templates_set(templates: Callable[[], Iterable]) -> None:
 def invitation_templates() -> list:
     """The texts to start an invitation from (empty when no app offers any)."""
     return list(_invitation_templates[0]()) if _invitation_templates else []
+
+
+def network_people_set(people: Callable[[int | None], QuerySet]) -> None:
+    _network_people[:] = [people]
+
+
+def network_people(network_id: int | None) -> QuerySet | None:
+    """The people of the network `network_id` today, or None when no app offers networks."""
+    return _network_people[0](network_id) if _network_people else None

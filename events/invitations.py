@@ -22,7 +22,7 @@ from vzhg.mail.bounces import undeliverable_exists
 from vzhg.mail.services import mail_queue, mail_reference
 from vzhg.periods import active_on_q
 
-from . import invitation_mail
+from . import extensions, invitation_mail
 from .invitation_mail import InvitationMail, invitation_texts_check, invitation_texts_prepare
 from .mailings import event_mailing_record
 from .models import Event, EventMailing, Invitation
@@ -72,6 +72,7 @@ class Audience:
     REGION = "region"
     BODY = "body"
     PEOPLE = "people"
+    NETWORK = "network"
 
 
 def invitation_audience(
@@ -81,13 +82,15 @@ def invitation_audience(
     region: Region | None = None,
     body=None,
     people: list[Person] | QuerySet[Person] | None = None,
+    network_id: int | None = None,
 ) -> QuerySet[Person]:
     """The people an audience choice stands for, in name order.
 
     all_members: everyone in a member municipality; function: those of them with one of the
     functions; region: those of them in the region or a region inside it; body: everyone with a
     mandate in that governance body today (board members of any organisation); people: exactly
-    the people picked (any organisation — guests can be invited by hand).
+    the people picked (any organisation — guests can be invited by hand); network: the members
+    of the event's network today (any organisation; events.extensions).
     """
     members = Person.objects.filter(member_municipality_q(prefix="organisation__"))
     if kind == Audience.ALL_MEMBERS:
@@ -109,6 +112,9 @@ def invitation_audience(
         )
     elif kind == Audience.PEOPLE:
         chosen = Person.objects.filter(pk__in=[p.pk for p in people or []])
+    elif kind == Audience.NETWORK:
+        found = extensions.network_people(network_id)
+        chosen = found if found is not None else members.none()
     else:
         raise ValueError(f"unknown audience {kind!r}")
     return chosen.select_related("organisation").order_by("last_name", "first_name", "pk")

@@ -84,6 +84,17 @@ class Event(models.Model):
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS
     )
+    # A meeting of a network (the networks app, above events: a string reference): its members
+    # are the invitation audience "members of the event's network" (events.extensions).
+    network = models.ForeignKey(
+        "networks.Network",
+        verbose_name=_("network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("A meeting of this network: its members can be invited as one audience."),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
     reminder_days = models.PositiveSmallIntegerField(

@@ -63,6 +63,7 @@ class InvitationForm(forms.Form):
         (invitations.Audience.REGION, gettext_lazy("People in member municipalities of a region")),
         (invitations.Audience.BODY, gettext_lazy("Members of a governance body (today's mandates)")),
         (invitations.Audience.PEOPLE, gettext_lazy("People picked by hand")),
+        (invitations.Audience.NETWORK, gettext_lazy("Members of the event's network (today's members)")),
     ]
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=AUDIENCES, widget=forms.RadioSelect)
     functions = forms.MultipleChoiceField(
@@ -143,9 +144,10 @@ class InvitationForm(forms.Form):
                     self.add_error("text" if field == "body" else field, problem)
         return data
 
-    def recipients(self):
+    def recipients(self, *, event=None):
         data = self.cleaned_data
         return invitations.invitation_audience(
+            network_id=event.network_id if event is not None else None,
             kind=data["audience"],
             functions=data.get("functions"),
             region=data.get("region"),
@@ -168,7 +170,7 @@ def invitations_view(request, object_id, model_admin):
         _require(request, "add_invitation")
         form = InvitationForm(request.POST, admin_site=model_admin.admin_site)
         if form.is_valid():
-            recipients = list(form.recipients())
+            recipients = list(form.recipients(event=event))
             invited = set(event.invitations.filter(person__in=recipients).values_list("person_id", flat=True))
             new = [person for person in recipients if person.pk not in invited]
             texts = {"subject": form.cleaned_data["subject"], "body": form.cleaned_data["text"]}

@@ -39,6 +39,7 @@ PUBLIC = {
     "events:archive",
     "newsletters:archive",
     "newsletters:subscribe",
+    "networks:list",
 }
 
 # Logged-in people only; anonymous visitors are sent to the login page.
@@ -118,6 +119,12 @@ OBJECT_URLS = {
     # forwards and closes; anyone else 403 (the list) or 404 (a signal).
     "contacts:signals": "tests/contacts/test_views.py",
     "contacts:signal": "tests/contacts/test_views.py",
+    # A network's page: anyone; its member list: its members and the secretariat, else 404;
+    # joining and leaving: logged in, POST only.
+    "networks:detail": "tests/networks/test_views.py",
+    "networks:members": "tests/networks/test_views.py",
+    "networks:join": "tests/networks/test_views.py",
+    "networks:leave": "tests/networks/test_views.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -166,6 +173,9 @@ ADMIN_MODELS = {
     "messaging.messagetemplate": "manage",
     "contacts.contactmoment": "manage",
     "contacts.signal": "manage",  # status, forwarding and outcome: read-only, written on its page
+    "networks.network": "manage",
+    "networks.networkmembership": "manage",
+    "networks.expertisetag": "manage",
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -373,6 +383,10 @@ def one_of_each():
     from tests.contacts.factories import contacts_one_of_each
 
     contacts_one_of_each()
+    from networks.models import ExpertiseTag
+    from tests.networks.conftest import MembershipFactory
+
+    MembershipFactory().expertise_tags.add(ExpertiseTag.objects.create(name="Gemeentewet/Awb"))
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

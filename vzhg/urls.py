@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("nieuwsbrief/", include("newsletters.urls")),
     path("agenda/", include("events.urls")),
+    path("netwerken/", include("networks.urls")),
     path("bestuur/", include("governance.board.urls")),
     path("", include("contacts.urls")),
     path("", include("governance.reports.urls", namespace="reports")),

@@ -115,6 +115,7 @@ class EventAdmin(ReadableHistoryAdmin):
             {
                 "fields": (
                     "audience",
+                    "network",
                     "capacity",
                     "places_per_municipality",
                     "registration_opens_at",

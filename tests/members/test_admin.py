@@ -314,7 +314,8 @@ def test_person_changelist_query_count_does_not_grow(
         )
     # session, user, user and group permissions, the region filter's choices, 2 counts, the page;
     # and the newsletter list filter's choices (messaging's "newsletter list", issue 14: 9)
-    with django_assert_num_queries(9):
+    # and the network filter's choices (networks' "network", issue 16: 10)
+    with django_assert_num_queries(10):
         response = staff_client.get(changelist("person"))
     assert len(shown(response)) == size
 

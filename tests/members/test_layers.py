@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_export_lists_every_section_in_the_same_order(client):
     """The download keeps its shape: members' own sections, then events, governance, newsletters,
-    messaging, contacts."""
+    messaging, contacts, networks."""
     member = MemberFactory()
     client.force_login(member.user)
     data = json.loads(client.get("/profiel/mijn-gegevens.json").content)
@@ -42,6 +42,7 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "contact_moments",
         "contact_actions",
         "signals",
+        "network_memberships",
         "exported_at",
     ]
 

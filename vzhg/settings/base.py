@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "newsletters",
     "messaging",
     "contacts",
+    "networks",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,8 @@ MAIL_BOUNCE_SOFT_LIMIT = env.int("MAIL_BOUNCE_SOFT_LIMIT", default=5)
 MAIL_BOUNCE_SOFT_RESET_HOURS = env.int("MAIL_BOUNCE_SOFT_RESET_HOURS", default=48)
 # Registrations are anonymised this many months after their event (counts per municipality stay).
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
+# Network memberships are removed this many months after their member left (networks.tasks).
+NETWORKS_RETENTION_MONTHS = env.int("NETWORKS_RETENTION_MONTHS", default=24)
 # The history of a person the secretariat deleted (every version of their data) is removed this
 # many days after the deletion.
 PEOPLE_DELETED_HISTORY_DAYS = env.int("PEOPLE_DELETED_HISTORY_DAYS", default=30)
@@ -350,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # PDF builds (meeting packs, workplan/annual report versions): hand pending ones to the worker
 # again (broker was down, message lost) and recover builds a dead worker left "building".
+CELERY_BEAT_SCHEDULE["networks-retention"] = {
+    "task": "networks.tasks.network_memberships_purge",
+    "schedule": crontab(hour=3, minute=27),
+}
 CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds_sweep", "schedule": 60.0}
 
 # Event mailings (invitations, cancellation notices) are prepared by the worker: hand pending
