@@ -16,15 +16,17 @@ from vzhg.mail.models import OutgoingMail
 from vzhg.mail.retention import mail_references_anonymise
 from vzhg.mail.services import mail_reference
 
-from .models import Registration
+from .models import Answer, Registration
 
 
 def registrations_anonymise(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
     """Forget who registered for events that ended more than `months` (EVENTS_RETENTION_MONTHS) ago.
 
-    The person link and the remarks go (from the registration's history too); the organisation
-    stays, so counts per municipality for the annual report survive. Workshop choices stay too
-    (they name no one). Returns how many registrations were anonymised.
+    The person link and the remarks go (from the registration's history too), and with the
+    remarks the answers to the event's sensitive questions (diet, health); the organisation
+    stays, so counts per municipality for the annual report survive. Workshop choices and the
+    other answers stay too (they name no one once the person is gone). Returns how many
+    registrations were anonymised.
     """
     now = now or timezone.now()
     months = settings.EVENTS_RETENTION_MONTHS if months is None else months
@@ -50,4 +52,5 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
         ).update(object_repr=_("anonymised"))
         # Every earlier version of the row named the person and held the remarks too.
         Registration.history.filter(id__in=due.values("pk")).update(person=None, remarks="")
+        Answer.objects.filter(registration__in=due, question__sensitive=True).delete()
         return due.update(person=None, remarks="", anonymised_at=now, updated_at=now)

@@ -19,6 +19,7 @@ from vzhg.site import absolute_url
 from . import extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
 from .models import Event, Registration
+from .questions import answers_initial, event_questions, registration_answers_save
 from .tokens import cancel_token_registration, feed_token_make, feed_token_user_id
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def register(request, slug):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
     data = request.POST if request.method == "POST" else None
-    form = registration_form(data, event=event, rounds=rounds)
+    form = registration_form(data, event=event, rounds=rounds, questions=event_questions(event=event))
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -131,6 +132,7 @@ def register(request, slug):
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
                 )
+                registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -228,8 +230,11 @@ def registration_change(request, pk):
             for choice in registration.choices.select_related("round")
         }
     initial["remarks"] = registration.remarks
+    initial.update(answers_initial(registration=registration))
     data = request.POST if request.method == "POST" else None
-    form = registration_form(data, event=event, rounds=rounds, initial=initial)
+    form = registration_form(
+        data, event=event, rounds=rounds, initial=initial, questions=event_questions(event=event)
+    )
     parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -242,6 +247,7 @@ def registration_change(request, pk):
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
                 )
+                registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
