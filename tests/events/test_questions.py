@@ -10,13 +10,14 @@ import json
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from events import pdfs, retention, services
-from events.models import Answer, Question, Registration
+from events.models import Answer, Event, Question, Registration
 from events.questions import registration_answers_save
 from members import services as member_services
 from tests.admin_form import change_form_data
@@ -431,3 +432,42 @@ def test_the_same_question_twice_is_refused_not_a_server_error(client, secretari
 
     assert response.status_code == 200
     assert not Question.objects.exists()
+
+
+# --- the demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_congresses_ask_their_own_questions(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", stdout=io.StringIO())
+
+    congress = Event.objects.get(slug="najaarscongres-een-weerbaar-zuid-holland")
+    assert list(congress.questions.values_list("kind", "required", "sensitive")) == [
+        ("yes_no", True, False),
+        ("text", False, True),
+        ("choice", True, False),
+    ]
+    lunch, diet, parking = congress.questions.all()
+    assert "lunch" in lunch.label and diet.label == "Dieetwensen" and parking.label == "Parkeren"
+    parking.full_clean()
+    registrations = congress.registrations.count()
+    assert lunch.answers.count() == parking.answers.count() == registrations
+    assert set(parking.answers.values_list("value", flat=True)) <= set(parking.option_list())
+    assert 0 < diet.answers.count() < registrations
+
+    alv = Event.objects.get(slug="alv-en-voorjaarscongres")
+    (delegate,) = alv.questions.all()
+    assert (delegate.label, delegate.kind) == ("Neemt u deel als stemgerechtigd afgevaardigde?", "yes_no")
+
+
+def test_the_registration_page_in_the_admin_shows_the_answers(client, secretariat):
+    event = EventFactory()
+    questions = _questions(event)
+    registration = RegistrationFactory(event=event)
+    registration_answers_save(
+        registration=registration, answers={questions["diet"].pk: "<i>halal</i>", questions["lunch"].pk: "no"}
+    )
+
+    page = client.get(reverse("admin:events_registration_change", args=[registration.pk])).content.decode()
+
+    assert f"Blijft u voor de lunch?: {nl('no')}<br>Dieetwensen: &lt;i&gt;halal&lt;/i&gt;" in page
