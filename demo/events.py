@@ -8,7 +8,8 @@ confirmations at every `make run`), with the statuses the registration service w
 them (the network meeting is full with a waiting list). Speakers and people are fictional.
 The najaarscongres collects ranked workshop choices (three per round) for the allocation after
 closing, so its registrants have ranks and no workshop yet; the ALV's optional werkbezoeken are
-ranked in direct mode.
+ranked in direct mode. Both ask their own questions (lunch, dieetwensen, parkeren; the ALV's
+stemgerechtigd afgevaardigde), and the najaarscongres' registrants have answered them.
 
 The texts are in demo/data/events.json; last year's events follow demo/data/events-2025.csv,
 moved to that year.
@@ -21,7 +22,17 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem, Registration, Round, Session, SessionChoice, WorkshopChoice
+from events.models import (
+    Answer,
+    Event,
+    ProgrammeItem,
+    Question,
+    Registration,
+    Round,
+    Session,
+    SessionChoice,
+    WorkshopChoice,
+)
 from governance.models import Workplan
 from members.models import Organisation, Person
 
@@ -114,7 +125,38 @@ def _create_current(spec: dict, organisations: dict[str, Organisation]) -> tuple
             Session.objects.create(round=round_, **session) for session in row["sessions"]
         ]
         rounds.append(round_)
+    Question.objects.bulk_create(
+        Question(
+            event=event,
+            label=row["label"],
+            kind=row["kind"],
+            help_text=row.get("help_text", ""),
+            options="\n".join(row.get("options", [])),
+            required=row.get("required", False),
+            sensitive=row.get("sensitive", False),
+            order=order,
+        )
+        for order, row in enumerate(spec.get("questions", []))
+    )
     return event, rounds
+
+
+DIETS = ["", "", "", "", "vegetarisch", "veganistisch", "glutenvrij", "geen noten (allergie)"]
+
+
+def _answers(*, registration: Registration, questions: list[Question], rng: random.Random) -> list[Answer]:
+    """A registrant's answers to the event's own questions (optional ones left empty now and then)."""
+    answers = []
+    for question in questions:
+        if question.kind == Question.Kind.YES_NO:
+            value = "yes" if rng.random() < 0.8 else "no"
+        elif question.has_options:
+            value = rng.choice(question.option_list())
+        else:
+            value = rng.choice(DIETS)
+        if value:
+            answers.append(Answer(registration=registration, question=question, value=value))
+    return answers
 
 
 def _register_people(*, event, rounds, people, count, rng, member) -> int:
@@ -143,6 +185,8 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
     created = 0
     # Ranked choices draw from their own generator, so the other events' draws stay the same.
     ranks_rng = random.Random(f"{SEED}:{event.slug}")
+    answers_rng = random.Random(f"{SEED}:{event.slug}:answers")
+    questions = list(event.questions.all())
     for index, person in enumerate(chosen):
         picks = [rng.choice(round_.demo_sessions) for round_ in rounds]
         ranking = _ranking(event=event, rounds=rounds, rng=ranks_rng) if event.workshop_ranks else None
@@ -178,6 +222,7 @@ def _register_people(*, event, rounds, people, count, rng, member) -> int:
         SessionChoice.objects.bulk_create(
             SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in picks
         )
+        Answer.objects.bulk_create(_answers(registration=registration, questions=questions, rng=answers_rng))
         if ranking is not None:
             WorkshopChoice.objects.bulk_create(
                 WorkshopChoice(registration=registration, session=s, round_id=s.round_id, rank=rank)

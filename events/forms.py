@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event
+from .models import Event, Question
 
 
 class AgendaFilterForm(forms.Form):
@@ -75,6 +75,20 @@ class RegistrationForm(forms.Form):
 
     def ranking(self) -> dict[int, list[int]] | None:
         return None
+
+    # The event's own questions (questions_add puts them on the form).
+    questions: list[Question] = []
+
+    def question_fields(self):
+        return [self[f"question_{question.pk}"] for question in self.questions]
+
+    def answers(self) -> dict[int, str]:
+        """The answers as stored: {question id: text}, several options one a line."""
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"question_{question.pk}")
+            answers[question.pk] = "\n".join(value) if isinstance(value, list) else (value or "")
+        return answers
 
 
 class RankedRegistrationForm(RegistrationForm):
@@ -153,8 +167,47 @@ class RankedRegistrationForm(RegistrationForm):
         }
 
 
-def registration_form(data=None, *, event: Event, rounds, initial=None) -> RegistrationForm:
-    """The member's form for this event: ranked choices when the event asks for them."""
+def question_field(question: Question) -> forms.Field:
+    """The form field of one of the event's own questions (its answer is stored as text)."""
+    label = question.label
+    common = {
+        "label": label,
+        "help_text": question.help_text,
+        "required": question.required,
+        "error_messages": {
+            "required": _("Answer the question “%(question)s”.") % {"question": label},
+            "invalid_choice": _("Choose one of the options of “%(question)s”.") % {"question": label},
+        },
+    }
+    if question.kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(
+            choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common
+        )
+    if question.kind == Question.Kind.CHOICE:
+        options = [(option, option) for option in question.option_list()]
+        return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+    if question.kind == Question.Kind.MULTIPLE:
+        options = [(option, option) for option in question.option_list()]
+        return forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, **common)
+    return forms.CharField(max_length=300, **common)
+
+
+def questions_add(form: RegistrationForm, questions: list[Question]) -> None:
+    """Put the event's own questions on the form, after the workshops and before the remarks."""
+    form.questions = questions
+    remarks = form.fields.pop("remarks")
+    for question in questions:
+        form.fields[f"question_{question.pk}"] = question_field(question)
+    form.fields["remarks"] = remarks
+
+
+def registration_form(data=None, *, event: Event, rounds, initial=None, questions=()) -> RegistrationForm:
+    """The member's form for this event: ranked choices when the event asks for them, then the
+    event's own questions and the remarks."""
+    form: RegistrationForm
     if event.workshop_ranks:
-        return RankedRegistrationForm(data, rounds=rounds, ranks=event.workshop_ranks, initial=initial)
-    return RegistrationForm(data, rounds=rounds, initial=initial)
+        form = RankedRegistrationForm(data, rounds=rounds, ranks=event.workshop_ranks, initial=initial)
+    else:
+        form = RegistrationForm(data, rounds=rounds, initial=initial)
+    questions_add(form, list(questions))
+    return form

@@ -486,17 +486,21 @@ class FeedKey(models.Model):
 
 
 # Ranked workshop choices and the allocation runs live in their own module (re-exported here).
+# An event's own questions and their answers (events/questions.py).
+from .question_models import Answer, Question  # noqa: E402
 from .workshop_models import AllocationMail, AllocationRun, AllocationSend, WorkshopChoice  # noqa: E402
 
 __all__ = [
     "AllocationMail",
     "AllocationRun",
     "AllocationSend",
+    "Answer",
     "Event",
     "EventMailing",
     "FeedKey",
     "Invitation",
     "ProgrammeItem",
+    "Question",
     "Registration",
     "Round",
     "Session",

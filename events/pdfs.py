@@ -17,7 +17,7 @@ from django.utils import translation
 
 from vzhg.pdf import render_pdf
 
-from . import selectors
+from . import questions, selectors
 from .models import Event
 
 # They name people and their remarks: kept no longer than a working day.
@@ -37,11 +37,23 @@ def _cached_pdf(*, template_name: str, context: dict) -> bytes:
 
 
 def attendees_pdf(*, event: Event) -> bytes:
-    """The confirmed registrants in name order, with organisation, workshops and remarks."""
-    registrations = list(selectors.confirmed_registrations(event=event))
+    """The confirmed registrants in name order, with organisation, workshops, the answers to the
+    event's own questions and remarks."""
+    event_questions = questions.event_questions(event=event)
+    registrations = list(questions.registrations_with_answers(event=event))
+    for registration in registrations:
+        cells = questions.answer_cells(registration=registration, questions=event_questions)
+        registration.answer_lines = [
+            (q.label, cell) for q, cell in zip(event_questions, cells, strict=True) if cell
+        ]
     return _cached_pdf(
         template_name="pdf/events_attendees.html",
-        context={"event": event, "registrations": registrations, "rounds": list(event.rounds.all())},
+        context={
+            "event": event,
+            "registrations": registrations,
+            "rounds": list(event.rounds.all()),
+            "questions": event_questions,
+        },
     )
 
 

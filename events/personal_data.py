@@ -4,6 +4,7 @@ vzhg.personal_data)."""
 from django.db.models import Prefetch
 
 from .models import Registration, WorkshopChoice
+from .questions import answers_prefetch
 
 
 def export(*, person, addresses: set[str]) -> dict:
@@ -18,6 +19,7 @@ def export(*, person, addresses: set[str]) -> dict:
                     "round__number", "rank"
                 ),
             ),
+            answers_prefetch(),
         )
         .order_by("created_at")
     )
@@ -33,6 +35,10 @@ def export(*, person, addresses: set[str]) -> dict:
                     for choice in registration.ranked_choices.all()
                 ],
                 "remarks": registration.remarks,
+                "answers": [
+                    {"question": answer.question.label, "answer": answer.display}
+                    for answer in registration.answers.all()
+                ],
                 "attended": registration.attended,
                 "created_at": registration.created_at.isoformat(),
             }

@@ -1,12 +1,29 @@
 """Export of registrations (django-import-export), export only: registrations are written by
-the registration services, never imported."""
+the registration services, never imported. After the fixed columns comes one column per own
+question of the exported events (events/question_models.py); every cell goes through
+vzhg.exports.cell_value, so an answer such as "=1+1" is text, never a formula."""
 
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from vzhg.exports import ExportResourceMixin
+from vzhg.exports import ExportResourceMixin, cell_value
 
-from .models import Registration
+from .models import Question, Registration
+from .questions import answers_prefetch
+
+
+class AnswerField(fields.Field):
+    """The column of one own question: the registration's answer (from the prefetched answers)."""
+
+    def __init__(self, *, question: Question, column_name: str):
+        super().__init__(column_name=column_name, readonly=True)
+        self.question = question
+
+    def answer(self, registration) -> str:
+        for given in registration.answers.all():
+            if given.question_id == self.question.pk:
+                return given.display
+        return ""
 
 
 class RegistrationResource(ExportResourceMixin, resources.ModelResource):
@@ -31,18 +48,41 @@ class RegistrationResource(ExportResourceMixin, resources.ModelResource):
         )  # fmt: skip
         export_order = fields
 
+    questions: list[Question] = []
+
     def get_queryset(self):
         return (
             super()
             .get_queryset()
             .select_related("event", "person", "organisation")
-            .prefetch_related("choices__session__round")
+            .prefetch_related("choices__session__round", answers_prefetch())
         )
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("event", "person", "organisation").prefetch_related(
-            "choices__session__round"
+        # The questions of the exported events, read once, before the headers are written.
+        self.questions = list(
+            Question.objects.filter(event__in=queryset.values("event_id"))
+            .select_related("event")
+            .order_by("event__starts_at", "event_id", "order", "pk")
         )
+        return queryset.select_related("event", "person", "organisation").prefetch_related(
+            "choices__session__round", answers_prefetch()
+        )
+
+    def get_export_fields(self, selected_fields=None):
+        several_events = len({question.event_id for question in self.questions}) > 1
+        return super().get_export_fields(selected_fields) + [
+            AnswerField(
+                question=question,
+                column_name=f"{question.event.title}: {question.label}" if several_events else question.label,
+            )
+            for question in self.questions
+        ]
+
+    def export_field(self, field, instance, **kwargs):
+        if isinstance(field, AnswerField):
+            return cell_value(field.answer(instance))
+        return super().export_field(field, instance, **kwargs)
 
     def dehydrate_function(self, registration):
         return registration.person.get_function_display() if registration.person_id else ""

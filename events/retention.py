@@ -16,16 +16,17 @@ from vzhg.mail.models import OutgoingMail
 from vzhg.mail.retention import mail_references_anonymise
 from vzhg.mail.services import mail_reference
 
-from .models import Registration
+from .models import Answer, Registration
 
 
 def registrations_anonymise(*, now: datetime.datetime | None = None, months: int | None = None) -> int:
     """Forget who registered for events that ended more than `months` (EVENTS_RETENTION_MONTHS) ago.
 
     The person link, the remarks and a walk-in's name and address go (from the registration's
-    history too); the organisation
-    stays, so counts per municipality for the annual report survive. Workshop choices stay too
-    (they name no one). Returns how many registrations were anonymised.
+    history too), and with the remarks the answers to the event's sensitive questions (diet,
+    health); the organisation stays, so counts per municipality for the annual report survive.
+    Workshop choices and the other answers stay too (they name no one once the person is gone).
+    Returns how many registrations were anonymised.
     """
     now = now or timezone.now()
     months = settings.EVENTS_RETENTION_MONTHS if months is None else months
@@ -52,4 +53,5 @@ def registrations_anonymise(*, now: datetime.datetime | None = None, months: int
         # Every earlier version of the row named the person and held the remarks too.
         forget = {"person": None, "remarks": "", "walk_in_name": "", "walk_in_email": ""}
         Registration.history.filter(id__in=due.values("pk")).update(**forget)
+        Answer.objects.filter(registration__in=due, question__sensitive=True).delete()
         return due.update(**forget, anonymised_at=now, updated_at=now)

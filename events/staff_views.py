@@ -18,7 +18,7 @@ from members.models import Person, Region
 from vzhg.errors import ServiceError
 from vzhg.merge import MERGE_FIELDS
 
-from . import extensions, invitations, pdfs, selectors
+from . import extensions, invitations, pdfs, questions, selectors
 from .invitation_mail import INVITATION_MERGE_FIELDS, invitation_subject_default, invitation_texts_check
 from .models import Event, Registration
 
@@ -284,6 +284,32 @@ def municipalities_view(request, object_id, model_admin):
         },
     )
     return TemplateResponse(request, "admin/events/event/municipalities.html", context)
+
+
+# --- answers to the event's own questions -----------------------------------------------------------
+
+
+def answers_view(request, object_id, model_admin):
+    """The confirmed registrants with their answers, one column per question, and per question
+    the counts (lunch: 40 yes, 10 no)."""
+    _require(request, "view_registration")
+    event = _event(object_id)
+    event_questions = questions.event_questions(event=event)
+    registrations = list(questions.registrations_with_answers(event=event))
+    rows = [
+        (registration, questions.answer_cells(registration=registration, questions=event_questions))
+        for registration in registrations
+    ]
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Attendee list with answers: %(event)s") % {"event": event},
+        questions=event_questions,
+        rows=rows,
+        summaries=questions.answers_summary(questions=event_questions, registrations=registrations),
+    )
+    return TemplateResponse(request, "admin/events/event/answers.html", context)
 
 
 # --- PDFs ----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from vzhg.site import absolute_url
 from . import checkin, extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
 from .models import Event, Registration
+from .questions import answers_initial, event_questions, registration_answers_save
 from .tokens import (
     cancel_token_registration,
     checkin_token_pk,
@@ -125,7 +126,7 @@ def register(request, slug):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
     data = request.POST if request.method == "POST" else None
-    form = registration_form(data, event=event, rounds=rounds)
+    form = registration_form(data, event=event, rounds=rounds, questions=event_questions(event=event))
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -139,6 +140,7 @@ def register(request, slug):
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
                 )
+                registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -262,8 +264,11 @@ def registration_change(request, pk):
             for choice in registration.choices.select_related("round")
         }
     initial["remarks"] = registration.remarks
+    initial.update(answers_initial(registration=registration))
     data = request.POST if request.method == "POST" else None
-    form = registration_form(data, event=event, rounds=rounds, initial=initial)
+    form = registration_form(
+        data, event=event, rounds=rounds, initial=initial, questions=event_questions(event=event)
+    )
     parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -276,6 +281,7 @@ def registration_change(request, pk):
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
                 )
+                registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)

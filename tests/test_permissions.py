@@ -274,6 +274,7 @@ ADMIN_PAGE_NEEDS = {
     "checkin": "manage",
     "municipalities": "view",
     "attendees": "view",
+    "answers": "view",  # the attendee list with the answers to the event's own questions
     "badges": "view",
     "allocation": "view",  # GET: the review; running and applying (POST) need change_event
     # newsletters: the mail preview of an edition; subscribing people by function/region
@@ -472,6 +473,7 @@ ADMIN_CUSTOM_PAGES = {
     "checkin",
     "municipalities",
     "attendees",
+    "answers",
     "badges",
     "preview",
     "allocation",

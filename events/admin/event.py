@@ -5,8 +5,10 @@ admin (events/staff_views.py): invitations with their progress, the check-in pag
 municipality, and the attendee list and name badges as PDF.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import checkin_views, extensions, lifecycle, services, staff_views
-from events.models import Event, ProgrammeItem, Registration, Round, Session
+from events.models import Event, ProgrammeItem, Question, Registration, Round, Session
 from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin
@@ -49,6 +51,17 @@ class RoundInline(admin.TabularInline):
         return getattr(obj, "session_total", 0) if obj.pk else 0
 
 
+class QuestionInline(admin.StackedInline):
+    """The event's own questions on the registration form (events/question_models.py); a choice
+    question's options one a line (Question.clean checks them)."""
+
+    model = Question
+    extra = 0
+    fields = (("label", "kind", "order"), "help_text", "options", ("required", "sensitive"))
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 60})}}
+    verbose_name_plural = _("questions on the registration form")
+
+
 @admin.register(Event)
 class EventAdmin(ReadableHistoryAdmin):
     list_display = (
@@ -77,7 +90,7 @@ class EventAdmin(ReadableHistoryAdmin):
         "updated_at",
         "cancelled_at",
     )
-    inlines = (ProgrammeItemInline, RoundInline)
+    inlines = (ProgrammeItemInline, RoundInline, QuestionInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
     fieldsets = (
         (
@@ -202,6 +215,7 @@ class EventAdmin(ReadableHistoryAdmin):
             (reverse("admin:events_event_municipalities", args=[obj.pk]), _("Counts per municipality")),
             (reverse("admin:events_event_checkin", args=[obj.pk]), _("Check-in")),
             (reverse("admin:events_event_attendees", args=[obj.pk]), _("Attendee list (PDF)")),
+            (reverse("admin:events_event_answers", args=[obj.pk]), _("Attendee list with answers")),
             (reverse("admin:events_event_badges", args=[obj.pk]), _("Name badges (PDF)")),
         ]
         if obj.workshop_ranks and obj.workshop_allocation == obj.WorkshopAllocation.AFTER_CLOSING:
@@ -238,6 +252,12 @@ class EventAdmin(ReadableHistoryAdmin):
                 wrap(staff_views.allocation_view),
                 {"model_admin": self},
                 name=f"{info}_allocation",
+            ),
+            path(
+                "<path:object_id>/answers/",
+                wrap(staff_views.answers_view),
+                {"model_admin": self},
+                name=f"{info}_answers",
             ),
             path(
                 "<path:object_id>/attendees.pdf",

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.forms import ExportForm
@@ -50,6 +52,7 @@ class RegistrationAdmin(ExportMixin, ReadableHistoryAdmin):
         "organisation",
         "status",
         "workshops",
+        "answers",
         "created_at",
         "confirmed_at",
         "cancelled_at",
@@ -63,6 +66,7 @@ class RegistrationAdmin(ExportMixin, ReadableHistoryAdmin):
         "organisation",
         "status",
         "workshops",
+        "answers",
         "remarks",
         "attended",
         "created_at",
@@ -109,6 +113,15 @@ class RegistrationAdmin(ExportMixin, ReadableHistoryAdmin):
     @admin.display(description=_("name"), ordering="person__last_name")
     def person_name(self, obj):
         return obj.person.sort_name if obj.person_id else _("(anonymised)")
+
+    @admin.display(description=_("answers"))
+    def answers(self, obj):
+        """The answers to the event's own questions, one a line (on the change page only)."""
+        given = obj.answers.select_related("question")
+        return (
+            format_html_join(mark_safe("<br>"), "{}: {}", ((a.question.label, a.display) for a in given))
+            or "—"
+        )
 
     @admin.display(description=_("workshops"))
     def workshops(self, obj):

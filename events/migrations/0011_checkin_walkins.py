@@ -14,7 +14,7 @@ def checkin_keys_fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_allocation_send'),
+        ('events', '0010_event_questions'),
     ]
 
     operations = [

@@ -1,0 +1,104 @@
+"""An event's own questions: the answers of a registration (stored by the registration views in
+the same transaction as the registration), and the reads the export, the attendee list and the
+answers page share. The models are in events/question_models.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Answer, Event, Question, Registration
+from .selectors import confirmed_registrations
+
+YES, NO = "yes", "no"
+
+
+def event_questions(*, event: Event) -> list[Question]:
+    return list(Question.objects.filter(event=event).order_by("order", "pk"))
+
+
+def answers_prefetch() -> Prefetch:
+    """Prefetch a registration's answers with their questions (one query for any number of rows)."""
+    return Prefetch("answers", queryset=Answer.objects.select_related("question"))
+
+
+def registration_answers_save(*, registration: Registration, answers: dict[int, str]) -> None:
+    """Store the answers ({question id: text}) of a registration to its event's questions: an
+    empty answer removes the stored one. Questions of another event are ignored."""
+    question_ids = set(Question.objects.filter(event_id=registration.event_id).values_list("pk", flat=True))
+    with transaction.atomic():
+        stored = {answer.question_id: answer for answer in Answer.objects.filter(registration=registration)}
+        for question_id, value in answers.items():
+            if question_id not in question_ids:
+                continue
+            value = (value or "").strip()
+            answer = stored.get(question_id)
+            if not value:
+                if answer is not None:
+                    answer.delete()
+            elif answer is None:
+                Answer.objects.create(registration=registration, question_id=question_id, value=value)
+            elif answer.value != value:
+                answer.value = value
+                answer.save(update_fields=["value"])
+
+
+def answers_initial(*, registration: Registration) -> dict[str, object]:
+    """The stored answers as the registration form's initial values."""
+    initial: dict[str, object] = {}
+    for answer in Answer.objects.filter(registration=registration).select_related("question"):
+        name = f"question_{answer.question_id}"
+        if answer.question.kind == Question.Kind.MULTIPLE:
+            initial[name] = [line for line in answer.value.splitlines() if line]
+        else:
+            initial[name] = answer.value
+    return initial
+
+
+def answer_cells(*, registration: Registration, questions: list[Question]) -> list[str]:
+    """One text per question (empty when unanswered), from the prefetched `answers`."""
+    by_question = {answer.question_id: answer for answer in registration.answers.all()}
+    return [by_question[q.pk].display if q.pk in by_question else "" for q in questions]
+
+
+@dataclass
+class QuestionSummary:
+    question: Question
+    answered: int = 0
+    counts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def answers_summary(*, questions: list[Question], registrations: list[Registration]) -> list[QuestionSummary]:
+    """Per question: how many answered and, for yes/no and choices, how many gave each option (the
+    counts the caterer and the car park need)."""
+    summaries = []
+    for question in questions:
+        counter: Counter[str] = Counter()
+        answered = 0
+        for registration in registrations:
+            for answer in registration.answers.all():
+                if answer.question_id != question.pk:
+                    continue
+                answered += 1
+                if question.kind == Question.Kind.YES_NO:
+                    counter[answer.value] += 1
+                elif question.has_options:
+                    counter.update(line for line in answer.value.splitlines() if line)
+        counts: list[tuple[str, int]] = []
+        if question.kind == Question.Kind.YES_NO:
+            counts = [(_("yes"), counter[YES]), (_("no"), counter[NO])]
+        elif question.has_options:
+            options = question.option_list()
+            counts = [(option, counter[option]) for option in options]
+            counts += [(option, n) for option, n in counter.items() if option not in options]
+        summaries.append(QuestionSummary(question=question, answered=answered, counts=counts))
+    return summaries
+
+
+def registrations_with_answers(*, event: Event) -> QuerySet[Registration]:
+    """The confirmed registrations of the event in name order, with their answers."""
+    return confirmed_registrations(event=event).prefetch_related(answers_prefetch())
