@@ -1,12 +1,15 @@
 """The secretariat's admin for VNG commissions (with their seats inline), seats, and
 recommendation requests with the page where the secretariat and the DB handle one."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,8 +84,12 @@ class HandleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The DB's meetings of the past year and those planned (a sliced queryset cannot validate).
+        since = timezone.now() - datetime.timedelta(days=365)
         self.fields["meeting"].queryset = (
-            Meeting.objects.filter(body__kind=Body.Kind.DB).select_related("body").order_by("-starts_at")[:20]
+            Meeting.objects.filter(body__kind=Body.Kind.DB, starts_at__gte=since)
+            .select_related("body")
+            .order_by("-starts_at")
         )
 
 

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events.models import Event
@@ -98,3 +99,15 @@ def commission_hosts(*, event: Event, day: datetime.date | None = None) -> list:
     day = day or timezone.localdate()
     seats = _current_seats(day).filter(commission__klankbord_events=event).select_related("commission")
     return list(seats)
+
+
+def event_page_hosts(event: Event) -> str:
+    """events.extensions section: on a klankbord meeting's public page, its hosts — the current
+    Zuid-Holland members of its commissions. Only klankbord meetings are looked at, so the pages
+    of other events cost no query."""
+    if event.kind != Event.Kind.SOUNDING_BOARD:
+        return ""
+    seats = commission_hosts(event=event)
+    if not seats:
+        return ""
+    return render_to_string("governance/_event_commission_hosts.html", {"seats": seats})

@@ -27,7 +27,6 @@ BESTUURDER_FUNCTIONS = (Person.Function.BURGEMEESTER, Person.Function.WETHOUDER)
 # gives nothing.
 HANDLE_PERMISSION = "governance.change_recommendationrequest"
 VIEW_PERMISSION = "governance.view_recommendationrequest"
-MAIL_KIND = "governance.recommendation.decided"
 
 
 def may_request(person: Person | None) -> bool:
@@ -167,7 +166,9 @@ def recommendation_request_mail(*, request: RecommendationRequest):
         html = render_to_string(
             "governance/email/recommendation_decided.html", {**context, "subject": subject}
         )
-    return mail_queue(to=person.email, subject=subject, text=text, html=html, kind=MAIL_KIND)
+    return mail_queue(
+        to=person.email, subject=subject, text=text, html=html, kind="governance.recommendation.decided"
+    )
 
 
 def recommendation_letter_pdf(*, request: RecommendationRequest) -> bytes:
