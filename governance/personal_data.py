@@ -75,6 +75,7 @@ def export(*, person, addresses: set[str]) -> dict:
             }
             for action in Action.objects.filter(owner=person).select_related("body").order_by("created_at")
         ],
+        **assembly_export(person=person),
         "vng_commission_seats": [
             {
                 "commission": seat.commission.name,
@@ -99,7 +100,6 @@ def export(*, person, addresses: set[str]) -> dict:
             .select_related("commission", "meeting")
             .order_by("created_at")
         ],
-        **assembly_export(person=person),
     }
 
 
