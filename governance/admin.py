@@ -4,6 +4,7 @@ and annual report (governance.reports). Django's autodiscovery imports this modu
 from governance.board import admin as board_admin  # noqa: F401
 from governance.board import (
     assembly_admin,  # noqa: F401
+    commission_admin,  # noqa: F401
     meeting_admin,  # noqa: F401
     minutes_admin,  # noqa: F401
 )

@@ -11,16 +11,18 @@ class GovernanceConfig(AppConfig):
         Secretariaat group and of a person's AVG export (vzhg.permissions, vzhg.personal_data);
         on the event's admin page the workplan activities it realises, and invitations to the
         members of a body, the agenda of the meeting held at an event, the copy of that meeting
-        with its event and naming the delegate while registering for it (events.extensions); the
+        with its event, naming the delegate while registering for it and a klankbord meeting's hosts
+        (events.extensions); the bestuurder's recommendation requests on the profile (members); the
         audience "members of the body" and the messages panel on the meeting's page (messaging).
         Within governance the reports extend the board likewise (board.extensions)."""
         from events import extensions as events_extensions
+        from members import extensions as members_extensions
         from messaging import panels as messaging_panels
         from vzhg.permissions import secretariat_permissions_register
         from vzhg.personal_data import personal_data_register
 
         from . import permissions, personal_data
-        from .board import congress, delegate_naming
+        from .board import commission_views, commissions, congress, delegate_naming
         from .board import extensions as board_extensions
         from .board.messaging import messaging_audiences_register
         from .board.minutes_panel import minutes_and_actions
@@ -40,3 +42,5 @@ class GovernanceConfig(AppConfig):
         board_extensions.portal_context_add(portal_context)
         messaging_audiences_register()
         board_extensions.meeting_admin_panel_add(messaging_panels.meeting_messages)
+        members_extensions.profile_panel_add(commission_views.profile_panel)
+        events_extensions.event_page_section_add(commissions.event_page_hosts)

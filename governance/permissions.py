@@ -10,6 +10,8 @@ SECRETARIAT = {
     "governance.Mandate": ALL,
     "governance.VngCommission": ALL,
     "governance.CommissionSeat": ALL,
+    # Recommendation requests come from the bestuurder's profile; the secretariat handles them.
+    "governance.RecommendationRequest": ALL,
     "governance.Meeting": ALL,
     "governance.AgendaItem": ALL,
     "governance.Document": ALL,

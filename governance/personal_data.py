@@ -1,11 +1,21 @@
 """The governance part of a person's AVG export: mandates, personal notes, workplan activities,
-progress reports, meeting attendance and actions, and at the ALV: delegations (with the proxies
+progress reports, meeting attendance and actions, VNG commission seats and recommendation
+requests, and at the ALV: delegations (with the proxies
 their municipality gave or carried), check-ins, ballots cast, candidacies, convocations and
 late-document notices received; and how governance forgets deleted people in its history rows
 (registered in GovernanceConfig.ready(); see vzhg.personal_data)."""
 
 from .assembly_personal_data import assembly_export, assembly_forget
-from .models import Action, Attendance, Mandate, PersonalNote, PlannedActivity, ProgressReport
+from .models import (
+    Action,
+    Attendance,
+    CommissionSeat,
+    Mandate,
+    PersonalNote,
+    PlannedActivity,
+    ProgressReport,
+    RecommendationRequest,
+)
 
 
 def export(*, person, addresses: set[str]) -> dict:
@@ -66,6 +76,30 @@ def export(*, person, addresses: set[str]) -> dict:
             for action in Action.objects.filter(owner=person).select_related("body").order_by("created_at")
         ],
         **assembly_export(person=person),
+        "vng_commission_seats": [
+            {
+                "commission": seat.commission.name,
+                "start": seat.start.isoformat(),
+                "end": seat.end.isoformat() if seat.end else None,
+            }
+            for seat in CommissionSeat.objects.filter(person=person)
+            .select_related("commission")
+            .order_by("start")
+        ],
+        "recommendation_requests": [
+            {
+                "commission": row.commission.name,
+                "motivation": row.motivation,
+                "status": row.status,
+                "received_at": row.created_at.isoformat(),
+                "discussed_in": row.meeting.title if row.meeting else None,
+                "decided_on": row.decided_on.isoformat() if row.decided_on else None,
+                "letter_text": row.letter_text,
+            }
+            for row in RecommendationRequest.objects.filter(person=person)
+            .select_related("commission", "meeting")
+            .order_by("created_at")
+        ],
     }
 
 
@@ -73,6 +107,11 @@ def forget(*, person_ids: list[int]) -> int:
     """The history rows that still name people deleted long ago: an action's owner, and the
     ALV's delegates, deputies and check-ins (the delegation itself lost its person when the
     person was deleted; the municipality's delegation, presence and votes stay)."""
-    return Action.history.filter(owner_id__in=person_ids).update(owner=None) + assembly_forget(
-        person_ids=person_ids
+    # A person's recommendation requests go with the person (CASCADE); their history rows, which
+    # hold the motivation, go when the person's own history goes.
+    requests = RecommendationRequest.history.filter(person_id__in=person_ids).delete()[0]
+    return (
+        Action.history.filter(owner_id__in=person_ids).update(owner=None)
+        + assembly_forget(person_ids=person_ids)
+        + requests
     )

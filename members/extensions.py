@@ -4,7 +4,9 @@ through these, in its AppConfig.ready(), so members never imports it.
 - `person_admin_panel_add(panel)`: a read-only panel (an `admin.display` function of one person,
   returning HTML) in a fieldset of its own at the end of the person's admin page;
 - `person_admin_action_add(action)`: an admin action on the people list;
-- `person_admin_filter_add(filter)`: a list filter (a `SimpleListFilter` class) on the people list.
+- `person_admin_filter_add(filter)`: a list filter (a `SimpleListFilter` class) on the people list;
+- `profile_panel_add(panel)`: a section on the member's own profile page (a function of
+  `(request, person)` returning HTML, or "" to show nothing).
 """
 
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from collections.abc import Callable
 PERSON_ADMIN_PANELS: list[Callable] = []
 PERSON_ADMIN_ACTIONS: list[Callable] = []
 PERSON_ADMIN_FILTERS: list[type] = []
+PROFILE_PANELS: list[Callable] = []
 
 
 def person_admin_panel_add(panel: Callable) -> None:
@@ -27,3 +30,8 @@ def person_admin_action_add(action: Callable) -> None:
 def person_admin_filter_add(list_filter: type) -> None:
     if list_filter not in PERSON_ADMIN_FILTERS:
         PERSON_ADMIN_FILTERS.append(list_filter)
+
+
+def profile_panel_add(panel: Callable) -> None:
+    if panel not in PROFILE_PANELS:
+        PROFILE_PANELS.append(panel)

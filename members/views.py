@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from vzhg.mail.bounces import email_undeliverable
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import ProfileForm
 
 
@@ -19,7 +19,12 @@ def profile(request):
     person = selectors.person_for_user(user=request.user)
     # Mail to the person's address bounces: they are told, and can say it is right (below).
     bounced = email_undeliverable(person.email) if person is not None else None
-    return render(request, "members/profile.html", {"person": person, "bounced": bounced})
+    panels = [panel(request, person) for panel in extensions.PROFILE_PANELS] if person is not None else []
+    return render(
+        request,
+        "members/profile.html",
+        {"person": person, "bounced": bounced, "panels": [p for p in panels if p]},
+    )
 
 
 @login_required

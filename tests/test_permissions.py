@@ -33,6 +33,7 @@ PUBLIC = {
     "governance:board",
     "governance:board_history",
     "governance:archive",  # held meetings of public bodies, per body and year
+    "governance:commissions",  # our Zuid-Holland VNG commission members: name, function, municipality
     "reports:workplan_index",  # adopted workplans; staff and the board also see concepts
     "reports:annual_report_index",  # published annual reports; staff and the board also see concepts
     "events:agenda",
@@ -50,6 +51,7 @@ PRIVATE = {
     "members:profile_export": 200,
     "members:profile_address_confirm": "/profiel/",  # POST only; a GET goes back to the profile
     "governance:portal": 200,
+    "governance:recommendation_request": 200,  # a bestuurder asks; anyone else is told who may
     "events:mine": 200,
     "events:feed_renew": "/agenda/mijn/",  # POST only; a GET goes back to my registrations
     "newsletters:profile_subscription": "/profiel/",  # POST only; a GET goes back to the profile
@@ -89,6 +91,10 @@ OBJECT_URLS = {
     "governance:minutes_pdf": "tests/governance/test_minutes.py",
     # A public body's held meetings of a year: anyone; a closed body, or a year without any: 404.
     "governance:archive_year": "tests/governance/test_archive.py",
+    # A commission's public page: anyone; unknown: 404. The recommendation letter: the requester,
+    # the secretariat and the DB; anyone else (staff status alone included) 404.
+    "governance:commission": "tests/governance/test_commissions.py",
+    "governance:recommendation_letter": "tests/governance/test_recommendations.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.
     "reports:workplan": "tests/governance/test_report_pages.py",
@@ -147,6 +153,7 @@ ADMIN_MODELS = {
     "governance.mandate": "manage",
     "governance.vngcommission": "manage",
     "governance.commissionseat": "manage",
+    "governance.recommendationrequest": "manage",
     "governance.meeting": "manage",
     "governance.agendaitem": "manage",
     "governance.document": "manage",
@@ -290,6 +297,8 @@ ADMIN_PAGE_NEEDS = {
     "result_json": "view",
     # governance: "Nieuwe ALV" with its congress; votes opened and closed by a button; elections
     "alv_new": "manage",
+    # governance: handling a recommendation request (discussed, given, declined)
+    "handle": "manage",
     "open": "manage",
     "close": "manage",
     "election": "manage",
@@ -311,6 +320,8 @@ ADMIN_NOT_OFFERED |= {("newsletters.delivery", "add"), ("newsletters.delivery", 
 ADMIN_NOT_OFFERED |= {("governance.reportversion", "add"), ("governance.reportversion", "delete")}
 # The voting rules are one row, made when first opened.
 ADMIN_NOT_OFFERED |= {("governance.assemblyrules", "add"), ("governance.assemblyrules", "delete")}
+# Recommendation requests are asked by the bestuurder from their profile.
+ADMIN_NOT_OFFERED |= {("governance.recommendationrequest", "add")}
 # Attendance is recorded per member on the page of the meeting's minutes.
 ADMIN_NOT_OFFERED |= {("governance.attendance", "add")}
 # Pages that only take POST; GET answers 405, so they are tried with an empty POST.
@@ -479,6 +490,7 @@ ADMIN_CUSTOM_PAGES = {
     "allocation",
 }
 ADMIN_CUSTOM_PAGES |= {"presence", "record", "projector", "result_json", "close"}
+ADMIN_CUSTOM_PAGES |= {"handle"}  # a recommendation request
 
 
 def _admin_params(label: str, url_name: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""The secretariat's admin for portfolios, bodies, mandates and VNG commission seats (meetings:
-meeting_admin).
+"""The secretariat's admin for portfolios, bodies and mandates (meetings: meeting_admin; VNG
+commissions, seats and recommendation requests: commission_admin).
 
 Writes that carry rules (document uploads, publishing, the ALV template) go through services;
 guardrail warnings are shown on the meeting pages where staff work.
@@ -14,10 +14,8 @@ from django.utils.translation import ngettext
 
 from governance.models import (
     Body,
-    CommissionSeat,
     Mandate,
     Theme,
-    VngCommission,
 )
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
@@ -120,17 +118,3 @@ class MandateAdmin(SimpleHistoryAdmin):
                 format_html('{} <a href="?kvk=todo">{}</a>', warning, _("Show them")),
             )
         return super().changelist_view(request, extra_context)
-
-
-@admin.register(VngCommission)
-class VngCommissionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
-    search_fields = ["name"]
-
-
-@admin.register(CommissionSeat)
-class CommissionSeatAdmin(SimpleHistoryAdmin):
-    list_display = ["person", "commission", "start", "end"]
-    list_filter = ["commission"]
-    autocomplete_fields = ["person"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assembly_views, minutes_views, views
+from . import assembly_views, commission_views, minutes_views, views
 
 app_name = "governance"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("document/<int:pk>/<uuid:token>/", views.document, name="document"),
     path("document/<int:pk>/<uuid:token>/notitie/", views.note, name="note"),
     path("pakket/<int:pk>/<uuid:token>/", views.pack, name="pack"),
+    path("vng-commissies/", commission_views.commissions, name="commissions"),
+    path("vng-commissies/<int:pk>/", commission_views.commission, name="commission"),
+    path("aanbeveling/aanvragen/", commission_views.recommendation_request, name="recommendation_request"),
+    path(
+        "aanbeveling/<int:pk>/brief.pdf", commission_views.recommendation_letter, name="recommendation_letter"
+    ),
 ]

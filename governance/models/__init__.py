@@ -3,6 +3,7 @@
 
 from .assembly import AssemblyRules, Ballot, Candidate, Delegate, MunicipalityWeight, Presence, Proxy, Vote
 from .board import Body, CommissionSeat, Mandate, Theme, VngCommission
+from .commissions import RecommendationRequest
 from .convocation import ConvocationRecipient, LateDocumentNotice
 from .files import document_upload_to, pack_upload_to, report_upload_to
 from .meetings import (
@@ -60,6 +61,7 @@ __all__ = [
     "PersonalNote",
     "PlannedActivity",
     "ProgressReport",
+    "RecommendationRequest",
     "ReportVersion",
     "Theme",
     "VngCommission",

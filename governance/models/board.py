@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -166,6 +168,20 @@ class VngCommission(models.Model):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.VASTE)
+    end = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("A temporary commission ends on this date, and its seats with it."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    klankbord_events = models.ManyToManyField(
+        "events.Event",
+        verbose_name=_("klankbord meetings"),
+        blank=True,
+        related_name="vng_commissions",
+        help_text=_("Events with the commission's Zuid-Holland members as hosts."),
+    )
 
     class Meta:
         verbose_name = _("VNG commission")
@@ -174,6 +190,23 @@ class VngCommission(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:commission", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.TIJDELIJKE and self.end is None:
+            raise ValidationError(
+                {"end": _("A temporary commission needs an end date (its seats end on it).")}
+            )
+
+
+class CommissionSeatQuerySet(PeriodQuerySet):
+    def current(self, day):
+        """Seats active on `day` of commissions that have not ended by then (R17)."""
+        return self.active_on(day).filter(
+            models.Q(commission__end__isnull=True) | models.Q(commission__end__gte=day)
+        )
 
 
 class CommissionSeat(models.Model):
@@ -186,7 +219,7 @@ class CommissionSeat(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
 
-    objects = PeriodQuerySet.as_manager()
+    objects = CommissionSeatQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -202,3 +235,23 @@ class CommissionSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.commission}"
+
+    def clean(self) -> None:
+        """R17: a seat of a commission with an end date ends on that date at the latest."""
+        ends = self.commission.end if self.commission_id else None
+        if ends is None:
+            return
+        if self.start and self.start > ends:
+            raise ValidationError(
+                {
+                    "start": _("This commission ends on %(date)s; a seat cannot start after it.")
+                    % {"date": date_format(ends)}
+                }
+            )
+        if self.end is not None and self.end > ends:
+            raise ValidationError(
+                {
+                    "end": _("This commission ends on %(date)s; its seats end on that date at the latest.")
+                    % {"date": date_format(ends)}
+                }
+            )

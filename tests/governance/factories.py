@@ -21,6 +21,9 @@ def governance_one_of_each() -> None:
     mandate.portfolios.add(theme)
     commission = VngCommission.objects.create(name="Bestuur en Veiligheid")
     CommissionSeat.objects.create(person=person, commission=commission, start=datetime.date(2024, 1, 1))
+    from governance.models import RecommendationRequest
+
+    RecommendationRequest.objects.create(person=person, commission=commission, motivation="Graag.")
     meeting = Meeting.objects.create(
         body=body, title="DB", starts_at=timezone.now() + datetime.timedelta(days=9)
     )

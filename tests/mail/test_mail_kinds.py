@@ -65,6 +65,7 @@ KINDS = {
     "governance.meeting.convocation",
     "governance.convocation.reminder",
     "governance.documents.added",
+    "governance.recommendation.decided",
     "newsletters.subscription.confirm",
     "newsletters.test",
     "members.account",
@@ -126,6 +127,7 @@ EXPRESSIONS = {
         "governance.convocation.reminder",
     },
     ("mail_queue", "'governance.documents.added'"): {"governance.documents.added"},
+    ("mail_queue", "'governance.recommendation.decided'"): {"governance.recommendation.decided"},
     ("mail_queue", "'newsletters.test'"): {"newsletters.test"},
     ("mail_queue", "'newsletters.subscription.confirm'"): {"newsletters.subscription.confirm"},
     ("mail_queue_message", "'members.account'"): {"members.account"},
@@ -308,6 +310,26 @@ def test_convocation_and_late_document_mails(member, django_capture_on_commit_ca
         check(message, expect=(TITLE, member.full_name, municipality.name))
     [late] = sent("governance.documents.added")
     check(late, expect=(TITLE, "Stuk 'A' & <B>"))
+
+
+def test_recommendation_mail(member, django_capture_on_commit_callbacks):
+    """A wethouder's recommendation for a VNG commission, decided by the secretariat."""
+    from governance.board import recommendations
+    from governance.models import VngCommission
+    from members.models import Person
+
+    member.function = Person.Function.WETHOUDER
+    member.save()
+    commission = VngCommission.objects.create(name=BODY)
+    request = recommendations.recommendation_request_create(
+        person=member, commission=commission, motivation="Graag.", actor=member.user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendations.recommendation_request_decline(
+            request=request, letter_text="Vol & 'bezet' <nu>.", actor=UserFactory()
+        )
+    [message] = sent("governance.recommendation.decided")
+    check(message, expect=(BODY, "Vol & 'bezet' <nu>."))
 
 
 def test_newsletter_mails(member, django_capture_on_commit_callbacks):

@@ -37,6 +37,8 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "alv_candidacies",
         "convocations_received",
         "late_document_notices",
+        "vng_commission_seats",
+        "recommendation_requests",
         "newsletter_subscriptions",
         "messages_received",
         "contact_moments",

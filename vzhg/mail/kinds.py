@@ -27,6 +27,7 @@ KIND_LABELS = {
     "governance.meeting.convocation": _("Convocation of the general assembly (oproeping)"),
     "governance.convocation.reminder": _("Convocation reminder to respond"),
     "governance.documents.added": _("Meeting: document added or changed (nagekomen stuk)"),
+    "governance.recommendation.decided": _("Recommendation for a VNG commission: decided"),
     "newsletters.subscription.confirm": _("Newsletter: confirm subscription"),
     "newsletters.test": _("Newsletter: test mail"),
     "messaging.message.sent": _("Message to a group"),

@@ -9,7 +9,17 @@ a second run creates nothing and leaves edits made in the app alone.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import contacts, events, governance, members, networks, newsletter_lists, newsletters, reports
+from demo import (
+    commissions,
+    contacts,
+    events,
+    governance,
+    members,
+    networks,
+    newsletter_lists,
+    newsletters,
+    reports,
+)
 
 
 class Command(BaseCommand):
@@ -35,6 +45,7 @@ class Command(BaseCommand):
         newsletter_lists.demo_load(stdout=self.stdout)
         networks.demo_load(stdout=self.stdout)
         governance.demo_load(stdout=self.stdout)
+        commissions.demo_load(stdout=self.stdout)
         contacts.demo_load(stdout=self.stdout)
         reports.demo_load(stdout=self.stdout)
         contacts.demo_link(stdout=self.stdout)
