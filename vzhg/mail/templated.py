@@ -90,7 +90,7 @@ class MessageTemplate:
         delimiter = b"--" + boundary.encode()
         headers: list = []
         apart = []  # the headers written one by one, to compare with what the generator wrote
-        for name, value in built._headers:  # type: ignore[attr-defined]
+        for name, value in built._headers:
             header = _POLICY.fold_binary(name, value)
             apart.append(header)
             if name.lower() in names:
