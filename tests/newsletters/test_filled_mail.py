@@ -14,7 +14,7 @@ from newsletters.rendering import edition_render, mail_render
 from newsletters.selectors import newsletter_full
 from newsletters.services import batches
 from vzhg.mail.sending import BatchMessage
-from vzhg.mail.templated import MessageTemplate, envelope_address
+from vzhg.mail.templated import _POLICY, MessageTemplate, envelope_address, header_fold
 
 from .conftest import NewsletterFactory, SubscriptionFactory
 
@@ -171,3 +171,28 @@ def test_what_cannot_be_filled_in_exactly_is_built_by_django(fixed, email, first
 )
 def test_the_envelope_address_is_what_djangos_smtp_backend_sends(address):
     assert envelope_address(address) == sanitize_address(address, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("To", "anna@gouda.nl"),
+        ("Date", DATE),
+        ("Message-ID", "<176449200012.8544.1234567890123456789@leden.vzhg.nl>"),
+        ("Message-ID", "<" + "x" * 62 + ">"),  # 76 characters on the line
+        ("Message-ID", "<" + "x" * 63 + ">"),
+        ("To", "a, b;  c\td"),
+        ("To", " leading"),
+        ("To", "trailing "),
+        ("To", "Zoë <zoe@example.org>"),
+        ("To", ""),
+        ("X-Control", "a\x0bb\x1cc"),
+        (
+            "List-Unsubscribe",
+            "<https://leden.vzhg.nl/nieuwsbrief/afmelden/1.1:abc/>, "
+            "<mailto:b+u1-x@vzhg.nl?subject=unsubscribe>",
+        ),
+    ],
+)
+def test_a_header_written_as_it_is_is_what_the_email_package_folds(name, value):
+    assert header_fold(name, value) == _POLICY.fold_binary(name, value)
