@@ -20,6 +20,7 @@ from members.models import Person
 from vzhg.mail.bounces import undeliverable_exists
 from vzhg.mail.models import OutgoingMail
 from vzhg.mail.services import mail_reference
+from vzhg.tasks import handoff_claim
 
 from .emails import RenderedMail, event_context, staff_mail_render
 from .invitation_mail import invitation_mails_render, invitation_texts_prepare
@@ -79,19 +80,12 @@ def _mailing_dispatch(*, mailing_id: int, on_commit: bool) -> bool:
 
 
 def _mailing_claim(*, mailing_id: int) -> EventMailing | None:
-    with transaction.atomic():
-        mailing = (
-            EventMailing.objects.select_for_update()
-            .filter(pk=mailing_id, status=EventMailing.Status.PENDING)
-            .first()
-        )
-        if mailing is None:
-            return None
-        mailing.status = EventMailing.Status.RUNNING
-        mailing.started_at = timezone.now()
-        mailing.attempts += 1
-        mailing.save(update_fields=["status", "started_at", "attempts"])
-    return mailing
+    return handoff_claim(
+        queryset=EventMailing.objects,
+        pk=mailing_id,
+        pending_status=EventMailing.Status.PENDING,
+        running_status=EventMailing.Status.RUNNING,
+    )
 
 
 def _outgoing(

@@ -293,17 +293,32 @@ def _templates(edition: RenderedEdition, *, greeted: bool) -> tuple[str, str]:
 
 def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str = "") -> dict:
     """Subject, HTML, text and headers of the mail for one reader (or a preview without one)."""
+    reader = mail_reader(edition=edition, subscription=subscription)
+    unsubscribe_url = reader["unsubscribe_url"]
+    html, text = _templates(edition, greeted=bool(first_name))
+    html = html.replace(_NAME, escape(first_name)).replace(_UNSUBSCRIBE, escape(unsubscribe_url))
+    text = text.replace(_NAME, first_name).replace(_UNSUBSCRIBE, unsubscribe_url)
+    return {
+        "subject": edition.newsletter.title,
+        "html": html,
+        "text": text,
+        "headers": reader["headers"],
+        "web_url": reader["web_url"],
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+def mail_reader(*, edition: RenderedEdition, subscription=None) -> dict:
+    """The reader's own parts of the mail besides the first name: the unsubscribe URL and the
+    headers (mail_render puts them in the mail; a sending batch fills them in, see
+    `mail_template_parts`)."""
     from .tokens import unsubscribe_token
 
-    newsletter = edition.newsletter
     parts = _edition_urls(edition)
     if subscription is not None:
         unsubscribe_url = _unsubscribe_url(parts, unsubscribe_token(subscription))
     else:
         unsubscribe_url = parts["subscribe"]
-    html, text = _templates(edition, greeted=bool(first_name))
-    html = html.replace(_NAME, escape(first_name)).replace(_UNSUBSCRIBE, escape(unsubscribe_url))
-    text = text.replace(_NAME, first_name).replace(_UNSUBSCRIBE, unsubscribe_url)
     headers = {}
     if subscription is not None:
         # RFC 2369 and RFC 8058: one-click unsubscribe by POST to the URL, or by mail.
@@ -315,14 +330,15 @@ def mail_render(*, edition: RenderedEdition, subscription=None, first_name: str 
             "List-Id": _list_id(edition),
             "Precedence": "bulk",
         }
-    return {
-        "subject": newsletter.title,
-        "html": html,
-        "text": text,
-        "headers": headers,
-        "web_url": parts["web"],
-        "unsubscribe_url": unsubscribe_url,
-    }
+    return {"unsubscribe_url": unsubscribe_url, "headers": headers, "web_url": parts["web"]}
+
+
+def mail_template_parts(*, edition: RenderedEdition, greeted: bool) -> tuple[str, str, dict]:
+    """The edition's HTML and text with the reader's stand-ins still in them, and the stand-ins
+    ({"name": …, "unsubscribe": …}): mail_render replaces them with the first name and the
+    unsubscribe URL (HTML-escaped in the HTML)."""
+    html, text = _templates(edition, greeted=greeted)
+    return html, text, {"name": _NAME, "unsubscribe": _UNSUBSCRIBE}
 
 
 # A token stand-in for reversing the unsubscribe URL once per edition (ASCII: reverse() quotes it

@@ -25,6 +25,7 @@ from governance.models import (
 )
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
+from vzhg.tasks import handoff_claim, handoff_owned
 
 from . import annual, selectors
 
@@ -173,31 +174,24 @@ def _noter(version_id: int):
 
 def _version_claim(*, version_id: int) -> ReportVersion | None:
     """Short transaction: pending → building, one attempt more; None when it is not pending."""
-    with transaction.atomic():
-        version = (
-            ReportVersion.objects.select_for_update()
-            .filter(pk=version_id, status=ReportVersion.Status.PENDING)
-            .first()
-        )
-        if version is None:
-            return None
-        version.status = ReportVersion.Status.BUILDING
-        version.started_at = timezone.now()
-        version.attempts += 1
-        version.save(update_fields=["status", "started_at", "attempts"])
-    return version
+    return handoff_claim(
+        queryset=ReportVersion.objects,
+        pk=version_id,
+        pending_status=ReportVersion.Status.PENDING,
+        running_status=ReportVersion.Status.BUILDING,
+    )
 
 
 def _version_store(*, version: ReportVersion, fields: list[str]) -> bool:
     """Short transaction: store the result while this render still owns the version."""
     with transaction.atomic():
-        current = (
-            ReportVersion.objects.select_for_update()
-            .filter(pk=version.pk)
-            .values("status", "started_at")
-            .first()
+        owned = handoff_owned(
+            queryset=ReportVersion.objects,
+            pk=version.pk,
+            running_status=ReportVersion.Status.BUILDING,
+            started_at=version.started_at,
         )
-        if current != {"status": ReportVersion.Status.BUILDING, "started_at": version.started_at}:
+        if owned is None:
             logger.warning(
                 "report version %s was taken over while it rendered; this result is dropped", version.pk
             )

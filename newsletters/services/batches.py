@@ -21,11 +21,14 @@ import datetime
 import smtplib
 import time
 from dataclasses import dataclass
+from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from vzhg.history import history_note
@@ -38,11 +41,12 @@ from vzhg.mail.services import (
     relay_wait_until,
 )
 from vzhg.mail.smtp import SmtpOutcome, smtp_connection_discard, smtp_failure_classify
+from vzhg.mail.templated import MessageTemplate, envelope_address
 from vzhg.mail.verp import verp_address
 
 from .. import selectors
 from ..models import Delivery, Newsletter, Subscription
-from ..rendering import edition_render, mail_render
+from ..rendering import edition_render, mail_reader, mail_render, mail_template_parts
 from ..verp import DELIVERY_KIND
 
 MAX_ATTEMPTS = 5
@@ -100,6 +104,53 @@ def _message(mail: dict, to: str, connection, delivery_id: int | None = None) ->
     )
     message.attach_alternative(mail["html"], "text/html")
     return message
+
+
+# The headers that differ per reader; all others are written once per edition (MessageTemplate).
+_FILLED = ("To", "Date", "Message-ID", "List-Unsubscribe")
+
+
+def _prepared(*, edition, subscription: Subscription, first_name: str, delivery_id: int):
+    """The reader's message as (MAIL FROM, RCPT TO, bytes), filled into the message written once
+    per edition and variant (greeted or not) — the bytes Django would write for this reader
+    (vzhg.mail.templated) — or None when it needs the ordinary build."""
+    reader = mail_reader(edition=edition, subscription=subscription)
+    envelope = verp_address(kind=DELIVERY_KIND, pk=delivery_id)
+    key = ("message", bool(first_name), bool(envelope))
+    cache = edition.rendered
+    html, text, stand_ins = mail_template_parts(edition=edition, greeted=bool(first_name))
+    if key not in cache:
+        mail = {"subject": edition.newsletter.title, "html": html, "text": text, "headers": reader["headers"]}
+        cache[key] = MessageTemplate.build(
+            _message(mail, subscription.email, None, delivery_id),
+            filled=_FILLED,
+            stand_ins=(stand_ins["name"], stand_ins["unsubscribe"]),
+        )
+    template = cache[key]
+    if template is None or "List-Unsubscribe" not in reader["headers"]:
+        return None
+    url = reader["unsubscribe_url"]
+    headers = {
+        "To": subscription.email,
+        "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+        "Message-ID": mail_message_id(),
+        "List-Unsubscribe": reader["headers"]["List-Unsubscribe"],
+    }
+    values = {
+        "plain": {stand_ins["name"]: first_name, stand_ins["unsubscribe"]: url},
+        "html": {stand_ins["name"]: escape(first_name), stand_ins["unsubscribe"]: escape(url)},
+    }
+    data = template.fill(headers=headers, values=values)
+    if data is None:
+        return None
+    try:
+        return (
+            envelope_address(envelope or settings.DEFAULT_FROM_EMAIL),
+            [envelope_address(subscription.email)],
+            data,
+        )
+    except ValueError:
+        return None  # the ordinary build says why
 
 
 def _first_name(subscription: Subscription) -> str:
@@ -228,12 +279,19 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult, d
         ):
             result.failed += 1
         return "skipped"
-    message = _message(
-        mail_render(edition=edition, subscription=subscription, first_name=_first_name(subscription)),
-        subscription.email,
-        connection,
-        delivery.pk,
-    )
+    first_name = _first_name(subscription)
+    prepared = None
+    if type(connection) is SmtpBackend:  # the bytes go to the relay as Django's SMTP backend sends them
+        prepared = _prepared(
+            edition=edition, subscription=subscription, first_name=first_name, delivery_id=delivery.pk
+        )
+    if prepared is None:
+        message = _message(
+            mail_render(edition=edition, subscription=subscription, first_name=first_name),
+            subscription.email,
+            connection,
+            delivery.pk,
+        )
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
     try:
@@ -251,7 +309,10 @@ def _send_one(*, delivery: Delivery, edition, connection, result: BatchResult, d
         return "taken"  # another batch has it
     # Committed "sending": from here on the relay may have the message.
     try:
-        message.send()
+        if prepared is not None:
+            connection.connection.sendmail(*prepared)
+        else:
+            message.send()
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(delivery, subscription, exc, connection, result)
     # The relay said 250: recorded sent with the next delivery's claim, or at the end of the batch,
