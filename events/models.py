@@ -466,6 +466,7 @@ class FeedKey(models.Model):
 
 
 # Ranked workshop choices and the allocation runs live in their own module (re-exported here).
+from .material_models import EventMaterial  # noqa: E402, F401 - presentations and recordings
 from .workshop_models import AllocationMail, AllocationRun, AllocationSend, WorkshopChoice  # noqa: E402
 
 __all__ = [

@@ -11,4 +11,5 @@ SECRETARIAT = {
     "events.Session": ALL,
     "events.Registration": ALL,
     "events.Invitation": ALL,
+    "events.EventMaterial": ALL,
 }

@@ -39,6 +39,7 @@ PUBLIC = {
     "events:archive",
     "newsletters:archive",
     "newsletters:subscribe",
+    "pages:news",
 }
 
 # Logged-in people only; anonymous visitors are sent to the login page.
@@ -104,6 +105,7 @@ OBJECT_URLS = {
     "events:registration_cancel": "tests/events/test_views.py",  # own registration only, else 404
     "events:cancel_token": "tests/events/test_views.py",  # signed, expiring token instead of a login
     "events:feed": "tests/events/test_views.py",  # signed per-user token; a wrong one answers 404
+    "events:material": "tests/events/test_materials.py",  # as the event; some only after login
     "newsletters:edition": "tests/newsletters/test_views.py",  # sent: anyone; concept: staff; else 404
     "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
@@ -113,6 +115,9 @@ OBJECT_URLS = {
     # editions; else 404. A list's subscribe page: lists open to subscribe only; else 404.
     "newsletters:list_archive": "tests/newsletters/test_lists.py",
     "newsletters:list_subscribe": "tests/newsletters/test_lists.py",
+    # The public site: published pages and news for anyone; unpublished or unknown: 404.
+    "pages:page": "tests/pages/test_views.py",
+    "pages:news_item": "tests/pages/test_views.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -159,6 +164,8 @@ ADMIN_MODELS = {
     "newsletters.delivery": "view",  # written by the sending batches only
     "messaging.message": "manage",
     "messaging.messagetemplate": "manage",
+    "pages.contentpage": "manage",
+    "pages.newsitem": "manage",
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -363,6 +370,9 @@ def one_of_each():
 
     Message.objects.create(audience="people", subject="Bericht", body="{aanhef}")
     MessageTemplate.objects.get_or_create(name="Save the date", defaults={"subject": "x", "body": "{aanhef}"})
+    from pages.models import NewsItem
+
+    NewsItem.objects.create(title_nl="Nieuws", body_nl="Tekst")
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

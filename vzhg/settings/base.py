@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "governance",
     "newsletters",
     "messaging",
+    "pages",
 ]
 
 MIDDLEWARE = [

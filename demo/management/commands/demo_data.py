@@ -9,7 +9,7 @@ a second run creates nothing and leaves edits made in the app alone.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import events, governance, members, newsletter_lists, newsletters, reports
+from demo import events, governance, members, newsletter_lists, newsletters, pages, reports
 
 
 class Command(BaseCommand):
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         newsletter_lists.demo_load(stdout=self.stdout)
         governance.demo_load(stdout=self.stdout)
         reports.demo_load(stdout=self.stdout)
+        pages.demo_load(stdout=self.stdout)
 
         # The log-ins last, where a person starting the app looks for them.
         self.stdout.write(
