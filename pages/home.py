@@ -9,14 +9,17 @@ import — gives a new fingerprint, so the next request renders afresh: nothing 
 invalidate, and a change shows at once. What the fingerprint cannot see (an upcoming event passing
 its end) bounds the cache entry's lifetime instead.
 
-The cache fails open (vzhg.cache.FailOpenRedisCache): with Redis down the part is rendered on
-every request, as before.
+Each worker keeps the newest parts in memory too, under the same keys.
+The cache fails open (vzhg.cache.FailOpenRedisCache): with Redis down each worker renders the
+part itself (once per change, then from its memory); the page never fails for it.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -34,7 +37,7 @@ from newsletters.models import Newsletter
 from . import selectors
 from .models import ContentPage, NewsItem
 
-CACHE_PREFIX = "pages:home:v1"
+CACHE_PREFIX = "pages:home:v2"
 MAX_SECONDS = 600  # a backstop for what the fingerprint does not see (a region renamed)
 EVENTS_SHOWN = 3
 NEWS_SHOWN = 3
@@ -45,6 +48,15 @@ class HomePart:
     member_count: int
     region_count: int
     html: str
+    valid_until: float = 0.0  # time.time() after which it is rendered again
+
+
+# Each worker process also keeps the newest parts in memory under the same keys (the fingerprint
+# still decides, on every request, whether a part is current): no Redis round trip and no
+# unpickling on the hot path. At most LOCAL_MAX entries; the oldest go first.
+LOCAL_MAX = 8
+_local: dict[str, HomePart] = {}
+_local_lock = threading.Lock()
 
 
 def _table(model) -> str:
@@ -119,9 +131,23 @@ def home_part_render(*, language: str, now: datetime.datetime | None = None) -> 
 def home_part(*, language: str) -> HomePart:
     """The cached part when the data has not changed since it was rendered, else a fresh one."""
     key = f"{CACHE_PREFIX}:{language}:{home_fingerprint()}"
-    part = cache.get(key)
-    if isinstance(part, HomePart):
+    now = time.time()
+    part = _local.get(key)
+    if part is not None and part.valid_until > now:
         return part
-    part, seconds = home_part_render(language=language)
-    cache.set(key, part, seconds)
+    part = cache.get(key)
+    if not isinstance(part, HomePart) or part.valid_until <= now:
+        part, seconds = home_part_render(language=language)
+        part = HomePart(part.member_count, part.region_count, part.html, valid_until=now + seconds)
+        cache.set(key, part, seconds)
+    with _local_lock:
+        _local[key] = part
+        while len(_local) > LOCAL_MAX:
+            _local.pop(next(iter(_local)))
     return part
+
+
+def home_local_clear() -> None:
+    """Forget the in-process copies (tests; the shared cache is cleared with cache.clear())."""
+    with _local_lock:
+        _local.clear()
