@@ -485,8 +485,9 @@ class FeedKey(models.Model):
         return str(self.user)
 
 
-# Ranked workshop choices and the allocation runs live in their own module (re-exported here).
-# An event's own questions and their answers (events/questions.py).
+# Modules of their own, re-exported here: an event's materials (presentations and recordings), its
+# own questions and their answers (events/questions.py), ranked workshop choices and the allocation.
+from .material_models import EventMaterial  # noqa: E402
 from .question_models import Answer, Question  # noqa: E402
 from .workshop_models import AllocationMail, AllocationRun, AllocationSend, WorkshopChoice  # noqa: E402
 
@@ -496,6 +497,7 @@ __all__ = [
     "AllocationSend",
     "Answer",
     "Event",
+    "EventMaterial",
     "EventMailing",
     "FeedKey",
     "Invitation",

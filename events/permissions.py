@@ -12,4 +12,5 @@ SECRETARIAT = {
     "events.Registration": ALL,
     "events.Invitation": ALL,
     "events.Question": ALL,  # the event's own questions, edited inline on the event
+    "events.EventMaterial": ALL,
 }

@@ -15,6 +15,7 @@ from vzhg.mail.models import OutgoingMail
 from .models import (
     Event,
     EventMailing,
+    EventMaterial,
     Invitation,
     ProgrammeItem,
     Registration,
@@ -50,6 +51,30 @@ def past_events(*, now=None) -> QuerySet[Event]:
     return _listed().filter(ends_at__lt=now).order_by("-starts_at", "-pk")
 
 
+def past_events_with_materials(*, now=None) -> QuerySet[Event]:
+    """The archive: past events, newest first, with their presentations and recordings."""
+    return past_events(now=now).prefetch_related("materials")
+
+
+def materials_visible(*, materials, user) -> list[EventMaterial]:
+    """The materials `user` may see: all for a logged-in person, the public ones for anyone."""
+    return [material for material in materials if user.is_authenticated or not material.login_required]
+
+
+def material_for_download(*, slug: str, pk: int) -> EventMaterial | None:
+    """A material file of a listed (published or cancelled) event."""
+    return (
+        EventMaterial.objects.select_related("event")
+        .filter(
+            pk=pk,
+            event__slug=slug,
+            event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        )
+        .exclude(file="")
+        .first()
+    )
+
+
 def agenda_themes(*, now=None) -> list[str]:
     """The themes of the upcoming events, sorted, for the filter form."""
     now = now or timezone.now()
@@ -76,6 +101,7 @@ def event_for_page(*, slug: str) -> Event | None:
         .filter(slug=slug)
         .prefetch_related(
             Prefetch("programme", queryset=ProgrammeItem.objects.order_by("order", "starts_at")),
+            "materials",
             Prefetch(
                 "rounds",
                 queryset=Round.objects.order_by("number").prefetch_related(

@@ -16,4 +16,5 @@ urlpatterns = [
     path("mijn/feed/nieuw-adres/", views.feed_renew, name="feed_renew"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/aanmelden/", views.register, name="register"),
+    path("<slug:slug>/materiaal/<int:pk>/", views.material, name="material"),
 ]

@@ -3,13 +3,15 @@ import logging
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +22,7 @@ from vzhg.site import absolute_url
 
 from . import checkin, extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
+from .material_models import CONTENT_TYPES, material_kind
 from .models import Event, Registration
 from .questions import answers_initial, event_questions, registration_answers_save
 from .tokens import (
@@ -59,7 +62,29 @@ def agenda(request):
 
 @require_GET
 def archive(request):
-    return render(request, "events/archive.html", {"events": list(selectors.past_events()[:200])})
+    events = list(selectors.past_events_with_materials()[:200])
+    for event in events:
+        event.visible_materials = selectors.materials_visible(
+            materials=event.materials.all(), user=request.user
+        )
+    return render(request, "events/archive.html", {"events": events})
+
+
+@require_GET
+def material(request, slug, pk):
+    """A presentation of an event, as a download; one that is only for logged-in people sends
+    anonymous visitors to the login first."""
+    found = selectors.material_for_download(slug=slug, pk=pk)
+    if found is None:
+        raise Http404
+    if found.login_required and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    handle = found.file.open("rb")
+    kind = material_kind(handle)
+    name = f"{slugify(found.title or found.event.title) or 'materiaal'}.{kind}"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _person(request):
@@ -90,6 +115,7 @@ def detail(request, slug):
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),
             "sections": extensions.event_page_sections(event),
+            "materials": selectors.materials_visible(materials=event.materials.all(), user=request.user),
         },
     )
 

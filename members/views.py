@@ -70,15 +70,5 @@ def profile_export(request):
     return response
 
 
-def home(request):
-    """The site's home page (URL name "home", routed in vzhg.urls): the member municipalities by region."""
-    regions = list(selectors.regions_with_members())
-    context = {
-        "regions": regions,
-        "member_count": sum(len(region.members) for region in regions),
-    }
-    return render(request, "home.html", context)
-
-
 def municipalities(request):
     return render(request, "members/municipalities.html", {"regions": selectors.regions_with_members()})

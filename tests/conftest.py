@@ -68,5 +68,8 @@ def _empty_cache() -> Iterator[None]:
     """Every test starts with an empty cache, so allauth's rate limits count from zero."""
     from django.core.cache import cache
 
+    from pages.home import home_local_clear
+
     cache.clear()
+    home_local_clear()  # the home page's in-process copies too
     yield

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["vzhg", "members", "events", "governance", "newsletters", "contacts"]
+APPS = ["vzhg", "members", "events", "governance", "newsletters", "contacts", "pages"]
 
 
 def _imports(path: Path):

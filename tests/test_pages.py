@@ -187,11 +187,17 @@ SIZES = [5, 50]
 def test_home_query_count(client, size, django_assert_num_queries):
     populate(size)
 
-    # regions with their members (one query), the members (one prefetch)
-    with django_assert_num_queries(2):
+    # the data's fingerprint (pages.home), then the public part rendered once: regions with their
+    # members (one query), the members (one prefetch), the next events, the latest newsletter, the
+    # news and the content pages
+    with django_assert_num_queries(7):
         response = client.get("/")
 
     assert response.content.decode().count("Gemeente ") >= size
+    # ... and from the cache after that: the fingerprint only
+    with django_assert_num_queries(1):
+        again = client.get("/")
+    assert again.content.decode().count("Gemeente ") == response.content.decode().count("Gemeente ")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -211,8 +217,11 @@ def test_pages_for_a_logged_in_member_query_count(client, size, django_assert_nu
     member = MemberFactory()
     client.force_login(member.user)
 
-    # session, user, then the page's own queries
-    with django_assert_num_queries(4):
+    # session, user, then the page's own queries (the home page's public part rendered once, then
+    # cached: the fingerprint only; pages.home)
+    with django_assert_num_queries(9):
+        client.get("/")
+    with django_assert_num_queries(3):
         client.get("/")
     with django_assert_num_queries(4):
         client.get("/leden/")

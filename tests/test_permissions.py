@@ -41,6 +41,7 @@ PUBLIC = {
     "newsletters:archive",
     "newsletters:subscribe",
     "networks:list",
+    "pages:news",
 }
 
 # Logged-in people only; anonymous visitors are sent to the login page.
@@ -112,6 +113,7 @@ OBJECT_URLS = {
     "events:cancel_token": "tests/events/test_views.py",  # signed, expiring token instead of a login
     "events:feed": "tests/events/test_views.py",  # signed per-user token; a wrong one answers 404
     "events:checkin_code": "tests/events/test_checkin_codes.py",  # door staff → check-in page; else mine
+    "events:material": "tests/events/test_materials.py",  # as the event; some only after login
     "newsletters:edition": "tests/newsletters/test_views.py",  # sent: anyone; concept: staff; else 404
     "newsletters:image": "tests/newsletters/test_views.py",  # as the edition it belongs to
     "newsletters:confirm": "tests/newsletters/test_views.py",  # signed, expiring token; bad one: 400
@@ -131,6 +133,9 @@ OBJECT_URLS = {
     "networks:members": "tests/networks/test_views.py",
     "networks:join": "tests/networks/test_views.py",
     "networks:leave": "tests/networks/test_views.py",
+    # The public site: published pages and news for anyone; unpublished or unknown: 404.
+    "pages:page": "tests/pages/test_views.py",
+    "pages:news_item": "tests/pages/test_views.py",
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}
@@ -183,6 +188,8 @@ ADMIN_MODELS = {
     "networks.network": "manage",
     "networks.networkmembership": "manage",
     "networks.expertisetag": "manage",
+    "pages.contentpage": "manage",
+    "pages.newsitem": "manage",
     "auth.group": "superuser",
     "account.emailaddress": "superuser",
 }
@@ -399,6 +406,9 @@ def one_of_each():
     from tests.networks.conftest import MembershipFactory
 
     MembershipFactory().expertise_tags.add(ExpertiseTag.objects.create(name="Gemeentewet/Awb"))
+    from pages.models import NewsItem
+
+    NewsItem.objects.create(title_nl="Nieuws", body_nl="Tekst")
     missing = [label for label, model in registered_models().items() if not model._default_manager.exists()]
     assert not missing, f"give one_of_each a row for {missing}"
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from members import views as members_views
+from pages import views as pages_views
 
 from . import views
 
@@ -12,7 +12,7 @@ admin.site.site_title = _("VZHG secretariat")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", members_views.home, name="home"),
+    path("", pages_views.home, name="home"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("bestuur/", include("governance.board.urls")),
     path("", include("contacts.urls")),
     path("", include("governance.reports.urls", namespace="reports")),
+    path("", include("pages.urls")),
 ]
 
 handler400 = "vzhg.views.bad_request"

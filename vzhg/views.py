@@ -1,5 +1,5 @@
 """Site-wide pages: health checks, the admin's login, the favicon and the error pages.
-(The home page lists the member municipalities: members.views.home.)"""
+(The home page lists the member municipalities: pages.views.home.)"""
 
 import logging
 from urllib.parse import urlencode

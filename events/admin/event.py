@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import checkin_views, extensions, lifecycle, services, staff_views
-from events.models import Event, ProgrammeItem, Question, Registration, Round, Session
+from events.models import Event, EventMaterial, ProgrammeItem, Question, Registration, Round, Session
 from members.models import Organisation
 from vzhg.admin_choices import ChoiceLabelsMixin, dated_label
 from vzhg.admin_history import ReadableHistoryAdmin
@@ -33,6 +33,15 @@ class ProgrammeItemInline(admin.TabularInline):
     model = ProgrammeItem
     extra = 0
     fields = ("order", "starts_at", "ends_at", "title", "speaker", "description")
+
+
+class EventMaterialInline(admin.TabularInline):
+    model = EventMaterial
+    extra = 0
+    fields = ("order", "title", "file", "url", "login_required")
+    verbose_name_plural = _(
+        "materials: presentations and recordings (shown on the event's page and in the archive)"
+    )
 
 
 class RoundInline(admin.TabularInline):
@@ -90,7 +99,7 @@ class EventAdmin(ReadableHistoryAdmin):
         "updated_at",
         "cancelled_at",
     )
-    inlines = (ProgrammeItemInline, RoundInline, QuestionInline)
+    inlines = (ProgrammeItemInline, RoundInline, QuestionInline, EventMaterialInline)
     actions = ("publish_events", "cancel_events", "duplicate_events")
     fieldsets = (
         (

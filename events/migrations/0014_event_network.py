@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0011_checkin_walkins"),
+        ("events", "0013_event_materials"),
         ("networks", "0001_initial"),
     ]
 

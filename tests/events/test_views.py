@@ -350,8 +350,8 @@ def test_event_page_query_count_does_not_grow(client, django_assert_num_queries,
         event=event, person=person, session_ids=[r[0].pk for r in sessions_of(event)]
     )
     client.force_login(person.user)
-    # session, user, person, event, programme, rounds, sessions, my registration, its choices
-    with django_assert_num_queries(9):
+    # session, user, person, event, programme, rounds, sessions, materials, my registration, its choices
+    with django_assert_num_queries(10):
         response = client.get(event.get_absolute_url())
     assert response.status_code == 200
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "messaging",
     "contacts",
     "networks",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from demo import (
     networks,
     newsletter_lists,
     newsletters,
+    pages,
     reports,
 )
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         contacts.demo_load(stdout=self.stdout)
         reports.demo_load(stdout=self.stdout)
         contacts.demo_link(stdout=self.stdout)
+        pages.demo_load(stdout=self.stdout)
 
         # The log-ins last, where a person starting the app looks for them.
         self.stdout.write(
