@@ -24,6 +24,7 @@ from governance.models import (
     Workplan,
 )
 from members.models import Organisation
+from networks import selectors as networks_selectors
 
 from .selectors import ActivityLine, activity_lines, board_on, reference_day, year_bounds
 
@@ -169,6 +170,8 @@ class AnnualReportData:
     membership: dict = field(default_factory=dict)
     # contact moments per counterpart, signals per theme ("wat hebben we opgehaald en ingebracht")
     contacts: contacts_selectors.YearSummary = field(default_factory=contacts_selectors.YearSummary)
+    # per network: how many member municipalities had people in it during the year
+    networks: list[networks_selectors.MunicipalityCount] = field(default_factory=list)
 
 
 def _count_of(rows) -> Coalesce:
@@ -285,4 +288,7 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
         engagement=engaged,
         membership=membership,
         contacts=contacts_selectors.year_summary(year=year, no_theme_label=gettext("no theme")),
+        networks=networks_selectors.networks_municipality_counts(
+            start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+        ),
     )

@@ -413,9 +413,10 @@ FULL_YEAR = {
 # prefetches, board and portfolios, secretariat, chapters), the published PDF.
 WORKPLAN_PAGE_QUERIES = 13
 # The annual report page: the report row, the context (23: see reports.annual_report_data, with
-# the motions of the meetings held, and contacts' two: consultations per counterpart, signals per
-# theme), the published PDF.
-ANNUAL_REPORT_PAGE_QUERIES = 25
+# the motions of the meetings held, contacts' two: consultations per counterpart, signals per
+# theme, and networks' two: the year's member municipalities, the networks with theirs), the
+# published PDF.
+ANNUAL_REPORT_PAGE_QUERIES = 27
 # The secretariat also: session, user, its permissions (own and the group's, once per request),
 # the PDF versions and the newest finished version.
 STAFF_EXTRA_QUERIES = 6
