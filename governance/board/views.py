@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contacts import access as contacts_access
 from governance.models import Body, PersonalNote
 from vzhg.pdf import render_pdf
 
@@ -50,6 +51,11 @@ def portal(request):
     }
     for extra in extensions.PORTAL_CONTEXT:  # the workplan and annual report links (reports room)
         context.update(extra(request.user))
+    # The signals gathered for the VNG and the province: today's AB/DB and the secretariat.
+    # (The board check first: one query, where the permission check loads two for a board member.)
+    # Who contacts.access.may_read_signals lets in, asked in this order.
+    user = request.user
+    context["signals"] = contacts_access.is_board_member(user) or user.has_perm(contacts_access.VIEW_SIGNAL)
     return render(request, "governance/portal.html", context)
 
 

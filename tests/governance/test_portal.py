@@ -212,9 +212,10 @@ def test_query_counts_do_not_grow(client, bodies, people, django_assert_num_quer
     with django_assert_num_queries(15):
         assert client.get(meeting.get_absolute_url()).status_code == 200
     # 5 for the meetings, plus the board check, this year's workplan and last year's annual report,
-    # and my open actions
-    with django_assert_num_queries(9):
+    # my open actions, and the board check of the signals link (contacts, issue 16)
+    with django_assert_num_queries(10):
         assert client.get(reverse("governance:portal")).status_code == 200
+    assert reverse("contacts:signals") in client.get(reverse("governance:portal")).content.decode()
     with django_assert_num_queries(9):  # 2 of them the permission check, as on the meeting page
         assert (
             client.get(
@@ -245,3 +246,11 @@ def test_portal_shows_no_report_links_to_members_without_a_board_seat(client, pe
     client.force_login(people["member"])
 
     assert "/werkplan/" not in client.get("/bestuur/portaal/").content.decode()
+
+
+def test_portal_links_the_board_and_the_secretariat_to_the_signals_and_no_one_else(client, people):
+    signals = reverse("contacts:signals")
+    visitors = [("ab_member", True), ("staff", True), ("member", False), ("staff_without_rights", False)]
+    for visitor, shown in visitors:
+        client.force_login(people[visitor])
+        assert (signals in client.get(reverse("governance:portal")).content.decode()) is shown, visitor
