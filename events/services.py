@@ -170,13 +170,16 @@ def registration_create(
     `loaded=True`: the caller (the registration page) has just read `event`, `person` (with its
     organisation and user) and the person's `existing` registration of the event (None: none),
     and passes `rounds` (the event's rounds with their workshops) when it read them: they are not
-    read again. A registration made meanwhile by the same person still meets the unique
-    constraint (already_registered); the window is checked again on the locked event row.
+    read again; the caller holds the transaction and lets a ServiceError leave it. A registration
+    made meanwhile by the same person still meets the unique constraint (already_registered); the
+    window is checked again on the locked event row.
     """
     from . import emails, workshops
 
     now = now or timezone.now()
-    with transaction.atomic():
+    # Loaded by the page, it runs in the page's transaction (no savepoint of its own: a refusal
+    # leaves the page's atomic block too, which rolls everything back).
+    with transaction.atomic(savepoint=not loaded):
         if not loaded:
             event = Event.objects.get(pk=event.pk)
             rounds = None

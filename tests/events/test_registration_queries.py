@@ -15,7 +15,7 @@ from .conftest import make_event, sessions_of
 
 pytestmark = pytest.mark.django_db
 
-REGISTRATION_POST_QUERIES = 18
+REGISTRATION_POST_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [4, 40])
