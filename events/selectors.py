@@ -113,6 +113,23 @@ def event_for_page(*, slug: str) -> Event | None:
     )
 
 
+def event_for_registration(*, slug: str) -> Event | None:
+    """event_for_page without the programme: the registration page does not show it."""
+    return (
+        _listed()
+        .filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "rounds",
+                queryset=Round.objects.order_by("number").prefetch_related(
+                    Prefetch("sessions", queryset=sessions_with_places())
+                ),
+            ),
+        )
+        .first()
+    )
+
+
 def registration_of(*, event: Event, person) -> Registration | None:
     """The person's registration for the event with its workshops; for an event with ranked
     choices also its ranks (one query more)."""

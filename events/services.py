@@ -91,9 +91,10 @@ def person_may_attend(*, event: Event, person: Person) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
 
 
-def _validated_sessions(*, event: Event, session_ids, lock: bool = True) -> list[Session]:
+def _validated_sessions(*, event: Event, session_ids, lock: bool = True, rounds=None) -> list[Session]:
     """Lock and check the chosen workshops: all of this event, one per round, every round chosen.
-    `lock=False`: read them only (registration_create: the event lock alone decides)."""
+    `lock=False`: read them only (registration_create: the event lock alone decides); `rounds`:
+    the event's rounds with their workshops as the caller already read them (no queries)."""
     try:
         ids = [int(session_id) for session_id in session_ids]
     except (TypeError, ValueError) as exc:
@@ -102,6 +103,9 @@ def _validated_sessions(*, event: Event, session_ids, lock: bool = True) -> list
         raise ServiceError(_("You chose the same workshop twice."), "duplicate_session")
     if lock:
         sessions = _lock_sessions(ids)
+    elif rounds is not None:
+        known = {session.pk: session for round_ in rounds for session in round_.sessions.all()}
+        sessions = [known[pk] for pk in sorted(set(ids)) if pk in known]
     else:
         sessions = list(
             Session.objects.select_related("round").filter(pk__in=sorted(set(ids))).order_by("pk")
@@ -111,9 +115,12 @@ def _validated_sessions(*, event: Event, session_ids, lock: bool = True) -> list
     rounds_chosen = [session.round.number for session in sessions]
     if len(rounds_chosen) != len(set(rounds_chosen)):
         raise ServiceError(_("Choose one workshop per round, not two in the same round."), "two_in_round")
-    missing = [
-        r for r in event.rounds.order_by("number").values_list("number", flat=True) if r not in rounds_chosen
-    ]
+    numbers = (
+        sorted(round_.number for round_ in rounds)
+        if rounds is not None
+        else event.rounds.order_by("number").values_list("number", flat=True)
+    )
+    missing = [r for r in numbers if r not in rounds_chosen]
     if missing:
         raise ServiceError(
             _("Choose a workshop for round %(rounds)s.") % {"rounds": ", ".join(str(n) for n in missing)},
@@ -134,7 +141,16 @@ def _set_choices(registration: Registration, sessions: list[Session], *, replace
 
 
 def registration_create(
-    *, event: Event, person: Person, session_ids, remarks: str = "", now=None, ranking=None
+    *,
+    event: Event,
+    person: Person,
+    session_ids,
+    remarks: str = "",
+    now=None,
+    ranking=None,
+    loaded: bool = False,
+    existing: Registration | None = None,
+    rounds=None,
 ) -> Registration:
     """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
 
@@ -150,22 +166,37 @@ def registration_create(
     for the outcome the counts without the lock predict) come first; under the lock one query
     counts the places that matter (events/places.py), and the mail goes into the outbox in the
     same transaction — rendered again only when the locked counts decided otherwise.
+
+    `loaded=True`: the caller (the registration page) has just read `event`, `person` (with its
+    organisation and user) and the person's `existing` registration of the event (None: none),
+    and passes `rounds` (the event's rounds with their workshops) when it read them: they are not
+    read again; the caller holds the transaction and lets a ServiceError leave it. A registration
+    made meanwhile by the same person still meets the unique constraint (already_registered); the
+    window is checked again on the locked event row.
     """
     from . import emails, workshops
 
     now = now or timezone.now()
-    with transaction.atomic():
-        event = Event.objects.get(pk=event.pk)
+    # Loaded by the page, it runs in the page's transaction (no savepoint of its own: a refusal
+    # leaves the page's atomic block too, which rolls everything back).
+    with transaction.atomic(savepoint=not loaded):
+        if not loaded:
+            event = Event.objects.get(pk=event.pk)
+            rounds = None
         _check_window(event, now)
-        person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
+        if not loaded:
+            person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         if not person_may_attend(event=event, person=person):
             raise ServiceError(
                 _("This event is for members only: people of member municipalities and the board."),
                 "audience",
             )
-        existing = (
-            Registration.objects.select_for_update(of=("self",)).filter(event=event, person=person).first()
-        )
+        if not loaded or existing is not None:
+            existing = (
+                Registration.objects.select_for_update(of=("self",))
+                .filter(event=event, person=person)
+                .first()
+            )
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             raise ServiceError(_("You are already registered for this event."), "already_registered")
         ranked: dict = {}
@@ -173,7 +204,7 @@ def registration_create(
             ranked = workshops.ranking_validate(event=event, ranking=ranking)
             sessions = []
         else:
-            sessions = _validated_sessions(event=event, session_ids=session_ids, lock=False)
+            sessions = _validated_sessions(event=event, session_ids=session_ids, lock=False, rounds=rounds)
         direct = bool(ranked) and event.workshop_allocation == Event.WorkshopAllocation.DIRECT
         in_play = [session.pk for session in sessions] + [
             session.pk for round_sessions in ranked.values() for session in round_sessions
@@ -201,8 +232,9 @@ def registration_create(
         )
         _registration_fill(registration, misfit=misfit, remarks=remarks, now=now)
         try:
-            with transaction.atomic():
-                registration.save()
+            # No savepoint of its own: the ServiceError leaves this function's atomic block, which
+            # rolls back the failed INSERT with everything else (one round trip less each time).
+            registration.save()
         except IntegrityError as exc:  # the same person, at the same moment, in another request
             raise ServiceError(_("You are already registered for this event."), "already_registered") from exc
         if existing is not None:

@@ -123,7 +123,7 @@ def detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
-    event = selectors.event_for_page(slug=slug)
+    event = selectors.event_for_registration(slug=slug)
     if event is None:
         raise Http404
     person = person_for_user(user=request.user)
@@ -165,6 +165,9 @@ def register(request, slug):
                     session_ids=form.session_ids(),
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
+                    loaded=True,  # event, person, existing and rounds as read above
+                    existing=existing,
+                    rounds=rounds,
                 )
                 registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]

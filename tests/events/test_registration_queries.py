@@ -1,0 +1,45 @@
+"""The registration POST under a rush: its database round trips pinned (issue 15, "Fast under a
+rush"), the same at two sizes of the event (workshops, programme, registrations already made)."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events import services
+from events.models import Registration
+from tests.factories import MemberFactory
+
+from .conftest import make_event, sessions_of
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION_POST_QUERIES = 16
+
+
+@pytest.mark.parametrize("size", [4, 40])
+def test_the_registration_post_query_count_is_pinned_and_does_not_grow(client, size):
+    event = make_event(rounds=2, sessions_per_round=size // 2, session_capacity=50, capacity=500)
+    for item in range(size):
+        event.programme.create(starts_at="10:00", title=f"Onderdeel {item}", order=item)
+    rounds = sessions_of(event)
+    for _ in range(size // 4):
+        services.registration_create(
+            event=event, person=MemberFactory(), session_ids=[r[0].pk for r in rounds]
+        )
+    person = MemberFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(person.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("events:register", args=[event.slug]),
+            {"round_1": rounds[0][1].pk, "round_2": rounds[1][0].pk, "remarks": ""},
+        )
+
+    assert response.status_code == 302
+    assert Registration.objects.get(event=event, person=person).status == Registration.Status.CONFIRMED
+    for number, query in enumerate(queries.captured_queries, 1):
+        print(number, query["sql"][:160])
+    assert len(queries) == REGISTRATION_POST_QUERIES
