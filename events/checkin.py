@@ -37,15 +37,21 @@ def checkin_url(*, registration: Registration) -> str:
     return absolute_url(reverse("events:checkin_code", kwargs={"token": token}))
 
 
+# One fixed mask pattern: choosing the best of the eight (segno's default) took most of a
+# registration's CPU time under a rush (issue 15); every reader decodes any mask.
+QR_MASK = 0
+
+
 def checkin_qr_svg(*, url: str, title: str = "") -> str:
     """The QR code of `url` as an inline SVG element (no style attributes: the CSP allows it)."""
-    return segno.make(url, error="m").svg_inline(scale=4, title=title or None, light="#fff", omitsize=False)
+    code = segno.make(url, error="m", mask=QR_MASK)
+    return code.svg_inline(scale=4, title=title or None, light="#fff", omitsize=False)
 
 
 def checkin_qr_png(*, url: str) -> bytes:
     """The QR code of `url` as a PNG image (for the mail: mail readers do not show SVG)."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=6, border=4)
+    segno.make(url, error="m", mask=QR_MASK).save(out, kind="png", scale=6, border=4)
     return out.getvalue()
 
 
