@@ -222,7 +222,9 @@ def test_each_visitor_gets_their_own_working_csrf_token():
     assert len(set(tokens)) == 4  # masked per request, never the cached page's
 
     for visitor, token in zip(visitors, tokens[2:], strict=True):
-        response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+        response = visitor.post(
+            "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+        )
         assert response.status_code == 302  # the language form works with the served token
 
 
