@@ -17,15 +17,21 @@ part itself (once per change, then from its memory); the page never fails for it
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from events import selectors as events_selectors
 from events.models import Event
@@ -63,12 +69,13 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def home_fingerprint() -> str:
-    """One query: counts and the newest change of every table the home page's part is built from."""
+@functools.cache
+def _fingerprint_sql(vendor: str) -> str:
+    """The fingerprint's SQL, built once per process (and database vendor): building it on every
+    request cost more than running it (simple_history makes a new manager class per access)."""
     organisation_history = Organisation.history.model
-    published = list(Newsletter.PUBLISHED_STATUSES)
-    placeholders = ", ".join(["%s"] * len(published))
-    sql = "SELECT " + ", ".join(
+    placeholders = ", ".join(["%s"] * len(Newsletter.PUBLISHED_STATUSES))
+    return "SELECT " + ", ".join(
         [
             f"(SELECT COUNT(*) FROM {_table(Region)})",
             f"(SELECT MAX(id) FROM {_table(Region)})",
@@ -84,8 +91,13 @@ def home_fingerprint() -> str:
             f"(SELECT MAX(updated_at) FROM {_table(NewsItem)})",
         ]
     )
+
+
+def home_fingerprint() -> str:
+    """One query: counts and the newest change of every table the home page's part is built from."""
+    published = list(Newsletter.PUBLISHED_STATUSES)
     with connection.cursor() as cursor:
-        cursor.execute(sql, published + published)
+        cursor.execute(_fingerprint_sql(connection.vendor), published + published)
         row = cursor.fetchone()
     return hashlib.sha1(repr(row).encode(), usedforsecurity=False).hexdigest()
 
@@ -147,7 +159,38 @@ def home_part(*, language: str) -> HomePart:
     return part
 
 
+# The whole page as an anonymous visitor sees it, per worker: rendering base.html (menu, footer,
+# language form) cost more than everything else on the request. What differs between two
+# visitors on "/" without a query string and without messages is only the CSRF token of the
+# language form: the page is rendered once with CSRF_HOLE in its place, and each request puts its
+# own token there (get_token also sets the visitor's CSRF cookie, as {% csrf_token %} does).
+# A page belongs to one part object (`is`): a new fingerprint or an expired part gives a new part,
+# so the page is rendered afresh exactly when the part is.
+CSRF_HOLE = "csrfhole" + secrets.token_hex(16)  # letters and digits: HTML escaping leaves it alone
+_pages: dict[tuple[str, str], tuple[HomePart, str]] = {}
+
+
+def home_page_for_visitor(
+    request: HttpRequest, *, part: HomePart, template: str, context: dict[str, Any]
+) -> str:
+    """The home page for an anonymous visitor (the caller checks: not logged in, no query string,
+    no messages), from this worker's memory when its part is the current one."""
+    language = get_language() or ""
+    page_key = (language, request.get_full_path())
+    kept = _pages.get(page_key)
+    if kept is not None and kept[0] is part:
+        html = kept[1]
+    else:
+        html = render_to_string(template, {**context, "csrf_token": CSRF_HOLE}, request=request)
+        with _local_lock:
+            _pages[page_key] = (part, html)
+            while len(_pages) > LOCAL_MAX:
+                _pages.pop(next(iter(_pages)))
+    return html.replace(CSRF_HOLE, get_token(request))
+
+
 def home_local_clear() -> None:
     """Forget the in-process copies (tests; the shared cache is cleared with cache.clear())."""
     with _local_lock:
         _local.clear()
+        _pages.clear()

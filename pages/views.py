@@ -1,11 +1,12 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .home import home_part
+from .home import home_page_for_visitor, home_part
 
 
 def _language() -> str:
@@ -14,13 +15,13 @@ def _language() -> str:
 
 def home(request):
     """The site's home page (URL name "home"): the member municipalities by region, the next
-    events, the latest newsletter and news; the public part comes from the cache (pages.home)."""
+    events, the latest newsletter and news; the public part comes from the cache (pages.home),
+    and an anonymous visitor's whole page from this worker's memory (pages.home)."""
     part = home_part(language=_language())
-    return render(
-        request,
-        "home.html",
-        {"member_count": part.member_count, "region_count": part.region_count, "part_html": part.html},
-    )
+    context = {"member_count": part.member_count, "region_count": part.region_count, "part_html": part.html}
+    if request.user.is_authenticated or request.GET or messages.get_messages(request):
+        return render(request, "home.html", context)
+    return HttpResponse(home_page_for_visitor(request, part=part, template="home.html", context=context))
 
 
 @require_GET

@@ -2,18 +2,21 @@
 its public part is cached, that any change shows at once, and that a Redis outage is no error."""
 
 import datetime
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.test.signals import template_rendered
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
 from newsletters.models import Newsletter
 from pages import home
 from tests.events.conftest import make_event
-from tests.factories import MunicipalityFactory, RegionFactory
+from tests.factories import MemberFactory, MunicipalityFactory, RegionFactory
 from tests.newsletters.conftest import NewsletterFactory
 from tests.pages.conftest import make_news, make_page
 
@@ -176,3 +179,65 @@ def test_a_redis_outage_renders_the_page_instead_of_failing(client):
 
     assert first.status_code == second.status_code == 200
     assert "Delft" in second.content.decode()
+
+
+def _templates_rendered(client, path: str) -> tuple[list[str], str]:
+    names: list[str] = []
+
+    def collect(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(collect)
+    try:
+        page = client.get(path).content.decode()
+    finally:
+        template_rendered.disconnect(collect)
+    return names, page
+
+
+def _csrf_token_in(page: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+def test_an_anonymous_visitors_page_is_rendered_once_and_changes_at_once(client):
+    MunicipalityFactory(name="Delft", region=RegionFactory(name="Haaglanden"))
+    first, _page = _templates_rendered(client, "/")
+    assert "home.html" in first
+
+    again, page = _templates_rendered(client, "/")
+    assert again == []  # the whole page from this worker's memory (pages.home)
+    assert "Delft" in page and home.CSRF_HOLE not in page
+
+    make_news(title_nl="Nieuw bestuur gekozen")
+    changed, page = _templates_rendered(client, "/")
+    assert "home.html" in changed and "Nieuw bestuur gekozen" in page
+
+
+def test_each_visitor_gets_their_own_working_csrf_token():
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [visitor.get("/").content.decode() for visitor in visitors * 2]
+    tokens = [_csrf_token_in(page) for page in pages]
+    assert len(set(tokens)) == 4  # masked per request, never the cached page's
+
+    for visitor, token in zip(visitors, tokens[2:], strict=True):
+        response = visitor.post(
+            "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302  # the language form works with the served token
+
+
+def test_logged_in_and_messages_and_query_strings_are_rendered_per_request(client):
+    client.get("/")  # the visitor's page is kept ...
+    rendered, page = _templates_rendered(client, "/?utm_source=nieuwsbrief")
+    assert "home.html" in rendered and 'value="/?utm_source=nieuwsbrief"' in page
+
+    member = MemberFactory()
+    client.force_login(member.user)
+    rendered, page = _templates_rendered(client, "/")
+    assert "home.html" in rendered and member.email in page
+
+    response = client.post(reverse("account_logout"), follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert 'class="messages"' in response.content.decode()  # "You have signed out" is shown
