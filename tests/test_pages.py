@@ -227,8 +227,9 @@ def test_pages_for_a_logged_in_member_query_count(client, size, django_assert_nu
         client.get("/leden/")
     # ... the person, the bounce state of their address (issue 14) and the newsletter lists with
     # their subscriptions in one query (one more than the single newsletter card before); the
-    # networks card (issue 16): the networks in one query (none here, so nothing to prefetch)
-    with django_assert_num_queries(6):
+    # networks card (issue 16): the networks in one query (none here, so nothing to prefetch); the
+    # recommendation panel (issue 16): the person's own requests
+    with django_assert_num_queries(7):
         response = client.get("/profiel/")
     assert member.email in response.content.decode()
     with django_assert_num_queries(3):
@@ -249,10 +250,11 @@ def test_data_export_query_count(client, size, django_assert_num_queries):
     # ALV's delegations, check-ins, ballots cast, candidacies, convocations and late-document
     # notices (one query each: 14 -> 20 with issue 13), newsletter subscriptions and the group
     # messages received (messaging, issue 14: 21), network memberships (issue 16: 22), the contact
-    # moments, follow-up actions and signals (contacts, issue 16: 25) (the workshop choices are
-    # prefetched only when there are registrations, the proxies only when there are delegations,
-    # the memberships' tags only when there are memberships)
-    with django_assert_num_queries(25):
+    # moments, follow-up actions and signals (contacts, issue 16: 25), VNG commission seats and
+    # recommendation requests (issue 16: 27) (the workshop choices are prefetched only when there
+    # are registrations, the proxies only when there are delegations, the memberships' tags only
+    # when there are memberships)
+    with django_assert_num_queries(27):
         response = client.get("/profiel/mijn-gegevens.json")
 
     data = json.loads(response.content)
