@@ -118,6 +118,41 @@ def confidential_world():
     meetings["alv"] = alv_meeting(days=1, title="ALV")
     delegations(meetings["alv"], 1, present=0)
 
+    # Issue 16: a signal, a network with a member, unpublished pages and news, a commission with a
+    # given recommendation (someone else's letter), a presentation of the draft event.
+    from contacts.models import Signal
+    from events.models import EventMaterial
+    from governance.board import recommendations
+    from governance.models import VngCommission
+    from members.models import Person
+    from networks.models import Network, NetworkMembership
+    from pages.models import ContentPage, NewsItem
+    from tests.factories import MemberFactory
+    from tests.factories import secretariat_user as secretariat
+
+    signal = Signal.objects.create(
+        title=f"{SECRET} signaal", text=f"{SECRET} tekst", received_on=datetime.date(2025, 3, 1)
+    )
+    network = Network.objects.create(name="Juristennetwerk", slug="juristen", open_for_signup=True)
+    NetworkMembership.objects.create(
+        network=network,
+        person=MemberFactory(first_name=SECRET, last_name="Jurist"),
+        joined_on=datetime.date(2025, 1, 15),
+    )
+    page = ContentPage.objects.create(slug="concept", title_nl=f"{SECRET} pagina", published=False)
+    news = NewsItem.objects.create(title_nl=f"{SECRET} nieuws", body_nl="…", published=False)
+    commission = VngCommission.objects.create(name="Informatiesamenleving")
+    asker = MemberFactory(first_name=SECRET, last_name="Wethouder", function=Person.Function.WETHOUDER)
+    letter = recommendations.recommendation_request_give(
+        request=recommendations.recommendation_request_create(
+            person=asker, commission=commission, motivation=f"{SECRET} motivatie", actor=asker.user
+        ),
+        letter_text=f"{SECRET} brief",
+        actor=secretariat(),
+    )
+    material = EventMaterial(event=draft_event, title=f"{SECRET} presentatie")
+    material.file.save("presentatie.pdf", ContentFile(b"%PDF-1.7\n% GEHEIM\n%%EOF\n"))  # saves the row
+
     y = year.year
     activity = year.activities[0]
     note_doc = documents[("closed", True)]
@@ -214,6 +249,30 @@ def confidential_world():
         ],
         # A click link whose signed (edition, link) token does not verify: refused, no redirect.
         "newsletters:click": [("get", reverse("newsletters:click", kwargs={"token": "x"}), {400}, {400})],
+        "contacts:signals": [("get", reverse("contacts:signals"), forbidden, {200})],
+        "contacts:signal": [("get", reverse("contacts:signal", kwargs={"pk": signal.pk}), hidden, {200})],
+        # The network's page is public (its plain members are not named there); its member list
+        # is for its members and the secretariat. Joining and leaving take a POST only.
+        "networks:detail": [("get", reverse("networks:detail", kwargs={"slug": network.slug}), {200}, {200})],
+        "networks:members": [
+            ("get", reverse("networks:members", kwargs={"slug": network.slug}), hidden, {200})
+        ],
+        "networks:join": [("get", reverse("networks:join", kwargs={"slug": network.slug}), {405}, {405})],
+        "networks:leave": [("get", reverse("networks:leave", kwargs={"slug": network.slug}), {405}, {405})],
+        "pages:page": [("get", reverse("pages:page", kwargs={"slug": page.slug}), hidden, hidden)],
+        "pages:news_item": [("get", reverse("pages:news_item", kwargs={"pk": news.pk}), hidden, hidden)],
+        "governance:commission": [
+            ("get", reverse("governance:commission", kwargs={"pk": commission.pk}), {200}, {200})
+        ],
+        "governance:recommendation_letter": [("get", letter.get_letter_url(), hidden, {200})],
+        "events:material": [
+            (
+                "get",
+                reverse("events:material", kwargs={"slug": draft_event.slug, "pk": material.pk}),
+                hidden,
+                hidden,
+            )
+        ],
     }
     posts = {
         "governance:note": {f"d{note_doc.pk}-text": f"{SECRET} notitie"},

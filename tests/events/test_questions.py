@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from events import pdfs, retention, services
@@ -101,7 +101,8 @@ def test_a_choice_question_needs_two_different_options_and_only_choices_have_opt
         (twice, "Each option may appear only once."),
         (text, "Only a choice or multiple-choice question has options; leave this empty."),
     ]:
-        with pytest.raises(ValidationError) as refused:
+        # as a Dutch page shows it, whatever language an earlier test left active
+        with translation.override("nl"), pytest.raises(ValidationError) as refused:
             question.full_clean()
         assert refused.value.message_dict == {"options": [nl(message)]}
     Question(event=event, label="Lunch", kind=Question.Kind.CHOICE, options="Ja\nNee").full_clean()
@@ -457,7 +458,7 @@ def test_the_demo_congresses_ask_their_own_questions(settings, tmp_path):
 
     alv = Event.objects.get(slug="alv-en-voorjaarscongres")
     (delegate,) = alv.questions.all()
-    assert (delegate.label, delegate.kind) == ("Neemt u deel als stemgerechtigd afgevaardigde?", "yes_no")
+    assert (delegate.label, delegate.kind) == ("Neem je deel als stemgerechtigd afgevaardigde?", "yes_no")
 
 
 def test_the_registration_page_in_the_admin_shows_the_answers(client, secretariat):
