@@ -26,10 +26,20 @@ def answers_prefetch() -> Prefetch:
     return Prefetch("answers", queryset=Answer.objects.select_related("question"))
 
 
-def registration_answers_save(*, registration: Registration, answers: dict[int, str]) -> None:
+def registration_answers_save(
+    *, registration: Registration, answers: dict[int, str], questions: list[Question] | None = None
+) -> None:
     """Store the answers ({question id: text}) of a registration to its event's questions: an
-    empty answer removes the stored one. Questions of another event are ignored."""
-    question_ids = set(Question.objects.filter(event_id=registration.event_id).values_list("pk", flat=True))
+    empty answer removes the stored one. Questions of another event are ignored. `questions`: the
+    event's questions when the caller has read them already (the registration page); an event
+    without questions then costs no query (a rush registers for one event at once, issue 15)."""
+    if questions is None:
+        asked = Question.objects.filter(event_id=registration.event_id)
+        question_ids = set(asked.values_list("pk", flat=True))
+    else:
+        question_ids = {question.pk for question in questions if question.event_id == registration.event_id}
+    if not question_ids:
+        return
     with transaction.atomic():
         stored = {answer.question_id: answer for answer in Answer.objects.filter(registration=registration)}
         for question_id, value in answers.items():

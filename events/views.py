@@ -152,7 +152,8 @@ def register(request, slug):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     rounds = list(event.rounds.all())
     data = request.POST if request.method == "POST" else None
-    form = registration_form(data, event=event, rounds=rounds, questions=event_questions(event=event))
+    questions = event_questions(event=event)
+    form = registration_form(data, event=event, rounds=rounds, questions=questions)
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -169,7 +170,9 @@ def register(request, slug):
                     existing=existing,
                     rounds=rounds,
                 )
-                registration_answers_save(registration=registration, answers=form.answers())
+                registration_answers_save(
+                    registration=registration, answers=form.answers(), questions=questions
+                )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)
