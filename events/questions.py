@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Answer, Event, Question, Registration
-from .selectors import confirmed_registrations
+from .selectors import attendee_registrations
 
 YES, NO = "yes", "no"
 
@@ -110,5 +110,5 @@ def answers_summary(*, questions: list[Question], registrations: list[Registrati
 
 
 def registrations_with_answers(*, event: Event) -> QuerySet[Registration]:
-    """The confirmed registrations of the event in name order, with their answers."""
-    return confirmed_registrations(event=event).prefetch_related(answers_prefetch())
+    """The confirmed registrations of the event and its walk-ins in name order, with their answers."""
+    return attendee_registrations(event=event).prefetch_related(answers_prefetch())
