@@ -28,18 +28,20 @@ def answers_prefetch() -> Prefetch:
 
 def registration_answers_save(
     *, registration: Registration, answers: dict[int, str], questions: list[Question] | None = None
-) -> None:
+) -> list[Answer]:
     """Store the answers ({question id: text}) of a registration to its event's questions: an
     empty answer removes the stored one. Questions of another event are ignored. `questions`: the
     event's questions when the caller has read them already (the registration page); an event
-    without questions then costs no query (a rush registers for one event at once, issue 15)."""
+    without questions then costs no query (a rush registers for one event at once, issue 15).
+    Returns the answers stored now, in question order, with their questions when `questions` was
+    given (the confirmation mail lists them without reading them again)."""
     if questions is None:
         asked = Question.objects.filter(event_id=registration.event_id)
         question_ids = set(asked.values_list("pk", flat=True))
     else:
         question_ids = {question.pk for question in questions if question.event_id == registration.event_id}
     if not question_ids:
-        return
+        return []
     with transaction.atomic():
         stored = {answer.question_id: answer for answer in Answer.objects.filter(registration=registration)}
         for question_id, value in answers.items():
@@ -51,10 +53,19 @@ def registration_answers_save(
                 if answer is not None:
                     answer.delete()
             elif answer is None:
-                Answer.objects.create(registration=registration, question_id=question_id, value=value)
+                stored[question_id] = Answer.objects.create(
+                    registration=registration, question_id=question_id, value=value
+                )
             elif answer.value != value:
                 answer.value = value
                 answer.save(update_fields=["value"])
+    kept = [answer for answer in stored.values() if answer.pk is not None]  # a deleted one has none
+    by_pk = {question.pk: question for question in questions or []}
+    for answer in kept:
+        if answer.question_id in by_pk:
+            answer.question = by_pk[answer.question_id]
+    order = {pk: index for index, pk in enumerate(by_pk)}
+    return sorted(kept, key=lambda answer: (order.get(answer.question_id, len(order)), answer.question_id))
 
 
 def answers_initial(*, registration: Registration) -> dict[str, object]:
