@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Answer, Event, Question, Registration
@@ -96,19 +96,30 @@ class QuestionSummary:
 def answers_summary(*, questions: list[Question], registrations: list[Registration]) -> list[QuestionSummary]:
     """Per question: how many answered and, for yes/no and choices, how many gave each option (the
     counts the caterer and the car park need)."""
+    values = [
+        (answer.question_id, answer.value, 1)
+        for registration in registrations
+        for answer in registration.answers.all()
+    ]
+    return _summaries(questions=questions, values=values)
+
+
+def _summaries(*, questions: list[Question], values: list[tuple[int, str, int]]) -> list[QuestionSummary]:
+    """The summaries of `questions` from (question id, answer text, how many gave it)."""
     summaries = []
     for question in questions:
         counter: Counter[str] = Counter()
         answered = 0
-        for registration in registrations:
-            for answer in registration.answers.all():
-                if answer.question_id != question.pk:
-                    continue
-                answered += 1
-                if question.kind == Question.Kind.YES_NO:
-                    counter[answer.value] += 1
-                elif question.has_options:
-                    counter.update(line for line in answer.value.splitlines() if line)
+        for question_id, value, n in values:
+            if question_id != question.pk:
+                continue
+            answered += n
+            if question.kind == Question.Kind.YES_NO:
+                counter[value] += n
+            elif question.has_options:
+                for line in value.splitlines():
+                    if line:
+                        counter[line] += n
         counts: list[tuple[str, int]] = []
         if question.kind == Question.Kind.YES_NO:
             counts = [(_("yes"), counter[YES]), (_("no"), counter[NO])]
@@ -118,6 +129,31 @@ def answers_summary(*, questions: list[Question], registrations: list[Registrati
             counts += [(option, n) for option, n in counter.items() if option not in options]
         summaries.append(QuestionSummary(question=question, answered=answered, counts=counts))
     return summaries
+
+
+def door_summary(*, event: Event) -> list[QuestionSummary]:
+    """The counts per question for the check-in page (issue 15): the door staff see "Lunch: 34
+    ja" without names. A sensitive question (dieetwensen) is shown only when it is answered by
+    choosing (yes/no, choice, multiple choice), as counts; a sensitive free text not at all. Two
+    queries (the questions; the answers grouped by text), whatever the number of registrations."""
+    shown = [
+        question
+        for question in event_questions(event=event)
+        if not question.sensitive or question.kind != Question.Kind.TEXT
+    ]
+    if not shown:
+        return []
+    values = list(
+        Answer.objects.filter(
+            question__in=[question.pk for question in shown],
+            registration__status=Registration.Status.CONFIRMED,
+        )
+        .values("question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("question_id", "value", "n")
+    )
+    return _summaries(questions=shown, values=values)
 
 
 def registrations_with_answers(*, event: Event) -> QuerySet[Registration]:
