@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from members.models import Organisation
 from vzhg.errors import ServiceError
 
-from . import checkin, selectors, services
+from . import checkin, questions, selectors, services
 from .models import Event, Registration
 from .staff_views import _context, _event, _require
 
@@ -98,7 +98,8 @@ def _walk_in(request, event: Event, form: WalkInForm) -> bool:
 
 def checkin_view(request, object_id, model_admin):
     """The door: scan or type a code, search by name (GET) and tick present or undo (POST per
-    row), add a walk-in. Counts: present of confirmed, and municipalities present ("x van de 50")."""
+    row), add a walk-in. Counts: present of confirmed, municipalities present ("x van de 50"), and
+    per own question the answers' counts without names ("Lunch: 34 ja")."""
     _require(request, "checkin_registration")
     event = _event(object_id)
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
@@ -136,5 +137,6 @@ def checkin_view(request, object_id, model_admin):
         code_form=CheckinCodeForm(initial={"code": request.GET.get("code", "")[: checkin.CODE_MAX_LENGTH]}),
         walk_in_form=walk_in_form,
         walk_ins=selectors.walk_ins(event=event),
+        answer_counts=questions.door_summary(event=event),
     )
     return TemplateResponse(request, "admin/events/event/checkin.html", context)

@@ -32,6 +32,8 @@ PLACE_KINDS = ("confirmed", "promoted", "changed", "workshop", "allocated")
 # The mails that give the place carry the QR code as an image too; the others carry its link.
 QR_KINDS = ("confirmed", "promoted")
 WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
+# The mails that list the member's own answers to the event's questions ("Je antwoorden").
+ANSWER_KINDS = ("confirmed", "promoted")
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
@@ -63,6 +65,32 @@ def event_context(event) -> dict:
 
 
 # --- the mails about a registration ----------------------------------------------------------------
+
+
+@dataclass
+class AnswerLines:
+    """The member's own answers as a mail lists them: (question, answer) in question order, and
+    whether answers to sensitive questions were left out."""
+
+    lines: list[tuple[str, str]]
+    confidential: bool = False
+
+
+def registration_answer_lines(*, registration, answers: list | None = None) -> AnswerLines:
+    """The answers of a registration for its mail ("Lunch: ja"), without the answers to questions
+    marked sensitive (dieetwensen): a mail's copy stays in the outbox after the retention job has
+    cleared them, so the mail only says that they are not in it. `answers`: the registration's
+    Answer rows with their questions when the caller has them (prefetched counts too); otherwise
+    one query."""
+    if answers is None:
+        prefetched = getattr(registration, "_prefetched_objects_cache", {})
+        answers = list(
+            registration.answers.all()
+            if "answers" in prefetched
+            else registration.answers.select_related("question")
+        )
+    lines = [(answer.question.label, answer.display) for answer in answers if not answer.question.sensitive]
+    return AnswerLines(lines=lines, confidential=any(answer.question.sensitive for answer in answers))
 
 
 def _subject(kind: str, title: str) -> str:
@@ -117,11 +145,18 @@ def registration_mail_queue(
 
 
 def registration_mail_render(
-    *, registration, kind: str, choices: list, reason: tuple[str, str] | None = None
+    *,
+    registration,
+    kind: str,
+    choices: list,
+    reason: tuple[str, str] | None = None,
+    answers: list | None = None,
 ) -> tuple[RenderedMail, list[tuple[str, bytes, str]]]:
     """The mail of `kind` for a registration with a person and an address, and its attachments;
     no queries of its own (`choices`: its SessionChoice rows with session and round, in round
-    order), so a batch can render many (events/allocation_send.py)."""
+    order), so a batch can render many (events/allocation_send.py). The mails that confirm a
+    place (ANSWER_KINDS) list the member's answers: `answers` as registration_answer_lines takes
+    them (without them, one query)."""
     from .services import waitlist_reason_text
 
     person = registration.person
@@ -147,6 +182,9 @@ def registration_mail_render(
             "show_online_url": registration.status == registration.Status.CONFIRMED
             and kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
             and bool(event.online_url),
+            "answers": registration_answer_lines(registration=registration, answers=answers)
+            if kind in ANSWER_KINDS and with_place
+            else None,
         }
         subject = _subject(kind, event.title)
         text = render_to_string("events/email/registration.txt", context)

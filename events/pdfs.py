@@ -37,7 +37,7 @@ def _cached_pdf(*, template_name: str, context: dict) -> bytes:
 
 
 def attendees_pdf(*, event: Event) -> bytes:
-    """The confirmed registrants in name order, with organisation, workshops, the answers to the
+    """The confirmed registrants and walk-ins in name order, with organisation, workshops, the answers to the
     event's own questions and remarks."""
     event_questions = questions.event_questions(event=event)
     registrations = list(questions.registrations_with_answers(event=event))
@@ -58,7 +58,7 @@ def attendees_pdf(*, event: Event) -> bytes:
 
 
 def badges_pdf(*, event: Event) -> bytes:
-    """A name badge per confirmed registrant, eight to an A4 page."""
-    registrations = list(selectors.confirmed_registrations(event=event))
+    """A name badge per confirmed registrant and walk-in, eight to an A4 page."""
+    registrations = list(selectors.attendee_registrations(event=event))
     pages = [registrations[i : i + BADGES_PER_PAGE] for i in range(0, len(registrations), BADGES_PER_PAGE)]
     return _cached_pdf(template_name="pdf/events_badges.html", context={"event": event, "pages": pages})

@@ -1,5 +1,6 @@
 """The events part of a person's AVG export (registered in EventsConfig.ready(); see
-vzhg.personal_data)."""
+vzhg.personal_data): their registrations, and the walk-ins added at the door under one of their
+e-mail addresses."""
 
 from django.db.models import Prefetch
 
@@ -44,7 +45,33 @@ def export(*, person, addresses: set[str]) -> dict:
             }
             for registration in registrations
         ],
+        "event_walk_ins": _walk_ins(addresses=addresses),
     }
+
+
+def _walk_ins(*, addresses: set[str]) -> list[dict]:
+    """Walk-ins added at the door under one of the person's own addresses: they are not Person
+    rows (issue 15), so only the e-mail address the door staff typed in links them to this
+    person. No addresses, no query."""
+    if not addresses:
+        return []
+    walk_ins = (
+        Registration.objects.filter(walk_in=True, walk_in_email__in=sorted(addresses))
+        .select_related("event", "organisation")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "event": registration.event.title,
+            "starts_at": registration.event.starts_at.isoformat(),
+            "name": registration.walk_in_name,
+            "organisation": registration.organisation.name if registration.organisation_id else "",
+            "email": registration.walk_in_email,
+            "attended": registration.attended,
+            "checked_in_at": registration.attended_at.isoformat() if registration.attended_at else None,
+        }
+        for registration in walk_ins
+    ]
 
 
 def forget(*, person_ids: list[int]) -> int:

@@ -8,11 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Answer, Event, Question, Registration
-from .selectors import confirmed_registrations
+from .selectors import attendee_registrations
 
 YES, NO = "yes", "no"
 
@@ -28,18 +28,20 @@ def answers_prefetch() -> Prefetch:
 
 def registration_answers_save(
     *, registration: Registration, answers: dict[int, str], questions: list[Question] | None = None
-) -> None:
+) -> list[Answer]:
     """Store the answers ({question id: text}) of a registration to its event's questions: an
     empty answer removes the stored one. Questions of another event are ignored. `questions`: the
     event's questions when the caller has read them already (the registration page); an event
-    without questions then costs no query (a rush registers for one event at once, issue 15)."""
+    without questions then costs no query (a rush registers for one event at once, issue 15).
+    Returns the answers stored now, in question order, with their questions when `questions` was
+    given (the confirmation mail lists them without reading them again)."""
     if questions is None:
         asked = Question.objects.filter(event_id=registration.event_id)
         question_ids = set(asked.values_list("pk", flat=True))
     else:
         question_ids = {question.pk for question in questions if question.event_id == registration.event_id}
     if not question_ids:
-        return
+        return []
     with transaction.atomic():
         stored = {answer.question_id: answer for answer in Answer.objects.filter(registration=registration)}
         for question_id, value in answers.items():
@@ -51,10 +53,19 @@ def registration_answers_save(
                 if answer is not None:
                     answer.delete()
             elif answer is None:
-                Answer.objects.create(registration=registration, question_id=question_id, value=value)
+                stored[question_id] = Answer.objects.create(
+                    registration=registration, question_id=question_id, value=value
+                )
             elif answer.value != value:
                 answer.value = value
                 answer.save(update_fields=["value"])
+    kept = [answer for answer in stored.values() if answer.pk is not None]  # a deleted one has none
+    by_pk = {question.pk: question for question in questions or []}
+    for answer in kept:
+        if answer.question_id in by_pk:
+            answer.question = by_pk[answer.question_id]
+    order = {pk: index for index, pk in enumerate(by_pk)}
+    return sorted(kept, key=lambda answer: (order.get(answer.question_id, len(order)), answer.question_id))
 
 
 def answers_initial(*, registration: Registration) -> dict[str, object]:
@@ -85,19 +96,30 @@ class QuestionSummary:
 def answers_summary(*, questions: list[Question], registrations: list[Registration]) -> list[QuestionSummary]:
     """Per question: how many answered and, for yes/no and choices, how many gave each option (the
     counts the caterer and the car park need)."""
+    values = [
+        (answer.question_id, answer.value, 1)
+        for registration in registrations
+        for answer in registration.answers.all()
+    ]
+    return _summaries(questions=questions, values=values)
+
+
+def _summaries(*, questions: list[Question], values: list[tuple[int, str, int]]) -> list[QuestionSummary]:
+    """The summaries of `questions` from (question id, answer text, how many gave it)."""
     summaries = []
     for question in questions:
         counter: Counter[str] = Counter()
         answered = 0
-        for registration in registrations:
-            for answer in registration.answers.all():
-                if answer.question_id != question.pk:
-                    continue
-                answered += 1
-                if question.kind == Question.Kind.YES_NO:
-                    counter[answer.value] += 1
-                elif question.has_options:
-                    counter.update(line for line in answer.value.splitlines() if line)
+        for question_id, value, n in values:
+            if question_id != question.pk:
+                continue
+            answered += n
+            if question.kind == Question.Kind.YES_NO:
+                counter[value] += n
+            elif question.has_options:
+                for line in value.splitlines():
+                    if line:
+                        counter[line] += n
         counts: list[tuple[str, int]] = []
         if question.kind == Question.Kind.YES_NO:
             counts = [(_("yes"), counter[YES]), (_("no"), counter[NO])]
@@ -109,6 +131,31 @@ def answers_summary(*, questions: list[Question], registrations: list[Registrati
     return summaries
 
 
+def door_summary(*, event: Event) -> list[QuestionSummary]:
+    """The counts per question for the check-in page (issue 15): the door staff see "Lunch: 34
+    ja" without names. A sensitive question (dieetwensen) is shown only when it is answered by
+    choosing (yes/no, choice, multiple choice), as counts; a sensitive free text not at all. Two
+    queries (the questions; the answers grouped by text), whatever the number of registrations."""
+    shown = [
+        question
+        for question in event_questions(event=event)
+        if not question.sensitive or question.kind != Question.Kind.TEXT
+    ]
+    if not shown:
+        return []
+    values = list(
+        Answer.objects.filter(
+            question__in=[question.pk for question in shown],
+            registration__status=Registration.Status.CONFIRMED,
+        )
+        .values("question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("question_id", "value", "n")
+    )
+    return _summaries(questions=shown, values=values)
+
+
 def registrations_with_answers(*, event: Event) -> QuerySet[Registration]:
-    """The confirmed registrations of the event in name order, with their answers."""
-    return confirmed_registrations(event=event).prefetch_related(answers_prefetch())
+    """The confirmed registrations of the event and its walk-ins in name order, with their answers."""
+    return attendee_registrations(event=event).prefetch_related(answers_prefetch())

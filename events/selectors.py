@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.models import Organisation
@@ -254,6 +255,24 @@ def confirmed_registrations(*, event: Event) -> QuerySet[Registration]:
             )
         )
         .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def attendee_registrations(*, event: Event) -> QuerySet[Registration]:
+    """The confirmed registrants and the walk-ins added at the door (no Person row: their name
+    and municipality are on the registration), with their workshops, in name order: the attendee
+    list and badge PDFs and the attendee list with answers."""
+    return (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+        .filter(Q(person__isnull=False) | Q(walk_in=True))
+        .select_related("person", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
+            )
+        )
+        .order_by(Coalesce("person__last_name", "walk_in_name"), "person__first_name", "pk")
     )
 
 

@@ -151,6 +151,8 @@ def registration_create(
     loaded: bool = False,
     existing: Registration | None = None,
     rounds=None,
+    answers: dict[int, str] | None = None,
+    questions=None,
 ) -> Registration:
     """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
 
@@ -173,8 +175,12 @@ def registration_create(
     read again; the caller holds the transaction and lets a ServiceError leave it. A registration
     made meanwhile by the same person still meets the unique constraint (already_registered); the
     window is checked again on the locked event row.
+
+    `answers` ({question id: text}) to the event's own `questions` (as read by the page; None:
+    read here) are stored before the mail is rendered, which lists them (issue 15).
     """
     from . import emails, workshops
+    from .questions import registration_answers_save
 
     now = now or timezone.now()
     # Loaded by the page, it runs in the page's transaction (no savepoint of its own: a refusal
@@ -247,12 +253,18 @@ def registration_create(
             workshops.ranking_store(registration=registration, ranking=ranked)
         else:
             _set_choices(registration, sessions, replace=existing is not None)
+        stored = (
+            registration_answers_save(registration=registration, answers=answers, questions=questions)
+            if answers is not None
+            else None
+        )
         predicted = (misfit, [session.pk for session in assigned], event.ics_sequence)
         prepared = emails.registration_mail_render(
             registration=registration,
             kind="confirmed" if not misfit else "waitlisted",
             choices=choices_of(registration, sessions or assigned),
             reason=misfit,
+            answers=stored if questions is not None else None,
         )
 
         # The decision, under the event lock.

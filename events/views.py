@@ -169,9 +169,8 @@ def register(request, slug):
                     loaded=True,  # event, person, existing and rounds as read above
                     existing=existing,
                     rounds=rounds,
-                )
-                registration_answers_save(
-                    registration=registration, answers=form.answers(), questions=questions
+                    answers=form.answers(),  # stored before the mail that lists them
+                    questions=questions,
                 )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:

@@ -251,10 +251,11 @@ def test_data_export_query_count(client, size, django_assert_num_queries):
     # notices (one query each: 14 -> 20 with issue 13), newsletter subscriptions and the group
     # messages received (messaging, issue 14: 21), network memberships (issue 16: 22), the contact
     # moments, follow-up actions and signals (contacts, issue 16: 25), VNG commission seats and
-    # recommendation requests (issue 16: 27) (the workshop choices are prefetched only when there
+    # recommendation requests (issue 16: 27), walk-ins added at the door under the person's
+    # addresses (issue 15: 28) (the workshop choices are prefetched only when there
     # are registrations, the proxies only when there are delegations, the memberships' tags only
     # when there are memberships)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         response = client.get("/profiel/mijn-gegevens.json")
 
     data = json.loads(response.content)

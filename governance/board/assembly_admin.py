@@ -23,7 +23,7 @@ from governance.models import (
 from vzhg.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin  # Dutch, readable, 404 for bad ids
 from vzhg.errors import ServiceError
 
-from . import assembly, assembly_staff, vote_screens, votes
+from . import assembly, assembly_staff, delegate_answers, vote_screens, votes
 
 
 class MunicipalityWeightInline(admin.TabularInline):
@@ -104,6 +104,12 @@ class DelegateAdmin(SimpleHistoryAdmin):
                 wrap(assembly_staff.presence_view),
                 {"model_admin": self},
                 name=f"{info}_presence",
+            ),
+            path(
+                "answers/<path:meeting_id>/",
+                wrap(delegate_answers.delegate_answers_view),
+                {"model_admin": self},
+                name=f"{info}_answers",
             ),
             *super().get_urls(),
         ]

@@ -25,6 +25,7 @@ def test_the_export_lists_every_section_in_the_same_order(client):
         "history",
         "sent_mail",
         "event_registrations",
+        "event_walk_ins",
         "mandates",
         "personal_notes",
         "workplan_activities_responsible_for",
