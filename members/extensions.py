@@ -3,7 +3,8 @@ through these, in its AppConfig.ready(), so members never imports it.
 
 - `person_admin_panel_add(panel)`: a read-only panel (an `admin.display` function of one person,
   returning HTML) in a fieldset of its own at the end of the person's admin page;
-- `person_admin_action_add(action)`: an admin action on the people list;
+- `person_admin_action_add(action)`: an admin action on the people list (one with a
+  `required_permission` attribute is offered only to users with that permission);
 - `person_admin_filter_add(filter)`: a list filter (a `SimpleListFilter` class) on the people list;
 - `profile_panel_add(panel)`: a section on the member's own profile page (a function of
   `(request, person)` returning HTML, or "" to show nothing).
