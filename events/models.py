@@ -6,6 +6,7 @@ registrations are computed, never stored.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +96,11 @@ class Event(models.Model):
         related_name="events",
         help_text=_("A meeting of this network: its members can be invited as one audience."),
     )
+    network_only = models.BooleanField(
+        _("only for members of the network"),
+        default=False,
+        help_text=_("Only today's members of the network above can register."),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
     reminder_days = models.PositiveSmallIntegerField(
@@ -155,6 +161,10 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.network_only and self.network_id is None:
+            raise ValidationError({"network_only": _("Choose the network whose members may register.")})
 
     @property
     def places_left(self) -> int | None:

@@ -100,6 +100,7 @@ def event_for_page(*, slug: str) -> Event | None:
     return (
         _listed()
         .filter(slug=slug)
+        .select_related("network")
         .prefetch_related(
             Prefetch("programme", queryset=ProgrammeItem.objects.order_by("order", "starts_at")),
             "materials",
@@ -119,6 +120,7 @@ def event_for_registration(*, slug: str) -> Event | None:
     return (
         _listed()
         .filter(slug=slug)
+        .select_related("network")
         .prefetch_related(
             Prefetch(
                 "rounds",

@@ -19,6 +19,7 @@ from members.models import Person
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
+from . import extensions
 from .models import Event, Registration, Session, SessionChoice
 from .places import Occupancy, choices_of, ranked_assign
 
@@ -89,6 +90,19 @@ def person_may_attend(*, event: Event, person: Person) -> bool:
         return True
     user = person.user
     return bool(user is not None and user.is_active and user.has_perm(ATTEND_ANY_EVENT_PERMISSION))
+
+
+def person_in_network(*, event: Event, person: Person) -> bool:
+    """A network meeting only for its members (`network_only`): is `person` one of them today?
+    True without a query for every other event (the networks app answers, events.extensions)."""
+    if not event.network_only or event.network_id is None:
+        return True
+    people = extensions.network_people(event.network_id)
+    return people is not None and people.filter(pk=person.pk).exists()
+
+
+def network_only_text(event: Event) -> str:
+    return _("This meeting is for members of the %(network)s.") % {"network": event.network}
 
 
 def _validated_sessions(*, event: Event, session_ids, lock: bool = True, rounds=None) -> list[Session]:
@@ -197,6 +211,8 @@ def registration_create(
                 _("This event is for members only: people of member municipalities and the board."),
                 "audience",
             )
+        if not person_in_network(event=event, person=person):
+            raise ServiceError(network_only_text(event), "network_only")
         if not loaded or existing is not None:
             existing = (
                 Registration.objects.select_for_update(of=("self",))

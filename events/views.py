@@ -115,6 +115,10 @@ def detail(request, slug):
             "rounds": event.rounds.all(),
             "programme": event.programme.all(),
             "sections": extensions.event_page_sections(event),
+            # A meeting only for its network's members, seen by someone who is not one (yet).
+            "network_refused": event.network_only
+            and event.network_id is not None
+            and not (person is not None and services.person_in_network(event=event, person=person)),
             "materials": selectors.materials_visible(materials=event.materials.all(), user=request.user),
         },
     )
@@ -137,7 +141,7 @@ def register(request, slug):
         messages.info(request, _("You are already registered for this event."))
         return redirect(event)
     state = event.registration_state()
-    blocked = ""
+    blocked = network_refused = ""
     if state in (
         Event.RegistrationState.NOT_OPEN,
         Event.RegistrationState.CLOSED,
@@ -150,6 +154,8 @@ def register(request, slug):
         }[state]
     elif not services.person_may_attend(event=event, person=person):
         blocked = _("This event is for members only: people of member municipalities and the board.")
+    elif not services.person_in_network(event=event, person=person):
+        blocked = network_refused = services.network_only_text(event)
     rounds = list(event.rounds.all())
     data = request.POST if request.method == "POST" else None
     questions = event_questions(event=event)
@@ -205,7 +211,15 @@ def register(request, slug):
     return render(
         request,
         "events/register.html",
-        {"event": event, "form": form, "parts": parts, "state": state, "blocked": blocked, "person": person},
+        {
+            "event": event,
+            "form": form,
+            "parts": parts,
+            "state": state,
+            "blocked": blocked,
+            "network_refused": bool(network_refused),
+            "person": person,
+        },
         status=status,
     )
 

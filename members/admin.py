@@ -303,6 +303,9 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         for action in extensions.PERSON_ADMIN_ACTIONS:
+            needed = getattr(action, "required_permission", None)
+            if needed and not request.user.has_perm(needed):
+                continue
             found = self.get_action(action)
             if found is not None:
                 actions[found[1]] = found

@@ -57,6 +57,48 @@ def membership_join(
     return membership
 
 
+def memberships_add(
+    *,
+    network: Network,
+    people: Iterable[Person],
+    actor,
+    role: str = NetworkMembership.Role.MEMBER,
+    tag_ids: Iterable[int] = (),
+    today: datetime.date | None = None,
+) -> tuple[int, int]:
+    """The secretariat adds `people` to `network` (the people list's action), each through
+    membership_join with the same role and tags; people who are active members already are
+    skipped. All or nothing. Returns (added, skipped)."""
+    tag_ids = [tag.pk for tag in _tags_checked(network=network, tag_ids=tag_ids)]
+    people = list(people)
+    members = set(
+        NetworkMembership.objects.active()
+        .filter(network=network, person__in=[person.pk for person in people])
+        .values_list("person_id", flat=True)
+    )
+    added = 0
+    with transaction.atomic():
+        for person in people:
+            if person.pk in members:
+                continue
+            try:
+                membership_join(
+                    network=network,
+                    person=person,
+                    actor=actor,
+                    tag_ids=tag_ids,
+                    role=role,
+                    by_secretariat=True,
+                    today=today,
+                )
+            except ServiceError as refusal:
+                if refusal.code != "already_member":  # joined meanwhile: skipped like the others
+                    raise
+                continue
+            added += 1
+    return added, len(people) - added
+
+
 def membership_tags_set(*, membership: NetworkMembership, actor, tag_ids: Iterable[int]) -> None:
     """The member's expertise tags are now exactly these (of the tags the network uses)."""
     if membership.left_on is not None:

@@ -10,6 +10,7 @@ class PagesConfig(AppConfig):
         # This app's part of the Secretariaat group (vzhg.permissions), declared here.
         from vzhg.permissions import secretariat_permissions_register
 
-        from . import permissions
+        from . import permissions, signals
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
+        signals.connect()  # a news item's image file goes with it

@@ -43,7 +43,7 @@ from newsletters.models import Newsletter
 from . import selectors
 from .models import ContentPage, NewsItem
 
-CACHE_PREFIX = "pages:home:v2"
+CACHE_PREFIX = "pages:home:v3"  # v3: news items with an image
 MAX_SECONDS = 600  # a backstop for what the fingerprint does not see (a region renamed)
 EVENTS_SHOWN = 3
 NEWS_SHOWN = 3

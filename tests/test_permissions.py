@@ -136,6 +136,7 @@ OBJECT_URLS = {
     # The public site: published pages and news for anyone; unpublished or unknown: 404.
     "pages:page": "tests/pages/test_views.py",
     "pages:news_item": "tests/pages/test_views.py",
+    "pages:news_image": "tests/pages/test_news_images.py",  # a published item's image only
 }
 
 URL_KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "not-a-valid-key"}}

@@ -261,6 +261,7 @@ def confidential_world():
         "networks:leave": [("get", reverse("networks:leave", kwargs={"slug": network.slug}), {405}, {405})],
         "pages:page": [("get", reverse("pages:page", kwargs={"slug": page.slug}), hidden, hidden)],
         "pages:news_item": [("get", reverse("pages:news_item", kwargs={"pk": news.pk}), hidden, hidden)],
+        "pages:news_image": [("get", reverse("pages:news_image", kwargs={"pk": news.pk}), hidden, hidden)],
         "governance:commission": [
             ("get", reverse("governance:commission", kwargs={"pk": commission.pk}), {200}, {200})
         ],

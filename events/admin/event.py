@@ -138,6 +138,7 @@ class EventAdmin(ReadableHistoryAdmin):
                 "fields": (
                     "audience",
                     "network",
+                    "network_only",
                     "capacity",
                     "places_per_municipality",
                     "registration_opens_at",
