@@ -15,6 +15,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import re
 import sys
 import tempfile
 import time
@@ -52,8 +53,6 @@ def main() -> None:
         name, value = cookies[0].split("=", 1)
         client.cookies[name] = value
         page = client.get(path).content.decode()
-        import re
-
         options: dict[str, list[str]] = {}
         for name, value in re.findall(r'name="(round_\d)"[^>]*value="(\d+)"', page):
             options.setdefault(name, []).append(value)
@@ -65,10 +64,17 @@ def main() -> None:
         for n in range(10):
             assert post(n).status_code == 302
         queries = [0]
+        spent: dict[str, list[float]] = {}
 
         def count(execute, sql, params, many, context):
             queries[0] += 1
-            return execute(sql, params, many, context)
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                # The statement by its first words and table: wall time of the round trip.
+                words = re.sub(r'"[a-z_]+"\.', "", sql)[:70]
+                spent.setdefault(words, []).append(time.perf_counter() - began)
 
         profiler = cProfile.Profile()
         began = time.perf_counter()
@@ -86,6 +92,9 @@ def main() -> None:
         f"\n{posts} registration POSTs in {elapsed:.2f} s: {elapsed / posts * 1000:.1f} ms each "
         f"(under the profiler), {queries[0] / posts:.1f} queries each"
     )
+    print("\nDatabase round trips per POST (wall ms, mean), by statement:")
+    for words, times in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(f"  {sum(times) / posts * 1000:6.2f} ms  x{len(times) / posts:.1f}  {words}")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
