@@ -339,6 +339,7 @@ def drain_mail(env: dict, mail_ids: list[int]) -> tuple[int, float, int, dict]:
     POSTs left in Redis, builds every mail (text, HTML, .ics, QR) and sends it into a counting SMTP
     sink on loopback. Returns (messages received, seconds from the worker's start to the last
     one, recipients that got more than their rows, the rows' statuses)."""
+    import logging
     from collections import Counter
 
     from _mail_bench import CountingSink, free_port, start_worker
@@ -347,6 +348,7 @@ def drain_mail(env: dict, mail_ids: list[int]) -> tuple[int, float, int, dict]:
 
     from vzhg.mail.models import OutgoingMail
 
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per connection
     sink = CountingSink()
     port = free_port()
     controller = Controller(sink, hostname=HOST, port=port)
