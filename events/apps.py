@@ -16,3 +16,9 @@ class EventsConfig(AppConfig):
 
         secretariat_permissions_register(app_label=self.label, grants=permissions.SECRETARIAT)
         personal_data_register(app_label=self.label, export=personal_data.export, forget=personal_data.forget)
+        # The registration mails a rush queues lazily are built by the worker (vzhg/mail/builders.py).
+        from vzhg.mail.builders import mail_builder_register
+
+        from .emails import LAZY_MAIL_KINDS, registration_mails_build
+
+        mail_builder_register(kinds=LAZY_MAIL_KINDS, builder=registration_mails_build)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vzhg.mail.language import mail_translation
-from vzhg.mail.services import mail_queue, mail_reference
+from vzhg.mail.services import mail_queue, mail_queue_lazy, mail_reference
 from vzhg.site import absolute_url
 
 from . import ics
@@ -107,17 +107,14 @@ def _subject(kind: str, title: str) -> str:
 
 
 def registration_mail_queue(
-    *,
-    registration,
-    kind: str,
-    reason: tuple[str, str] | None = None,
-    prepared: tuple[RenderedMail, list[tuple[str, bytes, str]]] | None = None,
+    *, registration, kind: str, reason: tuple[str, str] | None = None, lazy: bool = False
 ):
     """Queue the mail of `kind` for a registration (inside the caller's transaction).
 
     `reason` is the (code, workshop title) of a waiting-list placement; it is worded here, in
-    the mail's language. `prepared`: this very mail, already rendered by registration_mail_render
-    (registration_create renders it before it takes the event lock).
+    the mail's language. `lazy` (registration_create, in a rush): a lazy outbox row that renders
+    nothing now; the worker builds the mail when it sends it (registration_mails_build), from what
+    decides its content: the registration, the kind, its status and the reason as decided here.
     """
     person = registration.person
     if person is None or not person.email:
@@ -127,12 +124,25 @@ def registration_mail_queue(
         from .lifecycle import event_ics_sequence_bump
 
         event_ics_sequence_bump(event=registration.event)
-    if prepared is None:
-        choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
-        prepared = registration_mail_render(
-            registration=registration, kind=kind, choices=choices, reason=reason
+    if lazy:
+        with mail_translation(recipient=person):
+            subject = _subject(kind, registration.event.title)
+        return mail_queue_lazy(
+            to=person.email,
+            subject=subject,
+            kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
+            reference=mail_reference(registration),
+            build={
+                "registration": registration.pk,
+                "kind": kind,
+                "status": registration.status,
+                "reason": list(reason) if reason else None,
+            },
         )
-    rendered, attachments = prepared
+    choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
+    rendered, attachments = registration_mail_render(
+        registration=registration, kind=kind, choices=choices, reason=reason
+    )
     return mail_queue(
         to=person.email,
         subject=rendered.subject,
@@ -142,6 +152,58 @@ def registration_mail_queue(
         kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
         reference=mail_reference(registration),
     )
+
+
+def registration_mails_build(mails: list) -> dict:
+    """The builder of the lazy registration mails (vzhg/mail/builders.py), run by the worker when
+    it sends them: per outbox row its content, or why it is not sent (the registration is gone, or
+    its person: erased, anonymised). Three queries for a batch, however large."""
+    from django.db.models import Prefetch
+
+    from vzhg.mail.builders import Built
+
+    from .models import Registration, SessionChoice
+
+    found = {
+        registration.pk: registration
+        for registration in Registration.objects.filter(
+            pk__in={mail.build.get("registration") for mail in mails}
+        )
+        .select_related("person__organisation", "person__user", "event", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session", "round").order_by("round__number"),
+            )
+        )
+    }
+    results: dict = {}
+    for mail in mails:
+        spec = mail.build
+        registration = found.get(spec.get("registration"))
+        if registration is None:
+            results[mail.pk] = _("Not sent: the registration it was about no longer exists.")
+            continue
+        if registration.person is None or registration.anonymised_at is not None:
+            results[mail.pk] = _("Not sent: the person of the registration has been removed.")
+            continue
+        registration.status = spec["status"]  # the content as it was decided, whatever came since
+        reason = tuple(spec["reason"]) if spec.get("reason") else None
+        choices = list(registration.choices.all())
+        rendered, attachments = registration_mail_render(
+            registration=registration, kind=spec["kind"], choices=choices, reason=reason
+        )
+        results[mail.pk] = Built(
+            text=rendered.text, html=rendered.html, attachments=attachments, subject=rendered.subject
+        )
+    return results
+
+
+# Every kind registration_mail_queue(lazy=True) may queue (registration_create uses the first two).
+LAZY_MAIL_KINDS = [
+    WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}")
+    for kind in ("confirmed", "waitlisted", "promoted", "changed", "cancelled", "workshop", "allocated")
+]
 
 
 def registration_mail_render(

@@ -10,11 +10,13 @@ the event lock is held for one round trip of counting.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db import connections, router
+from django.db.models import Count
 
 from .models import Event, Registration, Session, SessionChoice
 
@@ -65,26 +67,26 @@ class Occupancy:
         municipality). `exclude_registration_id`: the registration being decided (already
         written in this transaction) does not count itself."""
         session_ids = sorted(set(session_ids))
-        confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
-        if exclude_registration_id is not None:
-            confirmed = confirmed.exclude(pk=exclude_registration_id)
-        # With workshops the rows are joined to their choices: the registrations count once each.
-        distinct = bool(session_ids)
-        aggregates = {"total": Count("pk", distinct=distinct)}
-        own = Q(organisation_id=organisation_id)
-        if organisation_id is not None:
-            aggregates["own"] = Count("pk", distinct=distinct, filter=own)
+        own = organisation_id is not None
+        exclude = exclude_registration_id is not None
+        params: list = []
+        if own:
+            params.append(organisation_id)
         for session_id in session_ids:
-            in_session = Q(choices__session_id=session_id)
-            aggregates[f"session_{session_id}"] = Count("choices", filter=in_session)
-            if organisation_id is not None:
-                aggregates[f"own_{session_id}"] = Count("choices", filter=in_session & own)
-        row = confirmed.aggregate(**aggregates)
-        occupancy = cls(event_total=row["total"])
-        occupancy.event_by_org[organisation_id] = row.get("own", 0)
+            params += [session_id, session_id, organisation_id] if own else [session_id]
+        params += [event.pk, Registration.Status.CONFIRMED.value]
+        if exclude:
+            params.append(exclude_registration_id)
+        connection = connections[router.db_for_read(Registration)]
+        with connection.cursor() as cursor:
+            cursor.execute(_count_for_sql(connection.alias, len(session_ids), own, exclude), params)
+            row = cursor.fetchone()
+        values = iter(row)
+        occupancy = cls(event_total=next(values))
+        occupancy.event_by_org[organisation_id] = next(values) if own else 0
         for session_id in session_ids:
-            occupancy.session_total[session_id] = row[f"session_{session_id}"]
-            occupancy.session_by_org[(session_id, organisation_id)] = row.get(f"own_{session_id}", 0)
+            occupancy.session_total[session_id] = next(values)
+            occupancy.session_by_org[(session_id, organisation_id)] = next(values) if own else 0
         return occupancy
 
     def add(self, *, organisation_id: int | None, session_ids, sign: int = 1) -> None:
@@ -140,10 +142,34 @@ def ranked_assign(
     return assigned
 
 
-def choices_of(registration: Registration, sessions: list[Session]) -> list[SessionChoice]:
-    """Unsaved SessionChoice rows of `sessions` (with their rounds), in round order: what the
-    confirmation mail lists, before or without reading them back."""
-    rows = [
-        SessionChoice(registration=registration, session=session, round=session.round) for session in sessions
-    ]
-    return sorted(rows, key=lambda row: row.round.number)
+@functools.lru_cache(maxsize=64)
+def _count_for_sql(alias: str, sessions: int, own: bool, exclude: bool) -> str:
+    """Occupancy.count_for's one query for `sessions` workshops: fixed SQL per shape (identifiers
+    from the models' metadata only, every value a parameter), as the ORM would write it but
+    without building the same aggregate anew for every registration in a rush. Parameters, in
+    order: [organisation]; per workshop: session[, session, organisation]; event, 'confirmed'
+    [, the registration left out]. With workshops the registrations are joined to their choices
+    and counted once each (DISTINCT)."""
+    quote = connections[alias].ops.quote_name
+    registration, choice = Registration._meta, SessionChoice._meta
+
+    def column(meta, name: str) -> str:
+        return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"
+
+    key, organisation = column(registration, "id"), column(registration, "organisation")
+    distinct = "DISTINCT " if sessions else ""
+    selects = [f"COUNT({distinct}{key})"]
+    if own:
+        selects.append(f"COUNT({distinct}CASE WHEN {organisation} = %s THEN {key} END)")
+    choice_key, session = column(choice, "id"), column(choice, "session")
+    for _ in range(sessions):
+        selects.append(f"COUNT(CASE WHEN {session} = %s THEN {choice_key} END)")
+        if own:
+            selects.append(f"COUNT(CASE WHEN {session} = %s AND {organisation} = %s THEN {choice_key} END)")
+    sql = f"SELECT {', '.join(selects)} FROM {quote(registration.db_table)}"
+    if sessions:
+        sql += f" LEFT OUTER JOIN {quote(choice.db_table)} ON ({column(choice, 'registration')} = {key})"
+    sql += f" WHERE {column(registration, 'event')} = %s AND {column(registration, 'status')} = %s"
+    if exclude:
+        sql += f" AND NOT ({key} = %s)"
+    return sql

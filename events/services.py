@@ -21,7 +21,7 @@ from vzhg.history import history_note
 
 from . import extensions
 from .models import Event, Registration, Session, SessionChoice
-from .places import Occupancy, choices_of, ranked_assign
+from .places import Occupancy, ranked_assign
 
 __all__ = ["Occupancy"]  # events.workshops and older callers import it from here
 
@@ -178,10 +178,11 @@ def registration_create(
     the workshops are assigned separately (events/workshops.py).
 
     Under a rush every registration of the event queues for the event lock, so the lock is held
-    for the decision only: the checks, the registration row, its choices and the mail (rendered
-    for the outcome the counts without the lock predict) come first; under the lock one query
-    counts the places that matter (events/places.py), and the mail goes into the outbox in the
-    same transaction — rendered again only when the locked counts decided otherwise.
+    for the decision only: the checks, the registration row (with the outcome the counts without
+    the lock predict) and its choices come first; under the lock one query counts the places that
+    matter (events/places.py), the status changes if they decide otherwise, and a lazy outbox row
+    goes in the same transaction: never lost nor doubled, and rendered by the worker after commit
+    (events/emails.py registration_mails_build), not in the request.
 
     `loaded=True`: the caller (the registration page) has just read `event`, `person` (with its
     organisation and user) and the person's `existing` registration of the event (None: none),
@@ -242,9 +243,10 @@ def registration_create(
             )
             return misfit, assigned
 
-        # The likely outcome, from the counts without the lock.
+        # The row first, with the outcome the counts without the lock predict: under the lock the
+        # status then changes only when a registration committed meanwhile took the last place.
         registration = existing or Registration(event=event, person=person)
-        misfit, assigned = decide(
+        misfit, _assigned = decide(
             Occupancy.count_for(
                 event=event,
                 organisation_id=organisation_id,
@@ -269,21 +271,11 @@ def registration_create(
             workshops.ranking_store(registration=registration, ranking=ranked)
         else:
             _set_choices(registration, sessions, replace=existing is not None)
-        stored = (
+        if answers is not None:
             registration_answers_save(registration=registration, answers=answers, questions=questions)
-            if answers is not None
-            else None
-        )
-        predicted = (misfit, [session.pk for session in assigned], event.ics_sequence)
-        prepared = emails.registration_mail_render(
-            registration=registration,
-            kind="confirmed" if not misfit else "waitlisted",
-            choices=choices_of(registration, sessions or assigned),
-            reason=misfit,
-            answers=stored if questions is not None else None,
-        )
 
-        # The decision, under the event lock.
+        # The decision, under the event lock: one count, the status, the lazy outbox row (the
+        # worker renders the mail after commit: events/emails.py registration_mails_build).
         event = event_lock(event)
         _check_window(event, now)
         registration.event = event
@@ -303,15 +295,13 @@ def registration_create(
             SessionChoice.objects.bulk_create(
                 [SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in assigned]
             )
-        # Decided otherwise than predicted: the queue renders the mail again.
-        reuse = (misfit, [session.pk for session in assigned], event.ics_sequence) == predicted
         registration.waitlist_reason = misfit[0] if misfit else None
         registration.waitlist_session = misfit[1] if misfit else ""
         emails.registration_mail_queue(
             registration=registration,
             kind="confirmed" if status == Registration.Status.CONFIRMED else "waitlisted",
             reason=misfit,
-            prepared=prepared if reuse else None,
+            lazy=True,
         )
     return registration
 

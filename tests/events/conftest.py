@@ -47,3 +47,13 @@ def sessions_of(event: Event) -> list[list[Session]]:
 @pytest.fixture
 def event_factory(db):
     return make_event
+
+
+def built(mail):
+    """An outbox row as the worker sends it: a lazy row (a registration's mail, issue 15) gets its
+    content built first (vzhg/mail/builders.py). Other rows are returned as they are."""
+    from vzhg.mail.builders import mail_content_build_ids
+
+    mail_content_build_ids(mail_ids=[mail.pk])
+    mail.refresh_from_db()
+    return mail

@@ -75,7 +75,8 @@ KINDS = {
 
 
 def _kind_expressions() -> set[str]:
-    """Every `kind=` handed to mail_queue / mail_queue_message / registration_mail_queue in the app,
+    """Every `kind=` handed to mail_queue / mail_queue_lazy / mail_queue_message /
+    registration_mail_queue in the app,
     and to events.mailings._outgoing (the rows a mailing task bulk-inserts into the outbox)."""
     found = set()
     for app in APPS:
@@ -89,7 +90,13 @@ def _kind_expressions() -> set[str]:
                 name = (
                     node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 )
-                if name in ("mail_queue", "mail_queue_message", "registration_mail_queue", "_outgoing"):
+                if name in (
+                    "mail_queue",
+                    "mail_queue_lazy",  # a row the worker builds when it sends it (issue 15)
+                    "mail_queue_message",
+                    "registration_mail_queue",
+                    "_outgoing",
+                ):
                     for keyword in node.keywords:
                         if keyword.arg == "kind":
                             found.add((name, ast.unparse(keyword.value)))
@@ -102,6 +109,11 @@ EXPRESSIONS = {
         "events.workshop.assigned",
         "events.workshop.allocated",
         *(f"events.registration.{k}" for k in REGISTRATION_KINDS),
+    },
+    # registration_mail_queue(lazy=True): the same kinds, built by the worker (events.emails)
+    ("mail_queue_lazy", "WORKSHOP_MAIL_KINDS.get(kind, f'{MAIL_KIND}.{kind}')"): {
+        "events.registration.confirmed",
+        "events.registration.waitlisted",
     },
     ("registration_mail_queue", "'workshop'"): set(),
     # the allocation's results, rendered by events.emails.registration_mail_render (kind "allocated")

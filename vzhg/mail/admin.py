@@ -45,6 +45,8 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             return _("Removed on %(date)s (retention).") % {
                 "date": date_format(timezone.localtime(obj.content_removed_at), "DATETIME_FORMAT")
             }
+        if obj.build is not None:
+            return _("Written by the worker when it sends the mail.")
         parts = [obj.body_text]
         if obj.body_html:
             parts.append(_("(also sent as HTML)"))

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingMail(models.Model):
-    """One message to one recipient: queued → sending → sent / failed.
+    """One message to one recipient: queued → sending → sent / failed (or skipped: a lazy row
+    whose subject is gone, vzhg/mail/builders.py).
 
     The worker takes a row only while it is queued and due, commits "sending" before it talks to
     the relay and "sent" as soon as the relay answered 250 (before QUIT). A row found "sending"
@@ -15,6 +16,7 @@ class OutgoingMail(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
 
     kind = models.CharField(_("kind"), max_length=50, blank=True)
     to = models.EmailField(_("to"))
@@ -55,6 +57,14 @@ class OutgoingMail(models.Model):
         help_text=_("What the mail is about, e.g. events.registration:42, so retention can find it."),
     )
     content_removed_at = models.DateTimeField(_("content removed"), null=True, blank=True)
+    # A lazy row (vzhg/mail/builders.py): the worker builds the content from this when it sends.
+    build = models.JSONField(
+        _("built when sent"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Empty: the content is stored. Otherwise what it is built from when it is sent."),
+    )
 
     class Meta:
         verbose_name = _("outgoing mail")

@@ -70,6 +70,17 @@ def mail_queue(
     return mail
 
 
+def mail_queue_lazy(*, to: str, subject: str, kind: str, build: dict, reference: str = "") -> OutgoingMail:
+    """Store one message to be built by the worker when it sends it (vzhg/mail/builders.py: the
+    builder registered for `kind` builds it from `build`, JSON), and hand it over after commit.
+    Renders nothing now: a request in a rush pays for one INSERT only."""
+    mail = OutgoingMail.objects.create(
+        kind=kind, reference=reference, to=to, subject=subject, body_text="", build=build
+    )
+    transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]), robust=True)
+    return mail
+
+
 def mail_reference(obj) -> str:
     """The `reference` of mail about a model row: "app_label.model:pk"."""
     return f"{obj._meta.label_lower}:{obj.pk}"

@@ -27,6 +27,10 @@ CACHES = {
     }
 }
 
+# Sessions are read on every logged-in request: from Redis first, written through to the database
+# (so a Redis restart logs nobody out; with Redis down the fail-open cache falls back to the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # The site runs behind one TLS-terminating proxy (README "Security"): the client's address for
