@@ -116,3 +116,48 @@ def test_a_lazy_mail_whose_registration_is_gone_is_skipped_with_the_reason():
     # The sweep hands over queued rows only: the skipped one stays as it is.
     mail_sweep(older_than=timedelta(0))
     assert len(mail.outbox) == 1
+
+
+def test_a_mail_whose_building_raises_holds_back_no_other_and_ends_failed_after_its_attempts(
+    monkeypatch, settings
+):
+    """A fault in building one row (a template error, say) must not stop the batch nor be retried
+    for ever: the other rows go out, the faulty one waits with the back-off, and after
+    MAIL_BUILD_ATTEMPTS it ends failed, still lazy so a resend after the fix builds it afresh."""
+    settings.MAIL_BUILD_ATTEMPTS = 2
+    event = make_event()
+    faulty = services.registration_create(event=event, person=MemberFactory(), session_ids=[])
+    fine = services.registration_create(event=event, person=MemberFactory(), session_ids=[])
+    rows = {row.to: row for row in OutgoingMail.objects.all()}
+    real_render = emails.registration_mail_render
+
+    def render(*, registration, **kwargs):
+        if registration.pk == faulty.pk:
+            raise RuntimeError("template fault")
+        return real_render(registration=registration, **kwargs)
+
+    monkeypatch.setattr(emails, "registration_mail_render", render)
+
+    results = mail_send_batch(mail_ids=[row.pk for row in rows.values()])
+
+    bad = OutgoingMail.objects.get(to=faulty.person.email)
+    assert results[bad.pk] is None
+    assert (bad.status, bad.attempts, bad.build is not None) == ("queued", 1, True)
+    assert bad.next_attempt_at is not None  # waits with the back-off
+    assert [message.to for message in mail.outbox] == [[fine.person.email]]
+
+    OutgoingMail.objects.filter(pk=bad.pk).update(next_attempt_at=None)  # its time has come
+    assert mail_send_batch(mail_ids=[bad.pk])[bad.pk] == OutgoingMail.Status.FAILED
+    bad.refresh_from_db()
+    assert bad.status == "failed" and bad.build is not None and "could not be built" in bad.error
+    mail_sweep(older_than=timedelta(0))
+    assert len(mail.outbox) == 1  # not tried again
+
+    # The fault fixed, the secretariat resends it: built afresh and sent once.
+    monkeypatch.setattr(emails, "registration_mail_render", real_render)
+    from vzhg.mail.services import mail_resend
+
+    mail_resend(mail_ids=[bad.pk])
+    mail_send_batch(mail_ids=[bad.pk])
+    assert [message.to for message in mail.outbox][-1] == [faulty.person.email]
+    assert OutgoingMail.objects.get(pk=bad.pk).status == "sent"
