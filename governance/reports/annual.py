@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from contacts import selectors as contacts_selectors
+from governance.board import selectors as board_selectors
 from governance.models import (
     AnnualReport,
     Attendance,
@@ -186,6 +187,8 @@ class AnnualReportData:
     contacts: contacts_selectors.YearSummary = field(default_factory=contacts_selectors.YearSummary)
     # per network: how many member municipalities had people in it during the year
     networks: list[networks_selectors.MunicipalityCount] = field(default_factory=list)
+    # per VNG commission: recommendation requests (R16) received, given and declined in the year
+    recommendations: list[board_selectors.RecommendationCount] = field(default_factory=list)
 
 
 def _count_of(rows) -> Coalesce:
@@ -304,4 +307,5 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
         contacts=contacts_selectors.year_summary(year=year, no_theme_label=gettext("no theme")),
         # ledenbinding counted them for the same year and municipalities
         networks=engaged.networks,
+        recommendations=board_selectors.recommendations_of_year(year=year),
     )
