@@ -42,7 +42,7 @@ def vng_commission_save(*, commission: VngCommission, actor=None) -> int:
 
 
 @transaction.atomic
-def commission_seat_save(*, seat: CommissionSeat, actor=None) -> CommissionSeat:
+def commission_seat_save(*, seat: CommissionSeat, actor=None, reason: str = "") -> CommissionSeat:
     """Save a seat; a seat of a commission with an end date and no end of its own ends on the
     commission's end (R17); one ending later, or starting after it, is refused."""
     if seat.commission_id and seat.commission.end is not None and seat.end is None:
@@ -51,7 +51,7 @@ def commission_seat_save(*, seat: CommissionSeat, actor=None) -> CommissionSeat:
         seat.full_clean()
     except ValidationError as error:
         raise _refusal(error) from error
-    history_note(seat, actor=actor)
+    history_note(seat, actor=actor, reason=reason)
     seat.save()
     return seat
 
