@@ -34,7 +34,7 @@ class VngCommissionAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "end"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    fields = ["name", "kind", "end", "description", "klankbord_events"]
+    fields = ["name", "slug", "kind", "end", "description", "klankbord_events"]
     autocomplete_fields = ["klankbord_events"]
     inlines = [CommissionSeatInline]
 

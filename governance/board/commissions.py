@@ -78,14 +78,14 @@ def _current_seats(day: datetime.date):
     )
 
 
-def commission_page(*, pk: int, day: datetime.date | None = None):
+def commission_page(*, slug: str, day: datetime.date | None = None):
     """One commission with its current seats and its coming klankbord meetings (published)."""
     day = day or timezone.localdate()
     upcoming = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__date__gte=day).order_by(
         "starts_at"
     )
     return (
-        VngCommission.objects.filter(pk=pk)
+        VngCommission.objects.filter(slug=slug)
         .prefetch_related(
             Prefetch("seats", queryset=_current_seats(day), to_attr="current_seats"),
             Prefetch("klankbord_events", queryset=upcoming, to_attr="upcoming_events"),
