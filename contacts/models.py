@@ -20,6 +20,22 @@ from simple_history.models import HistoricalRecords
 
 from vzhg.markdown import markdown_to_html
 
+# Named once, offered in two lists: a talk with them, or a signal carried to them.
+MPS_LABEL = _("Members of parliament (kamerleden)")
+
+
+def optional_link(to: str, verbose_name, related_name: str) -> models.ForeignKey:
+    """A link that may be empty and is emptied when its row goes (theme, owner, where a signal
+    came from, the commission member it went to)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
 
 class ContactMoment(models.Model):
     """One talk with an outside organisation: who took part, about what, what came of it."""
@@ -31,7 +47,7 @@ class ContactMoment(models.Model):
         VNG_CHAIRS = "vng_voorzitters", _("VNG chairs' meeting (voorzittersoverleg)")
         VNG_SECRETARIES = "vng_secretarissen", _("VNG secretaries' meeting (secretarissenoverleg)")
         VNG_COMMISSION = "vng_commissie", _("VNG commission")
-        MPS = "kamerleden", _("Members of parliament (kamerleden)")
+        MPS = "kamerleden", MPS_LABEL
         KRING = "kring", _("Circle (kring)")
         PARTNER = "partner", _("Partner")
         OTHER = "other", _("Other")
@@ -56,14 +72,7 @@ class ContactMoment(models.Model):
         blank=True,
         related_name="contact_moments_as_guest",
     )
-    theme = models.ForeignKey(
-        "governance.Theme",
-        verbose_name=_("theme"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contact_moments",
-    )
+    theme = optional_link("governance.Theme", _("theme"), "contact_moments")
     report = models.TextField(
         _("short report"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
@@ -102,14 +111,7 @@ class ContactAction(models.Model):
         ContactMoment, verbose_name=_("contact moment"), on_delete=models.CASCADE, related_name="actions"
     )
     title = models.CharField(_("action"), max_length=300)
-    owner = models.ForeignKey(
-        "members.Person",
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contact_actions",
-    )
+    owner = optional_link("members.Person", _("owner"), "contact_actions")
     due = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
 
@@ -120,6 +122,10 @@ class ContactAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+FORWARDED = ~models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=False)
+NOT_FORWARDED = models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=True)
 
 
 class Signal(models.Model):
@@ -134,54 +140,19 @@ class Signal(models.Model):
         COMMISSION_MEMBER = "commissielid", _("VNG commission member")
         VNG = "vng", _("VNG")
         PZH = "pzh", _("Province of Zuid-Holland (PZH)")
-        MPS = "kamerleden", _("Members of parliament (kamerleden)")
+        MPS = "kamerleden", MPS_LABEL
         OTHER = "other", _("Other")
 
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("signal"))
-    theme = models.ForeignKey(
-        "governance.Theme",
-        verbose_name=_("theme"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signals",
-    )
-    organisation = models.ForeignKey(
-        "members.Organisation",
-        verbose_name=_("from municipality or organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signals",
-    )
-    person = models.ForeignKey(
-        "members.Person",
-        verbose_name=_("from person"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signals",
-    )
-    meeting = models.ForeignKey(
-        "governance.Meeting",
-        verbose_name=_("raised at meeting"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signals",
-    )
+    theme = optional_link("governance.Theme", _("theme"), "signals")
+    organisation = optional_link("members.Organisation", _("from municipality or organisation"), "signals")
+    person = optional_link("members.Person", _("from person"), "signals")
+    meeting = optional_link("governance.Meeting", _("raised at meeting"), "signals")
     received_on = models.DateField(_("received on"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     forwarded_to = models.CharField(_("forwarded to"), max_length=20, choices=ForwardedTo.choices, blank=True)
-    forwarded_to_seat = models.ForeignKey(
-        "governance.CommissionSeat",
-        verbose_name=_("VNG commission member"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signals",
-    )
+    forwarded_to_seat = optional_link("governance.CommissionSeat", _("VNG commission member"), "signals")
     forwarded_to_note = models.CharField(_("forwarded to (other)"), max_length=200, blank=True)
     forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
@@ -195,15 +166,12 @@ class Signal(models.Model):
         verbose_name_plural = _("signals (signalen)")
         ordering = ["-received_on", "-pk"]
         constraints = [
+            # forwarded: to whom and when, together (FORWARDED); or neither (NOT_FORWARDED)
             models.CheckConstraint(
-                condition=~models.Q(status="doorgezet")
-                | (~models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=False)),
-                name="signal_forwarded_has_whom_and_when",
+                condition=~models.Q(status="doorgezet") | FORWARDED, name="signal_forwarded_has_whom_and_when"
             ),
             models.CheckConstraint(
-                condition=(models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=True))
-                | (~models.Q(forwarded_to="") & models.Q(forwarded_on__isnull=False)),
-                name="signal_forwarded_whom_with_when",
+                condition=NOT_FORWARDED | FORWARDED, name="signal_forwarded_whom_with_when"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="afgerond") | models.Q(closed_on__isnull=False),

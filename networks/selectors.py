@@ -5,6 +5,7 @@ audience, messages)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -127,6 +128,41 @@ def networks_municipality_counts(
         )
     ).order_by("order", "name")
     return [MunicipalityCount(network=n, municipalities=n.municipalities, total=total) for n in counted]
+
+
+@dataclass(frozen=True)
+class MunicipalityNetworks:
+    counts: list[MunicipalityCount]  # per network, as networks_municipality_counts
+    by_municipality: dict[int, list[Network]]  # organisation id -> its networks, in network order
+
+
+def networks_of_municipalities(
+    *, start: datetime.date, end: datetime.date, municipality_ids: Sequence[int]
+) -> MunicipalityNetworks:
+    """Per municipality of `municipality_ids` (the member municipalities of the period): the
+    networks it had people in during [start, end], and per network how many of them ("38 van de
+    50 gemeenten in het strategennetwerk", the same count as networks_municipality_counts gives
+    for a period). Ledenbinding's column. Two queries, however many municipalities and networks."""
+    networks = list(Network.objects.order_by("order", "name"))
+    pairs = set(
+        NetworkMembership.objects.filter(
+            joined_on__lte=end, person__organisation_id__in=list(municipality_ids)
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .order_by()
+        .values_list("person__organisation_id", "network_id")
+        .distinct()
+    )
+    by_municipality: dict[int, list[Network]] = {}
+    counts = []
+    for network in networks:
+        towns = [organisation_id for organisation_id, network_id in pairs if network_id == network.pk]
+        for organisation_id in sorted(towns):
+            by_municipality.setdefault(organisation_id, []).append(network)
+        counts.append(
+            MunicipalityCount(network=network, municipalities=len(towns), total=len(municipality_ids))
+        )
+    return MunicipalityNetworks(counts=counts, by_municipality=by_municipality)
 
 
 @dataclass

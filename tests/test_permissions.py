@@ -95,6 +95,8 @@ OBJECT_URLS = {
     # A commission's public page: anyone; unknown: 404. The recommendation letter: the requester,
     # the secretariat and the DB; anyone else (staff status alone included) 404.
     "governance:commission": "tests/governance/test_commissions.py",
+    # The old address by number: a permanent redirect to the slug address (unknown: 404).
+    "governance:commission_by_pk": "tests/governance/test_commission_slugs.py",
     "governance:recommendation_letter": "tests/governance/test_recommendations.py",
     # Workplan and annual report per year: adopted/published for anyone, concepts, progress,
     # ledenbinding and unpublished PDF versions for staff and the board; unknown years 404.

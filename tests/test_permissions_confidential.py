@@ -263,7 +263,11 @@ def confidential_world():
         "pages:news_item": [("get", reverse("pages:news_item", kwargs={"pk": news.pk}), hidden, hidden)],
         "pages:news_image": [("get", reverse("pages:news_image", kwargs={"pk": news.pk}), hidden, hidden)],
         "governance:commission": [
-            ("get", reverse("governance:commission", kwargs={"pk": commission.pk}), {200}, {200})
+            ("get", reverse("governance:commission", kwargs={"slug": commission.slug}), {200}, {200})
+        ],
+        # The old address by number: a permanent redirect to the readable one, for anyone.
+        "governance:commission_by_pk": [
+            ("get", reverse("governance:commission_by_pk", kwargs={"pk": commission.pk}), {301}, {301})
         ],
         "governance:recommendation_letter": [("get", letter.get_letter_url(), hidden, {200})],
         "events:material": [

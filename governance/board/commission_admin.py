@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +34,7 @@ class VngCommissionAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "end"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    fields = ["name", "kind", "end", "description", "klankbord_events"]
+    fields = ["name", "slug", "kind", "end", "description", "klankbord_events"]
     autocomplete_fields = ["klankbord_events"]
     inlines = [CommissionSeatInline]
 
@@ -93,6 +94,15 @@ class HandleForm(forms.Form):
         )
 
 
+class SeatForm(forms.Form):
+    """A given recommendation: record the seat it led to (the requester on the commission)."""
+
+    start = forms.DateField(
+        label=gettext_lazy("Seat starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 @admin.register(RecommendationRequest)
 class RecommendationRequestAdmin(SimpleHistoryAdmin):
     list_display = ["person", "commission", "status", "created_at", "decided_on"]
@@ -119,7 +129,15 @@ class RecommendationRequestAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("Handle"))
     def handling(self, obj):
         if obj.status == RecommendationRequest.Status.GIVEN:
-            return format_html('<a href="{}">{}</a>', obj.get_letter_url(), _("Recommendation letter (PDF)"))
+            letter = format_html(
+                '<a href="{}">{}</a>', obj.get_letter_url(), _("Recommendation letter (PDF)")
+            )
+            if recommendations.open_seat(request=obj, day=timezone.localdate()) is not None:
+                return letter
+            url = reverse("admin:governance_recommendationrequest_handle", args=[obj.pk])
+            return format_html(
+                '{} <a class="button" href="{}">{}</a>', letter, url, _("Create the commission seat")
+            )
         if obj.is_open:
             url = reverse("admin:governance_recommendationrequest_handle", args=[obj.pk])
             return format_html('<a class="button" href="{}">{}</a>', url, _("Handle this request"))
@@ -146,6 +164,8 @@ class RecommendationRequestAdmin(SimpleHistoryAdmin):
         )
         if found is None:
             raise Http404
+        if found.status == RecommendationRequest.Status.GIVEN:
+            return self._seat_view(request, found)
         form = HandleForm(request.POST or None, initial={"letter_text": _default_letter(found)})
         if request.method == "POST" and form.is_valid():
             try:
@@ -162,6 +182,40 @@ class RecommendationRequestAdmin(SimpleHistoryAdmin):
             "has_view_permission": True,
             "request_obj": found,
             "form": form,
+        }
+        return render(request, "admin/governance/recommendation_handle.html", context)
+
+    def _seat_view(self, request, found: RecommendationRequest):
+        """The handling page of a given recommendation: create the seat it led to in one step."""
+        today = timezone.localdate()
+        seat = recommendations.open_seat(request=found, day=today)
+        form = SeatForm(request.POST or None, initial={"start": today})
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = recommendations.commission_seat_create_from_recommendation(
+                    request=found, start=form.cleaned_data["start"], actor=request.user
+                )
+            except ServiceError as refusal:
+                messages.error(request, refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("Seat created: %(person)s on %(commission)s from %(date)s.")
+                    % {
+                        "person": found.person.full_name,
+                        "commission": found.commission.name,
+                        "date": date_format(created.start),
+                    },
+                )
+                return redirect(reverse("admin:governance_recommendationrequest_change", args=[found.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Handle the request of %(person)s") % {"person": found.person},
+            "has_view_permission": True,
+            "request_obj": found,
+            "form": None if seat else form,
+            "seat": seat,
         }
         return render(request, "admin/governance/recommendation_handle.html", context)
 

@@ -36,11 +36,20 @@ def commissions(request):
 
 
 @require_GET
-def commission(request, pk):
-    found = commission_reads.commission_page(pk=pk)
+def commission(request, slug):
+    found = commission_reads.commission_page(slug=slug)
     if found is None:
         raise Http404
     return render(request, "governance/commissions/detail.html", {"commission": found})
+
+
+@require_GET
+def commission_by_pk(request, pk):
+    """The address before slugs (/bestuur/vng-commissies/<pk>/): moved permanently."""
+    found = VngCommission.objects.filter(pk=pk).only("slug").first()
+    if found is None:
+        raise Http404
+    return redirect(found.get_absolute_url(), permanent=True)
 
 
 class RecommendationRequestForm(forms.Form):

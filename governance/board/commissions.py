@@ -42,7 +42,7 @@ def vng_commission_save(*, commission: VngCommission, actor=None) -> int:
 
 
 @transaction.atomic
-def commission_seat_save(*, seat: CommissionSeat, actor=None) -> CommissionSeat:
+def commission_seat_save(*, seat: CommissionSeat, actor=None, reason: str = "") -> CommissionSeat:
     """Save a seat; a seat of a commission with an end date and no end of its own ends on the
     commission's end (R17); one ending later, or starting after it, is refused."""
     if seat.commission_id and seat.commission.end is not None and seat.end is None:
@@ -51,7 +51,7 @@ def commission_seat_save(*, seat: CommissionSeat, actor=None) -> CommissionSeat:
         seat.full_clean()
     except ValidationError as error:
         raise _refusal(error) from error
-    history_note(seat, actor=actor)
+    history_note(seat, actor=actor, reason=reason)
     seat.save()
     return seat
 
@@ -78,14 +78,14 @@ def _current_seats(day: datetime.date):
     )
 
 
-def commission_page(*, pk: int, day: datetime.date | None = None):
+def commission_page(*, slug: str, day: datetime.date | None = None):
     """One commission with its current seats and its coming klankbord meetings (published)."""
     day = day or timezone.localdate()
     upcoming = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__date__gte=day).order_by(
         "starts_at"
     )
     return (
-        VngCommission.objects.filter(pk=pk)
+        VngCommission.objects.filter(slug=slug)
         .prefetch_related(
             Prefetch("seats", queryset=_current_seats(day), to_attr="current_seats"),
             Prefetch("klankbord_events", queryset=upcoming, to_attr="upcoming_events"),

@@ -7,12 +7,14 @@ only the requester, the secretariat and the DB may download."""
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from governance.models import Body, Mandate, Meeting, RecommendationRequest, VngCommission
+from governance.models import Body, CommissionSeat, Mandate, Meeting, RecommendationRequest, VngCommission
 from members.models import Person
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
@@ -20,6 +22,8 @@ from vzhg.mail.language import mail_translation
 from vzhg.mail.services import mail_queue
 from vzhg.pdf import render_pdf
 from vzhg.site import absolute_url
+
+from . import commissions
 
 BESTUURDER_FUNCTIONS = (Person.Function.BURGEMEESTER, Person.Function.WETHOUDER)
 # Handling requests and reading every letter: the secretariat's right on the model (the
@@ -145,6 +149,45 @@ def recommendation_request_decline(
     return _decide(
         request=request, status=RecommendationRequest.Status.DECLINED, letter_text=letter_text, actor=actor
     )
+
+
+def open_seat(*, request: RecommendationRequest, day: datetime.date) -> CommissionSeat | None:
+    """The requester's seat on the commission that has not ended by `day`, if any."""
+    return (
+        CommissionSeat.objects.filter(person=request.person_id, commission=request.commission_id)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("start")
+        .first()
+    )
+
+
+@transaction.atomic
+def commission_seat_create_from_recommendation(
+    *, request: RecommendationRequest, start: datetime.date, actor
+) -> CommissionSeat:
+    """The secretariat records the seat a given recommendation led to, in one step: the requester
+    on the commission from `start` (a temporary commission's seat ends with it, R17). Refused
+    when the recommendation was not given, the commission has ended, or the requester already
+    has a seat there that has not ended by `start`. The request's row lock keeps a double click
+    from making two seats."""
+    request = _locked(request)
+    if request.status != RecommendationRequest.Status.GIVEN:
+        raise ServiceError(_("Only a given recommendation can lead to a seat."), code="status")
+    commission = request.commission
+    if commission.end is not None and commission.end < timezone.localdate():
+        raise ServiceError(
+            _("The commission %(commission)s ended on %(date)s; it takes no new seats.")
+            % {"commission": commission.name, "date": date_format(commission.end)},
+            code="ended",
+        )
+    if open_seat(request=request, day=start) is not None:
+        raise ServiceError(
+            _("%(person)s already has a seat on %(commission)s.")
+            % {"person": request.person.full_name, "commission": commission.name},
+            code="seated",
+        )
+    seat = CommissionSeat(person=request.person, commission=commission, start=start)
+    return commissions.commission_seat_save(seat=seat, actor=actor, reason="uit een gegeven aanbeveling")
 
 
 def recommendation_request_mail(*, request: RecommendationRequest):

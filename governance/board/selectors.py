@@ -1,9 +1,21 @@
 """Reads for the board and its meetings, with their relations loaded."""
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from governance.models import AgendaItem, Body, CommissionSeat, Document, Mandate, Meeting, MeetingPack
+from governance.models import (
+    AgendaItem,
+    Body,
+    CommissionSeat,
+    Document,
+    Mandate,
+    Meeting,
+    MeetingPack,
+    RecommendationRequest,
+    VngCommission,
+)
 from members.models import Person
 
 
@@ -138,3 +150,42 @@ def mandate_role_rank() -> Case:
         *(When(role=role, then=Value(rank)) for rank, role in enumerate(Mandate.Role.values)),
         default=Value(len(Mandate.Role.values)),
     )
+
+
+@dataclass(frozen=True)
+class RecommendationCount:
+    commission: VngCommission
+    requested: int  # requests received in the year
+    given: int  # recommendations given in the year (by decision date)
+    declined: int  # requests declined in the year (by decision date)
+
+
+def recommendations_of_year(*, year: int) -> list[RecommendationCount]:
+    """Per VNG commission: the recommendation requests (R16) received in `year`, and those given
+    and declined in it. Commissions without any that year are left out. One query."""
+    requests = "recommendation_requests"
+    counted = (
+        VngCommission.objects.annotate(
+            requested=Count(requests, filter=Q(recommendation_requests__created_at__year=year)),
+            given=Count(
+                requests,
+                filter=Q(
+                    recommendation_requests__decided_on__year=year,
+                    recommendation_requests__status=RecommendationRequest.Status.GIVEN,
+                ),
+            ),
+            declined=Count(
+                requests,
+                filter=Q(
+                    recommendation_requests__decided_on__year=year,
+                    recommendation_requests__status=RecommendationRequest.Status.DECLINED,
+                ),
+            ),
+        )
+        .filter(Q(requested__gt=0) | Q(given__gt=0) | Q(declined__gt=0))
+        .order_by("name")
+    )
+    return [
+        RecommendationCount(commission=c, requested=c.requested, given=c.given, declined=c.declined)
+        for c in counted
+    ]

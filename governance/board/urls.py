@@ -21,7 +21,9 @@ urlpatterns = [
     path("document/<int:pk>/<uuid:token>/notitie/", views.note, name="note"),
     path("pakket/<int:pk>/<uuid:token>/", views.pack, name="pack"),
     path("vng-commissies/", commission_views.commissions, name="commissions"),
-    path("vng-commissies/<int:pk>/", commission_views.commission, name="commission"),
+    # The old address by number answers with a permanent redirect to the readable one.
+    path("vng-commissies/<int:pk>/", commission_views.commission_by_pk, name="commission_by_pk"),
+    path("vng-commissies/<slug:slug>/", commission_views.commission, name="commission"),
     path("aanbeveling/aanvragen/", commission_views.recommendation_request, name="recommendation_request"),
     path(
         "aanbeveling/<int:pk>/brief.pdf", commission_views.recommendation_letter, name="recommendation_letter"

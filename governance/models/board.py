@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -167,6 +168,13 @@ class VngCommission(models.Model):
         BESTUUR = "vng_bestuur", _("VNG board")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text=_("The public page's web address; made from the name when left empty."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.VASTE)
     end = models.DateField(
         _("end date"),
@@ -191,14 +199,35 @@ class VngCommission(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The web address is derived from the name once (wherever the commission is made: admin,
+        # seeds, imports); later renames keep it, so links stay valid.
+        if not self.slug:
+            self.slug = commission_slug(self.name, taken=VngCommission.objects.exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("governance:commission", args=[self.pk])
+        return reverse("governance:commission", args=[self.slug])
 
     def clean(self) -> None:
         if self.kind == self.Kind.TIJDELIJKE and self.end is None:
             raise ValidationError(
                 {"end": _("A temporary commission needs an end date (its seats end on it).")}
             )
+
+
+def commission_slug(name: str, *, taken) -> str:
+    """A readable, unique slug for a commission named `name`: slugify(name), never all digits
+    (those addresses are the old pk URLs, which redirect), "-2", "-3" … when `taken` (a queryset
+    of the other commissions) has it already. Migration 0011 fills the existing rows with it."""
+    base = slugify(name)[:150].strip("-") or "commissie"
+    if base.isdigit():
+        base = f"commissie-{base}"
+    slug, number = base, 1
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 class CommissionSeatQuerySet(PeriodQuerySet):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from contacts import selectors as contacts_selectors
+from governance.board import selectors as board_selectors
 from governance.models import (
     AnnualReport,
     Attendance,
@@ -25,6 +26,7 @@ from governance.models import (
 )
 from members.models import Organisation
 from networks import selectors as networks_selectors
+from networks.models import Network
 
 from .selectors import ActivityLine, activity_lines, board_on, reference_day, year_bounds
 
@@ -65,6 +67,8 @@ class EngagementRow:
     attendances: int = 0
     people: int = 0
     registrations: int = 0
+    # the networks and kringen the municipality had people in during the year
+    networks: list[Network] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +78,8 @@ class Engagement:
     rows: list[EngagementRow]
     not_reached: list[Organisation]
     members: int
+    # per network: how many of the member municipalities had people in it during the year
+    networks: list[networks_selectors.MunicipalityCount] = field(default_factory=list)
 
     @property
     def reached(self) -> int:
@@ -88,7 +94,8 @@ def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement
     """Attendance (attendance_q) per member municipality over the year, by the organisation
     recorded on the registration (kept after anonymisation). A municipality is reached when at
     least one of its people attended; the annual report's events section uses this same count.
-    Two queries."""
+    With the networks each municipality had people in during the year, and per network how many
+    municipalities (networks.selectors.networks_of_municipalities). Four queries."""
     from events.models import Registration
 
     now = now or timezone.now()
@@ -117,6 +124,11 @@ def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement
         )
     )
     by_organisation = {row["organisation_id"]: row for row in counts}
+    networks = networks_selectors.networks_of_municipalities(
+        start=datetime.date(year, 1, 1),
+        end=datetime.date(year, 12, 31),
+        municipality_ids=[organisation.pk for organisation in municipalities],
+    )
     rows = []
     for organisation in municipalities:
         row = by_organisation.get(organisation.pk, {})
@@ -126,11 +138,14 @@ def engagement(*, year: int, now: datetime.datetime | None = None) -> Engagement
                 attendances=row.get("attendances", 0),
                 people=row.get("people", 0) + row.get("anonymous", 0),
                 registrations=row.get("registrations", 0),
+                networks=networks.by_municipality.get(organisation.pk, []),
             )
         )
     rows.sort(key=lambda row: (-row.attendances, row.organisation.name))
     not_reached = [row.organisation for row in rows if row.attendances == 0]
-    return Engagement(rows=rows, not_reached=not_reached, members=len(municipalities))
+    return Engagement(
+        rows=rows, not_reached=not_reached, members=len(municipalities), networks=networks.counts
+    )
 
 
 @dataclass
@@ -172,6 +187,8 @@ class AnnualReportData:
     contacts: contacts_selectors.YearSummary = field(default_factory=contacts_selectors.YearSummary)
     # per network: how many member municipalities had people in it during the year
     networks: list[networks_selectors.MunicipalityCount] = field(default_factory=list)
+    # per VNG commission: recommendation requests (R16) received, given and declined in the year
+    recommendations: list[board_selectors.RecommendationCount] = field(default_factory=list)
 
 
 def _count_of(rows) -> Coalesce:
@@ -288,7 +305,7 @@ def annual_report_data(*, year: int, report: AnnualReport | None = None, now=Non
         engagement=engaged,
         membership=membership,
         contacts=contacts_selectors.year_summary(year=year, no_theme_label=gettext("no theme")),
-        networks=networks_selectors.networks_municipality_counts(
-            start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
-        ),
+        # ledenbinding counted them for the same year and municipalities
+        networks=engaged.networks,
+        recommendations=board_selectors.recommendations_of_year(year=year),
     )

@@ -141,7 +141,7 @@ def test_the_commission_page_names_our_members_with_function_and_municipality(cl
         person=gone, commission=commission, start=datetime.date(2020, 1, 1), end=datetime.date(2023, 1, 1)
     )
 
-    response = client.get(reverse("governance:commission", args=[commission.pk]))
+    response = client.get(reverse("governance:commission", args=[commission.slug]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -155,7 +155,7 @@ def test_the_commission_page_names_our_members_with_function_and_municipality(cl
 
 def test_an_empty_commission_says_it_has_no_member(client):
     commission = VngCommission.objects.create(name="Dienstverlening en Informatiebeleid")
-    page = client.get(reverse("governance:commission", args=[commission.pk])).content.decode()
+    page = client.get(reverse("governance:commission", args=[commission.slug])).content.decode()
     assert "Geen Zuid-Hollands lid" in page
 
 
@@ -176,7 +176,7 @@ def test_the_commission_page_links_its_coming_klankbord_meetings(client):
     commission.klankbord_events.add(coming, past)
     _seats(commission, 2)
 
-    page = client.get(reverse("governance:commission", args=[commission.pk])).content.decode()
+    page = client.get(reverse("governance:commission", args=[commission.slug])).content.decode()
 
     assert coming.get_absolute_url() in page and "Klankbord vorig jaar" not in page
     assert {seat.person.last_name for seat in commissions.commission_hosts(event=coming)} == {
@@ -199,7 +199,7 @@ def test_the_commission_pages_do_not_grow_with_the_seats(client, django_assert_n
         list_page = client.get(reverse("governance:commissions"))
     # The commission, its seats, its coming klankbord meetings.
     with django_assert_num_queries(3):
-        detail = client.get(reverse("governance:commission", args=[commission.pk]))
+        detail = client.get(reverse("governance:commission", args=[commission.slug]))
     assert list_page.content.decode().count(" Lid") == size
     assert detail.content.decode().count(" Lid") == size
 

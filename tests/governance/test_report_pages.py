@@ -414,9 +414,10 @@ FULL_YEAR = {
 WORKPLAN_PAGE_QUERIES = 13
 # The annual report page: the report row, the context (23: see reports.annual_report_data, with
 # the motions of the meetings held, contacts' two: consultations per counterpart, signals per
-# theme, and networks' two: the year's member municipalities, the networks with theirs), the
-# published PDF.
-ANNUAL_REPORT_PAGE_QUERIES = 27
+# theme, and networks' two, now counted by ledenbinding: the networks, the municipality-network
+# pairs of the year), the published PDF; and (issue 16) one for the recommendation requests
+# counted per VNG commission.
+ANNUAL_REPORT_PAGE_QUERIES = 28
 # The secretariat also: session, user, its permissions (own and the group's, once per request),
 # the PDF versions and the newest finished version.
 STAFF_EXTRA_QUERIES = 6
