@@ -280,25 +280,3 @@ def test_deleted_people_lose_their_requests_and_their_history(wethouder, commiss
     assert not RecommendationRequest.objects.exists()
     assert personal_data_forget(person_ids=[person_id]) >= 1
     assert not RecommendationRequest.history.filter(person_id=person_id).exists()
-
-
-def test_the_decision_mail_greets_by_first_name_as_it_says_je(
-    wethouder, commission, staff, django_capture_on_commit_callbacks
-):
-    """The mail says "je" throughout, so it opens "Beste Maarten," — in both parts — and not with
-    the formal "Geachte …" a wethouder gets in the board's formal mails."""
-    from vzhg.mail.templatetags.salutation import salutation
-
-    with django_capture_on_commit_callbacks(execute=True):
-        recommendations.recommendation_request_give(
-            request=_request(wethouder, commission), letter_text="Aanbevolen.", actor=staff
-        )
-    parsed = email.message_from_bytes(mail.outbox[0].message().as_bytes(), policy=email.policy.default)
-    text = parsed.get_body(preferencelist=("plain",)).get_content()
-    html = parsed.get_body(preferencelist=("html",)).get_content()
-
-    assert text.startswith("Beste Maarten,\n") and "beveelt je aan" in text
-    assert "<p>Beste Maarten,</p>" in html and "beveelt je aan" in html
-    assert "Geachte" not in text and "Geachte" not in html
-    assert salutation(wethouder).startswith("Geachte")  # the formal mails keep their form
-    assert salutation(Person(first_name=""), "informal") == salutation(Person(first_name=""))

@@ -1,8 +1,6 @@
 """`{{ person|salutation }}`: how a mail greets its recipient — formally for bestuurders and their
 office-holders ("Geachte heer Jansen", "Geachte mevrouw De Vries"), by first name for the others
-("Beste Anna"), in the mail's language (vzhg.merge.person_salutation).
-`{{ person|salutation:"informal" }}` greets by first name whatever the function ("Beste
-Maarten"), for mails written with "je" throughout; without a first name, the usual form."""
+("Beste Anna"), in the mail's language (vzhg.merge.person_salutation)."""
 
 from django import template
 
@@ -12,7 +10,5 @@ register = template.Library()
 
 
 @register.filter
-def salutation(person, form: str = "") -> str:
-    if form == "informal" and person.first_name:
-        return person_salutation(person, formal=False)
+def salutation(person) -> str:
     return person_salutation(person)
