@@ -199,7 +199,8 @@ MAIL_BODY_RETENTION_DAYS = env.int("MAIL_BODY_RETENTION_DAYS", default=90)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
 MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=600)
 MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 24 * 3600)
-MAIL_BUILD_ATTEMPTS = env.int("MAIL_BUILD_ATTEMPTS", default=3)  # a lazy mail whose building raises (vzhg/mail/builders.py)
+# Tries to build a lazy mail whose building raises before it ends failed (vzhg/mail/builders.py).
+MAIL_BUILD_ATTEMPTS = env.int("MAIL_BUILD_ATTEMPTS", default=3)
 # A message left "sending" this long (its worker was killed while handing it to the relay) is
 # decided by the sweep: failed with the reason (default), or sent again when RESEND_INTERRUPTED.
 # Must stay above the send task's time limit (120 s).
