@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from events.models import Event
 from members.models import Person
 from networks.models import ExpertiseTag, Network, NetworkMembership
 from newsletters.models import NewsletterList
@@ -76,6 +77,10 @@ def demo_load(*, stdout, today: datetime.date | None = None) -> None:
             by_slug[spec["slug"]] = network
             networks_new += created
             members_new += _members_ensure(network, spec, today.replace(month=1, day=15))
+            # Its meetings: events with the network as audience (only its members register).
+            Event.objects.filter(slug__in=spec.get("meetings", []), network__isnull=True).update(
+                network=network, network_only=spec.get("meetings_members_only", False)
+            )
         for first, second in data["partners"]:
             by_slug[first].partners.add(by_slug[second])
     stdout.write(

@@ -32,7 +32,7 @@ CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
 def _listed() -> QuerySet[Event]:
     return (
         Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-        .select_related("host")
+        .select_related("host", "network")
         .annotate(confirmed_count=Count("registrations", filter=CONFIRMED))
     )
 

@@ -30,3 +30,16 @@ def test_demo_networks_load_once():
         "kring-gemeentesecretarissen",
         "kring-griffiers",
     }
+
+
+def test_demo_network_meeting_is_for_the_strategen_only():
+    from demo import events as demo_events
+    from events.models import Event
+
+    members.demo_load(stdout=io.StringIO())
+    demo_events.demo_load(stdout=io.StringIO())
+    newsletter_lists.demo_load(stdout=io.StringIO())
+    networks.demo_load(stdout=io.StringIO())
+
+    meeting = Event.objects.get(slug="netwerkbijeenkomst-ruimtelijke-puzzel")
+    assert (meeting.network.slug, meeting.network_only) == ("strategennetwerk", True)

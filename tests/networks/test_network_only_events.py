@@ -94,3 +94,23 @@ def test_network_only_needs_a_network():
     with pytest.raises(ValidationError) as invalid:
         event.full_clean()
     assert "network_only" in invalid.value.message_dict
+
+
+def test_the_agenda_marks_a_meeting_for_network_members_without_a_query_per_event(client, meeting, juristen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_meeting = make_event(network=juristen, title="Open netwerkmiddag")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    client.get(reverse("events:agenda"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("events:agenda")).content.decode()
+    item = page.split("Juristenmiddag", 1)[1].split("</li>", 1)[0]
+    assert REFUSAL in item
+    assert REFUSAL not in page.split(open_meeting.title, 1)[1].split("</li>", 1)[0]
+
+    for number in range(3):  # more network meetings cost no more queries
+        make_event(network=NetworkFactory(), network_only=True, title=f"Kringmiddag {number}")
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("events:agenda"))
+    assert len(more) == len(few)
