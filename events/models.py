@@ -157,6 +157,13 @@ class Event(models.Model):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
     @property
+    def has_door(self) -> bool:
+        """A physical venue is given (a hybrid event too): there is a door to check in at. An
+        online-only event (only `online_url`) offers no check-in code: no QR in the mails, the
+        .ics or "mijn aanmeldingen"."""
+        return bool(self.venue_name or self.venue_address)
+
+    @property
     def places_left(self) -> int | None:
         """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
         if self.capacity is None:

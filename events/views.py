@@ -224,7 +224,7 @@ def mine(request):
     past.sort(key=lambda r: r.event.starts_at, reverse=True)
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
-        if registration.status == Registration.Status.CONFIRMED:
+        if registration.status == Registration.Status.CONFIRMED and registration.event.has_door:
             # The code to show at the door: a QR code of the check-in link (events/checkin.py).
             registration.checkin_url = checkin.checkin_url(registration=registration)
             registration.checkin_qr = mark_safe(  # noqa: S308 - segno's own SVG of our own URL
