@@ -176,6 +176,9 @@ def registration_mail_render(
                 reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
             ),
             "mine_url": absolute_url(reverse("events:mine")),
+            # "Wijzig je workshopkeuze" only where there are workshops to choose, otherwise
+            # "Wijzig je aanmelding" (no query: choices, or ranked workshops, show them).
+            "has_workshops": bool(choices) or bool(event.workshop_ranks),
             # The door's check-in link (its QR code is attached) for a confirmed place at an
             # event with a door (not online-only: Event.has_door).
             "checkin_url": checkin_url(registration=registration) if with_place and event.has_door else "",

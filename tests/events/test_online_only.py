@@ -1,5 +1,6 @@
 """Online-only events have no door (issue 15): their mails, .ics and "Mijn aanmeldingen" offer no
-check-in code (Event.has_door); a hybrid event (venue and online link) keeps everything."""
+check-in code (Event.has_door); a hybrid event (venue and online link) keeps everything. And the
+mails' change link speaks of the workshop choice only when the event has workshops."""
 
 import email
 import email.policy
@@ -84,3 +85,38 @@ def test_my_registrations_shows_no_qr_for_an_online_only_event(client):
     assert "Digitale klankbordbijeenkomst" in content
     assert content.count('class="segno"') == 1  # only the physical event's code
     assert content.count(nl("Check-in code (QR) for the door")) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "wording"),
+    [
+        ({}, "Change your registration"),
+        ({"rounds": 1}, "Change your workshop choice"),
+        ({"rounds": 1, "workshop_ranks": 1}, "Change your workshop choice"),
+    ],
+)
+def test_the_change_link_speaks_of_workshops_only_when_there_are_any(
+    fields, wording, django_capture_on_commit_callbacks
+):
+    event = make_event(**fields)
+    person = MemberFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        if fields.get("workshop_ranks"):
+            (session, _other) = event.rounds.get().sessions.order_by("pk")
+            services.registration_create(
+                event=event, person=person, session_ids=[], ranking={session.round_id: [session.pk]}
+            )
+        else:
+            session_ids = [s.pk for r in event.rounds.all() for s in r.sessions.order_by("pk")[:1]]
+            services.registration_create(event=event, person=person, session_ids=session_ids)
+    (message,) = [m for m in mail.outbox if m.to == [person.email]]
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    text = parsed.get_body(preferencelist=("plain",)).get_content()
+    html = parsed.get_body(preferencelist=("html",)).get_content()
+
+    (other,) = {"Change your registration", "Change your workshop choice"} - {wording}
+    assert f"{nl(wording)}: http" in text
+    assert f">{nl(wording)}</a>" in html
+    for part in (text, html):
+        assert nl(other) not in part
