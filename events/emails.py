@@ -33,7 +33,7 @@ PLACE_KINDS = ("confirmed", "promoted", "changed", "workshop", "allocated")
 QR_KINDS = ("confirmed", "promoted")
 WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 # The mails that list the member's own answers to the event's questions ("Je antwoorden").
-ANSWER_KINDS = ("confirmed", "promoted")
+ANSWER_KINDS = ("confirmed", "promoted", "changed")
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
