@@ -157,7 +157,7 @@ def test_answers_saved_later_reach_a_mail_rendered_without_them():
 
 
 def test_the_changed_mail_lists_the_changed_answers(client, django_capture_on_commit_callbacks):
-    """"Aanmelding wijzigen" stores the answers in the change's transaction before the "changed"
+    """The page "Aanmelding wijzigen" stores the answers in the change's transaction before the "changed"
     mail is rendered: the mail lists the new answers, not the old, and not the sensitive one."""
     event = make_event()
     questions = _questions(event)
