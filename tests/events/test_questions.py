@@ -459,6 +459,8 @@ def test_the_demo_congresses_ask_their_own_questions(settings, tmp_path):
     alv = Event.objects.get(slug="alv-en-voorjaarscongres")
     (delegate,) = alv.questions.all()
     assert (delegate.label, delegate.kind) == ("Neem je deel als stemgerechtigd afgevaardigde?", "yes_no")
+    assert delegate.purpose == Question.Purpose.DELEGATE
+    assert not congress.questions.exclude(purpose="").exists()
 
 
 def test_the_registration_page_in_the_admin_shows_the_answers(client, secretariat):
