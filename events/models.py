@@ -158,9 +158,7 @@ class Event(models.Model):
 
     @property
     def has_door(self) -> bool:
-        """A physical venue is given (a hybrid event too): there is a door to check in at. An
-        online-only event (only `online_url`) offers no check-in code: no QR in the mails, the
-        .ics or "mijn aanmeldingen"."""
+        """A physical venue (hybrid too): a door to check in at; online-only offers no check-in code."""
         return bool(self.venue_name or self.venue_address)
 
     @property

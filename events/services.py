@@ -325,8 +325,7 @@ def registration_change(
 
     A confirmed registration keeps its place; a new workshop must have room (else the change is
     refused and the old choice stays). Places freed in the old workshops go to the waiting list.
-    `answers` ({question id: text}) to the event's own `questions` (None: read here) are stored
-    in the same transaction before the "changed" mail is rendered, which lists them (issue 15).
+    `answers` ({question id: text}) to the event's `questions` are stored before the mail lists them.
     """
     from . import emails
     from .questions import registration_answers_save
