@@ -102,9 +102,10 @@ def test_a_choice_question_needs_two_different_options_and_only_choices_have_opt
         (text, "Only a choice or multiple-choice question has options; leave this empty."),
     ]:
         # as a Dutch page shows it, whatever language an earlier test left active
-        with translation.override("nl"), pytest.raises(ValidationError) as refused:
-            question.full_clean()
-        assert refused.value.message_dict == {"options": [nl(message)]}
+        with translation.override("nl"):
+            with pytest.raises(ValidationError) as refused:
+                question.full_clean()
+            assert refused.value.message_dict == {"options": [nl(message)]}  # lazy: read in Dutch too
     Question(event=event, label="Lunch", kind=Question.Kind.CHOICE, options="Ja\nNee").full_clean()
 
 
