@@ -134,6 +134,7 @@ def _create_current(spec: dict, organisations: dict[str, Organisation]) -> tuple
             options="\n".join(row.get("options", [])),
             required=row.get("required", False),
             sensitive=row.get("sensitive", False),
+            purpose=row.get("purpose", ""),
             order=order,
         )
         for order, row in enumerate(spec.get("questions", []))

@@ -33,7 +33,7 @@ PLACE_KINDS = ("confirmed", "promoted", "changed", "workshop", "allocated")
 QR_KINDS = ("confirmed", "promoted")
 WORKSHOP_MAIL_KINDS = {"workshop": "events.workshop.assigned", "allocated": "events.workshop.allocated"}
 # The mails that list the member's own answers to the event's questions ("Je antwoorden").
-ANSWER_KINDS = ("confirmed", "promoted")
+ANSWER_KINDS = ("confirmed", "promoted", "changed")
 
 
 # --- the secretariat's mails ----------------------------------------------------------------------
@@ -238,8 +238,12 @@ def registration_mail_render(
                 reverse("events:cancel_token", kwargs={"token": cancel_token_make(registration=registration)})
             ),
             "mine_url": absolute_url(reverse("events:mine")),
-            # The door's check-in link (its QR code is attached) for a confirmed place.
-            "checkin_url": checkin_url(registration=registration) if with_place else "",
+            # "Wijzig je workshopkeuze" only where there are workshops to choose, otherwise
+            # "Wijzig je aanmelding" (no query: choices, or ranked workshops, show them).
+            "has_workshops": bool(choices) or bool(event.workshop_ranks),
+            # The door's check-in link (its QR code is attached) for a confirmed place at an
+            # event with a door (not online-only: Event.has_door).
+            "checkin_url": checkin_url(registration=registration) if with_place and event.has_door else "",
             # The meeting link goes only to people with a confirmed place.
             "show_online_url": registration.status == registration.Status.CONFIRMED
             and kind in ("confirmed", "promoted", "changed", "workshop", "allocated")
@@ -263,7 +267,7 @@ def registration_mail_render(
                     ics.content_type("REQUEST"),
                 )
             )
-            if kind in QR_KINDS:
+            if kind in QR_KINDS and context["checkin_url"]:
                 attachments.append(("inchecken.png", checkin_qr_png(url=context["checkin_url"]), "image/png"))
         elif kind == "cancelled":
             attachments.append(

@@ -167,6 +167,11 @@ class Event(models.Model):
             raise ValidationError({"network_only": _("Choose the network whose members may register.")})
 
     @property
+    def has_door(self) -> bool:
+        """A physical venue (hybrid too): a door to check in at; online-only offers no check-in code."""
+        return bool(self.venue_name or self.venue_address)
+
+    @property
     def places_left(self) -> int | None:
         """Free places (None = unlimited); needs the `confirmed_count` annotation of the selectors."""
         if self.capacity is None:

@@ -19,6 +19,10 @@ class Question(models.Model):
         MULTIPLE = "multiple", _("multiple choice")
         YES_NO = "yes_no", _("yes / no")
 
+    class Purpose(models.TextChoices):
+        NONE = "", _("none")
+        DELEGATE = "delegate", _("ALV delegate question (yes/no)")
+
     event = models.ForeignKey(
         "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions"
     )
@@ -37,6 +41,16 @@ class Question(models.Model):
         help_text=_("Answers are cleared together with the remarks when registrations are anonymised."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # What the answers are used for beyond the lists: "delegate" marks the ALV's yes/no question
+    # about taking part as voting delegate (governance/board/delegate_answers.py reads it).
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=Purpose.choices,
+        default=Purpose.NONE,
+        blank=True,
+        help_text=_("Delegate question: the yes-answers appear next to the ALV's delegates."),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -47,6 +61,10 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=["text", "choice", "multiple", "yes_no"]),
                 name="question_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose="") | models.Q(purpose="delegate", kind="yes_no"),
+                name="question_purpose_valid",
             ),
         ]
 
@@ -73,6 +91,8 @@ class Question(models.Model):
             raise ValidationError(
                 {"options": _("Only a choice or multiple-choice question has options; leave this empty.")}
             )
+        if self.purpose == self.Purpose.DELEGATE and self.kind != self.Kind.YES_NO:
+            raise ValidationError({"purpose": _("Only a yes/no question can be the delegate question.")})
 
     @property
     def has_options(self) -> bool:

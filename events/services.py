@@ -318,14 +318,23 @@ def _registration_fill(registration: Registration, *, misfit, remarks: str, now)
 
 
 def registration_change(
-    *, registration: Registration, session_ids, remarks: str | None = None, now=None, ranking=None
+    *,
+    registration: Registration,
+    session_ids,
+    remarks: str | None = None,
+    now=None,
+    ranking=None,
+    answers: dict[int, str] | None = None,
+    questions=None,
 ) -> Registration:
     """Change the workshop choice (and remarks) while registration is open.
 
     A confirmed registration keeps its place; a new workshop must have room (else the change is
     refused and the old choice stays). Places freed in the old workshops go to the waiting list.
+    `answers` ({question id: text}) to the event's `questions` are stored before the mail lists them.
     """
     from . import emails
+    from .questions import registration_answers_save
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -338,6 +347,8 @@ def registration_change(
         if registration.status == Registration.Status.CANCELLED:
             raise ServiceError(_("This registration has been cancelled."), "cancelled_registration")
         _check_window(event, now)
+        if answers is not None:
+            registration_answers_save(registration=registration, answers=answers, questions=questions)
         if event.workshop_ranks:
             return _ranking_change(
                 event=event, registration=registration, ranking=ranking, remarks=remarks, now=now

@@ -24,7 +24,7 @@ from . import checkin, extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
 from .material_models import CONTENT_TYPES, material_kind
 from .models import Event, Registration
-from .questions import answers_initial, event_questions, registration_answers_save
+from .questions import answers_initial, event_questions
 from .tokens import (
     cancel_token_registration,
     checkin_token_pk,
@@ -238,7 +238,7 @@ def mine(request):
     past.sort(key=lambda r: r.event.starts_at, reverse=True)
     for registration in upcoming:
         registration.can_change = registration.event.registration_window_state(now) is None
-        if registration.status == Registration.Status.CONFIRMED:
+        if registration.status == Registration.Status.CONFIRMED and registration.event.has_door:
             # The code to show at the door: a QR code of the check-in link (events/checkin.py).
             registration.checkin_url = checkin.checkin_url(registration=registration)
             registration.checkin_qr = mark_safe(  # noqa: S308 - segno's own SVG of our own URL
@@ -311,9 +311,8 @@ def registration_change(request, pk):
     initial["remarks"] = registration.remarks
     initial.update(answers_initial(registration=registration))
     data = request.POST if request.method == "POST" else None
-    form = registration_form(
-        data, event=event, rounds=rounds, initial=initial, questions=event_questions(event=event)
-    )
+    questions = event_questions(event=event)
+    form = registration_form(data, event=event, rounds=rounds, initial=initial, questions=questions)
     parts = extensions.registration_parts(event=event, person=registration.person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
@@ -325,8 +324,9 @@ def registration_change(request, pk):
                     session_ids=form.session_ids(),
                     remarks=form.cleaned_data["remarks"],
                     ranking=form.ranking(),
+                    answers=form.answers(),  # stored before the "changed" mail, which lists them
+                    questions=questions,
                 )
-                registration_answers_save(registration=registration, answers=form.answers())
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
             form.add_error(None, error.message)

@@ -66,7 +66,7 @@ class QuestionInline(admin.StackedInline):
 
     model = Question
     extra = 0
-    fields = (("label", "kind", "order"), "help_text", "options", ("required", "sensitive"))
+    fields = (("label", "kind", "order"), "help_text", "options", ("required", "sensitive"), "purpose")
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 60})}}
     verbose_name_plural = _("questions on the registration form")
 

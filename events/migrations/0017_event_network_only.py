@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0014_event_network"),
+        ("events", "0016_question_purpose"),
     ]
 
     operations = [

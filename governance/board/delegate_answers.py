@@ -5,7 +5,8 @@ differ; the secretariat makes someone who said yes the delegate with one click
 (assembly.delegate_set, which keeps who did it in the history).
 
 The question is one of the event's own questions (events' Question, no model of its own): the
-first yes/no question on that event whose label contains DELEGATE_QUESTION_WORD. The page lives
+first question on that event marked with the purpose "delegate" (a yes/no question; the
+secretariat chooses it in the event's question inline). The page lives
 under the delegates in the admin (DelegateAdmin.get_urls); governance.board may read events.
 """
 
@@ -27,8 +28,6 @@ from vzhg.errors import ServiceError
 from . import assembly
 from .assembly_staff import _context, _meeting, _municipality, _require
 
-DELEGATE_QUESTION_WORD = "afgevaardigde"
-
 
 def delegate_question(*, meeting: Meeting) -> Question | None:
     """The ALV event's yes/no question about taking part as voting delegate, if it asks one."""
@@ -36,7 +35,7 @@ def delegate_question(*, meeting: Meeting) -> Question | None:
         return None
     return (
         Question.objects.filter(
-            event_id=meeting.event_id, kind=Question.Kind.YES_NO, label__icontains=DELEGATE_QUESTION_WORD
+            event_id=meeting.event_id, kind=Question.Kind.YES_NO, purpose=Question.Purpose.DELEGATE
         )
         .order_by("order", "pk")
         .first()

@@ -154,3 +154,63 @@ def test_answers_saved_later_reach_a_mail_rendered_without_them():
 
     lines = registration_answer_lines(registration=registration)
     assert lines.lines == [("Broodjes & soep", "soep")] and lines.confidential
+
+
+def test_the_changed_mail_lists_the_changed_answers(client, django_capture_on_commit_callbacks):
+    """The page "Aanmelding wijzigen" stores the answers in the change's transaction before the "changed"
+    mail is rendered: the mail lists the new answers, not the old, and not the sensitive one."""
+    event = make_event()
+    questions = _questions(event)
+    person = MemberFactory()
+    registration = services.registration_create(
+        event=event, person=person, session_ids=[], answers={questions["lunch"].pk: "yes"}
+    )
+    client.force_login(person.user)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("events:registration_change", args=[registration.pk]),
+            {
+                f"question_{questions['lunch'].pk}": "no",
+                f"question_{questions['diet'].pk}": "lactosevrij",
+                f"question_{questions['catering'].pk}": "Soep & brood",
+                "remarks": "",
+            },
+        )
+
+    assert response.status_code == 302
+    (message,) = [m for m in mail.outbox if m.to == [person.email]]
+    assert message.subject == nl("Registration changed: %(title)s", title=event.title)
+    text, html = _parsed(person)
+    assert (
+        f"{nl('Your answers')}:\n- Blijf je voor de lunch?: {nl('no')}\n- Broodjes & soep: Soep & brood\n"
+        in text
+    )
+    assert "<li>Broodjes &amp; soep: Soep &amp; brood</li>" in html
+    for part in (text, html):
+        assert "lactosevrij" not in part
+        assert nl(CONFIDENTIAL) in part
+    assert dict(registration.answers.values_list("question__label", "value")) == {
+        "Blijf je voor de lunch?": "no",
+        "Dieetwensen": "lactosevrij",
+        "Broodjes & soep": "Soep & brood",
+    }
+
+
+def test_a_refused_change_stores_no_answers(client):
+    event = make_event(rounds=1, session_capacity=1)
+    questions = _questions(event)
+    full, free = event.rounds.get().sessions.order_by("pk")
+    services.registration_create(event=event, person=MemberFactory(), session_ids=[full.pk])
+    person = MemberFactory()
+    registration = services.registration_create(event=event, person=person, session_ids=[free.pk])
+    client.force_login(person.user)
+
+    response = client.post(
+        reverse("events:registration_change", args=[registration.pk]),
+        {"round_1": full.pk, f"question_{questions['lunch'].pk}": "yes", "remarks": ""},
+    )
+
+    assert response.status_code == 200  # the form again, with the refusal
+    assert not registration.answers.exists()

@@ -102,9 +102,10 @@ def test_a_choice_question_needs_two_different_options_and_only_choices_have_opt
         (text, "Only a choice or multiple-choice question has options; leave this empty."),
     ]:
         # as a Dutch page shows it, whatever language an earlier test left active
-        with translation.override("nl"), pytest.raises(ValidationError) as refused:
-            question.full_clean()
-        assert refused.value.message_dict == {"options": [nl(message)]}
+        with translation.override("nl"):
+            with pytest.raises(ValidationError) as refused:
+                question.full_clean()
+            assert refused.value.message_dict == {"options": [nl(message)]}  # lazy: read in Dutch too
     Question(event=event, label="Lunch", kind=Question.Kind.CHOICE, options="Ja\nNee").full_clean()
 
 
@@ -459,6 +460,8 @@ def test_the_demo_congresses_ask_their_own_questions(settings, tmp_path):
     alv = Event.objects.get(slug="alv-en-voorjaarscongres")
     (delegate,) = alv.questions.all()
     assert (delegate.label, delegate.kind) == ("Neem je deel als stemgerechtigd afgevaardigde?", "yes_no")
+    assert delegate.purpose == Question.Purpose.DELEGATE
+    assert not congress.questions.exclude(purpose="").exists()
 
 
 def test_the_registration_page_in_the_admin_shows_the_answers(client, secretariat):

@@ -24,7 +24,9 @@ def _alv_with_question():
     meeting = alv_meeting(days=10)
     meeting.event = EventFactory(title="ALV en voorjaarscongres")
     meeting.save(update_fields=["event"])
-    question = Question.objects.create(event=meeting.event, label=QUESTION, kind=Question.Kind.YES_NO)
+    question = Question.objects.create(
+        event=meeting.event, label=QUESTION, kind=Question.Kind.YES_NO, purpose=Question.Purpose.DELEGATE
+    )
     Question.objects.create(event=meeting.event, label="Lunch", kind=Question.Kind.YES_NO, order=2)
     return meeting, question
 
@@ -138,3 +140,64 @@ def test_the_page_does_not_grow_with_the_municipalities(client, secretariat, dja
     with django_assert_num_queries(9):
         response = client.get(reverse("admin:governance_delegate_answers", args=[meeting.pk]))
     assert len(response.context["rows"]) == size
+
+
+def test_the_question_is_the_one_marked_delegate_not_the_one_saying_the_word():
+    from governance.board.delegate_answers import delegate_question
+
+    meeting = alv_meeting(days=10)
+    meeting.event = EventFactory(title="ALV")
+    meeting.save(update_fields=["event"])
+    Question.objects.create(event=meeting.event, label="Ken je de afgevaardigde?", kind=Question.Kind.YES_NO)
+    assert delegate_question(meeting=meeting) is None
+
+    marked = Question.objects.create(
+        event=meeting.event, label="Stem je namens je gemeente?", kind=Question.Kind.YES_NO, order=2,
+        purpose=Question.Purpose.DELEGATE,
+    )  # fmt: skip
+    assert delegate_question(meeting=meeting) == marked
+
+
+def test_only_a_yes_no_question_can_be_the_delegate_question():
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+    from django.utils import translation
+
+    event = EventFactory()
+    question = Question(
+        event=event, label="Wie komt er?", kind=Question.Kind.TEXT, purpose=Question.Purpose.DELEGATE
+    )
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as refused:
+            question.full_clean()
+        assert refused.value.message_dict["purpose"] == [
+            "Alleen een ja/nee-vraag kan de vraag naar de afgevaardigde zijn."
+        ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        question.save()  # the named constraint question_purpose_valid
+    question.kind = Question.Kind.YES_NO
+    question.full_clean()
+    question.save()
+
+
+def test_the_secretariat_marks_the_delegate_question_in_the_question_inline(client, secretariat):
+    from tests.admin_form import change_form_data
+    from tests.events.test_questions import _inline
+
+    event = EventFactory()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = change_form_data(client, url)
+    _inline(
+        data, 0, label="Wie komt er?", kind="text", options="", order="1", help_text="", purpose="delegate"
+    )
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    # This secretariat user reads the admin in English; the Dutch wording is checked above.
+    assert "Only a yes/no question can be the delegate question." in refused.content.decode()
+    assert not Question.objects.exists()
+
+    data["questions-0-kind"] = "yes_no"
+    assert client.post(url, data).status_code == 302
+    assert list(event.questions.values_list("label", "purpose")) == [("Wie komt er?", "delegate")]
