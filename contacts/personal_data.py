@@ -1,10 +1,12 @@
 """The contacts part of a person's AVG export, and forgetting deleted people in the signals'
 history (registered in ContactsConfig.ready()).
 
-Retention: DOMAIN.md names no retention period for contact reports or signals ("data retention:
-ask the client", §4), so nothing is purged by age. A deleted person leaves every contact moment
-(the participant rows go with them), their follow-up actions and signals lose them (SET_NULL),
-and `forget` blanks them in the signals' history once members' purge of deleted people runs.
+Retention: DOMAIN.md leaves the period to the client ("data retention: ask the client", §4);
+CONTACTS_RETENTION_MONTHS (default 60) after a contact moment it loses its participants, report
+and actions' owners, and a closed signal the person it came from (contacts.tasks). A deleted
+person leaves every contact moment (the participant rows go with them), their follow-up actions
+and signals lose them (SET_NULL), and `forget` blanks them in the signals' history once members'
+purge of deleted people runs.
 Contact moments keep no history of their participants (only their own fields)."""
 
 from django.db.models import Q

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from vzhg.errors import ServiceError
 from vzhg.history import history_note
 
-from .models import Signal
+from .models import ContactAction, ContactMoment, Signal
 
 
 def _locked(signal: Signal) -> Signal:
@@ -69,3 +69,31 @@ def signal_close(*, signal: Signal, outcome: str, on: datetime.date | None = Non
         history_note(row, actor=actor, reason=_("Closed"))
         row.save()
     return row
+
+
+def contacts_personal_data_purge(*, before: datetime.date) -> dict[str, int]:
+    """Retention (CONTACTS_RETENTION_MONTHS, see contacts.tasks): contact moments held before
+    `before` lose what names people — their participants, their short report (also in every
+    history row) and their follow-up actions' owners; closed signals received before it lose the
+    person they came from (row and history). What counts stays: the date, the counterpart, the
+    title, the organisations, the theme and the workplan activities, so planned-vs-realised and
+    past annual reports keep their numbers. Returns how many moments and signals were cleared."""
+    moments = ContactMoment.objects.filter(date__lt=before)
+    our = ContactMoment.our_participants.through.objects.filter(contactmoment__date__lt=before)
+    theirs = ContactMoment.their_participants.through.objects.filter(contactmoment__date__lt=before)
+    with transaction.atomic():
+        moment_ids = set(moments.exclude(report="").values_list("pk", flat=True))
+        moment_ids |= set(our.values_list("contactmoment_id", flat=True))
+        moment_ids |= set(theirs.values_list("contactmoment_id", flat=True))
+        our.delete()
+        theirs.delete()
+        moments.exclude(report="").update(report="")
+        ContactMoment.history.filter(date__lt=before).exclude(report="").update(report="")
+        ContactAction.objects.filter(contact_moment__date__lt=before, owner__isnull=False).update(owner=None)
+        closed = Signal.objects.filter(
+            status=Signal.Status.CLOSED, received_on__lt=before, person__isnull=False
+        )
+        signal_ids = list(closed.values_list("pk", flat=True))
+        closed.update(person=None)
+        Signal.history.filter(id__in=signal_ids).update(person=None)
+    return {"contact_moments": len(moment_ids), "signals": len(signal_ids)}

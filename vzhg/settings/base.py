@@ -243,6 +243,10 @@ MAIL_BOUNCE_SOFT_RESET_HOURS = env.int("MAIL_BOUNCE_SOFT_RESET_HOURS", default=4
 EVENTS_RETENTION_MONTHS = env.int("EVENTS_RETENTION_MONTHS", default=24)
 # Network memberships are removed this many months after their member left (networks.tasks).
 NETWORKS_RETENTION_MONTHS = env.int("NETWORKS_RETENTION_MONTHS", default=24)
+# Contact moments (overleggen) and closed signals keep naming people (participants, report,
+# owners, sender) this many months; then they keep only their counts (contacts.tasks). DOMAIN.md
+# leaves the period to the client: 60 months covers a workplan period and its annual reports.
+CONTACTS_RETENTION_MONTHS = env.int("CONTACTS_RETENTION_MONTHS", default=60)
 # The history of a person the secretariat deleted (every version of their data) is removed this
 # many days after the deletion.
 PEOPLE_DELETED_HISTORY_DAYS = env.int("PEOPLE_DELETED_HISTORY_DAYS", default=30)
@@ -359,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["networks-retention"] = {
     "task": "networks.tasks.network_memberships_purge",
     "schedule": crontab(hour=3, minute=27),
+}
+CELERY_BEAT_SCHEDULE["contacts-retention"] = {
+    "task": "contacts.tasks.contacts_retention_apply",
+    "schedule": crontab(hour=3, minute=37),
 }
 CELERY_BEAT_SCHEDULE["pdf-builds-sweep"] = {"task": "governance.tasks.pdf_builds_sweep", "schedule": 60.0}
 
