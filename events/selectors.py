@@ -115,22 +115,54 @@ def event_for_page(*, slug: str) -> Event | None:
     )
 
 
-def event_for_registration(*, slug: str) -> Event | None:
-    """event_for_page without the programme: the registration page does not show it."""
-    return (
+def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
+    """event_for_page without the programme: the registration page does not show it.
+
+    `counts=False` (the registration POST, issue 15 "fast under a rush"): without the confirmed
+    counts of the event and its workshops, which only the page needs (the service counts under
+    the event lock); registration_counts_attach adds them when the page is shown again."""
+    events = (
         _listed()
-        .filter(slug=slug)
+        if counts
+        else Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED]).select_related(
+            "host", "network"
+        )
+    )
+    sessions = sessions_with_places() if counts else Session.objects.order_by("pk")
+    return (
+        events.filter(slug=slug)
         .select_related("network")
         .prefetch_related(
             Prefetch(
                 "rounds",
                 queryset=Round.objects.order_by("number").prefetch_related(
-                    Prefetch("sessions", queryset=sessions_with_places())
+                    Prefetch("sessions", queryset=sessions)
                 ),
             ),
         )
         .first()
     )
+
+
+def registration_counts_attach(*, event: Event, rounds) -> None:
+    """The confirmed counts that event_for_registration(counts=False) left out, set on `event`
+    and on the workshops of `rounds` (as the annotations would be) for the page shown again
+    (an error, a refusal). Two queries."""
+    event.confirmed_count = Registration.objects.filter(  # type: ignore[attr-defined]
+        event=event, status=Registration.Status.CONFIRMED
+    ).count()
+    by_session = {
+        row["session"]: row["n"]
+        for row in SessionChoice.objects.filter(
+            session__round__event=event, registration__status=Registration.Status.CONFIRMED
+        )
+        .values("session")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for round_ in rounds:
+        for session in round_.sessions.all():
+            session.confirmed_count = by_session.get(session.pk, 0)
 
 
 def registration_of(*, event: Event, person) -> Registration | None:

@@ -45,3 +45,26 @@ def test_the_registration_post_query_count_is_pinned_and_does_not_grow(client, s
     for number, query in enumerate(queries.captured_queries, 1):
         print(number, query["sql"][:160])
     assert len(queries) == REGISTRATION_POST_QUERIES
+
+
+def test_a_registration_post_shown_again_counts_the_places_as_the_page_does(client):
+    """The POST reads no places (the service counts under the lock); when the form comes back
+    with an error, the workshops' free places and the event's state are as on the page."""
+    event = make_event(rounds=1, sessions_per_round=2, session_capacity=5, capacity=2)
+    first, second = sessions_of(event)[0]
+    for _ in range(2):
+        services.registration_create(event=event, person=MemberFactory(), session_ids=[first.pk])
+    person = MemberFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(person.user)
+    url = reverse("events:register", args=[event.slug])
+
+    shown = client.get(url).content.decode()
+    again = client.post(url, {"remarks": "", "round_1": "not a workshop"})
+
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert "Workshop 1.1 — 3 places left" in page and "Workshop 1.2 — 5 places left" in page
+    assert "Workshop 1.1 — 3 places left" in shown
+    assert again.context["state"] == event.RegistrationState.FULL
+    assert not Registration.objects.filter(event=event, person=person).exists()
