@@ -25,6 +25,7 @@ from .models import (
     SessionChoice,
     WorkshopChoice,
 )
+from .rounds_read import event_rounds_attach
 
 CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
 
@@ -128,7 +129,11 @@ def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
             "host", "network"
         )
     )
-    sessions = sessions_with_places() if counts else Session.objects.order_by("pk")
+    if not counts:
+        event = events.filter(slug=slug).first()
+        if event is not None:
+            event_rounds_attach(event=event)  # rounds and workshops in one query
+        return event
     return (
         events.filter(slug=slug)
         .select_related("network")
@@ -136,7 +141,7 @@ def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
             Prefetch(
                 "rounds",
                 queryset=Round.objects.order_by("number").prefetch_related(
-                    Prefetch("sessions", queryset=sessions)
+                    Prefetch("sessions", queryset=sessions_with_places())
                 ),
             ),
         )

@@ -16,8 +16,9 @@ from .conftest import make_event, sessions_of
 pytestmark = pytest.mark.django_db
 
 # 16, and the event's own questions for the form (issue 15; an event without questions stores no
-# answers and asks nothing more)
-REGISTRATION_POST_QUERIES = 17
+# answers and asks nothing more); then 16: the rounds and their workshops are one joined query
+# on the POST (events/rounds_read.py event_rounds_attach), not the two reads of the prefetch
+REGISTRATION_POST_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [4, 40])
@@ -68,3 +69,63 @@ def test_a_registration_post_shown_again_counts_the_places_as_the_page_does(clie
     assert "Workshop 1.1 — 3 places left" in shown
     assert again.context["state"] == event.RegistrationState.FULL
     assert not Registration.objects.filter(event=event, person=person).exists()
+
+
+def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_queries):
+    """event_rounds_attach (one joined query) gives the rounds by number and their workshops by
+    pk as the prefetch does, a round without workshops included, with nothing left to query."""
+    from datetime import time
+
+    from events import selectors
+    from events.models import Round, Session
+    from events.rounds_read import event_rounds_attach
+
+    event = make_event(rounds=3, sessions_per_round=2, session_capacity=7)
+    Round.objects.create(event=event, number=0, title="Ronde leeg", starts_at=time(9), optional=True)
+    Session.objects.filter(round__event=event, round__number=2).update(speaker="Spreker", room="Zaal 2")
+    expected = selectors.event_rounds(event=event)
+    event = selectors.event_for_registration(slug=event.slug)  # the page's read, for its fields
+    fresh = type(event).objects.get(pk=event.pk)
+
+    with django_assert_num_queries(1):
+        rounds = event_rounds_attach(event=fresh)
+    with django_assert_num_queries(0):
+        assert list(fresh.rounds.all()) == rounds
+        got = [
+            (r.pk, r.number, r.title, r.starts_at, r.ends_at, r.optional, r.event is fresh)
+            + tuple(
+                (
+                    s.pk,
+                    s.round_id,
+                    s.title,
+                    s.description,
+                    s.speaker,
+                    s.room,
+                    s.capacity,
+                    s.places_per_municipality,
+                    s.round is r,
+                )
+                for s in r.sessions.all()
+            )
+            for r in rounds
+        ]
+    want = [
+        (r.pk, r.number, r.title, r.starts_at, r.ends_at, r.optional, True)
+        + tuple(
+            (
+                s.pk,
+                s.round_id,
+                s.title,
+                s.description,
+                s.speaker,
+                s.room,
+                s.capacity,
+                s.places_per_municipality,
+                True,
+            )
+            for s in r.sessions.all()
+        )
+        for r in expected
+    ]
+    assert got == want
+    assert [r.number for r in rounds] == [0, 1, 2, 3] and len(got[0]) == 7  # the empty round
