@@ -13,6 +13,7 @@ from django.utils import timezone
 from members.models import Organisation
 from vzhg.mail.models import OutgoingMail
 
+from .fast_reads import event_for_post, event_rounds_attach
 from .models import (
     Event,
     EventMailing,
@@ -25,7 +26,6 @@ from .models import (
     SessionChoice,
     WorkshopChoice,
 )
-from .rounds_read import event_rounds_attach
 
 CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
 
@@ -122,20 +122,14 @@ def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
     `counts=False` (the registration POST, issue 15 "fast under a rush"): without the confirmed
     counts of the event and its workshops, which only the page needs (the service counts under
     the event lock); registration_counts_attach adds them when the page is shown again."""
-    events = (
-        _listed()
-        if counts
-        else Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED]).select_related(
-            "host", "network"
-        )
-    )
-    if not counts:
-        event = events.filter(slug=slug).first()
+    if not counts:  # the event with host and network, then rounds with workshops: two queries
+        event = event_for_post(slug=slug)
         if event is not None:
-            event_rounds_attach(event=event)  # rounds and workshops in one query
+            event_rounds_attach(event=event)
         return event
     return (
-        events.filter(slug=slug)
+        _listed()
+        .filter(slug=slug)
         .select_related("network")
         .prefetch_related(
             Prefetch(

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # 16, and the event's own questions for the form (issue 15; an event without questions stores no
 # answers and asks nothing more); then 16: the rounds and their workshops are one joined query
-# on the POST (events/rounds_read.py event_rounds_attach), not the two reads of the prefetch
+# on the POST (events/fast_reads.py event_rounds_attach), not the two reads of the prefetch
 REGISTRATION_POST_QUERIES = 16
 
 
@@ -77,8 +77,8 @@ def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_
     from datetime import time
 
     from events import selectors
+    from events.fast_reads import event_rounds_attach
     from events.models import Round, Session
-    from events.rounds_read import event_rounds_attach
 
     event = make_event(rounds=3, sessions_per_round=2, session_capacity=7)
     Round.objects.create(event=event, number=0, title="Ronde leeg", starts_at=time(9), optional=True)
@@ -129,3 +129,35 @@ def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_
     ]
     assert got == want
     assert [r.number for r in rounds] == [0, 1, 2, 3] and len(got[0]) == 7  # the empty round
+
+
+@pytest.mark.parametrize("with_relations", [True, False])
+def test_the_posts_event_read_in_one_query_is_what_the_orm_reads(django_assert_num_queries, with_relations):
+    """event_for_post (fixed SQL) gives the event with every field, and its host and network as
+    select_related does (None when there is none); drafts are not found."""
+    from events import selectors
+    from events.fast_reads import event_for_post
+    from events.models import Event
+    from tests.factories import MunicipalityFactory
+
+    extra = {}
+    if with_relations:
+        from networks.models import Network
+
+        network = Network.objects.create(name="Griffiersnetwerk", slug="griffiersnetwerk-fast")
+        extra = {"host": MunicipalityFactory(), "network": network}
+    event = make_event(capacity=12, **extra)
+    draft = make_event(status=Event.Status.DRAFT)
+    expected = selectors.event_for_page(slug=event.slug)
+
+    with django_assert_num_queries(1):
+        got = event_for_post(slug=event.slug)
+    with django_assert_num_queries(0):
+        host, network = got.host, got.network
+    for field in Event._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
+    assert host == expected.host and network == expected.network
+    if with_relations:
+        assert host.name == expected.host.name and network.name == "Griffiersnetwerk"
+    assert got._state.adding is False and got._state.db == "default"
+    assert event_for_post(slug=draft.slug) is None and event_for_post(slug="niet-bestaand") is None

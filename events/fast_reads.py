@@ -1,5 +1,7 @@
-"""The registration POST's rounds and workshops in one query (issue 15, "fast under a rush"):
-fixed SQL built once per process, as events/places.py does for the occupancy count."""
+"""The registration POST's reads (issue 15, "fast under a rush"): the event with its host and
+network, and its rounds with their workshops, one query each of fixed SQL built once per process
+(identifiers from the models' metadata, every value a parameter), as events/places.py does for
+the occupancy count; the instances are what the ORM (select_related, prefetch_related) gives."""
 
 from __future__ import annotations
 
@@ -76,24 +78,79 @@ def _rounds_sql(alias: str) -> tuple[str, list[str], list[str], list]:
         f" {column(sessions, session_meta, 'id')} ASC"
     )
 
-    def converter(field):
-        steps = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
-        if not steps:
-            return _same
-
-        def convert(value):
-            for step in steps:
-                value = step(value, field.cached_col, connection)
-            return value
-
-        return convert
-
     return (
         sql,
         [f.attname for f in round_meta.concrete_fields],
         [f.attname for f in session_meta.concrete_fields],
-        [converter(f) for _table, f in fields],
+        [_converter(connection, f) for _table, f in fields],
     )
+
+
+def event_for_post(*, slug: str) -> Event | None:
+    """The published or cancelled event `slug` with its host and network set as select_related
+    sets them (None when there is none), in one query; no confirmed count."""
+    alias = router.db_for_read(Event)
+    sql, names, related, converters = _event_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [slug, Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+    event = Event.from_db(alias, names, values[: len(names)])
+    start = len(names)
+    for field, model, model_names in related:
+        part = values[start : start + len(model_names)]
+        start += len(model_names)
+        field.set_cached_value(event, None if part[0] is None else model.from_db(alias, model_names, part))
+    return event
+
+
+@functools.lru_cache(maxsize=4)
+def _event_sql(alias: str) -> tuple[str, list[str], list, list]:
+    """event_for_post's fixed SQL: the event LEFT JOIN its host and its network (aliased), every
+    concrete column of the three; the event's field names, per relation (field, model, field
+    names), and one converter per column."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Event._meta
+    table = quote(meta.db_table)
+    columns = [f"{table}.{quote(f.column)}" for f in meta.concrete_fields]
+    converters = [_converter(connection, f) for f in meta.concrete_fields]
+    joins, related = [], []
+    for name in ("host", "network"):
+        field = meta.get_field(name)
+        model = field.remote_field.model
+        other = quote(f"fast_{name}")
+        columns += [f"{other}.{quote(f.column)}" for f in model._meta.concrete_fields]
+        converters += [_converter(connection, f) for f in model._meta.concrete_fields]
+        target = quote(field.target_field.column)
+        joins.append(
+            f" LEFT OUTER JOIN {quote(model._meta.db_table)} {other}"
+            f" ON ({table}.{quote(field.column)} = {other}.{target})"
+        )
+        related.append((field, model, [f.attname for f in model._meta.concrete_fields]))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"
+        f" WHERE {table}.{quote(meta.get_field('slug').column)} = %s"
+        f" AND {table}.{quote(meta.get_field('status').column)} IN (%s, %s)"
+        f" ORDER BY {table}.{quote(meta.pk.column)} ASC LIMIT 1"
+    )
+    return sql, [f.attname for f in meta.concrete_fields], related, converters
+
+
+def _converter(connection, field):
+    """The ORM's conversion of one column read from the database (none for most fields)."""
+    steps = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
+    if not steps:
+        return _same
+
+    def convert(value):
+        for step in steps:
+            value = step(value, field.cached_col, connection)
+        return value
+
+    return convert
 
 
 def _same(value):
