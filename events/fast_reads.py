@@ -1,7 +1,8 @@
 """The registration POST's reads (issue 15, "fast under a rush"): the event with its host and
-network, and its rounds with their workshops, one query each of fixed SQL built once per process
-(identifiers from the models' metadata, every value a parameter), as events/places.py does for
-the occupancy count; the instances are what the ORM (select_related, prefetch_related) gives."""
+network, its rounds with their workshops, and its own questions, one query each of fixed SQL
+built once per process (identifiers from the models' metadata, every value a parameter), as
+events/places.py does for the occupancy count; the instances are what the ORM (select_related,
+prefetch_related) gives."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import functools
 
 from django.db import connections, router
 
-from .models import Event, Round, Session
+from .models import Event, Question, Round, Session
 
 
 def event_rounds_attach(*, event: Event) -> list[Round]:
@@ -137,6 +138,40 @@ def _event_sql(alias: str) -> tuple[str, list[str], list, list]:
         f" ORDER BY {table}.{quote(meta.pk.column)} ASC LIMIT 1"
     )
     return sql, [f.attname for f in meta.concrete_fields], related, converters
+
+
+def event_questions_read(*, event: Event) -> list[Question]:
+    """The event's own questions in their order (order, pk), as
+    Question.objects.filter(event=event).order_by("order", "pk") reads them."""
+    alias = router.db_for_read(Question)
+    sql, names, converters = _questions_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+        rows = cursor.fetchall()
+    return [
+        Question.from_db(
+            alias, names, [convert(value) for convert, value in zip(converters, row, strict=True)]
+        )
+        for row in rows
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _questions_sql(alias: str) -> tuple[str, list[str], list]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Question._meta
+    table = quote(meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
+        f" WHERE {column('event')} = %s ORDER BY {column('order')} ASC, {table}.{quote(meta.pk.column)} ASC"
+    )
+    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
 
 
 def _converter(connection, field):

@@ -161,3 +161,26 @@ def test_the_posts_event_read_in_one_query_is_what_the_orm_reads(django_assert_n
         assert host.name == expected.host.name and network.name == "Griffiersnetwerk"
     assert got._state.adding is False and got._state.db == "default"
     assert event_for_post(slug=draft.slug) is None and event_for_post(slug="niet-bestaand") is None
+
+
+def test_the_event_questions_read_in_one_query_are_what_the_orm_reads(django_assert_num_queries):
+    """event_questions (fixed SQL) gives the event's questions with every field, in order."""
+    from events.models import Question
+    from events.questions import event_questions
+
+    event, other = make_event(), make_event()
+    assert event_questions(event=event) == []
+    for order, (label, kind) in enumerate([("Lunch", "yes_no"), ("Dieet", "text"), ("Parkeren", "choice")]):
+        Question.objects.create(
+            event=event, label=label, kind=kind, order=2 - order // 2, options="Ja\nNee", required=order == 1
+        )
+    Question.objects.create(event=other, label="Elders")
+    expected = list(Question.objects.filter(event=event).order_by("order", "pk"))
+
+    with django_assert_num_queries(1):
+        got = event_questions(event=event)
+    assert [q.label for q in got] == ["Parkeren", "Lunch", "Dieet"] == [q.label for q in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine == theirs and mine._state.adding is False
+        for field in Question._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
