@@ -1,8 +1,8 @@
 """The registration POST's reads (issue 15, "fast under a rush"): the event with its host and
-network, its rounds with their workshops, and its own questions, one query each of fixed SQL
-built once per process (identifiers from the models' metadata, every value a parameter), as
-events/places.py does for the occupancy count; the instances are what the ORM (select_related,
-prefetch_related) gives."""
+network, its rounds with their workshops, its own questions and the person's registration, one
+query each of fixed SQL built once per process (identifiers from the models' metadata, every
+value a parameter), as events/places.py does for the occupancy count; the instances are what
+the ORM (select_related, prefetch_related, first()) gives."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import functools
 
 from django.db import connections, router
 
-from .models import Event, Question, Round, Session
+from .models import Event, Question, Registration, Round, Session
 
 
 def event_rounds_attach(*, event: Event) -> list[Round]:
@@ -170,6 +170,40 @@ def _questions_sql(alias: str) -> tuple[str, list[str], list]:
     sql = (
         f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
         f" WHERE {column('event')} = %s ORDER BY {column('order')} ASC, {table}.{quote(meta.pk.column)} ASC"
+    )
+    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
+
+
+def registration_row(*, event: Event, person_id: int) -> Registration | None:
+    """The person's registration of the event (one at most: registration_event_person_unique),
+    as Registration.objects.filter(event=event, person=person).first() reads it."""
+    alias = router.db_for_read(Registration)
+    sql, names, converters = _registration_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [event.pk, person_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Registration.from_db(
+        alias, names, [convert(v) for convert, v in zip(converters, row, strict=True)]
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _registration_sql(alias: str) -> tuple[str, list[str], list]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Registration._meta
+    table = quote(meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
+        f" WHERE {column('event')} = %s AND {column('person')} = %s"
+        f" ORDER BY {column('created_at')} ASC, {table}.{quote(meta.pk.column)} ASC LIMIT 1"
     )
     return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
 

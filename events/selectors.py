@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.models import Organisation
 from vzhg.mail.models import OutgoingMail
 
-from .fast_reads import event_for_post, event_rounds_attach
+from .fast_reads import event_for_post, event_rounds_attach, registration_row
 from .models import (
     Event,
     EventMailing,
@@ -181,10 +181,9 @@ def registration_of(*, event: Event, person) -> Registration | None:
                 ),
             )
         )
-    registration = (
-        Registration.objects.filter(event=event, person=person).prefetch_related(*prefetches).first()
-    )
+    registration = registration_row(event=event, person_id=person.pk)  # fixed SQL (issue 15)
     if registration is not None:
+        prefetch_related_objects([registration], *prefetches)
         registration.event = event  # the page has it already: no query for registration.event
     return registration
 

@@ -184,3 +184,29 @@ def test_the_event_questions_read_in_one_query_are_what_the_orm_reads(django_ass
         assert mine == theirs and mine._state.adding is False
         for field in Question._meta.concrete_fields:
             assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+
+
+def test_the_persons_registration_read_in_one_query_is_what_the_orm_reads(django_assert_num_queries):
+    """registration_of reads the registration with fixed SQL (one query without one; with one,
+    its workshops too), every field as the ORM reads it."""
+    from events import selectors
+    from events.fast_reads import registration_row
+
+    event = make_event(rounds=1)
+    first = sessions_of(event)[0][0]
+    person, other = MemberFactory(), MemberFactory()
+    registration = services.registration_create(
+        event=event, person=person, session_ids=[first.pk], remarks="Vegetarisch"
+    )
+    expected = Registration.objects.get(pk=registration.pk)
+
+    with django_assert_num_queries(1):
+        assert selectors.registration_of(event=event, person=other) is None
+    with django_assert_num_queries(2):
+        got = selectors.registration_of(event=event, person=person)
+    with django_assert_num_queries(0):
+        assert [c.session for c in got.choices.all()] == [first] and got.event is event
+    for field in Registration._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
+    assert got._state.adding is False
+    assert registration_row(event=make_event(), person_id=person.pk) is None
