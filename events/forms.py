@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, Question
@@ -33,6 +34,11 @@ def session_label(session) -> str:
     return " ".join(parts)
 
 
+# Rendered only when the form is shown: a registration POST reads no places (issue 15), and the
+# page shown again gets them first (selectors.registration_counts_attach).
+lazy_session_label = lazy(session_label, str)
+
+
 class RegistrationForm(forms.Form):
     """One radio group per workshop round, then the remarks."""
 
@@ -54,7 +60,7 @@ class RegistrationForm(forms.Form):
             fields[name] = forms.TypedChoiceField(
                 label=title,
                 coerce=int,
-                choices=[(session.pk, session_label(session)) for session in round_.sessions.all()],
+                choices=[(session.pk, lazy_session_label(session)) for session in round_.sessions.all()],
                 widget=forms.RadioSelect,
                 error_messages={
                     "required": _("Choose a workshop for %(round)s.") % {"round": title},
@@ -105,7 +111,7 @@ class RankedRegistrationForm(RegistrationForm):
         for round_ in rounds:
             title = str(round_)
             options = [("", "—")] + [
-                (session.pk, session_label(session)) for session in round_.sessions.all()
+                (session.pk, lazy_session_label(session)) for session in round_.sessions.all()
             ]
             for rank in range(1, ranks + 1):
                 fields[f"round_{round_.number}_rank_{rank}"] = forms.TypedChoiceField(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from .fast_reads import event_questions_read
 from .models import Answer, Event, Question, Registration
 from .selectors import attendee_registrations
 
@@ -18,7 +19,8 @@ YES, NO = "yes", "no"
 
 
 def event_questions(*, event: Event) -> list[Question]:
-    return list(Question.objects.filter(event=event).order_by("order", "pk"))
+    """In their order; one query of fixed SQL (read on every registration POST, issue 15)."""
+    return event_questions_read(event=event)
 
 
 def answers_prefetch() -> Prefetch:

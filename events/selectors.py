@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.models import Organisation
 from vzhg.mail.models import OutgoingMail
 
+from .fast_reads import event_for_post, event_rounds_attach, registration_row
 from .models import (
     Event,
     EventMailing,
@@ -115,8 +116,17 @@ def event_for_page(*, slug: str) -> Event | None:
     )
 
 
-def event_for_registration(*, slug: str) -> Event | None:
-    """event_for_page without the programme: the registration page does not show it."""
+def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
+    """event_for_page without the programme: the registration page does not show it.
+
+    `counts=False` (the registration POST, issue 15 "fast under a rush"): without the confirmed
+    counts of the event and its workshops, which only the page needs (the service counts under
+    the event lock); registration_counts_attach adds them when the page is shown again."""
+    if not counts:  # the event with host and network, then rounds with workshops: two queries
+        event = event_for_post(slug=slug)
+        if event is not None:
+            event_rounds_attach(event=event)
+        return event
     return (
         _listed()
         .filter(slug=slug)
@@ -131,6 +141,27 @@ def event_for_registration(*, slug: str) -> Event | None:
         )
         .first()
     )
+
+
+def registration_counts_attach(*, event: Event, rounds) -> None:
+    """The confirmed counts that event_for_registration(counts=False) left out, set on `event`
+    and on the workshops of `rounds` (as the annotations would be) for the page shown again
+    (an error, a refusal). Two queries."""
+    event.confirmed_count = Registration.objects.filter(  # type: ignore[attr-defined]
+        event=event, status=Registration.Status.CONFIRMED
+    ).count()
+    by_session = {
+        row["session"]: row["n"]
+        for row in SessionChoice.objects.filter(
+            session__round__event=event, registration__status=Registration.Status.CONFIRMED
+        )
+        .values("session")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for round_ in rounds:
+        for session in round_.sessions.all():
+            session.confirmed_count = by_session.get(session.pk, 0)
 
 
 def registration_of(*, event: Event, person) -> Registration | None:
@@ -150,10 +181,9 @@ def registration_of(*, event: Event, person) -> Registration | None:
                 ),
             )
         )
-    registration = (
-        Registration.objects.filter(event=event, person=person).prefetch_related(*prefetches).first()
-    )
+    registration = registration_row(event=event, person_id=person.pk)  # fixed SQL (issue 15)
     if registration is not None:
+        prefetch_related_objects([registration], *prefetches)
         registration.event = event  # the page has it already: no query for registration.event
     return registration
 

@@ -127,7 +127,10 @@ def detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
-    event = selectors.event_for_registration(slug=slug)
+    posted = request.method == "POST"
+    # A POST reads no places (the service counts under the event lock); shown again, the page
+    # gets them first (registration_counts_attach below).
+    event = selectors.event_for_registration(slug=slug, counts=not posted)
     if event is None:
         raise Http404
     person = person_for_user(user=request.user)
@@ -140,30 +143,26 @@ def register(request, slug):
     if existing is not None and existing.status != Registration.Status.CANCELLED:
         messages.info(request, _("You are already registered for this event."))
         return redirect(event)
-    state = event.registration_state()
+    window = event.registration_window_state()  # not open, closed, cancelled; None: open
     blocked = network_refused = ""
-    if state in (
-        Event.RegistrationState.NOT_OPEN,
-        Event.RegistrationState.CLOSED,
-        Event.RegistrationState.CANCELLED,
-    ):
+    if window is not None:
         blocked = {
             Event.RegistrationState.NOT_OPEN: _("Registration is not open yet."),
             Event.RegistrationState.CLOSED: _("Registration for this event is closed."),
             Event.RegistrationState.CANCELLED: _("This event has been cancelled."),
-        }[state]
+        }[window]
     elif not services.person_may_attend(event=event, person=person):
         blocked = _("This event is for members only: people of member municipalities and the board.")
     elif not services.person_in_network(event=event, person=person):
         blocked = network_refused = services.network_only_text(event)
     rounds = list(event.rounds.all())
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if posted else None
     questions = event_questions(event=event)
     form = registration_form(data, event=event, rounds=rounds, questions=questions)
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
     valid = form.is_valid() & all([part.form.is_valid() for part in parts])  # every form's errors
-    if request.method == "POST" and not blocked and valid:
+    if posted and not blocked and valid:
         try:
             with transaction.atomic():  # a refused part undoes the registration too
                 registration = services.registration_create(
@@ -208,6 +207,17 @@ def register(request, slug):
             for note in notes:
                 messages.success(request, note)
             return redirect(event)
+    state = window
+    if posted:
+        try:
+            selectors.registration_counts_attach(event=event, rounds=rounds)
+        except (OperationalError, InterfaceError) as error:
+            # Still out of reach: the page shows no free places (in memory only, never saved).
+            logger.warning("Registration form: places not counted (%s)", error)
+            for round_ in rounds:
+                for session in round_.sessions.all():
+                    session.capacity = None
+            state = state or Event.RegistrationState.OPEN
     return render(
         request,
         "events/register.html",
@@ -215,7 +225,7 @@ def register(request, slug):
             "event": event,
             "form": form,
             "parts": parts,
-            "state": state,
+            "state": state or event.registration_state(),
             "blocked": blocked,
             "network_refused": bool(network_refused),
             "person": person,

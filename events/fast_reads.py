@@ -1,0 +1,226 @@
+"""The registration POST's reads (issue 15, "fast under a rush"): the event with its host and
+network, its rounds with their workshops, its own questions and the person's registration, one
+query each of fixed SQL built once per process (identifiers from the models' metadata, every
+value a parameter), as events/places.py does for the occupancy count; the instances are what
+the ORM (select_related, prefetch_related, first()) gives."""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connections, router
+
+from .models import Event, Question, Registration, Round, Session
+
+
+def event_rounds_attach(*, event: Event) -> list[Round]:
+    """The event's rounds (by number) with their workshops (by pk), in ONE query (a rush's
+    registration POST, issue 15), set as the prefetch of `event.rounds` and of each round's
+    `sessions` would be: `event.rounds.all()`, `round.sessions.all()`, `session.round` and
+    `round.event` cost no query afterwards. No confirmed counts (registration_counts_attach)."""
+    alias = router.db_for_read(Round)
+    sql, round_names, session_names, converters = _rounds_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+        rows = cursor.fetchall()
+    rounds: dict[int, tuple[Round, list[Session]]] = {}
+    split = len(round_names)
+    for row in rows:
+        values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+        if values[0] not in rounds:
+            round_ = Round.from_db(alias, round_names, values[:split])
+            Round.event.field.set_cached_value(round_, event)
+            rounds[values[0]] = (round_, [])
+        round_, sessions = rounds[values[0]]
+        if values[split] is not None:  # a round without workshops has one row of NULLs
+            session = Session.from_db(alias, session_names, values[split:])
+            Session.round.field.set_cached_value(session, round_)
+            sessions.append(session)
+    for round_, sessions in rounds.values():
+        _prefetched_set(round_, "sessions", sessions)
+    result = [round_ for round_, _sessions in rounds.values()]
+    _prefetched_set(event, "rounds", result)
+    return result
+
+
+def _prefetched_set(instance, name: str, objects: list) -> None:
+    """What prefetch_related leaves on `instance` for its reverse relation `name`."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+@functools.lru_cache(maxsize=4)
+def _rounds_sql(alias: str) -> tuple[str, list[str], list[str], list]:
+    """event_rounds_attach's fixed SQL (built once per process; identifiers from the models'
+    metadata, the event a parameter): rounds LEFT JOIN workshops, every concrete column of both;
+    with the field names and one converter per column (the ORM's, for these fields none on
+    PostgreSQL)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    round_meta, session_meta = Round._meta, Session._meta
+    rounds, sessions = quote(round_meta.db_table), quote(session_meta.db_table)
+    fields = [(rounds, f) for f in round_meta.concrete_fields] + [
+        (sessions, f) for f in session_meta.concrete_fields
+    ]
+    columns = ", ".join(f"{table}.{quote(f.column)}" for table, f in fields)
+
+    def column(table: str, meta, name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    sql = (
+        f"SELECT {columns} FROM {rounds} LEFT OUTER JOIN {sessions}"
+        f" ON ({column(sessions, session_meta, 'round')} = {column(rounds, round_meta, 'id')})"
+        f" WHERE {column(rounds, round_meta, 'event')} = %s"
+        f" ORDER BY {column(rounds, round_meta, 'number')} ASC, {column(rounds, round_meta, 'id')} ASC,"
+        f" {column(sessions, session_meta, 'id')} ASC"
+    )
+
+    return (
+        sql,
+        [f.attname for f in round_meta.concrete_fields],
+        [f.attname for f in session_meta.concrete_fields],
+        [_converter(connection, f) for _table, f in fields],
+    )
+
+
+def event_for_post(*, slug: str) -> Event | None:
+    """The published or cancelled event `slug` with its host and network set as select_related
+    sets them (None when there is none), in one query; no confirmed count."""
+    alias = router.db_for_read(Event)
+    sql, names, related, converters = _event_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [slug, Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+    event = Event.from_db(alias, names, values[: len(names)])
+    start = len(names)
+    for field, model, model_names in related:
+        part = values[start : start + len(model_names)]
+        start += len(model_names)
+        field.set_cached_value(event, None if part[0] is None else model.from_db(alias, model_names, part))
+    return event
+
+
+@functools.lru_cache(maxsize=4)
+def _event_sql(alias: str) -> tuple[str, list[str], list, list]:
+    """event_for_post's fixed SQL: the event LEFT JOIN its host and its network (aliased), every
+    concrete column of the three; the event's field names, per relation (field, model, field
+    names), and one converter per column."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Event._meta
+    table = quote(meta.db_table)
+    columns = [f"{table}.{quote(f.column)}" for f in meta.concrete_fields]
+    converters = [_converter(connection, f) for f in meta.concrete_fields]
+    joins, related = [], []
+    for name in ("host", "network"):
+        field = meta.get_field(name)
+        model = field.remote_field.model
+        other = quote(f"fast_{name}")
+        columns += [f"{other}.{quote(f.column)}" for f in model._meta.concrete_fields]
+        converters += [_converter(connection, f) for f in model._meta.concrete_fields]
+        target = quote(field.target_field.column)
+        joins.append(
+            f" LEFT OUTER JOIN {quote(model._meta.db_table)} {other}"
+            f" ON ({table}.{quote(field.column)} = {other}.{target})"
+        )
+        related.append((field, model, [f.attname for f in model._meta.concrete_fields]))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"
+        f" WHERE {table}.{quote(meta.get_field('slug').column)} = %s"
+        f" AND {table}.{quote(meta.get_field('status').column)} IN (%s, %s)"
+        f" ORDER BY {table}.{quote(meta.pk.column)} ASC LIMIT 1"
+    )
+    return sql, [f.attname for f in meta.concrete_fields], related, converters
+
+
+def event_questions_read(*, event: Event) -> list[Question]:
+    """The event's own questions in their order (order, pk), as
+    Question.objects.filter(event=event).order_by("order", "pk") reads them."""
+    alias = router.db_for_read(Question)
+    sql, names, converters = _questions_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+        rows = cursor.fetchall()
+    return [
+        Question.from_db(
+            alias, names, [convert(value) for convert, value in zip(converters, row, strict=True)]
+        )
+        for row in rows
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _questions_sql(alias: str) -> tuple[str, list[str], list]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Question._meta
+    table = quote(meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
+        f" WHERE {column('event')} = %s ORDER BY {column('order')} ASC, {table}.{quote(meta.pk.column)} ASC"
+    )
+    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
+
+
+def registration_row(*, event: Event, person_id: int) -> Registration | None:
+    """The person's registration of the event (one at most: registration_event_person_unique),
+    as Registration.objects.filter(event=event, person=person).first() reads it."""
+    alias = router.db_for_read(Registration)
+    sql, names, converters = _registration_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [event.pk, person_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Registration.from_db(
+        alias, names, [convert(v) for convert, v in zip(converters, row, strict=True)]
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _registration_sql(alias: str) -> tuple[str, list[str], list]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = Registration._meta
+    table = quote(meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
+        f" WHERE {column('event')} = %s AND {column('person')} = %s"
+        f" ORDER BY {column('created_at')} ASC, {table}.{quote(meta.pk.column)} ASC LIMIT 1"
+    )
+    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
+
+
+def _converter(connection, field):
+    """The ORM's conversion of one column read from the database (none for most fields)."""
+    steps = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
+    if not steps:
+        return _same
+
+    def convert(value):
+        for step in steps:
+            value = step(value, field.cached_col, connection)
+        return value
+
+    return convert
+
+
+def _same(value):
+    return value
