@@ -158,20 +158,7 @@ def event_questions_read(*, event: Event) -> list[Question]:
 
 @functools.lru_cache(maxsize=4)
 def _questions_sql(alias: str) -> tuple[str, list[str], list]:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = Question._meta
-    table = quote(meta.db_table)
-
-    def column(name: str) -> str:
-        return f"{table}.{quote(meta.get_field(name).column)}"
-
-    fields = meta.concrete_fields
-    sql = (
-        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
-        f" WHERE {column('event')} = %s ORDER BY {column('order')} ASC, {table}.{quote(meta.pk.column)} ASC"
-    )
-    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
+    return _select_sql(Question, alias, where=("event",), order_by=("order", "pk"))
 
 
 def registration_row(*, event: Event, person_id: int) -> Registration | None:
@@ -191,19 +178,27 @@ def registration_row(*, event: Event, person_id: int) -> Registration | None:
 
 @functools.lru_cache(maxsize=4)
 def _registration_sql(alias: str) -> tuple[str, list[str], list]:
+    return _select_sql(Registration, alias, where=("event", "person"), order_by=("created_at", "pk"), limit=1)
+
+
+def _select_sql(model, alias: str, *, where: tuple[str, ...], order_by: tuple[str, ...], limit=None):
+    """SELECT every concrete column of `model`'s table WHERE each of `where` equals a parameter,
+    ORDER BY `order_by` ascending [LIMIT]; identifiers from the model's metadata. With the
+    attribute names and one ORM converter per column, for `Model.from_db`."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    meta = Registration._meta
+    meta = model._meta
     table = quote(meta.db_table)
 
     def column(name: str) -> str:
-        return f"{table}.{quote(meta.get_field(name).column)}"
+        return f"{table}.{quote(meta.pk.column if name == 'pk' else meta.get_field(name).column)}"
 
     fields = meta.concrete_fields
     sql = (
         f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
-        f" WHERE {column('event')} = %s AND {column('person')} = %s"
-        f" ORDER BY {column('created_at')} ASC, {table}.{quote(meta.pk.column)} ASC LIMIT 1"
+        f" WHERE {' AND '.join(f'{column(name)} = %s' for name in where)}"
+        f" ORDER BY {', '.join(f'{column(name)} ASC' for name in order_by)}"
+        + (f" LIMIT {int(limit)}" if limit else "")
     )
     return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -10,6 +10,7 @@ from members.selectors import person_for_user
 from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.ratelimits import rate_limit_consume
+from vzhg.uploads import image_response
 
 from . import selectors
 from .clicks import link_click_record
@@ -17,8 +18,6 @@ from .forms import SubscribeForm
 from .models import Item, Newsletter, NewsletterList
 from .rendering import edition_render
 from .services import subscriptions as services
-
-IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
 
 
 def archive(request):
@@ -204,18 +203,9 @@ def image(request, item_id):
     )
     if not item.image or not (readable or _may_read_concepts(request.user)):
         raise Http404
-    handle = item.image.open("rb")
-    head = handle.read(16)
-    handle.seek(0)
-    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if head.startswith(signature)), None)
-    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        content_type = "image/webp"
-    if content_type is None:
-        handle.close()
-        raise Http404
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
-    return response
+    return image_response(
+        item.image, cache_control="public, max-age=86400" if public else "private, no-store"
+    )
 
 
 @require_GET

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+
+from vzhg.uploads import image_response
 
 from . import selectors
 from .home import home_page_for_visitor, home_part
@@ -68,29 +70,10 @@ def news_item(request, pk):
     )
 
 
-# The image types a news item takes (pages.models.validate_news_image), by their first bytes.
-IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
-
-
 @require_GET
 def news_image(request, pk):
     """A published news item's image (a draft's is not reachable), its type judged by content."""
     item = selectors.news_item_published(pk=pk)
     if item is None or not item.image:
         raise Http404
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    head = handle.read(16)
-    handle.seek(0)
-    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if head.startswith(signature)), None)
-    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        content_type = "image/webp"
-    if content_type is None:
-        handle.close()
-        raise Http404
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return image_response(item.image, cache_control="public, max-age=86400")

@@ -215,3 +215,31 @@ def image_reencode(upload, *, max_side: int = IMAGE_MAX_SIDE) -> SimpleUploadedF
         upload.seek(0)
     name = Path(getattr(upload, "name", "") or "image").name
     return SimpleUploadedFile(name, output.getvalue(), content_type=IMAGE_FORMATS[image_format])
+
+
+# The image types the site serves (newsletter items, news items), by their first bytes.
+IMAGE_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")]
+
+
+def image_response(field_file, *, cache_control: str):
+    """A stored image as a download of its own type, judged by its content (PNG, JPEG, WebP);
+    404 when the file is gone or is no such image. Used by every view that serves an upload
+    image after it checked who may see it."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    head = handle.read(16)
+    handle.seek(0)
+    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if head.startswith(signature)), None)
+    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        content_type = "image/webp"
+    if content_type is None:
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
