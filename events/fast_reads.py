@@ -1,14 +1,16 @@
 """The registration POST's reads (issue 15, "fast under a rush"): the event with its host and
 network, its rounds with their workshops, its own questions and the person's registration, one
-query each of fixed SQL built once per process (identifiers from the models' metadata, every
-value a parameter), as events/places.py does for the occupancy count; the instances are what
-the ORM (select_related, prefetch_related, first()) gives."""
+query each of fixed SQL built once per process (vzhg/fixed_sql.py; identifiers from the models'
+metadata, every value a parameter), as events/places.py does for the occupancy count; the
+instances are what the ORM (select_related, prefetch_related, first()) gives."""
 
 from __future__ import annotations
 
 import functools
 
 from django.db import connections, router
+
+from vzhg.fixed_sql import column_converter, fixed_read
 
 from .models import Event, Question, Registration, Round, Session
 
@@ -83,139 +85,25 @@ def _rounds_sql(alias: str) -> tuple[str, list[str], list[str], list]:
         sql,
         [f.attname for f in round_meta.concrete_fields],
         [f.attname for f in session_meta.concrete_fields],
-        [_converter(connection, f) for _table, f in fields],
+        [column_converter(connection, f) for _table, f in fields],
     )
 
 
 def event_for_post(*, slug: str) -> Event | None:
     """The published or cancelled event `slug` with its host and network set as select_related
     sets them (None when there is none), in one query; no confirmed count."""
-    alias = router.db_for_read(Event)
-    sql, names, related, converters = _event_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [slug, Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [convert(value) for convert, value in zip(converters, row, strict=True)]
-    event = Event.from_db(alias, names, values[: len(names)])
-    start = len(names)
-    for field, model, model_names in related:
-        part = values[start : start + len(model_names)]
-        start += len(model_names)
-        field.set_cached_value(event, None if part[0] is None else model.from_db(alias, model_names, part))
-    return event
-
-
-@functools.lru_cache(maxsize=4)
-def _event_sql(alias: str) -> tuple[str, list[str], list, list]:
-    """event_for_post's fixed SQL: the event LEFT JOIN its host and its network (aliased), every
-    concrete column of the three; the event's field names, per relation (field, model, field
-    names), and one converter per column."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = Event._meta
-    table = quote(meta.db_table)
-    columns = [f"{table}.{quote(f.column)}" for f in meta.concrete_fields]
-    converters = [_converter(connection, f) for f in meta.concrete_fields]
-    joins, related = [], []
-    for name in ("host", "network"):
-        field = meta.get_field(name)
-        model = field.remote_field.model
-        other = quote(f"fast_{name}")
-        columns += [f"{other}.{quote(f.column)}" for f in model._meta.concrete_fields]
-        converters += [_converter(connection, f) for f in model._meta.concrete_fields]
-        target = quote(field.target_field.column)
-        joins.append(
-            f" LEFT OUTER JOIN {quote(model._meta.db_table)} {other}"
-            f" ON ({table}.{quote(field.column)} = {other}.{target})"
-        )
-        related.append((field, model, [f.attname for f in model._meta.concrete_fields]))
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"
-        f" WHERE {table}.{quote(meta.get_field('slug').column)} = %s"
-        f" AND {table}.{quote(meta.get_field('status').column)} IN (%s, %s)"
-        f" ORDER BY {table}.{quote(meta.pk.column)} ASC LIMIT 1"
-    )
-    return sql, [f.attname for f in meta.concrete_fields], related, converters
+    read = fixed_read(Event, where=("slug", ("status", 2)), related=("host", "network"), limit=1)
+    return read.one(slug, Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value)
 
 
 def event_questions_read(*, event: Event) -> list[Question]:
     """The event's own questions in their order (order, pk), as
     Question.objects.filter(event=event).order_by("order", "pk") reads them."""
-    alias = router.db_for_read(Question)
-    sql, names, converters = _questions_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [event.pk])
-        rows = cursor.fetchall()
-    return [
-        Question.from_db(
-            alias, names, [convert(value) for convert, value in zip(converters, row, strict=True)]
-        )
-        for row in rows
-    ]
-
-
-@functools.lru_cache(maxsize=4)
-def _questions_sql(alias: str) -> tuple[str, list[str], list]:
-    return _select_sql(Question, alias, where=("event",), order_by=("order", "pk"))
+    return fixed_read(Question, where=("event",), order_by=("order", "pk")).all(event.pk)
 
 
 def registration_row(*, event: Event, person_id: int) -> Registration | None:
     """The person's registration of the event (one at most: registration_event_person_unique),
     as Registration.objects.filter(event=event, person=person).first() reads it."""
-    alias = router.db_for_read(Registration)
-    sql, names, converters = _registration_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [event.pk, person_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return Registration.from_db(
-        alias, names, [convert(v) for convert, v in zip(converters, row, strict=True)]
-    )
-
-
-@functools.lru_cache(maxsize=4)
-def _registration_sql(alias: str) -> tuple[str, list[str], list]:
-    return _select_sql(Registration, alias, where=("event", "person"), order_by=("created_at", "pk"), limit=1)
-
-
-def _select_sql(model, alias: str, *, where: tuple[str, ...], order_by: tuple[str, ...], limit=None):
-    """SELECT every concrete column of `model`'s table WHERE each of `where` equals a parameter,
-    ORDER BY `order_by` ascending [LIMIT]; identifiers from the model's metadata. With the
-    attribute names and one ORM converter per column, for `Model.from_db`."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = model._meta
-    table = quote(meta.db_table)
-
-    def column(name: str) -> str:
-        return f"{table}.{quote(meta.pk.column if name == 'pk' else meta.get_field(name).column)}"
-
-    fields = meta.concrete_fields
-    sql = (
-        f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table}"
-        f" WHERE {' AND '.join(f'{column(name)} = %s' for name in where)}"
-        f" ORDER BY {', '.join(f'{column(name)} ASC' for name in order_by)}"
-        + (f" LIMIT {int(limit)}" if limit else "")
-    )
-    return sql, [f.attname for f in fields], [_converter(connection, f) for f in fields]
-
-
-def _converter(connection, field):
-    """The ORM's conversion of one column read from the database (none for most fields)."""
-    steps = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
-    if not steps:
-        return _same
-
-    def convert(value):
-        for step in steps:
-            value = step(value, field.cached_col, connection)
-        return value
-
-    return convert
-
-
-def _same(value):
-    return value
+    read = fixed_read(Registration, where=("event", "person"), order_by=("created_at", "pk"), limit=1)
+    return read.one(event.pk, person_id)

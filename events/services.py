@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from vzhg.errors import ServiceError
+from vzhg.fixed_sql import fixed_read
 from vzhg.history import history_note
 
 from . import extensions
@@ -43,8 +44,12 @@ def waitlist_reason_text(reason: str | None, session_title: str = "") -> str:
 
 
 def event_lock(event: Event) -> Event:
-    """Lock the Event row: every write on the event's registrations queues up behind it."""
-    return Event.objects.select_for_update().get(pk=event.pk)
+    """Lock the Event row: every write on the event's registrations queues up behind it (fixed
+    SQL built once per process, vzhg/fixed_sql.py: every registration of a rush passes here)."""
+    locked = fixed_read(Event, where=("pk",), for_update=True).one(event.pk)
+    if locked is None:
+        raise Event.DoesNotExist("Event matching query does not exist.")
+    return locked
 
 
 def _lock_sessions(session_ids) -> list[Session]:

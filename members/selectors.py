@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from vzhg.fixed_sql import fixed_read
+
 from .models import Organisation, Person, Region, member_municipality_q
 
 
@@ -27,8 +29,10 @@ def regions_with_members() -> QuerySet[Region]:
 
 
 def person_for_user(*, user) -> Person | None:
-    return (
-        Person.objects.select_related("organisation", "organisation__region", "user")
-        .filter(user=user)
-        .first()
-    )
+    """The person behind the log-in, with organisation, region and user as select_related gives
+    them (None: no person yet). Fixed SQL built once per process (vzhg/fixed_sql.py): every
+    member's page and a rush's registration POST read it."""
+    if user is None or user.pk is None:
+        return None
+    related = ("organisation", "organisation__region", "user")
+    return fixed_read(Person, where=("user",), related=related, limit=1).one(user.pk)

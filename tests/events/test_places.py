@@ -152,3 +152,21 @@ def test_the_mail_tells_the_decision_when_the_prediction_was_wrong(monkeypatch):
     assert mails.count() == 1
     assert mails.get().kind == "events.registration.waitlisted"
     assert mails.get().attachments == []
+
+
+def test_the_event_lock_reads_the_row_as_the_orm_does_and_only_in_a_transaction(django_assert_num_queries):
+    """event_lock (fixed SQL, vzhg/fixed_sql.py) locks and reads the Event row in one query with
+    every field as the ORM reads it; a deleted event is Event.DoesNotExist."""
+    from django.db import transaction
+
+    event = make_event(capacity=7)
+    want = Event.objects.get(pk=event.pk)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        got = services.event_lock(event)
+    assert len(queries) == 1 and queries[0]["sql"].rstrip().endswith("FOR UPDATE")
+    for field in Event._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(want, field.attname), field.name
+    assert got._state.adding is False
+    Event.objects.filter(pk=event.pk).delete()
+    with transaction.atomic(), pytest.raises(Event.DoesNotExist):
+        services.event_lock(event)

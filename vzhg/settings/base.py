@@ -90,8 +90,19 @@ TEMPLATES = [
 # real labels (templates/admin/widgets/split_datetime.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+
+def database_tuned(database: dict) -> dict:
+    """PostgreSQL with server-side parameter binding: psycopg then prepares a statement a
+    connection has run five times (prepare_threshold), so PostgreSQL stops parsing and planning
+    the reads and writes every request repeats (issue 15: a third less database CPU per
+    registration). Set in every settings module, so the tests run what production runs."""
+    if "postgresql" in database.get("ENGINE", ""):
+        database.setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": database_tuned(env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)

@@ -1,14 +1,14 @@
 """Production: everything from the environment; `manage.py check --deploy` is clean."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_tuned, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database_tuned(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # Persistent connections are checked before reuse (a PostgreSQL restart costs no 500s).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,14 +1,16 @@
 """Settings for the test suite: PostgreSQL and Redis started by scripts/test (see README)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, STATIC_ROOT, env
+from .base import BASE_DIR, INSTALLED_APPS, STATIC_ROOT, database_tuned, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}"),
+    "default": database_tuned(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")
+    ),
 }
 # The Celery worker started by the tests talks to the test database directly.
 if env("VZHG_TEST_DATABASE_NAME", default=""):

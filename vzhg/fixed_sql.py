@@ -1,0 +1,164 @@
+"""Reads of a fixed shape as SQL built once per process (issue 15, "fast under a rush").
+
+The ORM compiles a query anew on every call; for the few reads a rush repeats thousands of times
+(the event, the person behind the log-in, the row lock of the event) that costs more than the
+round trip. `fixed_read` builds the statement once per process from the models' metadata (every
+identifier quoted from `_meta`, every value a parameter) and turns rows into the instances the ORM
+would give: `Model.from_db` with the ORM's converters, and the relations of `related` cached as
+`select_related` caches them (None for a missing one; a one-to-one also from the other side).
+Tests compare each read field by field with the ORM's (tests/events/test_registration_queries.py,
+tests/members/test_selectors.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.transaction import TransactionManagementError
+
+
+@dataclass(frozen=True)
+class _Part:
+    path: tuple[str, ...]  # relation names from the model: ("organisation", "region")
+    field: object  # the forward relation on the model of path[:-1]
+    model: type
+    names: tuple[str, ...]  # attribute names of the columns, in order
+    pk_index: int
+
+
+@dataclass(frozen=True)
+class FixedRead:
+    """One statement: call `one(*params)` or `all(*params)`."""
+
+    model: type
+    alias: str
+    sql: str
+    parts: tuple[_Part, ...]  # the model itself first (path ()), then each relation
+    converters: tuple
+    for_update: bool
+
+    def _rows(self, params, fetch_one: bool):
+        connection = connections[self.alias]
+        if self.for_update and connection.get_autocommit():  # as the ORM's select_for_update
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, list(params))
+            if fetch_one:
+                row = cursor.fetchone()
+                return [] if row is None else [row]
+            return cursor.fetchall()
+
+    def one(self, *params):
+        rows = self._rows(params, fetch_one=True)
+        return self._instance(rows[0]) if rows else None
+
+    def all(self, *params) -> list:
+        return [self._instance(row) for row in self._rows(params, fetch_one=False)]
+
+    def _instance(self, row):
+        values = [convert(value) for convert, value in zip(self.converters, row, strict=True)]
+        objects: dict[tuple[str, ...], object] = {}
+        start = 0
+        for part in self.parts:
+            chunk = values[start : start + len(part.names)]
+            start += len(part.names)
+            obj = None if chunk[part.pk_index] is None else part.model.from_db(self.alias, part.names, chunk)
+            objects[part.path] = obj
+            if not part.path:
+                continue
+            parent = objects[part.path[:-1]]
+            if parent is not None:
+                part.field.set_cached_value(parent, obj)
+                if obj is not None and part.field.one_to_one:
+                    part.field.remote_field.set_cached_value(obj, parent)
+        return objects[()]
+
+
+def fixed_read(
+    model,
+    *,
+    where: tuple = (),
+    related: tuple[str, ...] = (),
+    order_by: tuple[str, ...] = ("pk",),
+    limit: int | None = None,
+    for_update: bool = False,
+) -> FixedRead:
+    """The read of `model` (for the database its router reads from, or writes to for
+    `for_update`): every concrete column of the model and of each relation in `related` (paths
+    as select_related takes them, "organisation__region"), LEFT OUTER JOINed; WHERE each of
+    `where` equals a parameter (a pair (name, n): IN n parameters), in that order; ORDER BY
+    `order_by` ascending; LIMIT; FOR UPDATE (of the model's row only when there are joins)."""
+    alias = router.db_for_write(model) if for_update else router.db_for_read(model)
+    return _build(model, alias, tuple(where), tuple(related), tuple(order_by), limit, for_update)
+
+
+@functools.lru_cache(maxsize=64)
+def _build(model, alias, where, related, order_by, limit, for_update) -> FixedRead:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    tables = {(): (table, model)}
+    parts = [_part((), None, model)]
+    columns = [f"{table}.{quote(f.column)}" for f in meta.concrete_fields]
+    converters = [column_converter(connection, f) for f in meta.concrete_fields]
+    joins = []
+    for path in sorted({tuple(p.split("__")) for p in related}, key=len):
+        parent_table, parent_model = tables[path[:-1]]
+        field = parent_model._meta.get_field(path[-1])
+        other_model = field.remote_field.model
+        other = quote("fixed_" + "__".join(path))
+        tables[path] = (other, other_model)
+        joins.append(
+            f" LEFT OUTER JOIN {quote(other_model._meta.db_table)} {other}"
+            f" ON ({parent_table}.{quote(field.column)} = {other}.{quote(field.target_field.column)})"
+        )
+        columns += [f"{other}.{quote(f.column)}" for f in other_model._meta.concrete_fields]
+        converters += [column_converter(connection, f) for f in other_model._meta.concrete_fields]
+        parts.append(_part(path, field, other_model))
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(meta.pk.column if name == 'pk' else meta.get_field(name).column)}"
+
+    conditions = []
+    for item in where:
+        name, count = (item, None) if isinstance(item, str) else item
+        if count is None:
+            conditions.append(f"{column(name)} = %s")
+        else:
+            conditions.append(f"{column(name)} IN ({', '.join(['%s'] * count)})")
+    sql = f"SELECT {', '.join(columns)} FROM {table}{''.join(joins)}"
+    if conditions:
+        sql += f" WHERE {' AND '.join(conditions)}"
+    if order_by:
+        sql += f" ORDER BY {', '.join(f'{column(name)} ASC' for name in order_by)}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    if for_update:
+        sql += f" FOR UPDATE OF {table}" if joins else " FOR UPDATE"
+    return FixedRead(model, alias, sql, tuple(parts), tuple(converters), for_update)
+
+
+def _part(path, field, model) -> _Part:
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+    return _Part(path, field, model, names, names.index(model._meta.pk.attname))
+
+
+def column_converter(connection, field):
+    """The ORM's conversion of one column read from the database (none for most fields)."""
+    steps = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
+    if not steps:
+        return _same
+
+    def convert(value):
+        for step in steps:
+            value = step(value, field.cached_col, connection)
+        return value
+
+    return convert
+
+
+def _same(value):
+    return value
