@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from vzhg.errors import ServiceError
-from vzhg.fixed_sql import fixed_read
+from vzhg.fixed_sql import fixed_insert, fixed_read
 from vzhg.history import history_note
 
 from . import extensions
@@ -151,7 +151,7 @@ def _validated_sessions(*, event: Event, session_ids, lock: bool = True, rounds=
 def _set_choices(registration: Registration, sessions: list[Session], *, replace: bool = True) -> None:
     if replace:
         registration.choices.all().delete()
-    SessionChoice.objects.bulk_create(
+    fixed_insert(
         [
             SessionChoice(registration=registration, session=session, round_id=session.round_id)
             for session in sessions
@@ -297,7 +297,7 @@ def registration_create(
             _registration_fill(registration, misfit=misfit, remarks=remarks, now=now)
             registration.save(update_fields=["status", "confirmed_at", "updated_at"])
         if assigned:
-            SessionChoice.objects.bulk_create(
+            fixed_insert(
                 [SessionChoice(registration=registration, session=s, round_id=s.round_id) for s in assigned]
             )
         registration.waitlist_reason = misfit[0] if misfit else None

@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -21,9 +21,27 @@ logger = logging.getLogger(__name__)
 DOWN_SECONDS = 10.0
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client makes a new redis.Redis (with its table of ~150 reply handlers) for every
+    cache call; a redis.Redis is thread-safe over its connection pool, so one per pool does.
+    Every logged-in request reads its session here (cached_db sessions)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _OneClientPerPool
         self._down_until = 0.0
 
     def _guarded(self, operation: str, fallback, call):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.models import signals
 from django.db.transaction import TransactionManagementError
 
 
@@ -144,6 +145,61 @@ def _build(model, alias, where, related, order_by, limit, for_update) -> FixedRe
 def _part(path, field, model) -> _Part:
     names = tuple(f.attname for f in model._meta.concrete_fields)
     return _Part(path, field, model, names, names.index(model._meta.pk.attname))
+
+
+def fixed_insert(objs: list) -> None:
+    """INSERT new rows of one model as `save()` does for each, in one statement built once per
+    process (per number of rows): every concrete field's `pre_save` (auto_now, auto_now_add) and
+    database value as the ORM prepares them, the primary keys the database gives set on the
+    objects, which then count as saved. A model with its own `save()` or with pre_save/post_save
+    receivers (simple_history's) goes through `save()`: they must run; so does one whose primary
+    key is not an auto field or with database defaults or generated columns."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if not _plain_insert(model) or any(
+        signal.has_listeners(model) for signal in (signals.pre_save, signals.post_save)
+    ):
+        for obj in objs:
+            obj.save(force_insert=True)
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    sql, fields = _insert_sql(model, alias, len(objs))
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [row[0] for row in cursor.fetchall()]
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_insert(model) -> bool:
+    meta = model._meta
+    return (
+        model.save is models.Model.save
+        and meta.auto_field is not None
+        and meta.pk is meta.auto_field
+        and not any(f.has_db_default() or getattr(f, "generated", False) for f in meta.concrete_fields)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(model, alias: str, rows: int) -> tuple[str, tuple]:
+    quote = connections[alias].ops.quote_name
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES {', '.join([one] * rows)} RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
 
 
 def column_converter(connection, field):

@@ -68,7 +68,7 @@ def demo_member_session_cookie() -> str:
         )
     request = HttpRequest()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, person.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     request.session.save()
     print(f"Logged in as {person.user.email} ({person.organisation})")
     return f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}"

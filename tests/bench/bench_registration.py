@@ -184,7 +184,7 @@ def prepare(env: dict, people: int, spread: int) -> tuple[str, list[str], list[s
         )
         request = HttpRequest()
         request.session = engine.SessionStore()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         request.session.save()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}")
     return one, many, cookies

@@ -134,3 +134,24 @@ def test_rate_limits_apply_again_once_redis_is_back(client, production_redis, re
     assert {response.status_code for response in failures} == {200}
     assert "Too many failed login attempts" in blocked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.services
+def test_the_cache_keeps_one_redis_client_and_it_survives_a_restart(
+    production_redis, redis_server, monkeypatch
+):
+    """One redis.Redis per connection pool for every call (not one per call), and the kept
+    client works again once a stopped Redis is back."""
+    from django.core.cache import caches
+
+    monkeypatch.setattr("vzhg.cache.DOWN_SECONDS", 0)
+    cache = caches["default"]
+    cache.set("vzhg-test-key", "een")
+    client = cache._cache.get_client(write=True)
+    assert cache.get("vzhg-test-key") == "een"
+    assert cache._cache.get_client(write=True) is client and cache._cache.get_client() is client
+    redis_server.stop()
+    assert cache.get("vzhg-test-key", "leeg") == "leeg"  # fails open
+    redis_server.start()
+    cache.set("vzhg-test-key", "twee")
+    assert cache.get("vzhg-test-key") == "twee" and cache._cache.get_client() is client

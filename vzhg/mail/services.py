@@ -29,9 +29,11 @@ from django.db.models.functions import Concat, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vzhg.fixed_sql import fixed_insert
 from vzhg.site import site_host
 
 from .attachments import attachments_for_row
+from .handover import mail_hand_over
 from .models import OutgoingMail, RelayState
 
 logger = logging.getLogger(__name__)
@@ -66,18 +68,18 @@ def mail_queue(
         headers=headers or {},
         attachments=attachments_for_row(attachments),
     )
-    transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]), robust=True)
+    transaction.on_commit(lambda: mail_hand_over([mail.pk]), robust=True)
     return mail
 
 
 def mail_queue_lazy(*, to: str, subject: str, kind: str, build: dict, reference: str = "") -> OutgoingMail:
     """Store one message to be built by the worker when it sends it (vzhg/mail/builders.py: the
     builder registered for `kind` builds it from `build`, JSON), and hand it over after commit.
-    Renders nothing now: a request in a rush pays for one INSERT only."""
-    mail = OutgoingMail.objects.create(
-        kind=kind, reference=reference, to=to, subject=subject, body_text="", build=build
-    )
-    transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]), robust=True)
+    Renders nothing now: a request in a rush pays for one INSERT only (and hands the row over with
+    the others of its process: vzhg/mail/handover.py)."""
+    mail = OutgoingMail(kind=kind, reference=reference, to=to, subject=subject, body_text="", build=build)
+    fixed_insert([mail])  # the INSERT as save() does it, its SQL built once per process
+    transaction.on_commit(lambda: mail_hand_over([mail.pk]), robust=True)
     return mail
 
 

@@ -112,9 +112,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's, reading the user of each request with fixed SQL (members/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.auth_backends.ModelBackend",
+    "members.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,6 +219,10 @@ MAIL_BUILD_ATTEMPTS = env.int("MAIL_BUILD_ATTEMPTS", default=3)
 MAIL_SENDING_STALE_SECONDS = env.int("MAIL_SENDING_STALE_SECONDS", default=300)
 # Outbox rows handed to one worker task and sent over one SMTP connection.
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
+# A web process hands the outbox rows its requests committed to the worker together, this many
+# seconds after the first (vzhg/mail/handover.py; a dead process's rows go with the sweep); 0: each
+# request at once. Eager tasks (development, tests) always go at once.
+MAIL_HANDOVER_SECONDS = env.float("MAIL_HANDOVER_SECONDS", default=0.05)
 MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
 # Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
 # admin pages show a notice from then on too); empty: nobody is mailed.
