@@ -16,8 +16,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from vzhg.history import HistoricalRecords
 from vzhg.markdown import markdown_to_html
 
 # Named once, offered in two lists: a talk with them, or a signal carried to them.

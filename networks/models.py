@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 
 class ExpertiseTag(models.Model):

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 # The usual sections of a new edition. Content, not interface: the newsletter is written in Dutch

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 from .board import Body, Mandate
 from .meetings import AgendaItem, Meeting, Motion

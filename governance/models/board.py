@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from vzhg.history import HistoricalRecords
 from vzhg.periods import PeriodQuerySet
 
 

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 from .board import VngCommission
 

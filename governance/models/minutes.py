@@ -6,7 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 from .board import Body
 from .meetings import AgendaItem, Meeting

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from vzhg.history import HistoricalRecords
 
 
 class BouncedAddress(models.Model):

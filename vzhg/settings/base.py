@@ -92,12 +92,17 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 def database_tuned(database: dict) -> dict:
-    """PostgreSQL with server-side parameter binding: psycopg then prepares a statement a
-    connection has run five times (prepare_threshold), so PostgreSQL stops parsing and planning
-    the reads and writes every request repeats (issue 15: a third less database CPU per
-    registration). Set in every settings module, so the tests run what production runs."""
+    """PostgreSQL with server-side parameter binding and prepared statements: psycopg prepares a
+    statement a connection has run five times, so PostgreSQL stops parsing and planning the reads
+    and writes every request repeats (issue 15: the registration rush). Django leaves prepared
+    statements off for transaction-mode connection poolers (PgBouncer before 1.21); behind one,
+    set DJANGO_DB_PREPARED_STATEMENTS=false. Used by every settings module, so the tests run what
+    production runs."""
     if "postgresql" in database.get("ENGINE", ""):
-        database.setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
+        options = database.setdefault("OPTIONS", {})
+        if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True):
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
     return database
 
 
@@ -222,7 +227,7 @@ MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
 # A web process hands the outbox rows its requests committed to the worker together, this many
 # seconds after the first (vzhg/mail/handover.py; a dead process's rows go with the sweep); 0: each
 # request at once. Eager tasks (development, tests) always go at once.
-MAIL_HANDOVER_SECONDS = env.float("MAIL_HANDOVER_SECONDS", default=0.05)
+MAIL_HANDOVER_SECONDS = env.float("MAIL_HANDOVER_SECONDS", default=0.25)
 MAIL_RESEND_INTERRUPTED = env.bool("MAIL_RESEND_INTERRUPTED", default=False)
 # Who is mailed when the relay works again after failing at least MAIL_ALERT_AFTER_SECONDS (the
 # admin pages show a notice from then on too); empty: nobody is mailed.
