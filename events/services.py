@@ -263,7 +263,10 @@ def registration_create(
         try:
             # No savepoint of its own: the ServiceError leaves this function's atomic block, which
             # rolls back the failed INSERT with everything else (one round trip less each time).
-            registration.save()
+            if existing is None:
+                fixed_insert([registration])  # save(), its INSERT built once per process
+            else:
+                registration.save()
         except IntegrityError as exc:  # the same person, at the same moment, in another request
             raise ServiceError(_("You are already registered for this event."), "already_registered") from exc
         if existing is not None:

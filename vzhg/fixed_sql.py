@@ -148,23 +148,32 @@ def _part(path, field, model) -> _Part:
 
 
 def fixed_insert(objs: list) -> None:
-    """INSERT new rows of one model as `save()` does for each, in one statement built once per
-    process (per number of rows): every concrete field's `pre_save` (auto_now, auto_now_add) and
-    database value as the ORM prepares them, the primary keys the database gives set on the
-    objects, which then count as saved. A model with its own `save()` or with pre_save/post_save
-    receivers (simple_history's) goes through `save()`: they must run; so does one whose primary
-    key is not an auto field or with database defaults or generated columns."""
+    """`save()` of new rows of one model, the INSERT in one statement built once per process (per
+    number of rows): for each object pre_save is sent, every concrete field's `pre_save` (auto_now,
+    auto_now_add) and database value are taken as the ORM prepares them; the primary keys the
+    database gives are set on the objects, which then count as saved, and post_save is sent for
+    each (simple_history writes its row there). A model with its own `save()`, a primary key that
+    is not an auto field, database defaults or generated columns goes through `save()`."""
     if not objs:
         return
-    model = type(objs[0])
-    if not _plain_insert(model) or any(
-        signal.has_listeners(model) for signal in (signals.pre_save, signals.post_save)
-    ):
+    if not plain_insert(type(objs[0])):
         for obj in objs:
             obj.save(force_insert=True)
         return
-    alias = router.db_for_write(model)
+    insert_as_save(objs)
+
+
+def insert_as_save(objs: list) -> None:
+    """fixed_insert without its check of the model (the caller knows it is a plain one)."""
+    model = type(objs[0])
+    alias = router.db_for_write(model, instance=objs[0])
     connection = connections[alias]
+    signal = not model._meta.auto_created  # as Model.save_base
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="save")
+    if signal:
+        for obj in objs:
+            signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
     sql, fields = _insert_sql(model, alias, len(objs))
     params = [
         field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
@@ -176,13 +185,20 @@ def fixed_insert(objs: list) -> None:
         obj.pk = key
         obj._state.adding = False
         obj._state.db = alias
+    if signal:
+        for obj in objs:
+            signals.post_save.send(
+                sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
+            )
 
 
 @functools.lru_cache(maxsize=64)
-def _plain_insert(model) -> bool:
+def plain_insert(model, *, own_save: bool = False) -> bool:
+    """A model whose rows fixed_insert can write (`own_save`: whatever its save() is)."""
     meta = model._meta
     return (
-        model.save is models.Model.save
+        (own_save or model.save is models.Model.save)
+        and not meta.parents
         and meta.auto_field is not None
         and meta.pk is meta.auto_field
         and not any(f.has_db_default() or getattr(f, "generated", False) for f in meta.concrete_fields)

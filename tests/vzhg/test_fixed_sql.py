@@ -50,10 +50,64 @@ def test_many_rows_in_one_statement_keep_their_order_and_constraints():
     fixed_insert([])  # nothing, no query
 
 
-def test_a_model_with_receivers_is_saved_by_save():
+def test_a_model_with_receivers_has_them_run():
     """Registration has simple_history's post_save receiver: the history row is written."""
     event = make_event()
     registration = Registration(event=event, person=MemberFactory(), status=Registration.Status.CONFIRMED)
     fixed_insert([registration])
     assert registration.pk is not None
     assert registration.history.count() == 1
+
+
+def test_signals_are_sent_as_save_sends_them():
+    """pre_save before the INSERT (its changes stored), post_save after it with created=True."""
+    from django.db.models import signals
+
+    heard = []
+
+    def before(sender, instance, **kwargs):
+        heard.append(("pre", instance.pk, kwargs["update_fields"]))
+        instance.subject = "Gewijzigd vóór het opslaan"
+
+    def after(sender, instance, created, **kwargs):
+        heard.append(("post", instance.pk, created))
+
+    signals.pre_save.connect(before, sender=OutgoingMail)
+    signals.post_save.connect(after, sender=OutgoingMail)
+    try:
+        mail = OutgoingMail(kind="test.kind", to="lid@delft.nl", subject="Aanmelding", body_text="")
+        fixed_insert([mail])
+    finally:
+        signals.pre_save.disconnect(before, sender=OutgoingMail)
+        signals.post_save.disconnect(after, sender=OutgoingMail)
+    assert heard == [("pre", None, None), ("post", mail.pk, True)]
+    assert OutgoingMail.objects.get(pk=mail.pk).subject == "Gewijzigd vóór het opslaan"
+
+
+def test_history_rows_are_what_simple_history_writes_through_the_orm(django_assert_num_queries, monkeypatch):
+    """A history row written by fixed SQL (vzhg.history) equals the one the ORM's save() writes,
+    with the request's user, the reason and the type."""
+    from vzhg.history import history_note
+
+    event = make_event()
+    actor = MemberFactory().user
+    fast = Registration(event=event, person=MemberFactory(), status=Registration.Status.CONFIRMED)
+    history_note(fast, actor=actor, reason="Aangemeld door het secretariaat")
+    with django_assert_num_queries(2):  # the row and its history row
+        fixed_insert([fast])
+    from django.db import models
+
+    with monkeypatch.context() as patch:  # simple_history's own path: the ORM's save() for both rows
+        patch.setattr(Registration.history.model, "save", models.Model.save)
+        slow = Registration(event=event, person=MemberFactory(), status=Registration.Status.CONFIRMED)
+        history_note(slow, actor=actor, reason="Aangemeld door het secretariaat")
+        slow.save()
+    mine, theirs = fast.history.get(), slow.history.get()
+    for field in type(mine)._meta.concrete_fields:
+        if field.name not in ("history_id", "id", "person", "history_date", "created_at", "updated_at"):
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+    assert mine.id == fast.pk and mine.history_type == "+" and mine.history_user == actor
+    assert mine.history_change_reason == "Aangemeld door het secretariaat"
+    fast.status = Registration.Status.CANCELLED
+    fast.save()  # a change: the ORM's UPDATE, a history row by fixed SQL
+    assert [h.history_type for h in fast.history.order_by("history_id")] == ["+", "~"]
