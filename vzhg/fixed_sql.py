@@ -137,6 +137,9 @@ def _build(model, alias, where, related, order_by, limit, for_update) -> FixedRe
         sql += f" ORDER BY {', '.join(f'{column(name)} ASC' for name in order_by)}"
     if limit:
         sql += f" LIMIT {int(limit)}"
+    # Where the database has no row locks (SQLite locks the whole database when it writes) the
+    # ORM leaves select_for_update out; so does this.
+    for_update = for_update and connection.features.has_select_for_update
     if for_update:
         sql += f" FOR UPDATE OF {table}" if joins else " FOR UPDATE"
     return FixedRead(model, alias, sql, tuple(parts), tuple(converters), for_update)
