@@ -15,11 +15,25 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tasks(monkeypatch, settings):
+def eager():
+    """Set Celery's task_always_eager (what delay() does) for a test; restored after."""
+    from vzhg.celery import app
+
+    saved = app.conf.task_always_eager
+
+    def set_eager(value: bool) -> None:
+        app.conf.task_always_eager = value
+
+    yield set_eager
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def tasks(monkeypatch, settings, eager):
     """The task's hand-overs, recorded instead of sent to a broker (with real, not eager, tasks)."""
     from vzhg.mail import tasks as mail_tasks
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager(False)
     settings.MAIL_HANDOVER_SECONDS = 0.2
     settings.MAIL_BATCH_SIZE = 50
     sent: list[list[int]] = []
@@ -58,10 +72,10 @@ def test_a_row_is_handed_over_after_its_commit_only(tasks, django_capture_on_com
     assert wait_for(lambda: tasks == [[mail.pk]])
 
 
-def test_a_broker_outage_is_logged_and_the_rows_stay_for_the_sweep(monkeypatch, settings, caplog):
+def test_a_broker_outage_is_logged_and_the_rows_stay_for_the_sweep(monkeypatch, settings, caplog, eager):
     from vzhg.mail import tasks as mail_tasks
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager(False)
     settings.MAIL_HANDOVER_SECONDS = 0.05
 
     def broker_down(ids):
@@ -76,15 +90,15 @@ def test_a_broker_outage_is_logged_and_the_rows_stay_for_the_sweep(monkeypatch, 
     assert handover.mail_handover_flush() == 0  # nothing left over, nothing raised
 
 
-def test_with_eager_tasks_or_no_interval_the_rows_go_at_once(monkeypatch, settings):
+def test_with_eager_tasks_or_no_interval_the_rows_go_at_once(monkeypatch, settings, eager):
     from vzhg.mail import tasks as mail_tasks
 
     sent = []
     monkeypatch.setattr(mail_tasks.mail_send_batch_task, "delay", lambda ids: sent.append(list(ids)))
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    eager(True)
     settings.MAIL_HANDOVER_SECONDS = 0.2
     handover.mail_hand_over([5])
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager(False)
     settings.MAIL_HANDOVER_SECONDS = 0
     handover.mail_hand_over([6])
     assert sent == [[5], [6]]

@@ -18,6 +18,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class _Handover:
             self._wake.wait()
             time.sleep(seconds)  # what the other requests commit meanwhile goes along
             self.flush()
+            connections.close_all()  # none is opened here; should a task ever run here, not kept
 
     def flush(self) -> int:
         """Hand over what was noted (in this thread). Returns how many rows were handed over."""
@@ -72,8 +74,12 @@ _handover = _Handover()
 def mail_hand_over(mail_ids: list[int]) -> None:
     """After commit: hand these queued rows to the worker, now (eager tasks, or
     MAIL_HANDOVER_SECONDS 0) or with the others of this process within that interval."""
+    from .tasks import mail_send_batch_task
+
     seconds = settings.MAIL_HANDOVER_SECONDS
-    if seconds <= 0 or settings.CELERY_TASK_ALWAYS_EAGER:
+    # Eager (what delay() does is Celery's setting, read from Django's when the app starts):
+    # the task runs here, in the request's transaction and on its connection.
+    if seconds <= 0 or mail_send_batch_task.app.conf.task_always_eager:
         from .services import mail_dispatch
 
         mail_dispatch(mail_ids=mail_ids)
