@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import signals
@@ -23,8 +24,8 @@ from django.db.transaction import TransactionManagementError
 @dataclass(frozen=True)
 class _Part:
     path: tuple[str, ...]  # relation names from the model: ("organisation", "region")
-    field: object  # the forward relation on the model of path[:-1]
-    model: type
+    field: Any  # the forward relation on the model of path[:-1]
+    model: Any
     names: tuple[str, ...]  # attribute names of the columns, in order
     pk_index: int
 
@@ -33,7 +34,7 @@ class _Part:
 class FixedRead:
     """One statement: call `one(*params)` or `all(*params)`."""
 
-    model: type
+    model: Any
     alias: str
     sql: str
     parts: tuple[_Part, ...]  # the model itself first (path ()), then each relation
@@ -159,7 +160,8 @@ def fixed_insert(objs: list) -> None:
     is not an auto field, database defaults or generated columns goes through `save()`."""
     if not objs:
         return
-    if not plain_insert(type(objs[0])):
+    model: Any = type(objs[0])
+    if not plain_insert(model):
         for obj in objs:
             obj.save(force_insert=True)
         return
@@ -168,7 +170,7 @@ def fixed_insert(objs: list) -> None:
 
 def insert_as_save(objs: list) -> None:
     """fixed_insert without its check of the model (the caller knows it is a plain one)."""
-    model = type(objs[0])
+    model: Any = type(objs[0])
     alias = router.db_for_write(model, instance=objs[0])
     connection = connections[alias]
     signal = not model._meta.auto_created  # as Model.save_base
