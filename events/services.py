@@ -46,10 +46,7 @@ def waitlist_reason_text(reason: str | None, session_title: str = "") -> str:
 def event_lock(event: Event) -> Event:
     """Lock the Event row: every write on the event's registrations queues up behind it (fixed
     SQL built once per process, vzhg/fixed_sql.py: every registration of a rush passes here)."""
-    locked = fixed_read(Event, where=("pk",), for_update=True).one(event.pk)
-    if locked is None:
-        raise Event.DoesNotExist("Event matching query does not exist.")
-    return locked
+    return fixed_read(Event, where=("pk",), for_update=True).get(event.pk)
 
 
 def _lock_sessions(session_ids) -> list[Session]:

@@ -32,7 +32,7 @@ class _Part:
 
 @dataclass(frozen=True)
 class FixedRead:
-    """One statement: call `one(*params)` or `all(*params)`."""
+    """One statement: call `one(*params)`, `get(*params)` or `all(*params)`."""
 
     model: Any
     alias: str
@@ -55,6 +55,13 @@ class FixedRead:
     def one(self, *params):
         rows = self._rows(params, fetch_one=True)
         return self._instance(rows[0]) if rows else None
+
+    def get(self, *params):
+        """one(), raising the model's DoesNotExist when there is no row (as QuerySet.get)."""
+        instance = self.one(*params)
+        if instance is None:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return instance
 
     def all(self, *params) -> list:
         return [self._instance(row) for row in self._rows(params, fetch_one=False)]

@@ -71,6 +71,29 @@ def test_a_registration_post_shown_again_counts_the_places_as_the_page_does(clie
     assert not Registration.objects.filter(event=event, person=person).exists()
 
 
+def rounds_shape(rounds, *, event=None) -> list[tuple]:
+    """Each round's fields and its workshops' fields, in order; with `event`, also whether the
+    round's event and each workshop's round are the very objects (cached, no query)."""
+    return [
+        (r.pk, r.number, r.title, r.starts_at, r.ends_at, r.optional, event is None or r.event is event)
+        + tuple(
+            (
+                s.pk,
+                s.round_id,
+                s.title,
+                s.description,
+                s.speaker,
+                s.room,
+                s.capacity,
+                s.places_per_municipality,
+                event is None or s.round is r,
+            )
+            for s in r.sessions.all()
+        )
+        for r in rounds
+    ]
+
+
 def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_queries):
     """event_rounds_attach (one joined query) gives the rounds by number and their workshops by
     pk as the prefetch does, a round without workshops included, with nothing left to query."""
@@ -91,42 +114,8 @@ def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_
         rounds = event_rounds_attach(event=fresh)
     with django_assert_num_queries(0):
         assert list(fresh.rounds.all()) == rounds
-        got = [
-            (r.pk, r.number, r.title, r.starts_at, r.ends_at, r.optional, r.event is fresh)
-            + tuple(
-                (
-                    s.pk,
-                    s.round_id,
-                    s.title,
-                    s.description,
-                    s.speaker,
-                    s.room,
-                    s.capacity,
-                    s.places_per_municipality,
-                    s.round is r,
-                )
-                for s in r.sessions.all()
-            )
-            for r in rounds
-        ]
-    want = [
-        (r.pk, r.number, r.title, r.starts_at, r.ends_at, r.optional, True)
-        + tuple(
-            (
-                s.pk,
-                s.round_id,
-                s.title,
-                s.description,
-                s.speaker,
-                s.room,
-                s.capacity,
-                s.places_per_municipality,
-                True,
-            )
-            for s in r.sessions.all()
-        )
-        for r in expected
-    ]
+        got = rounds_shape(rounds, event=fresh)
+    want = rounds_shape(expected)
     assert got == want
     assert [r.number for r in rounds] == [0, 1, 2, 3] and len(got[0]) == 7  # the empty round
 
