@@ -16,6 +16,11 @@ cap overbooked, nobody lost. The requests render no mail (the outbox row is buil
 when it sends it), so afterwards a real Celery worker builds and sends those mails into an SMTP
 sink and the time is printed: the work is moved out of the request, not gone.
 
+The phases run in rounds (`--rounds`, default 3; new congresses each round): ceiling, spread, one
+event, again and again, and the ratios are the median of the rounds' own. The machine's speed
+drifts between runs and within one (a shared virtual machine), so a ratio compares figures taken
+moments apart.
+
 Output is for people reading it; nothing here asserts a timing.
 """
 
@@ -24,6 +29,7 @@ import http.client
 import os
 import re
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,6 +101,16 @@ def prepare(env: dict, people: int, spread: int) -> tuple[str, list[str], list[s
 
     Returns the one event's slug, the spread events' slugs and one session cookie per member.
     """
+    events, cookies = prepare_rounds(env, people, spread, 1)
+    one, many = events[0]
+    return one, many, cookies
+
+
+def prepare_rounds(
+    env: dict, people: int, spread: int, rounds: int
+) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """prepare() for `rounds` rounds: per round a new one congress and `spread` new smaller ones,
+    for the same `people` members. Returns [(one, spread slugs)] per round and the cookies."""
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
@@ -160,8 +176,13 @@ def prepare(env: dict, people: int, spread: int) -> tuple[str, list[str], list[s
                 )
         return event.slug
 
-    one = congress("een", people)
-    many = [congress(f"deel{n}", -(-people // spread)) for n in range(spread)]
+    events = [
+        (
+            congress(f"een{r}", people),
+            [congress(f"deel{r}-{n}", -(-people // spread)) for n in range(spread)],
+        )
+        for r in range(1, rounds + 1)
+    ]
     towns = [
         Organisation.objects.get_or_create(
             name=f"Benchgemeente {n}",
@@ -187,7 +208,7 @@ def prepare(env: dict, people: int, spread: int) -> tuple[str, list[str], list[s
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         request.session.save()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}")
-    return one, many, cookies
+    return events, cookies
 
 
 def start_gunicorn(env: dict, port: int, workers: int, threads: int, tmp: str) -> subprocess.Popen:
@@ -372,7 +393,7 @@ def drain_mail(env: dict, mail_ids: list[int]) -> tuple[int, float, int, dict]:
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, 9)
         controller.stop()
-    # Each member registered for two events (the one and one of the spread): two mails each.
+    # Each member registered for two events a round (the one and one of the spread): a mail each.
     expected = Counter(OutgoingMail.objects.filter(pk__in=mail_ids).values_list("to", flat=True))
     twice = sum(1 for address, n in sink.recipients.items() if n > expected[address])
     statuses = dict(
@@ -386,38 +407,53 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=400, help="registrations (one member each)")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--spread", type=int, default=50, help="events the second load is spread over")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=int(os.environ.get("BENCH_ROUNDS", 3)),
+        help="rounds of ceiling, spread and one event, one after the other (new congresses each round)",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 4)))
     args = parser.parse_args()
     people = max(10, min(args.people, 5000))
     concurrency = max(1, min(args.concurrency, 64))
     spread = max(1, min(args.spread, people))
+    rounds = max(1, min(args.rounds, 10))
     ensure_services()
 
     with tempfile.TemporaryDirectory(prefix="vzhg-bench-reg.") as tmp:
         env = server_env(tmp)
         print(
-            f"Preparing {people} members, one congress with {caps(people)['event']} places and "
-            f"{spread} congresses for {-(-people // spread)} members each ...",
+            f"Preparing {people} members and, for each of {rounds} rounds, one congress with "
+            f"{caps(people)['event']} places and {spread} congresses for {-(-people // spread)} "
+            "members each ...",
             flush=True,
         )
-        one, many, cookies = prepare(env, people, spread)
+        events, cookies = prepare_rounds(env, people, spread, rounds)
         import socket
 
         with socket.socket() as sock:
             sock.bind((HOST, 0))
             port = sock.getsockname()[1]
         server = start_gunicorn(env, port, args.workers, args.threads, tmp)
+        phases: dict[str, list[tuple[float, list[float], int]]] = {"ceiling": [], "one": [], "many": []}
         try:
 
             def path_of(slug: str) -> str:
                 return f"/agenda/{slug}/aanmelden/"
 
-            one_jobs = [(path_of(one), *form_token(port, path_of(one), c, n)) for n, c in enumerate(cookies)]
-            many_jobs = []
-            for n, cookie in enumerate(cookies):
-                path = path_of(many[n % spread])
-                many_jobs.append((path, *form_token(port, path, cookie, n // spread)))
+            # Every form is fetched (its CSRF token) before anything is timed.
+            jobs = []
+            for one, many in events:
+                one_jobs = [
+                    (path_of(one), *form_token(port, path_of(one), c, n)) for n, c in enumerate(cookies)
+                ]
+                many_jobs = []
+                for n, cookie in enumerate(cookies):
+                    path = path_of(many[n % spread])
+                    many_jobs.append((path, *form_token(port, path, cookie, n // spread)))
+                jobs.append((one_jobs, many_jobs))
 
             def post(connection, job):
                 path, cookie, body = job
@@ -443,47 +479,78 @@ def main() -> None:
                 return response.status == 200
 
             run_clients(port, [None] * 200, concurrency, health)  # warm-up
-            ceiling_s, ceiling_lat, ceiling_err = run_clients(
-                port, [None] * (people * 4), concurrency, health
-            )
-            many_s, many_lat, many_err = run_clients(port, many_jobs, concurrency, post)
-            one_s, one_lat, one_err = run_clients(port, one_jobs, concurrency, post)
+            # The machine's speed drifts (a shared virtual machine: a third between runs); the
+            # phases alternate, so each round's ratios compare figures taken moments apart.
+            for one_jobs, many_jobs in jobs:
+                phases["ceiling"].append(run_clients(port, [None] * (people * 4), concurrency, health))
+                phases["many"].append(run_clients(port, many_jobs, concurrency, post))
+                phases["one"].append(run_clients(port, one_jobs, concurrency, post))
         finally:
             server.terminate()
             server.wait(timeout=30)
 
-        one_over, one_total, one_confirmed = overbooked([one])
-        many_over, many_total, many_confirmed = overbooked(many)
+        ones = [one for one, _many in events]
+        manys = [slug for _one, many in events for slug in many]
+        one_over, one_total, one_confirmed = overbooked(ones)
+        many_over, many_total, many_confirmed = overbooked(manys)
         # The mails were not rendered in the requests: the worker builds and sends them now.
-        due = mail_due([one, *many])
+        due = mail_due(ones + manys)
         received, mail_seconds, twice, statuses = drain_mail(env, due)
 
-    ceiling_rate = len(ceiling_lat) / ceiling_s
-    one_rate = len(one_lat) / one_s
-    many_rate = len(many_lat) / many_s
+    def rate(phase: tuple[float, list[float], int]) -> float:
+        return len(phase[1]) / phase[0]
+
     print()
     print(
         f"Server: gunicorn {args.workers} workers x {args.threads} threads (gthread), "
         "vzhg.settings.production, PostgreSQL, Redis broker"
     )
     print(f"Clients: {concurrency} concurrent keep-alive connections on {HOST}")
-    print(f"{'what':<40}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
-    for label, latencies, seconds, errors in (
-        ("GET /health/live/ (ceiling)", ceiling_lat, ceiling_s, ceiling_err),
-        ("POST registration, ONE event", one_lat, one_s, one_err),
-        (f"POST registration, {spread} events", many_lat, many_s, many_err),
+    print(
+        f"Rounds: {rounds}, each {people * 4} GET /health/live/, then {people} POSTs spread over "
+        f"{spread} events, then {people} POSTs for ONE event (new congresses every round)"
+    )
+    print(f"{'what (all rounds)':<40}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    for label, key in (
+        ("GET /health/live/ (ceiling)", "ceiling"),
+        ("POST registration, ONE event", "one"),
+        (f"POST registration, {spread} events", "many"),
     ):
+        latencies = [latency for phase in phases[key] for latency in phase[1]]
+        seconds = sum(phase[0] for phase in phases[key])
+        errors = sum(phase[2] for phase in phases[key])
         print(
             f"{label:<40}{len(latencies):>9}{len(latencies) / seconds:>9.0f}"
             f"{percentile_ms(latencies, 0.5):>9.1f}{percentile_ms(latencies, 0.95):>9.1f}{errors:>8}"
         )
-    print(f"Ratio one event / {spread} events: {one_rate / many_rate:.2f} (goal >= 0.5)")
-    print(f"Ratio one event / ceiling: {one_rate / ceiling_rate:.2f} (goal >= 0.10)")
-    print(f"p95 registration, one event: {percentile_ms(one_lat, 0.95):.1f} ms")
-    lost = (people - one_total) + (people - many_total)
+    print(
+        f"{'round':<8}{'ceiling/s':>11}{'one event/s':>13}{f'{spread} events/s':>14}"
+        f"{'one/ceiling':>13}{'one/spread':>12}"
+    )
+    to_ceiling, to_spread = [], []
+    for number, (ceiling, one, many) in enumerate(
+        zip(phases["ceiling"], phases["one"], phases["many"], strict=True), start=1
+    ):
+        to_ceiling.append(rate(one) / rate(ceiling))
+        to_spread.append(rate(one) / rate(many))
+        print(
+            f"{number:<8}{rate(ceiling):>11.0f}{rate(one):>13.0f}{rate(many):>14.0f}"
+            f"{to_ceiling[-1]:>13.3f}{to_spread[-1]:>12.2f}"
+        )
+    print(
+        f"Ratio one event / {spread} events: {statistics.median(to_spread):.2f} "
+        f"(median of {rounds} rounds; goal >= 0.5)"
+    )
+    print(
+        f"Ratio one event / ceiling: {statistics.median(to_ceiling):.3f} "
+        f"(median of {rounds} rounds; goal >= 0.10)"
+    )
+    one_latencies = [latency for phase in phases["one"] for latency in phase[1]]
+    print(f"p95 registration, one event: {percentile_ms(one_latencies, 0.95):.1f} ms")
+    lost = (people * rounds - one_total) + (people * rounds - many_total)
     print(
         f"Check: one event {one_confirmed} confirmed of {one_total}, {spread} events {many_confirmed} "
-        f"confirmed of {many_total}; overbooked {one_over + many_over}, lost {lost}"
+        f"confirmed of {many_total} (all rounds); overbooked {one_over + many_over}, lost {lost}"
     )
     print(
         f"Confirmation mails built and sent afterwards: {received} in {mail_seconds:.1f} s "
