@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from queue import Empty, Queue
 
@@ -304,6 +305,36 @@ def run_clients(port: int, jobs: list, concurrency: int, send) -> tuple[float, l
     return time.perf_counter() - began, latencies, errors[0]
 
 
+def cpu_snapshot(server_pid: int) -> Counter:
+    """CPU seconds used so far (Linux /proc) by the gunicorn processes, PostgreSQL, Redis and
+    this client, with the machine's idle and total CPU seconds: two snapshots around a phase say
+    where its CPU went and whether the machine waited."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: Counter = Counter()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry) == server_pid or int(fields[1]) == server_pid:
+            used["gunicorn"] += seconds
+        elif name.startswith("postgres"):
+            used["postgres"] += seconds
+        elif name.startswith("redis"):
+            used["redis"] += seconds
+    own = os.times()
+    used["client"] = own.user + own.system
+    values = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    used["idle"] = (int(values[3]) + int(values[4])) / tick  # idle + iowait
+    used["total"] = sum(int(value) for value in values) / tick
+    return used
+
+
 def percentile_ms(latencies: list[float], fraction: float) -> float:
     ordered = sorted(latencies)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
@@ -438,6 +469,14 @@ def main() -> None:
             port = sock.getsockname()[1]
         server = start_gunicorn(env, port, args.workers, args.threads, tmp)
         phases: dict[str, list[tuple[float, list[float], int]]] = {"ceiling": [], "one": [], "many": []}
+        cpu: dict[str, Counter] = {"ceiling": Counter(), "one": Counter(), "many": Counter()}
+
+        def timed(key: str, jobs: list, send) -> None:
+            before = cpu_snapshot(server.pid)
+            phases[key].append(run_clients(port, jobs, concurrency, send))
+            after = cpu_snapshot(server.pid)
+            cpu[key].update({name: after[name] - before[name] for name in after})
+
         try:
 
             def path_of(slug: str) -> str:
@@ -482,9 +521,9 @@ def main() -> None:
             # The machine's speed drifts (a shared virtual machine: a third between runs); the
             # phases alternate, so each round's ratios compare figures taken moments apart.
             for one_jobs, many_jobs in jobs:
-                phases["ceiling"].append(run_clients(port, [None] * (people * 4), concurrency, health))
-                phases["many"].append(run_clients(port, many_jobs, concurrency, post))
-                phases["one"].append(run_clients(port, one_jobs, concurrency, post))
+                timed("ceiling", [None] * (people * 4), health)
+                timed("many", many_jobs, post)
+                timed("one", one_jobs, post)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -522,6 +561,24 @@ def main() -> None:
         print(
             f"{label:<40}{len(latencies):>9}{len(latencies) / seconds:>9.0f}"
             f"{percentile_ms(latencies, 0.5):>9.1f}{percentile_ms(latencies, 0.95):>9.1f}{errors:>8}"
+        )
+    print(
+        f"{'CPU per request, ms (all rounds)':<40}{'gunicorn':>9}{'Postgres':>9}{'Redis':>9}"
+        f"{'client':>8}{'idle %':>8}"
+    )
+    for label, key in (
+        ("GET /health/live/ (ceiling)", "ceiling"),
+        ("POST registration, ONE event", "one"),
+        (f"POST registration, {spread} events", "many"),
+    ):
+        requests = sum(len(phase[1]) for phase in phases[key])
+        used = {
+            name: 1000 * cpu[key][name] / requests for name in ("gunicorn", "postgres", "redis", "client")
+        }
+        idle = 100 * cpu[key]["idle"] / cpu[key]["total"] if cpu[key]["total"] else float("nan")
+        print(
+            f"{label:<40}{used['gunicorn']:>9.2f}{used['postgres']:>9.2f}{used['redis']:>9.2f}"
+            f"{used['client']:>8.2f}{idle:>8.0f}"
         )
     print(
         f"{'round':<8}{'ceiling/s':>11}{'one event/s':>13}{f'{spread} events/s':>14}"
