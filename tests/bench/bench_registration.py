@@ -549,13 +549,15 @@ def main() -> None:
         f"Rounds: {rounds}, each {people * 4} GET /health/live/, then {people} POSTs spread over "
         f"{spread} events, then {people} POSTs for ONE event (new congresses every round)"
     )
+    labels = {
+        "ceiling": "GET /health/live/ (ceiling)",
+        "one": "POST registration, ONE event",
+        "many": f"POST registration, {spread} events",
+    }
+    latencies_of = {key: [latency for phase in phases[key] for latency in phase[1]] for key in labels}
     print(f"{'what (all rounds)':<40}{'requests':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
-    for label, key in (
-        ("GET /health/live/ (ceiling)", "ceiling"),
-        ("POST registration, ONE event", "one"),
-        (f"POST registration, {spread} events", "many"),
-    ):
-        latencies = [latency for phase in phases[key] for latency in phase[1]]
+    for key, label in labels.items():
+        latencies = latencies_of[key]
         seconds = sum(phase[0] for phase in phases[key])
         errors = sum(phase[2] for phase in phases[key])
         print(
@@ -566,12 +568,8 @@ def main() -> None:
         f"{'CPU per request, ms (all rounds)':<40}{'gunicorn':>9}{'Postgres':>9}{'Redis':>9}"
         f"{'client':>8}{'idle %':>8}"
     )
-    for label, key in (
-        ("GET /health/live/ (ceiling)", "ceiling"),
-        ("POST registration, ONE event", "one"),
-        (f"POST registration, {spread} events", "many"),
-    ):
-        requests = sum(len(phase[1]) for phase in phases[key])
+    for key, label in labels.items():
+        requests = len(latencies_of[key])
         used = {
             name: 1000 * cpu[key][name] / requests for name in ("gunicorn", "postgres", "redis", "client")
         }
@@ -602,8 +600,7 @@ def main() -> None:
         f"Ratio one event / ceiling: {statistics.median(to_ceiling):.3f} "
         f"(median of {rounds} rounds; goal >= 0.10)"
     )
-    one_latencies = [latency for phase in phases["one"] for latency in phase[1]]
-    print(f"p95 registration, one event: {percentile_ms(one_latencies, 0.95):.1f} ms")
+    print(f"p95 registration, one event: {percentile_ms(latencies_of['one'], 0.95):.1f} ms")
     lost = (people * rounds - one_total) + (people * rounds - many_total)
     print(
         f"Check: one event {one_confirmed} confirmed of {one_total}, {spread} events {many_confirmed} "
