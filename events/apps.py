@@ -22,3 +22,8 @@ class EventsConfig(AppConfig):
         from .emails import LAZY_MAIL_KINDS, registration_mails_build
 
         mail_builder_register(kinds=LAZY_MAIL_KINDS, builder=registration_mails_build)
+        # The registration POST's kept event definitions see every change of rounds, workshops
+        # and questions (events/definitions.py).
+        from .definitions import changes_connect
+
+        changes_connect()

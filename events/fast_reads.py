@@ -2,7 +2,8 @@
 network, its rounds with their workshops, its own questions and the person's registration, one
 query each of fixed SQL built once per process (vzhg/fixed_sql.py; identifiers from the models'
 metadata, every value a parameter), as events/places.py does for the occupancy count; the
-instances are what the ORM (select_related, prefetch_related, first()) gives."""
+instances are what the ORM (select_related, prefetch_related, first()) gives. The first three
+are kept per process as rows (events/definitions.py)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,28 @@ import functools
 
 from django.db import connections, router
 
-from vzhg.fixed_sql import column_converter, fixed_read
+from vzhg.fixed_sql import FixedRead, column_converter, fixed_read
 
 from .models import Event, Question, Registration, Round, Session
 
 
-def event_rounds_attach(*, event: Event) -> list[Round]:
+def event_rounds_rows(*, event_id: int) -> list[tuple]:
     """The event's rounds (by number) with their workshops (by pk), in ONE query (a rush's
-    registration POST, issue 15), set as the prefetch of `event.rounds` and of each round's
-    `sessions` would be: `event.rounds.all()`, `round.sessions.all()`, `session.round` and
-    `round.event` cost no query afterwards. No confirmed counts (registration_counts_attach)."""
+    registration POST, issue 15): the rows as the database gives them (events/definitions.py
+    keeps them per process; event_rounds_build makes the instances)."""
     alias = router.db_for_read(Round)
-    sql, round_names, session_names, converters = _rounds_sql(alias)
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [event.pk])
-        rows = cursor.fetchall()
+        cursor.execute(_rounds_sql(alias)[0], [event_id])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def event_rounds_build(*, event: Event, rows: list[tuple]) -> list[Round]:
+    """The rounds and workshops of event_rounds_rows as new instances, set as the prefetch of
+    `event.rounds` and of each round's `sessions` would be: `event.rounds.all()`,
+    `round.sessions.all()`, `session.round` and `round.event` cost no query afterwards. No
+    confirmed counts (registration_counts_attach)."""
+    alias = router.db_for_read(Round)
+    _sql, round_names, session_names, converters = _rounds_sql(alias)
     rounds: dict[int, tuple[Round, list[Session]]] = {}
     split = len(round_names)
     for row in rows:
@@ -57,7 +65,7 @@ def _prefetched_set(instance, name: str, objects: list) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _rounds_sql(alias: str) -> tuple[str, list[str], list[str], list]:
-    """event_rounds_attach's fixed SQL (built once per process; identifiers from the models'
+    """event_rounds_rows's fixed SQL (built once per process; identifiers from the models'
     metadata, the event a parameter): rounds LEFT JOIN workshops, every concrete column of both;
     with the field names and one converter per column (the ORM's, for these fields none on
     PostgreSQL)."""
@@ -89,17 +97,25 @@ def _rounds_sql(alias: str) -> tuple[str, list[str], list[str], list]:
     )
 
 
-def event_for_post(*, slug: str) -> Event | None:
-    """The published or cancelled event `slug` with its host and network set as select_related
-    sets them (None when there is none), in one query; no confirmed count."""
-    read = fixed_read(Event, where=("slug", ("status", 2)), related=("host", "network"), limit=1)
-    return read.one(slug, Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value)
+LISTED_STATUSES = (Event.Status.PUBLISHED.value, Event.Status.CANCELLED.value)
+
+
+def event_for_post_read() -> FixedRead:
+    """The published or cancelled event (parameters: its slug, then LISTED_STATUSES) with its host
+    and network set as select_related sets them (None when there is none), in one query; no
+    confirmed count."""
+    return fixed_read(Event, where=("slug", ("status", 2)), related=("host", "network"), limit=1)
 
 
 def event_questions_read(*, event: Event) -> list[Question]:
     """The event's own questions in their order (order, pk), as
     Question.objects.filter(event=event).order_by("order", "pk") reads them."""
-    return fixed_read(Question, where=("event",), order_by=("order", "pk")).all(event.pk)
+    return event_questions_fixed().all(event.pk)
+
+
+def event_questions_fixed() -> FixedRead:
+    """event_questions_read's statement (parameter: the event's id)."""
+    return fixed_read(Question, where=("event",), order_by=("order", "pk"))
 
 
 def registration_row(*, event: Event, person_id: int) -> Registration | None:

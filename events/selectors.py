@@ -13,7 +13,7 @@ from django.utils import timezone
 from members.models import Organisation
 from vzhg.mail.models import OutgoingMail
 
-from .fast_reads import event_for_post, event_rounds_attach, registration_row
+from .fast_reads import registration_row
 from .models import (
     Event,
     EventMailing,
@@ -116,17 +116,10 @@ def event_for_page(*, slug: str) -> Event | None:
     )
 
 
-def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
-    """event_for_page without the programme: the registration page does not show it.
-
-    `counts=False` (the registration POST, issue 15 "fast under a rush"): without the confirmed
-    counts of the event and its workshops, which only the page needs (the service counts under
-    the event lock); registration_counts_attach adds them when the page is shown again."""
-    if not counts:  # the event with host and network, then rounds with workshops: two queries
-        event = event_for_post(slug=slug)
-        if event is not None:
-            event_rounds_attach(event=event)
-        return event
+def event_for_registration(*, slug: str) -> Event | None:
+    """event_for_page without the programme: the registration page does not show it. (Its POST
+    reads the event from events/definitions.py, without the counts; registration_counts_attach
+    adds them when the page is shown again.)"""
     return (
         _listed()
         .filter(slug=slug)
@@ -144,7 +137,7 @@ def event_for_registration(*, slug: str, counts: bool = True) -> Event | None:
 
 
 def registration_counts_attach(*, event: Event, rounds) -> None:
-    """The confirmed counts that event_for_registration(counts=False) left out, set on `event`
+    """The confirmed counts the registration POST's event leaves out, set on `event`
     and on the workshops of `rounds` (as the annotations would be) for the page shown again
     (an error, a refusal). Two queries."""
     event.confirmed_count = Registration.objects.filter(  # type: ignore[attr-defined]

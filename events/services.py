@@ -20,7 +20,7 @@ from vzhg.errors import ServiceError
 from vzhg.fixed_sql import fixed_insert, fixed_read
 from vzhg.history import history_note
 
-from . import extensions
+from . import definitions, extensions
 from .models import Event, Registration, Session, SessionChoice
 from .places import Occupancy, ranked_assign
 
@@ -169,6 +169,7 @@ def registration_create(
     rounds=None,
     answers: dict[int, str] | None = None,
     questions=None,
+    kept: bool = False,
 ) -> Registration:
     """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
 
@@ -195,6 +196,11 @@ def registration_create(
 
     `answers` ({question id: text}) to the event's own `questions` (as read by the page; None:
     read here) are stored before the mail is rendered, which lists them (issue 15).
+
+    `kept=True`: `event`, its `rounds` and `questions` were made from rows this process keeps
+    (events/definitions.py): the event row read under the lock must be the kept one, column by
+    column, or definitions.Stale is raised (nothing is stored: the caller's transaction rolls
+    back and it does the request again from the database).
     """
     from . import emails, workshops
     from .questions import registration_answers_save
@@ -281,7 +287,15 @@ def registration_create(
 
         # The decision, under the event lock: one count, the status, the lazy outbox row (the
         # worker renders the mail after commit: events/emails.py registration_mails_build).
-        event = event_lock(event)
+        try:
+            locked = event_lock(event)
+        except Event.DoesNotExist:
+            if kept:
+                raise definitions.Stale from None
+            raise
+        if kept and not definitions.same_event(event, locked):
+            raise definitions.Stale
+        event = locked
         _check_window(event, now)
         registration.event = event
         misfit, assigned = decide(
@@ -331,6 +345,7 @@ def registration_change(
     ranking=None,
     answers: dict[int, str] | None = None,
     questions=None,
+    kept: bool = False,
 ) -> Registration:
     """Change the workshop choice (and remarks) while registration is open.
 

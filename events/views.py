@@ -20,7 +20,7 @@ from vzhg.errors import ServiceError
 from vzhg.privacy import private_response
 from vzhg.site import absolute_url
 
-from . import checkin, extensions, ics, selectors, services
+from . import checkin, definitions, extensions, ics, selectors, services
 from .forms import AgendaFilterForm, registration_form
 from .material_models import CONTENT_TYPES, material_kind
 from .models import Event, Registration
@@ -127,10 +127,26 @@ def detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
+    if request.method == "POST":
+        try:
+            return _register(request, slug, kept=True)
+        except definitions.Stale:
+            # The event changed since this process kept it, or the answer is not a registration
+            # (a refusal, a form error): again, all from the database (events/definitions.py).
+            pass
+    return _register(request, slug, kept=False)
+
+
+def _register(request, slug, *, kept: bool):
     posted = request.method == "POST"
     # A POST reads no places (the service counts under the event lock); shown again, the page
-    # gets them first (registration_counts_attach below).
-    event = selectors.event_for_registration(slug=slug, counts=not posted)
+    # gets them first (registration_counts_attach below). `kept`: the POST's event, rounds and
+    # questions from the rows this process keeps (events/definitions.py).
+    definition = definitions.event_definition(slug=slug, kept=kept) if posted else None
+    if posted:
+        event = definition.event if definition is not None else None
+    else:
+        event = selectors.event_for_registration(slug=slug)
     if event is None:
         raise Http404
     person = person_for_user(user=request.user)
@@ -157,7 +173,7 @@ def register(request, slug):
         blocked = network_refused = services.network_only_text(event)
     rounds = list(event.rounds.all())
     data = request.POST if posted else None
-    questions = event_questions(event=event)
+    questions = definition.questions if definition is not None else event_questions(event=event)
     form = registration_form(data, event=event, rounds=rounds, questions=questions)
     parts = [] if blocked else extensions.registration_parts(event=event, person=person, data=data)
     status = 200
@@ -176,6 +192,7 @@ def register(request, slug):
                     rounds=rounds,
                     answers=form.answers(),  # stored before the mail that lists them
                     questions=questions,
+                    kept=definition is not None and definition.kept,
                 )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
@@ -207,6 +224,8 @@ def register(request, slug):
             for note in notes:
                 messages.success(request, note)
             return redirect(event)
+    if definition is not None and definition.kept and status != 503:
+        raise definitions.Stale  # what the page shows or refuses is read afresh
     state = window
     if posted:
         try:

@@ -68,8 +68,10 @@ def _empty_cache() -> Iterator[None]:
     """Every test starts with an empty cache, so allauth's rate limits count from zero."""
     from django.core.cache import cache
 
+    from events.definitions import forget_all
     from pages.home import home_local_clear
 
     cache.clear()
     home_local_clear()  # the home page's in-process copies too
+    forget_all()  # and the registration POST's kept event definitions
     yield

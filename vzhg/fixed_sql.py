@@ -66,6 +66,15 @@ class FixedRead:
     def all(self, *params) -> list:
         return [self._instance(row) for row in self._rows(params, fetch_one=False)]
 
+    def rows(self, *params) -> list[tuple]:
+        """The rows as the database gives them, for instances made later (`instance`): a cache of
+        rows gives every request its own instances."""
+        return [tuple(row) for row in self._rows(params, fetch_one=False)]
+
+    def instance(self, row):
+        """The instance (with its relations) of one row of `rows`, as `one` or `all` make it."""
+        return self._instance(row)
+
     def _instance(self, row):
         values = [convert(value) for convert, value in zip(self.converters, row, strict=True)]
         objects: dict[tuple[str, ...], object] = {}

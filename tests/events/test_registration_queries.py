@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # 16, and the event's own questions for the form (issue 15; an event without questions stores no
 # answers and asks nothing more); then 16: the rounds and their workshops are one joined query
-# on the POST (events/fast_reads.py event_rounds_attach), not the two reads of the prefetch
+# on the POST (events/fast_reads.py event_rounds_rows), not the two reads of the prefetch
 REGISTRATION_POST_QUERIES = 16
 
 
@@ -95,12 +95,13 @@ def rounds_shape(rounds, *, event=None) -> list[tuple]:
 
 
 def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_queries):
-    """event_rounds_attach (one joined query) gives the rounds by number and their workshops by
-    pk as the prefetch does, a round without workshops included, with nothing left to query."""
+    """event_rounds_rows (one joined query) and event_rounds_build give the rounds by number and
+    their workshops by pk as the prefetch does, a round without workshops included, with nothing
+    left to query."""
     from datetime import time
 
     from events import selectors
-    from events.fast_reads import event_rounds_attach
+    from events.fast_reads import event_rounds_build, event_rounds_rows
     from events.models import Round, Session
 
     event = make_event(rounds=3, sessions_per_round=2, session_capacity=7)
@@ -111,7 +112,7 @@ def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_
     fresh = type(event).objects.get(pk=event.pk)
 
     with django_assert_num_queries(1):
-        rounds = event_rounds_attach(event=fresh)
+        rounds = event_rounds_build(event=fresh, rows=event_rounds_rows(event_id=fresh.pk))
     with django_assert_num_queries(0):
         assert list(fresh.rounds.all()) == rounds
         got = rounds_shape(rounds, event=fresh)
@@ -122,10 +123,10 @@ def test_the_posts_rounds_in_one_query_are_what_the_orm_reads(django_assert_num_
 
 @pytest.mark.parametrize("with_relations", [True, False])
 def test_the_posts_event_read_in_one_query_is_what_the_orm_reads(django_assert_num_queries, with_relations):
-    """event_for_post (fixed SQL) gives the event with every field, and its host and network as
+    """event_for_post_read (fixed SQL) gives the event with every field, and its host and network as
     select_related does (None when there is none); drafts are not found."""
     from events import selectors
-    from events.fast_reads import event_for_post
+    from events.fast_reads import LISTED_STATUSES, event_for_post_read
     from events.models import Event
     from tests.factories import MunicipalityFactory
 
@@ -138,6 +139,10 @@ def test_the_posts_event_read_in_one_query_is_what_the_orm_reads(django_assert_n
     event = make_event(capacity=12, **extra)
     draft = make_event(status=Event.Status.DRAFT)
     expected = selectors.event_for_page(slug=event.slug)
+
+    def event_for_post(slug):
+        rows = event_for_post_read().rows(slug, *LISTED_STATUSES)
+        return event_for_post_read().instance(rows[0]) if rows else None
 
     with django_assert_num_queries(1):
         got = event_for_post(slug=event.slug)
