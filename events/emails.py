@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vzhg.mail.language import mail_translation
-from vzhg.mail.services import mail_queue, mail_queue_lazy, mail_reference
+from vzhg.mail.services import mail_lazy_change, mail_queue, mail_queue_lazy, mail_reference
 from vzhg.site import absolute_url
 
 from . import ics
@@ -125,19 +125,10 @@ def registration_mail_queue(
 
         event_ics_sequence_bump(event=registration.event)
     if lazy:
-        with mail_translation(recipient=person):
-            subject = _subject(kind, registration.event.title)
         return mail_queue_lazy(
             to=person.email,
-            subject=subject,
-            kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
             reference=mail_reference(registration),
-            build={
-                "registration": registration.pk,
-                "kind": kind,
-                "status": registration.status,
-                "reason": list(reason) if reason else None,
-            },
+            **_lazy_fields(registration=registration, kind=kind, reason=reason),
         )
     choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
     rendered, attachments = registration_mail_render(
@@ -152,6 +143,29 @@ def registration_mail_queue(
         kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
         reference=mail_reference(registration),
     )
+
+
+def _lazy_fields(*, registration, kind: str, reason: tuple[str, str] | None) -> dict:
+    """A lazy registration mail's subject, kind and what its builder needs."""
+    with mail_translation(recipient=registration.person):
+        subject = _subject(kind, registration.event.title)
+    return {
+        "subject": subject,
+        "kind": WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
+        "build": {
+            "registration": registration.pk,
+            "kind": kind,
+            "status": registration.status,
+            "reason": list(reason) if reason else None,
+        },
+    }
+
+
+def registration_mail_redecide(*, mail, registration, kind: str, reason: tuple[str, str] | None) -> None:
+    """A lazy mail queued before its registration was decided (registration_create) and decided
+    otherwise: the same outbox row, now about `kind` (in the same transaction, before it is
+    handed over after commit)."""
+    mail_lazy_change(mail=mail, **_lazy_fields(registration=registration, kind=kind, reason=reason))
 
 
 def registration_mails_build(mails: list) -> dict:

@@ -4,7 +4,7 @@ Every service runs in one transaction that first locks the Event row (select_for
 the Session rows involved, always in pk order, so concurrent registrations for one event queue up
 behind each other and never overbook. Counts of confirmed places are computed under that lock
 (events/places.py). registration_create, the one that comes in a rush, takes the lock last and
-holds it for the decision only (one count and the outbox row; see its docstring). The mails are
+holds it for the decision only (one count; see its docstring). The mails are
 queued in the outbox inside the same transaction (so a registration never exists without its
 mail) and handed to Celery after commit by vzhg.mail.
 """
@@ -182,10 +182,11 @@ def registration_create(
 
     Under a rush every registration of the event queues for the event lock, so the lock is held
     for the decision only: the checks, the registration row (with the outcome the counts without
-    the lock predict) and its choices come first; under the lock one query counts the places that
-    matter (events/places.py), the status changes if they decide otherwise, and a lazy outbox row
-    goes in the same transaction: never lost nor doubled, and rendered by the worker after commit
-    (events/emails.py registration_mails_build), not in the request.
+    the lock predict), its choices and a lazy outbox row about that outcome come first (in the
+    same transaction: never lost nor doubled, and rendered by the worker after commit,
+    events/emails.py registration_mails_build, not in the request); under the lock one query
+    counts the places that matter (events/places.py), and only if they decide otherwise the
+    status and the outbox row change.
 
     `loaded=True`: the caller (the registration page) has just read `event`, `person` (with its
     organisation and user) and the person's `existing` registration of the event (None: none),
@@ -284,9 +285,16 @@ def registration_create(
             _set_choices(registration, sessions, replace=existing is not None)
         if answers is not None:
             registration_answers_save(registration=registration, answers=answers, questions=questions)
+        # The lazy outbox row about the predicted outcome (the worker renders the mail after
+        # commit: events/emails.py registration_mails_build); changed below only when the
+        # decision under the lock differs.
+        predicted = (registration.status, misfit)
+        mail = emails.registration_mail_queue(
+            registration=registration, kind=_mail_kind(registration.status), reason=misfit, lazy=True
+        )
 
-        # The decision, under the event lock: one count, the status, the lazy outbox row (the
-        # worker renders the mail after commit: events/emails.py registration_mails_build).
+        # The decision, under the event lock: one count and, when it differs from the
+        # prediction, the status and the outbox row.
         try:
             locked = event_lock(event)
         except Event.DoesNotExist:
@@ -316,13 +324,15 @@ def registration_create(
             )
         registration.waitlist_reason = misfit[0] if misfit else None
         registration.waitlist_session = misfit[1] if misfit else ""
-        emails.registration_mail_queue(
-            registration=registration,
-            kind="confirmed" if status == Registration.Status.CONFIRMED else "waitlisted",
-            reason=misfit,
-            lazy=True,
-        )
+        if mail is not None and (status, misfit) != predicted:
+            emails.registration_mail_redecide(
+                mail=mail, registration=registration, kind=_mail_kind(status), reason=misfit
+            )
     return registration
+
+
+def _mail_kind(status: str) -> str:
+    return "confirmed" if status == Registration.Status.CONFIRMED else "waitlisted"
 
 
 def _registration_fill(registration: Registration, *, misfit, remarks: str, now) -> None:

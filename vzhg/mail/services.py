@@ -83,6 +83,13 @@ def mail_queue_lazy(*, to: str, subject: str, kind: str, build: dict, reference:
     return mail
 
 
+def mail_lazy_change(*, mail: OutgoingMail, subject: str, kind: str, build: dict) -> None:
+    """A lazy row queued in this transaction, about something else after all (the caller decided
+    otherwise before commit): its subject, kind and what its builder needs."""
+    mail.subject, mail.kind, mail.build = subject, kind, build
+    OutgoingMail.objects.filter(pk=mail.pk).update(subject=subject, kind=kind, build=build)
+
+
 def mail_reference(obj) -> str:
     """The `reference` of mail about a model row: "app_label.model:pk"."""
     return f"{obj._meta.label_lower}:{obj.pk}"
