@@ -11,9 +11,11 @@ which reads the event row afresh, and `same_event` compares every column with th
 change to the event's rounds, workshops or questions touches that row (`event_touch`, connected to
 their save and delete in apps.py), so a changed definition always shows there. When it differs,
 the service raises `Stale`, and the page does the whole request again from the database, in a new
-transaction. The page does the same for every outcome that is not a registration (a refusal, a
-form error): what it shows or refuses is never based on a kept row. The kept rows only make the
-common case cheap; they never decide.
+transaction (events/views.py register: the fast attempt, then the full one). The page does the
+same for every outcome that is not a registration (a refusal, a form error, a registration the
+person has already): what it shows or refuses is never based on a kept row. Only when the
+database is out of reach is the form shown again as it was, with what the member entered. The
+kept rows only make the common case cheap; they never decide.
 
 A process keeps at most MAX_EVENTS events; the oldest go first.
 """

@@ -11,13 +11,13 @@ mail) and handed to Celery after commit by vzhg.mail.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from vzhg.errors import ServiceError
-from vzhg.fixed_sql import fixed_insert, fixed_read
+from vzhg.fixed_sql import fixed_insert, fixed_insert_new, fixed_read
 from vzhg.history import history_note
 
 from . import definitions, extensions
@@ -169,7 +169,7 @@ def registration_create(
     rounds=None,
     answers: dict[int, str] | None = None,
     questions=None,
-    kept: bool = False,
+    fast: bool = False,
 ) -> Registration:
     """Register a person: confirmed when every limit allows it, otherwise on the waiting list.
 
@@ -198,10 +198,12 @@ def registration_create(
     `answers` ({question id: text}) to the event's own `questions` (as read by the page; None:
     read here) are stored before the mail is rendered, which lists them (issue 15).
 
-    `kept=True`: `event`, its `rounds` and `questions` were made from rows this process keeps
-    (events/definitions.py): the event row read under the lock must be the kept one, column by
-    column, or definitions.Stale is raised (nothing is stored: the caller's transaction rolls
-    back and it does the request again from the database).
+    `fast=True` (the registration page's first attempt, events/definitions.py): `event`, its
+    `rounds` and `questions` may come from rows this process keeps, and the person's registration
+    was not read (`existing` None: a registration the person has is refused as
+    already_registered, which the page answers the full way). The event row read under the lock
+    must be the given one, column by column, or definitions.Stale is raised (nothing is stored:
+    the caller's transaction rolls back and it does the request again the full way).
     """
     from . import emails, workshops
     from .questions import registration_answers_save
@@ -264,15 +266,13 @@ def registration_create(
             )
         )
         _registration_fill(registration, misfit=misfit, remarks=remarks, now=now)
-        try:
-            # No savepoint of its own: the ServiceError leaves this function's atomic block, which
-            # rolls back the failed INSERT with everything else (one round trip less each time).
-            if existing is None:
-                fixed_insert([registration])  # save(), its INSERT built once per process
-            else:
-                registration.save()
-        except IntegrityError as exc:  # the same person, at the same moment, in another request
-            raise ServiceError(_("You are already registered for this event."), "already_registered") from exc
+        if existing is None:
+            # save(), its INSERT built once per process; nothing written when the person has a
+            # registration of the event already (made meanwhile, or not read: `fast`).
+            if not fixed_insert_new(registration, unique="registration_event_person_unique"):
+                raise ServiceError(_("You are already registered for this event."), "already_registered")
+        else:
+            registration.save()
         if existing is not None:
             # A new registration after a cancellation joins the waiting list at the back.
             Registration.objects.filter(pk=registration.pk).update(created_at=now)
@@ -298,10 +298,10 @@ def registration_create(
         try:
             locked = event_lock(event)
         except Event.DoesNotExist:
-            if kept:
+            if fast:
                 raise definitions.Stale from None
             raise
-        if kept and not definitions.same_event(event, locked):
+        if fast and not definitions.same_event(event, locked):
             raise definitions.Stale
         event = locked
         _check_window(event, now)
@@ -355,7 +355,7 @@ def registration_change(
     ranking=None,
     answers: dict[int, str] | None = None,
     questions=None,
-    kept: bool = False,
+    fast: bool = False,
 ) -> Registration:
     """Change the workshop choice (and remarks) while registration is open.
 

@@ -129,20 +129,22 @@ def detail(request, slug):
 def register(request, slug):
     if request.method == "POST":
         try:
-            return _register(request, slug, kept=True)
+            return _register(request, slug, fast=True)
         except definitions.Stale:
-            # The event changed since this process kept it, or the answer is not a registration
-            # (a refusal, a form error): again, all from the database (events/definitions.py).
+            # The event changed since this process kept it, the person has a registration of it
+            # already, or the answer is not a registration (a refusal, a form error): again, the
+            # full way, all from the database (events/definitions.py).
             pass
-    return _register(request, slug, kept=False)
+    return _register(request, slug, fast=False)
 
 
-def _register(request, slug, *, kept: bool):
+def _register(request, slug, *, fast: bool):
+    """The registration page. `fast` (a POST's first attempt): the event, its rounds and questions
+    from the rows this process keeps, the person's registration not read; it answers with a
+    registration or raises definitions.Stale. A POST reads no places (the service counts under the
+    event lock); shown again, the page gets them first (registration_counts_attach below)."""
     posted = request.method == "POST"
-    # A POST reads no places (the service counts under the event lock); shown again, the page
-    # gets them first (registration_counts_attach below). `kept`: the POST's event, rounds and
-    # questions from the rows this process keeps (events/definitions.py).
-    definition = definitions.event_definition(slug=slug, kept=kept) if posted else None
+    definition = definitions.event_definition(slug=slug, kept=fast) if posted else None
     if posted:
         event = definition.event if definition is not None else None
     else:
@@ -155,7 +157,9 @@ def _register(request, slug, *, kept: bool):
             request, _("Your account is not linked to a person yet. Confirm your e-mail address first.")
         )
         return redirect("members:profile")
-    existing = selectors.registration_of(event=event, person=person)
+    # Fast: the person's registration is not read; the service writes the new one only if there
+    # is none, else the request is done again the full way (definitions.Stale).
+    existing = None if fast else selectors.registration_of(event=event, person=person)
     if existing is not None and existing.status != Registration.Status.CANCELLED:
         messages.info(request, _("You are already registered for this event."))
         return redirect(event)
@@ -192,7 +196,7 @@ def _register(request, slug, *, kept: bool):
                     rounds=rounds,
                     answers=form.answers(),  # stored before the mail that lists them
                     questions=questions,
-                    kept=definition is not None and definition.kept,
+                    fast=fast,
                 )
                 notes = [note for part in parts if (note := part.save(actor=request.user))]
         except ServiceError as error:
@@ -224,8 +228,8 @@ def _register(request, slug, *, kept: bool):
             for note in notes:
                 messages.success(request, note)
             return redirect(event)
-    if definition is not None and definition.kept and status != 503:
-        raise definitions.Stale  # what the page shows or refuses is read afresh
+    if fast and status != 503:
+        raise definitions.Stale  # what the page shows or refuses is read the full way
     state = window
     if posted:
         try:

@@ -128,10 +128,14 @@ def test_a_round_added_after_the_rows_were_kept_must_be_chosen(english):
     assert not Registration.objects.filter(event=event, person=second).exists()
 
 
-def test_an_event_withdrawn_after_the_rows_were_kept_is_not_found(english):
+@pytest.mark.parametrize("how", ["withdrawn", "deleted"])
+def test_an_event_gone_after_the_rows_were_kept_is_not_found(english, how):
     event = make_event()
     assert _post(english, event, MemberFactory(), {"remarks": ""}).status_code == 302
-    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    if how == "withdrawn":
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    else:
+        Event.objects.filter(pk=event.pk).delete()
 
     assert _post(english, event, MemberFactory(), {"remarks": ""}).status_code == 404
 
@@ -199,3 +203,29 @@ def test_changes_to_rounds_workshops_and_questions_touch_the_event():
     workshop.delete()
     assert touched()
     assert not Event.history.filter(id=event.pk).exclude(history_type="+").exists()  # no history rows
+
+
+def test_a_registration_the_person_has_already_is_found_the_full_way(english):
+    """The fast attempt does not read the person's registration: its INSERT writes nothing, and
+    the full attempt says so; after a cancellation the same registration comes back (at the
+    back of the waiting list, as before)."""
+    from events import services
+
+    event = make_event(capacity=5)
+    person = MemberFactory()
+    assert _post(english, event, person, {"remarks": ""}).status_code == 302
+    registration = Registration.objects.get(event=event, person=person)
+
+    again = _post(english, event, person, {"remarks": "nogmaals"})
+    assert again.status_code == 302
+    assert "You are already registered for this event." in [m.message for m in again.wsgi_request._messages]
+    assert Registration.objects.filter(event=event, person=person).count() == 1
+    assert Registration.objects.get(pk=registration.pk).remarks == ""
+
+    services.registration_cancel(registration=registration)
+    back = _post(english, event, person, {"remarks": "toch"})
+
+    assert back.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED and registration.remarks == "toch"
+    assert Registration.objects.filter(event=event, person=person).count() == 1

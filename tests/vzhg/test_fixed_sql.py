@@ -111,3 +111,32 @@ def test_history_rows_are_what_simple_history_writes_through_the_orm(django_asse
     fast.status = Registration.Status.CANCELLED
     fast.save()  # a change: the ORM's UPDATE, a history row by fixed SQL
     assert [h.history_type for h in fast.history.order_by("history_id")] == ["+", "~"]
+
+
+def test_a_new_row_unless_the_unique_one_is_there():
+    """fixed_insert_new: one INSERT … ON CONFLICT DO NOTHING; on a conflict nothing is written,
+    no history row, no error (the transaction goes on without a savepoint), and False."""
+    from vzhg.fixed_sql import fixed_insert_new
+
+    event, person = make_event(), MemberFactory()
+    unique = "registration_event_person_unique"
+    first = Registration(event=event, person=person, organisation=person.organisation)
+    with CaptureQueriesContext(connection) as queries:
+        assert fixed_insert_new(first, unique=unique) is True
+    assert first.pk is not None and first._state.adding is False
+    inserts = [q["sql"] for q in queries.captured_queries]
+    assert "ON CONFLICT" in inserts[0] and len(inserts) == 2  # the row, its history row
+    assert Registration.history.filter(id=first.pk).count() == 1
+
+    again = Registration(event=event, person=person, status=Registration.Status.WAITLISTED)
+    with transaction.atomic():
+        assert fixed_insert_new(again, unique=unique) is False
+        assert again.pk is None and again._state.adding is True
+        assert Registration.objects.filter(event=event).count() == 1  # the transaction goes on
+    assert Registration.objects.get(event=event).status == Registration.Status.CONFIRMED
+    assert Registration.history.filter(event_id=event.pk).count() == 1
+
+    # The constraint's condition (person not empty): rows without a person never conflict.
+    for _ in range(2):
+        assert fixed_insert_new(Registration(event=event, person=None, walk_in=True), unique=unique)
+    assert Registration.objects.filter(event=event, person=None).count() == 2
