@@ -158,7 +158,7 @@ def _register(request, slug, *, fast: bool):
         )
         return redirect("members:profile")
     # Fast: the person's registration is not read; the service writes the new one only if there
-    # is none, else the request is done again the full way (definitions.Stale).
+    # is none, else refuses (already registered), which is answered the full way below.
     existing = None if fast else selectors.registration_of(event=event, person=person)
     if existing is not None and existing.status != Registration.Status.CANCELLED:
         messages.info(request, _("You are already registered for this event."))
