@@ -84,3 +84,79 @@ def test_the_last_ten_places_of_a_workshop_go_to_exactly_ten_people():
     ).count()
     assert confirmed_in_workshop == TAKEN + LAST_PLACES
     assert Registration.objects.filter(event=event).count() == TAKEN + RUSH
+
+
+def fire_pages(event, people, data):
+    """Every person posts the registration page at the same moment from their own thread (own
+    client, own connection): the fast attempt with the rows this process keeps."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    clients = []
+    for person in people:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(person.user)
+        clients.append(client)
+    url = reverse("events:register", args=[event.slug])
+    barrier = threading.Barrier(len(clients))
+    codes, errors = [], []
+    lock = threading.Lock()
+
+    def attempt(client):
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(url, data)
+            with lock:
+                codes.append(response.status_code)
+        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
+            with lock:
+                errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a registration hung"
+    return codes, errors
+
+
+@pytest.mark.parametrize("changed", [False, True], ids=["kept", "changed-after-kept"])
+def test_the_last_places_through_the_page_with_kept_rows(changed):
+    """The rush through the registration page: the event's rows kept by this process (a first
+    registration read them), then 55 people at once for the last 10 places of a workshop. With
+    `changed` the secretariat lowered the workshop's capacity after the rows were kept (through
+    save(): the event row is touched): the kept capacity is never decided on. Each person gets
+    one outbox row, about the decision taken."""
+    from events import definitions
+    from vzhg.mail.models import OutgoingMail
+
+    event = make_event(rounds=1, session_capacity=TAKEN + LAST_PLACES + (5 if changed else 0))
+    workshop = sessions_of(event)[0][0]
+    fill(event, TAKEN, workshop)
+    first = MemberFactory()
+    codes, errors = fire_pages(event, [first], {"round_1": workshop.pk})
+    assert codes == [302] and errors == []
+    assert definitions.event_definition(slug=event.slug).kept  # the rows are kept
+    if changed:
+        workshop.capacity = TAKEN + LAST_PLACES
+        workshop.save()
+    rush = MemberFactory.create_batch(RUSH)
+
+    codes, errors = fire_pages(event, rush, {"round_1": workshop.pk})
+
+    assert errors == [] and codes == [302] * RUSH
+    rows = Registration.objects.filter(event=event)
+    assert rows.count() == TAKEN + 1 + RUSH  # nobody lost
+    assert rows.filter(status=Registration.Status.CONFIRMED).count() == TAKEN + LAST_PLACES
+    confirmed_in_workshop = SessionChoice.objects.filter(
+        session=workshop, registration__status=Registration.Status.CONFIRMED
+    ).count()
+    assert confirmed_in_workshop == TAKEN + LAST_PLACES
+    for registration in rows.filter(person__in=rush + [first]).select_related("person"):
+        [mail] = OutgoingMail.objects.filter(to=registration.person.email)  # built and sent inline
+        assert mail.kind == f"events.registration.{registration.status}"
