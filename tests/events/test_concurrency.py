@@ -1,13 +1,12 @@
 """The capacity promise on PostgreSQL: many simultaneous registrations (threads, each with its own
 database connection) for the last places never overbook, never fail and never get lost."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from events import services
 from events.models import Registration, SessionChoice
+from tests.conftest import at_once
 from tests.factories import MemberFactory
 
 from .conftest import make_event, sessions_of
@@ -21,29 +20,11 @@ RUSH = 55  # people trying at the same moment for the last 10 places
 
 def fire(event, people, session_ids):
     """Every person registers at the same moment from their own thread (own connection)."""
-    barrier = threading.Barrier(len(people))
-    statuses, errors = [], []
-    lock = threading.Lock()
+    return at_once([register_job(event, person, session_ids) for person in people])
 
-    def attempt(person):
-        try:
-            barrier.wait(timeout=30)
-            registration = services.registration_create(event=event, person=person, session_ids=session_ids)
-            with lock:
-                statuses.append(registration.status)
-        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
-    return statuses, errors
+def register_job(event, person, session_ids):
+    return lambda: services.registration_create(event=event, person=person, session_ids=session_ids).status
 
 
 def fill(event, count, session=None):
@@ -93,36 +74,18 @@ def fire_pages(event, people, data):
     from django.test import Client
     from django.urls import reverse
 
-    clients = []
+    url = reverse("events:register", args=[event.slug])
+    jobs = []
     for person in people:
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(person.user)
-        clients.append(client)
-    url = reverse("events:register", args=[event.slug])
-    barrier = threading.Barrier(len(clients))
-    codes, errors = [], []
-    lock = threading.Lock()
+        jobs.append(post_job(client, url, data))
+    return at_once(jobs)
 
-    def attempt(client):
-        try:
-            barrier.wait(timeout=30)
-            response = client.post(url, data)
-            with lock:
-                codes.append(response.status_code)
-        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
-    return codes, errors
+def post_job(client, url, data):
+    return lambda: client.post(url, data).status_code
 
 
 @pytest.mark.parametrize("changed", [False, True], ids=["kept", "changed-after-kept"])

@@ -2,13 +2,12 @@
 two workshops of a round. Everyone gets the event place (the event has room, whatever the
 workshops), no workshop and no municipality cap is overbooked, nobody is lost."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from events import services
 from events.models import Registration, SessionChoice
+from tests.conftest import at_once
 from tests.factories import MunicipalityFactory, PersonFactory
 
 from .conftest import make_event, sessions_of
@@ -18,6 +17,10 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 RUSH = 55
 FIRST, SECOND = 10, 6  # places in the first and the second ranked workshop
 PER_TOWN = 2  # places per municipality in the first workshop
+
+
+def register_job(event, person, ranking):
+    return lambda: services.registration_create(event=event, person=person, session_ids=[], ranking=ranking)
 
 
 def test_a_rush_of_ranked_choices_never_overbooks_a_workshop_or_loses_an_event_place():
@@ -31,27 +34,8 @@ def test_a_rush_of_ranked_choices_never_overbooks_a_workshop_or_loses_an_event_p
     towns = MunicipalityFactory.create_batch(4)
     people = [PersonFactory(organisation=towns[i % len(towns)]) for i in range(RUSH)]
     ranking = {first.round_id: [first.pk, second.pk]}
-    barrier = threading.Barrier(RUSH)
-    errors = []
-    lock = threading.Lock()
+    _outcomes, errors = at_once([register_job(event, person, ranking) for person in people])
 
-    def attempt(person):
-        try:
-            barrier.wait(timeout=30)
-            services.registration_create(event=event, person=person, session_ids=[], ranking=ranking)
-        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
     assert errors == []
     rows = Registration.objects.filter(event=event)
     assert rows.count() == RUSH
@@ -81,27 +65,8 @@ def test_a_rush_of_ranked_choices_for_a_full_event_keeps_every_cap_exact():
     towns = MunicipalityFactory.create_batch(5)
     people = [PersonFactory(organisation=towns[i % len(towns)]) for i in range(RUSH)]
     ranking = {w1.round_id: [w1.pk, w2.pk], w3.round_id: [w3.pk, w4.pk]}
-    barrier = threading.Barrier(RUSH)
-    errors = []
-    lock = threading.Lock()
+    _outcomes, errors = at_once([register_job(event, person, ranking) for person in people])
 
-    def attempt(person):
-        try:
-            barrier.wait(timeout=30)
-            services.registration_create(event=event, person=person, session_ids=[], ranking=ranking)
-        except Exception as exc:  # noqa: BLE001 - every error is a failure of the promise
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
     assert errors == []
     rows = Registration.objects.filter(event=event)
     assert rows.count() == RUSH  # nobody lost

@@ -2,13 +2,12 @@
 own database connection) give exactly 50 counted votes, a change never counts twice, and a vote
 cast while the vote closes is either counted or refused — never lost, never counted after."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from governance.board import votes
 from governance.models import Ballot, Vote
+from tests.conftest import at_once
 from vzhg.errors import ServiceError
 
 from .assembly_data import alv_meeting, delegations, motion_on
@@ -19,33 +18,9 @@ DELEGATES = 50
 
 
 def fire(jobs):
-    """Every job runs at the same moment in its own thread (own connection); returns the errors."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes, errors = [], []
-    lock = threading.Lock()
-
-    def attempt(job):
-        try:
-            barrier.wait(timeout=30)
-            result = job()
-            with lock:
-                outcomes.append(result)
-        except ServiceError as refusal:
-            with lock:
-                outcomes.append(refusal.code)
-        except Exception as exc:  # noqa: BLE001 - every other error is a failure of the promise
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a vote hung"
-    return outcomes, errors
+    """Every job runs at the same moment in its own thread (own connection): (outcomes, errors),
+    a refusal counted by its code."""
+    return at_once(jobs, refused=(ServiceError,))
 
 
 def ballot_job(vote, person, choice):
