@@ -129,19 +129,26 @@ def test_under_the_event_lock_only_the_decision_is_made():
     assert any(q.startswith('INSERT INTO "mail_outgoingmail"') for q in sql[:locked])
 
 
+def predicted(monkeypatch, occupancy: Occupancy) -> list:
+    """The count without the lock (the first of a registration) gives `occupancy`, the count under
+    the lock the real one; returns the calls made."""
+    real = Occupancy.count_for.__func__
+    calls: list = []
+
+    def count_for(cls, **kwargs):
+        calls.append(kwargs)
+        return occupancy if len(calls) == 1 else real(cls, **kwargs)
+
+    monkeypatch.setattr(Occupancy, "count_for", classmethod(count_for))
+    return calls
+
+
 def test_the_mail_tells_the_decision_when_the_prediction_was_wrong(monkeypatch):
     """The counts without the lock said "room" (someone cancelled meanwhile, say), the locked
     counts say "full": the person waits, and the mail says so (no calendar invitation)."""
     event = make_event(capacity=1)
     register(event)
-    real = Occupancy.count_for.__func__
-    calls = []
-
-    def first_call_empty(cls, **kwargs):
-        calls.append(kwargs)
-        return cls() if len(calls) == 1 else real(cls, **kwargs)
-
-    monkeypatch.setattr(Occupancy, "count_for", classmethod(first_call_empty))
+    calls = predicted(monkeypatch, Occupancy())
     late = register(event)
 
     assert len(calls) == 2
@@ -162,14 +169,7 @@ def test_the_mail_tells_the_confirmation_when_the_prediction_was_full(monkeypatc
     freed meanwhile, say): the person is confirmed, and the one mail confirms, with the invitation."""
     event = make_event(capacity=2)
     register(event)
-    real = Occupancy.count_for.__func__
-    calls = []
-
-    def first_call_full(cls, **kwargs):
-        calls.append(kwargs)
-        return cls(event_total=2) if len(calls) == 1 else real(cls, **kwargs)
-
-    monkeypatch.setattr(Occupancy, "count_for", classmethod(first_call_full))
+    calls = predicted(monkeypatch, Occupancy(event_total=2))
     late = register(event)
 
     assert len(calls) == 2
