@@ -16,7 +16,7 @@ cap overbooked, nobody lost. The requests render no mail (the outbox row is buil
 when it sends it), so afterwards a real Celery worker builds and sends those mails into an SMTP
 sink and the time is printed: the work is moved out of the request, not gone.
 
-The phases run in rounds (`--rounds`, default 3; new congresses each round): ceiling, spread, one
+The phases run in rounds (`--rounds`, default 5; new congresses each round): ceiling, spread, one
 event, again and again, and the ratios are the median of the rounds' own. The machine's speed
 drifts between runs and within one (a shared virtual machine), so a ratio compares figures taken
 moments apart.
@@ -441,7 +441,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=int(os.environ.get("BENCH_ROUNDS", 3)),
+        default=int(os.environ.get("BENCH_ROUNDS", 5)),
         help="rounds of ceiling, spread and one event, one after the other (new congresses each round)",
     )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
