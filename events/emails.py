@@ -127,8 +127,9 @@ def registration_mail_queue(
     if lazy:
         return mail_queue_lazy(
             to=person.email,
+            kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
             reference=mail_reference(registration),
-            **_lazy_fields(registration=registration, kind=kind, reason=reason),
+            **_lazy_content(registration=registration, kind=kind, reason=reason),
         )
     choices = list(registration.choices.select_related("session", "round").order_by("round__number"))
     rendered, attachments = registration_mail_render(
@@ -145,13 +146,12 @@ def registration_mail_queue(
     )
 
 
-def _lazy_fields(*, registration, kind: str, reason: tuple[str, str] | None) -> dict:
-    """A lazy registration mail's subject, kind and what its builder needs."""
+def _lazy_content(*, registration, kind: str, reason: tuple[str, str] | None) -> dict:
+    """A lazy registration mail's subject and what its builder needs."""
     with mail_translation(recipient=registration.person):
         subject = _subject(kind, registration.event.title)
     return {
         "subject": subject,
-        "kind": WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
         "build": {
             "registration": registration.pk,
             "kind": kind,
@@ -165,7 +165,11 @@ def registration_mail_redecide(*, mail, registration, kind: str, reason: tuple[s
     """A lazy mail queued before its registration was decided (registration_create) and decided
     otherwise: the same outbox row, now about `kind` (in the same transaction, before it is
     handed over after commit)."""
-    mail_lazy_change(mail=mail, **_lazy_fields(registration=registration, kind=kind, reason=reason))
+    mail_lazy_change(
+        mail=mail,
+        kind=WORKSHOP_MAIL_KINDS.get(kind, f"{MAIL_KIND}.{kind}"),
+        **_lazy_content(registration=registration, kind=kind, reason=reason),
+    )
 
 
 def registration_mails_build(mails: list) -> dict:

@@ -273,7 +273,6 @@ def registration_create(
                 raise ServiceError(_("You are already registered for this event."), "already_registered")
         else:
             registration.save()
-        if existing is not None:
             # A new registration after a cancellation joins the waiting list at the back.
             Registration.objects.filter(pk=registration.pk).update(created_at=now)
             registration.created_at = now

@@ -75,8 +75,8 @@ KINDS = {
 
 
 def _kind_expressions() -> set[str]:
-    """Every `kind=` handed to mail_queue / mail_queue_lazy / mail_queue_message /
-    registration_mail_queue in the app,
+    """Every `kind=` handed to mail_queue / mail_queue_lazy / mail_lazy_change /
+    mail_queue_message / registration_mail_queue / registration_mail_redecide in the app,
     and to events.mailings._outgoing (the rows a mailing task bulk-inserts into the outbox)."""
     found = set()
     for app in APPS:
@@ -93,6 +93,8 @@ def _kind_expressions() -> set[str]:
                 if name in (
                     "mail_queue",
                     "mail_queue_lazy",  # a row the worker builds when it sends it (issue 15)
+                    "mail_lazy_change",  # such a row, decided otherwise before commit
+                    "registration_mail_redecide",
                     "mail_queue_message",
                     "registration_mail_queue",
                     "_outgoing",
@@ -115,13 +117,16 @@ EXPRESSIONS = {
         "events.registration.confirmed",
         "events.registration.waitlisted",
     },
+    # a lazy row of registration_create decided otherwise under the event lock (the same kinds)
+    ("mail_lazy_change", "WORKSHOP_MAIL_KINDS.get(kind, f'{MAIL_KIND}.{kind}')"): {
+        "events.registration.confirmed",
+        "events.registration.waitlisted",
+    },
+    ("registration_mail_redecide", "_mail_kind(status)"): set(),
     ("registration_mail_queue", "'workshop'"): set(),
     # the allocation's results, rendered by events.emails.registration_mail_render (kind "allocated")
     ("_outgoing", "'events.workshop.allocated'"): {"events.workshop.allocated"},  # events.allocation_send
-    (
-        "registration_mail_queue",
-        "'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'",
-    ): set(),
+    ("registration_mail_queue", "_mail_kind(registration.status)"): set(),
     ("registration_mail_queue", "'changed'"): set(),
     ("registration_mail_queue", "'cancelled'"): set(),
     ("registration_mail_queue", "'promoted'"): set(),
