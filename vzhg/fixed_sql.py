@@ -184,8 +184,9 @@ def fixed_insert(objs: list) -> None:
     insert_as_save(objs)
 
 
-def insert_as_save(objs: list) -> None:
-    """fixed_insert without its check of the model (the caller knows it is a plain one)."""
+def insert_as_save(objs: list, *, unique: str | None = None) -> bool:
+    """fixed_insert without its check of the model (the caller knows it is a plain one).
+    `unique` (one object only): see fixed_insert_new; False when nothing was written."""
     model: Any = type(objs[0])
     alias = router.db_for_write(model, instance=objs[0])
     connection = connections[alias]
@@ -195,13 +196,20 @@ def insert_as_save(objs: list) -> None:
     if signal:
         for obj in objs:
             signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
-    sql, fields = _insert_sql(model, alias, len(objs))
+    if unique is None:
+        sql, fields = _insert_sql(model, alias, len(objs))
+    else:
+        if len(objs) != 1:  # RETURNING gives only the rows written: one object, one answer
+            raise ValueError("an INSERT … ON CONFLICT DO NOTHING writes one object")
+        sql, fields = _insert_new_sql(model, alias, unique)
     params = [
         field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = [row[0] for row in cursor.fetchall()]
+    if not keys:  # ON CONFLICT … DO NOTHING did nothing (as a failed save(): no post_save)
+        return False
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key
         obj._state.adding = False
@@ -211,6 +219,7 @@ def insert_as_save(objs: list) -> None:
             signals.post_save.send(
                 sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
             )
+    return True
 
 
 def fixed_insert_new(obj, *, unique: str) -> bool:
@@ -222,49 +231,41 @@ def fixed_insert_new(obj, *, unique: str) -> bool:
     model: Any = type(obj)
     if not plain_insert(model):
         raise TypeError(f"{model.__name__} is not written by fixed_insert")
-    alias = router.db_for_write(model, instance=obj)
-    connection = connections[alias]
-    obj._prepare_related_fields_for_save(operation_name="save")
-    signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
-    sql, fields = _insert_new_sql(model, alias, unique)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = alias
-    signals.post_save.send(
-        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
-    )
-    return True
+    return insert_as_save([obj], unique=unique)
 
 
 @functools.lru_cache(maxsize=16)
 def _insert_new_sql(model, alias: str, unique: str) -> tuple[str, tuple]:
-    """_insert_sql's one row with ON CONFLICT on the columns of the constraint `unique` and, for a
-    conditional one (a partial unique index), its condition as the ORM compiles it."""
-    from django.db.models.sql.query import Query
-
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = model._meta
-    [constraint] = [c for c in meta.constraints if c.name == unique]
-    columns = ", ".join(quote(meta.get_field(name).column) for name in constraint.fields)
-    target = f"({columns})"
-    if constraint.condition is not None:
-        query = Query(model=model, alias_cols=False)
-        where_sql, where_params = query.build_where(constraint.condition).as_sql(
-            query.get_compiler(connection=connection), connection
-        )
-        if where_params:  # a value in the index predicate: not needed yet, so not written
-            raise NotImplementedError(f"{unique}: a condition with values")
-        target += f" WHERE {where_sql}"
+    """_insert_sql's one row with ON CONFLICT on the constraint `unique` (conflict_target)."""
+    [constraint] = [c for c in model._meta.constraints if c.name == unique]
     sql, fields = _insert_sql(model, alias, 1)
     head, returning = sql.rsplit(" RETURNING ", 1)
+    target = conflict_target(model, constraint, connections[alias])
     return f"{head} ON CONFLICT {target} DO NOTHING RETURNING {returning}", fields
+
+
+def conflict_target(model, constraint, connection) -> str:
+    """The ON CONFLICT target of a UniqueConstraint of `model`: its columns and, for a
+    conditional one (a partial unique index), its condition as the ORM compiles it, with its
+    values written in as the schema editor writes them in the index (the database infers the
+    index from that text, so they cannot be parameters)."""
+    from django.db.models.sql.query import Query
+
+    meta = model._meta
+    quote = connection.ops.quote_name
+    target = f"({', '.join(quote(meta.get_field(name).column) for name in constraint.fields)})"
+    if constraint.condition is None:
+        return target
+    query = Query(model=model, alias_cols=False)
+    where_sql, where_params = query.build_where(constraint.condition).as_sql(
+        query.get_compiler(connection=connection), connection
+    )
+    editor = connection.SchemaEditorClass(connection)  # only its quote_value (no DDL, not entered)
+
+    # The index's own text is the quoted value as is; the statement still takes parameters
+    # ("%s"), so a "%" in it is doubled to come out as the index has it.
+    literals = tuple(editor.quote_value(value).replace("%", "%%") for value in where_params)
+    return f"{target} WHERE {where_sql % literals}"
 
 
 @functools.lru_cache(maxsize=64)

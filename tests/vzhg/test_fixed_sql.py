@@ -140,3 +140,35 @@ def test_a_new_row_unless_the_unique_one_is_there():
     for _ in range(2):
         assert fixed_insert_new(Registration(event=event, person=None, walk_in=True), unique=unique)
     assert Registration.objects.filter(event=event, person=None).count() == 2
+
+
+def test_a_unique_constraint_with_values_in_its_condition_is_the_index_the_database_infers(monkeypatch):
+    """The conflict target writes a condition's values in (the database infers the index from its
+    text): with a partial unique index "one confirmed place per municipality" (created in this
+    test's transaction as a migration creates it), a second confirmed row of the municipality is
+    not written, a waiting one is."""
+    from django.db import models
+
+    from vzhg.fixed_sql import fixed_insert_new
+
+    constraint = models.UniqueConstraint(
+        fields=["event", "organisation"],
+        condition=models.Q(status="confirmed", remarks__startswith="50%"),
+        name="test_one_confirmed_per_town",
+    )
+    monkeypatch.setattr(Registration._meta, "constraints", [*Registration._meta.constraints, constraint])
+    ddl = constraint.create_sql(Registration, connection.SchemaEditorClass(connection))
+    with connection.cursor() as cursor:
+        cursor.execute(str(ddl))
+    event, first = make_event(), MemberFactory()
+
+    def insert(person, status) -> bool:
+        row = Registration(
+            event=event, person=person, organisation=first.organisation, status=status, remarks="50% vegan"
+        )
+        return fixed_insert_new(row, unique=constraint.name)
+
+    assert insert(first, Registration.Status.CONFIRMED) is True
+    assert insert(MemberFactory(organisation=first.organisation), Registration.Status.CONFIRMED) is False
+    assert insert(MemberFactory(organisation=first.organisation), Registration.Status.WAITLISTED) is True
+    assert Registration.objects.filter(event=event).count() == 2
